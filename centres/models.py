@@ -1,0 +1,218 @@
+"""People, centres, the roles people hold at centres, and the append-only audit history."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Centre(models.Model):
+    name = models.CharField(max_length=200)
+    centre_number = models.CharField("awarding-body centre number", max_length=30, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CENTRE_ADMIN = "centre_admin", "Centre admin"
+    ASSESSOR = "assessor", "Assessor"
+    IQA = "iqa", "Internal quality assurer"
+
+
+class CompetenceStatus(models.TextChoices):
+    QUALIFIED = "qualified", "Qualified"
+    WORKING_TOWARDS = "working_towards", "Working towards"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A staff role held by a person at a centre, with their assessing or IQA credential for that role."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    status = models.CharField(
+        "assessing / IQA qualification",
+        max_length=20,
+        choices=CompetenceStatus.choices,
+        default=CompetenceStatus.QUALIFIED,
+        help_text="For assessors and IQAs: qualified, or working towards their assessing or IQA award.",
+    )
+    countersignatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="countersigned_memberships",
+        help_text="The qualified colleague who countersigns decisions while this person works towards their award.",
+    )
+    competence_notes = models.TextField("occupational competence", blank=True)
+    cpd_notes = models.TextField("continuing professional development", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["centre", "role", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "centre", "role"], name="unique_membership_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.centre}"
+
+    @property
+    def needs_countersignature(self) -> bool:
+        return self.role != Role.CENTRE_ADMIN and self.status == CompetenceStatus.WORKING_TOWARDS
+
+
+class EqaLink(models.Model):
+    """An external quality assurer (from the awarding body) linked to a centre they quality-assure."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="eqa_links")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="eqa_links")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "centre"], name="unique_eqa_link")]
+
+    def __str__(self) -> str:
+        return f"{self.user} (EQA) – {self.centre}"
+
+
+class PersonalInterest(models.Model):
+    """A declared personal interest: the staff member must not assess or quality-assure the learner."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="personal_interests")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declared_interests")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interests_declared_in")
+    description = models.TextField(blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "staff", "learner"], name="unique_personal_interest")
+        ]
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("History events are only ever added.")
+
+    def delete(self):
+        raise TypeError("History events are only ever added.")
+
+
+class Event(models.Model):
+    """One entry of the append-only audit history: who did what to which object, when."""
+
+    centre = models.ForeignKey(Centre, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    actor_label = models.CharField(max_length=200, blank=True, help_text="Who acted when not a user (a witness).")
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    registration_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    summary = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("History events are only ever added.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("History events are only ever added.")
+
+
+def record_event(
+    *,
+    action: str,
+    obj=None,
+    actor=None,
+    centre=None,
+    registration_id: int | None = None,
+    summary: str = "",
+    actor_label: str = "",
+    **data,
+) -> Event:
+    """Add one entry to the audit history. `obj` is the model instance acted on."""
+    return Event.objects.create(
+        centre=centre,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=actor_label,
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        registration_id=registration_id,
+        summary=summary,
+        data=data,
+    )

@@ -1,0 +1,57 @@
+"""Scoped lookups: the one way views fetch registrations. Another centre's record is a 404, never a 403."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from centres.access import memberships_of
+from centres.models import Role
+
+from .models import EqaShareItem, Registration
+
+
+def active_eqa_share_items(user) -> QuerySet[EqaShareItem]:
+    """Share items that the EQA may read today (linked to the centre, within the share's dates, not revoked)."""
+    today = timezone.localdate()
+    return EqaShareItem.objects.filter(
+        share__eqa=user,
+        share__revoked_at__isnull=True,
+        share__starts_on__lte=today,
+        share__ends_on__gte=today,
+        share__centre__eqa_links__user=user,
+        share__centre__eqa_links__is_active=True,
+    )
+
+
+def registrations_for(user) -> QuerySet[Registration]:
+    """Every registration the user may see: their own as a learner; their learners as assessor or
+    countersignatory; the centre's as IQA or centre admin; what was shared with them as EQA."""
+    if not user.is_authenticated or not user.is_active:
+        return Registration.objects.none()
+    memberships = memberships_of(user)
+    whole_centre = memberships.filter(role__in=[Role.CENTRE_ADMIN, Role.IQA]).values("centre_id")
+    assessing_centres = memberships.filter(role=Role.ASSESSOR).values("centre_id")
+    # A qualified assessor countersigns the decisions of the trainees they supervise.
+    supervised = memberships.model.objects.active().filter(
+        role=Role.ASSESSOR, countersignatory=user, centre_id__in=assessing_centres
+    )
+    scope = (
+        Q(learner=user)
+        | Q(centre_id__in=whole_centre)
+        | Q(assessor=user, centre_id__in=assessing_centres)
+        | Q(assessor__in=supervised.values("user_id"), centre_id__in=supervised.values("centre_id"))
+        | Q(pk__in=active_eqa_share_items(user).values("registration_id"))
+    )
+    return Registration.objects.filter(scope)
+
+
+def get_registration_for(user, pk) -> Registration:
+    return get_object_or_404(
+        registrations_for(user).select_related("centre", "learner", "qualification", "assessor", "iqa", "pathway"),
+        pk=pk,
+    )
+
+
+def eqa_can_see_unit(user, registration: Registration, unit) -> bool:
+    items = active_eqa_share_items(user).filter(registration=registration)
+    return items.filter(Q(unit__isnull=True) | Q(unit=unit)).exists()

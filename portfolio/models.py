@@ -1,0 +1,237 @@
+"""The learner's portfolio: registrations, evidence and its files, links to criteria and the assessor's decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from centres.models import Centre
+from qualifications.models import AssessmentCriterion, AssessmentMethod, Pathway, Qualification, Unit
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMPLETED = "completed", "Completed"
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="registrations")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations")
+    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="registrations")
+    pathway = models.ForeignKey(Pathway, null=True, blank=True, on_delete=models.PROTECT, related_name="registrations")
+    units = models.ManyToManyField(Unit, through="RegistrationUnit", related_name="registrations")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessed_registrations"
+    )
+    iqa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iqa_registrations")
+    date_of_birth = models.DateField()
+    uln = models.CharField("unique learner number", max_length=10, blank=True)
+    awarding_body_registration_number = models.CharField(max_length=50, blank=True)
+    start_date = models.DateField()
+    planned_end_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.TextField(blank=True)
+    id_document_type = models.CharField("identity document", max_length=100, blank=True)
+    id_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="identity_checks"
+    )
+    id_checked_on = models.DateField(null=True, blank=True)
+    next_evidence_reference = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["centre", "status"]), models.Index(fields=["assessor", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} – {self.qualification.title}"
+
+
+class RegistrationUnit(models.Model):
+    """A unit on the learner's plan. `locked_at` is set while the unit is signed off by the assessor."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="plan")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    chosen = models.BooleanField(default=False, help_text="An optional unit the learner chose.")
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "unit"], name="unique_unit_on_plan")]
+
+
+class CountersignStatus(models.TextChoices):
+    NOT_REQUIRED = "not_required", "Not required"
+    AWAITING = "awaiting", "Awaiting countersignature"
+    CONFIRMED = "confirmed", "Countersigned"
+    OVERTURNED = "overturned", "Overturned"
+
+
+class Countersignable(models.Model):
+    """A decision that a colleague must countersign while its maker works towards their assessing award."""
+
+    countersign_status = models.CharField(
+        max_length=20, choices=CountersignStatus.choices, default=CountersignStatus.NOT_REQUIRED
+    )
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    countersign_note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_final(self) -> bool:
+        return self.countersign_status in (CountersignStatus.NOT_REQUIRED, CountersignStatus.CONFIRMED)
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+
+class Evidence(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="evidence")
+    reference = models.PositiveIntegerField(help_text="The portfolio reference printed on tracking sheets.")
+    version = models.PositiveSmallIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    is_current = models.BooleanField(default=True)
+    title = models.CharField(max_length=200)
+    date = models.DateField(help_text="When the evidence was produced.")
+    description = models.TextField("description or written record", blank=True)
+    language = models.CharField(max_length=50, default="English")
+    methods = models.ManyToManyField(AssessmentMethod, related_name="evidence")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    author_label = models.CharField(max_length=200, blank=True, help_text="A witness's name, when not a user.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    declared_own_work_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["registration", "reference", "version"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "reference", "version"], name="unique_evidence_version"),
+            models.UniqueConstraint(
+                fields=["registration", "reference"],
+                condition=models.Q(is_current=True),
+                name="one_current_version_per_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}. {self.title}"
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    # `filename` is always a generated name (see portfolio.uploads), never the learner's.
+    return f"evidence/{instance.evidence.registration.centre_id}/{instance.evidence.registration_id}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=300)
+    thumbnail = models.FileField(upload_to=evidence_upload_to, max_length=300, blank=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EvidenceLink(Countersignable):
+    """Evidence put forward for one criterion, and the assessor's judgement of it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="links")
+    criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.PROTECT, related_name="evidence_links")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    feedback = models.TextField(blank=True)
+    judged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    judged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["evidence", "criterion"]
+        constraints = [models.UniqueConstraint(fields=["evidence", "criterion"], name="unique_link")]
+
+
+class CriterionDecision(Countersignable):
+    """The assessor's decision that a criterion is met for a registration (or its withdrawal)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="decisions")
+    criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.PROTECT, related_name="decisions")
+    is_met = models.BooleanField(default=True)
+    met_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "criterion"], name="unique_decision")]
+
+
+class WitnessInvitation(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="witness_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200)
+    relationship = models.CharField("relationship to the learner", max_length=200)
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.OneToOneField(Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="witness_invitation")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class EqaShare(models.Model):
+    """Registrations (and optionally only some of their units) shared with an EQA for a period."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="eqa_shares")
+    eqa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="eqa_shares")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Share with {self.eqa} until {self.ends_on}"
+
+
+class EqaShareItem(models.Model):
+    share = models.ForeignKey(EqaShare, on_delete=models.CASCADE, related_name="items")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="eqa_share_items")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             help_text="Empty: the whole registration.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["share", "registration", "unit"], name="unique_share_item")
+        ]

@@ -1,0 +1,7 @@
+"""Portfolio URLs, one module per area of work."""
+
+from . import evidence, registrations
+
+app_name = "portfolio"
+
+urlpatterns = [*registrations.urlpatterns, *evidence.urlpatterns]

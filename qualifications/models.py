@@ -1,0 +1,193 @@
+"""The catalogue: qualifications, units, learning outcomes and assessment criteria, as the specifications give them."""
+
+from django.db import models
+
+
+class AwardingBody(models.Model):
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pathway(models.Model):
+    """A role-dependent route through a qualification: criteria on a pathway count only for its learners."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Qualification(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=300)
+    awarding_body = models.ForeignKey(AwardingBody, on_delete=models.PROTECT, related_name="qualifications")
+    level = models.PositiveSmallIntegerField()
+    credit = models.PositiveIntegerField(null=True, blank=True)
+    glh = models.PositiveIntegerField("guided learning hours", null=True, blank=True)
+    tqt = models.PositiveIntegerField("total qualification time", null=True, blank=True)
+    min_age = models.PositiveSmallIntegerField("minimum age", null=True, blank=True)
+    all_units = models.BooleanField(default=False, help_text="Every unit of the qualification must be achieved.")
+    min_credits_from_optional = models.PositiveIntegerField(null=True, blank=True)
+    min_glh = models.PositiveIntegerField(null=True, blank=True)
+    rules_text = models.TextField(blank=True)
+    source = models.CharField(max_length=100, blank=True)
+    units = models.ManyToManyField("Unit", through="QualificationUnit", related_name="qualifications")
+    pathways = models.ManyToManyField(Pathway, blank=True, related_name="qualifications")
+
+    class Meta:
+        ordering = ["level", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.number})"
+
+
+class UnitGroup(models.Model):
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=50)
+    min_units = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["qualification", "name"], name="unique_group_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=300)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    glh = models.PositiveIntegerField("guided learning hours", null=True, blank=True)
+    credit = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    guidance = models.TextField(blank=True)
+    types_of_evidence = models.TextField(blank=True)
+    amplification = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class QualificationUnit(models.Model):
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    number = models.CharField(max_length=10, help_text="The unit's number in this qualification, as printed.")
+    mandatory = models.BooleanField(default=False)
+    group = models.ForeignKey(UnitGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["qualification", "unit"], name="unique_unit_in_qualification")]
+
+    def __str__(self) -> str:
+        return f"{self.qualification.number}: unit {self.number}"
+
+
+class LearningOutcome(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="learning_outcomes")
+    number = models.CharField(max_length=10)
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    amplification = models.TextField(blank=True)
+    types_of_evidence = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["unit", "order"]
+        constraints = [models.UniqueConstraint(fields=["unit", "number"], name="unique_outcome_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class AssessmentCriterionQuerySet(models.QuerySet):
+    def for_pathway(self, pathway):
+        """Criteria that apply to a learner on the pathway (criteria of no pathway apply to all)."""
+        if pathway is None:
+            return self.filter(pathway__isnull=True)
+        return self.filter(models.Q(pathway__isnull=True) | models.Q(pathway=pathway))
+
+
+class AssessmentCriterion(models.Model):
+    class Kind(models.TextChoices):
+        KNOWLEDGE = "K", "Knowledge"
+        SKILL = "S", "Skill"
+        BEHAVIOUR = "B", "Behaviour"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="criteria")
+    learning_outcome = models.ForeignKey(LearningOutcome, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(max_length=12)
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=1, choices=Kind.choices, blank=True)
+    guidance = models.TextField(blank=True)
+    amplification = models.TextField(blank=True)
+    printed_code = models.CharField(max_length=12, blank=True, help_text="The code as printed, where it was corrected.")
+    pathway = models.ForeignKey(Pathway, null=True, blank=True, on_delete=models.PROTECT, related_name="criteria")
+
+    objects = AssessmentCriterionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "order"]
+        verbose_name_plural = "assessment criteria"
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="unique_criterion_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+
+class AssessmentMethod(models.Model):
+    """An assessment method code printed on tracking sheets (Obs, Q, Sim ...); centres may add more."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CatalogueNote(models.Model):
+    """A correction or judgement made while transcribing a specification, kept for review."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        JUDGEMENT = "judgement", "Judgement"
+
+    source = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    qualification = models.ForeignKey(Qualification, null=True, blank=True, on_delete=models.CASCADE, related_name="notes")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="notes")
+    criterion = models.ForeignKey(
+        AssessmentCriterion, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
+    field = models.CharField(max_length=30, blank=True)
+    printed = models.TextField(blank=True)
+    corrected = models.TextField(blank=True)
+    explanation = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["source", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.printed} → {self.corrected}"

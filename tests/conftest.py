@@ -1,0 +1,17 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database holds the real catalogue, loaded once per run."""
+    with django_db_blocker.unblock():
+        call_command("load_catalogue", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def world(db):
+    """Two centres with staff and learners on real qualifications: see tests/factories.py."""
+    from tests.factories import build_world
+
+    return build_world()

@@ -1,0 +1,137 @@
+"""Small helpers that build test data. `build_world()` makes the cast every permission test needs."""
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+from centres.models import CompetenceStatus, Centre, EqaLink, Membership, Role, User
+from portfolio.models import Registration, RegistrationUnit
+from qualifications.models import Pathway, Qualification
+
+PASSWORD = "test-pass-2026"
+_numbers = itertools.count(1)
+
+NVQ = "600/5469/4"  # mandatory units + optional groups A-D
+CERTIFICATE = "600/5472/4"  # two mandatory units
+DIPLOMA_SKILLS = "603/4687/5"  # pathways face-to-face / non-facing
+
+
+def make_user(email: str | None = None, full_name: str = "", **extra) -> User:
+    n = next(_numbers)
+    email = email or f"user{n}@example.test"
+    return User.objects.create_user(email=email, password=PASSWORD, full_name=full_name or f"Person {n}", **extra)
+
+
+def make_centre(name: str | None = None) -> Centre:
+    n = next(_numbers)
+    return Centre.objects.create(name=name or f"Centre {n}", centre_number=f"C{n:05d}")
+
+
+def make_staff(centre: Centre, role: str, user: User | None = None, **extra) -> User:
+    user = user or make_user(full_name=f"{Role(role).label} {next(_numbers)}")
+    Membership.objects.create(user=user, centre=centre, role=role, **extra)
+    return user
+
+
+def make_registration(
+    centre: Centre,
+    learner: User | None = None,
+    *,
+    assessor: User,
+    iqa: User,
+    qualification: str | Qualification = CERTIFICATE,
+    optional_units: list[str] | None = None,
+    pathway: str | None = None,
+    **extra,
+) -> Registration:
+    if isinstance(qualification, str):
+        qualification = Qualification.objects.get(number=qualification)
+    learner = learner or make_user(full_name=f"Learner {next(_numbers)}")
+    today = dt.date.today()
+    registration = Registration.objects.create(
+        centre=centre,
+        learner=learner,
+        qualification=qualification,
+        pathway=Pathway.objects.get(code=pathway) if pathway else None,
+        assessor=assessor,
+        iqa=iqa,
+        date_of_birth=extra.pop("date_of_birth", dt.date(2000, 1, 1)),
+        uln=extra.pop("uln", ""),
+        start_date=extra.pop("start_date", today - dt.timedelta(days=60)),
+        planned_end_date=extra.pop("planned_end_date", today + dt.timedelta(days=300)),
+        **extra,
+    )
+    memberships = qualification.memberships.select_related("unit")
+    chosen = set(optional_units or [])
+    plan = [
+        RegistrationUnit(registration=registration, unit=m.unit, chosen=m.unit.reference in chosen)
+        for m in memberships
+        if m.mandatory or qualification.all_units or m.unit.reference in chosen
+    ]
+    RegistrationUnit.objects.bulk_create(plan)
+    return registration
+
+
+@dataclass
+class World:
+    centre: Centre
+    admin: User
+    assessor: User
+    trainee: User
+    iqa: User
+    learner: User
+    registration: Registration
+    other_learner: User
+    other_registration: Registration
+    trainee_registration: Registration
+    other_assessor: User
+    other_centre: Centre
+    other_admin: User
+    other_centre_assessor: User
+    other_centre_registration: Registration
+    eqa: User
+
+
+def build_world() -> World:
+    centre = make_centre("Northgate Training")
+    admin = make_staff(centre, Role.CENTRE_ADMIN)
+    assessor = make_staff(centre, Role.ASSESSOR)
+    trainee = make_staff(
+        centre, Role.ASSESSOR, status=CompetenceStatus.WORKING_TOWARDS, countersignatory=assessor
+    )
+    other_assessor = make_staff(centre, Role.ASSESSOR)
+    iqa = make_staff(centre, Role.IQA)
+    learner = make_user(full_name="Lena Learner")
+    registration = make_registration(centre, learner, assessor=assessor, iqa=iqa)
+    other_learner = make_user(full_name="Omar Other")
+    other_registration = make_registration(centre, other_learner, assessor=other_assessor, iqa=iqa)
+    trainee_registration = make_registration(centre, assessor=trainee, iqa=iqa)
+
+    other_centre = make_centre("Southbank College")
+    other_admin = make_staff(other_centre, Role.CENTRE_ADMIN)
+    other_centre_assessor = make_staff(other_centre, Role.ASSESSOR)
+    other_centre_iqa = make_staff(other_centre, Role.IQA)
+    other_centre_registration = make_registration(
+        other_centre, assessor=other_centre_assessor, iqa=other_centre_iqa
+    )
+    eqa = make_user(full_name="Eve External")
+    EqaLink.objects.create(user=eqa, centre=centre)
+    EqaLink.objects.create(user=eqa, centre=other_centre)
+    return World(
+        centre=centre,
+        admin=admin,
+        assessor=assessor,
+        trainee=trainee,
+        iqa=iqa,
+        learner=learner,
+        registration=registration,
+        other_learner=other_learner,
+        other_registration=other_registration,
+        trainee_registration=trainee_registration,
+        other_assessor=other_assessor,
+        other_centre=other_centre,
+        other_admin=other_admin,
+        other_centre_assessor=other_centre_assessor,
+        other_centre_registration=other_centre_registration,
+        eqa=eqa,
+    )
