@@ -183,3 +183,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")  # "worker": run_worker picks jobs up; "sync": run at once (tests)

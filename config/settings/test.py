@@ -13,3 +13,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGIN_FAILURES_BEFORE_DELAY = 5
+JOBS_RUNNER = "sync"

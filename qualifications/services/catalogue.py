@@ -213,7 +213,9 @@ def _load_qualification(data: dict, source: str, report: LoadReport) -> None:
         try:
             unit = Unit.objects.get(reference=membership["reference"])
         except Unit.DoesNotExist as exc:
-            raise CatalogueError(f"{qualification.number} lists unit {membership['reference']}, which no fixture defines") from exc
+            raise CatalogueError(
+                f"{qualification.number} lists unit {membership['reference']}, which no fixture defines"
+            ) from exc
         group_name = membership.get("group")
         if group_name and group_name not in groups:
             raise CatalogueError(f"{qualification.number}: unit {unit.reference} names unknown group {group_name!r}")

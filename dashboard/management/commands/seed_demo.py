@@ -23,6 +23,8 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(context)
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these (password demo-pass-2026):"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Sign in with any of these (password demo-pass-2026):")
+        )
         for email, description in context["logins"]:
             self.stdout.write(f"  {email:<32} {description}")

@@ -1,0 +1,255 @@
+"""Where a learner stands, criterion by criterion: the one structure that the portfolio pages, the
+tracking sheet, progress figures and the certification check all read.
+
+Everything is fetched in bulk, in a fixed number of queries, and assembled in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from qualifications.models import AssessmentCriterion, LearningOutcome, QualificationUnit, Unit
+
+from .models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration, RegistrationUnit
+
+FINAL = (CountersignStatus.NOT_REQUIRED, CountersignStatus.CONFIRMED)
+
+
+class CriterionState:
+    MET = "met"
+    AWAITING_COUNTERSIGNATURE = "awaiting_countersignature"
+    AWAITING_REVIEW = "awaiting_review"
+    ACCEPTED = "accepted"  # accepted evidence, not yet marked met
+    NO_EVIDENCE = "no_evidence"
+    NOT_REQUIRED = "not_required"
+
+    LABELS = {
+        MET: "Met",
+        AWAITING_COUNTERSIGNATURE: "Met, awaiting countersignature",
+        AWAITING_REVIEW: "Evidence awaiting review",
+        ACCEPTED: "Evidence accepted, not yet marked met",
+        NO_EVIDENCE: "No evidence",
+        NOT_REQUIRED: "Not required on this pathway",
+    }
+
+
+@dataclass
+class CriterionStatus:
+    criterion: AssessmentCriterion
+    required: bool
+    decision: CriterionDecision | None = None
+    links: list[EvidenceLink] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return self.required and self.decision is not None and self.decision.is_met and self.decision.is_final
+
+    @property
+    def met_on(self) -> dt.date | None:
+        return self.decision.met_on if self.met else None
+
+    @property
+    def accepted_links(self) -> list[EvidenceLink]:
+        return [link for link in self.links if link.status == EvidenceLink.Status.ACCEPTED]
+
+    @property
+    def pending_links(self) -> list[EvidenceLink]:
+        return [link for link in self.links if link.status == EvidenceLink.Status.PENDING]
+
+    @property
+    def methods(self) -> list[str]:
+        codes = {method.code: method.order for link in self.accepted_links for method in link.evidence.methods.all()}
+        return sorted(codes, key=lambda code: (codes[code], code))
+
+    @property
+    def references(self) -> list[int]:
+        return sorted({link.evidence.reference for link in self.accepted_links})
+
+    @property
+    def accepted_evidence(self) -> list[Evidence]:
+        seen: dict[int, Evidence] = {}
+        for link in self.accepted_links:
+            seen.setdefault(link.evidence.reference, link.evidence)
+        return [seen[reference] for reference in sorted(seen)]
+
+    @property
+    def state(self) -> str:
+        if not self.required:
+            return CriterionState.NOT_REQUIRED
+        if self.decision is not None and self.decision.is_met:
+            return CriterionState.MET if self.decision.is_final else CriterionState.AWAITING_COUNTERSIGNATURE
+        if self.pending_links:
+            return CriterionState.AWAITING_REVIEW
+        if self.accepted_links:
+            return CriterionState.ACCEPTED
+        return CriterionState.NO_EVIDENCE
+
+    @property
+    def state_label(self) -> str:
+        return CriterionState.LABELS[self.state]
+
+
+@dataclass
+class OutcomeStatus:
+    outcome: LearningOutcome
+    criteria: list[CriterionStatus]
+
+
+@dataclass
+class UnitStatus:
+    unit: Unit
+    plan_entry: RegistrationUnit
+    outcomes: list[OutcomeStatus]
+
+    @property
+    def criteria(self) -> list[CriterionStatus]:
+        return [status for outcome in self.outcomes for status in outcome.criteria]
+
+    @property
+    def required(self) -> int:
+        return sum(1 for status in self.criteria if status.required)
+
+    @property
+    def met(self) -> int:
+        return sum(1 for status in self.criteria if status.met)
+
+    @property
+    def awaiting_review(self) -> int:
+        return sum(1 for status in self.criteria if status.state == CriterionState.AWAITING_REVIEW)
+
+    @property
+    def gaps(self) -> list[CriterionStatus]:
+        return [status for status in self.criteria if status.state == CriterionState.NO_EVIDENCE]
+
+    @property
+    def complete(self) -> bool:
+        return self.required > 0 and self.met == self.required
+
+    @property
+    def locked(self) -> bool:
+        return self.plan_entry.locked_at is not None
+
+
+def unit_statuses(registration: Registration, units: list[Unit] | None = None) -> list[UnitStatus]:
+    """The status of every criterion of the registration's plan (or of the given units), in unit order.
+
+    Seven queries whatever the number of units, criteria and evidence."""
+    plan = RegistrationUnit.objects.filter(registration=registration).select_related("unit")
+    if units is not None:
+        plan = plan.filter(unit__in=[unit.pk for unit in units])
+    membership = {
+        unit_id: (order, number)
+        for unit_id, order, number in QualificationUnit.objects.filter(
+            qualification_id=registration.qualification_id
+        ).values_list("unit_id", "order", "number")
+    }
+    plan_entries = sorted(plan, key=lambda entry: (membership.get(entry.unit_id, (0, ""))[0], entry.unit.reference))
+    for entry in plan_entries:
+        entry.unit.number_in_qualification = membership.get(entry.unit_id, (0, ""))[1]
+    unit_ids = [entry.unit_id for entry in plan_entries]
+
+    outcomes = LearningOutcome.objects.filter(unit_id__in=unit_ids).order_by("unit_id", "order")
+    criteria = (
+        AssessmentCriterion.objects.filter(unit_id__in=unit_ids).select_related("pathway").order_by("unit_id", "order")
+    )
+    links = (
+        EvidenceLink.objects.filter(
+            evidence__registration=registration,
+            evidence__is_current=True,
+            criterion__unit_id__in=unit_ids,
+        )
+        .exclude(evidence__status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])
+        .select_related("evidence")
+        .prefetch_related("evidence__methods")
+        .order_by("evidence__reference")
+    )
+    decisions = CriterionDecision.objects.filter(registration=registration, criterion__unit_id__in=unit_ids)
+
+    links_by_criterion: dict[int, list[EvidenceLink]] = defaultdict(list)
+    for link in links:
+        links_by_criterion[link.criterion_id].append(link)
+    decision_by_criterion = {decision.criterion_id: decision for decision in decisions}
+    criteria_by_outcome: dict[int, list[CriterionStatus]] = defaultdict(list)
+    for criterion in criteria:
+        required = criterion.pathway_id is None or criterion.pathway_id == registration.pathway_id
+        criteria_by_outcome[criterion.learning_outcome_id].append(
+            CriterionStatus(
+                criterion=criterion,
+                required=required,
+                decision=decision_by_criterion.get(criterion.pk),
+                links=links_by_criterion.get(criterion.pk, []),
+            )
+        )
+    outcomes_by_unit: dict[int, list[OutcomeStatus]] = defaultdict(list)
+    for outcome in outcomes:
+        outcomes_by_unit[outcome.unit_id].append(OutcomeStatus(outcome, criteria_by_outcome.get(outcome.pk, [])))
+    return [UnitStatus(entry.unit, entry, outcomes_by_unit.get(entry.unit_id, [])) for entry in plan_entries]
+
+
+def unit_status(registration: Registration, unit: Unit) -> UnitStatus:
+    statuses = unit_statuses(registration, [unit])
+    if not statuses:
+        raise LookupError(f"{unit.reference} is not on this learner's plan")
+    return statuses[0]
+
+
+@dataclass(frozen=True)
+class Progress:
+    met: int
+    required: int
+    awaiting_review: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.met / self.required) if self.required else 0
+
+
+def registration_progress(registrations) -> dict[int, Progress]:
+    """Criteria met of criteria required, and evidence awaiting review, for many registrations in
+    four queries (whatever their number and size)."""
+    registrations = list(registrations)
+    ids = [registration.pk for registration in registrations]
+    if not ids:
+        return {}
+    pathway_of = {registration.pk: registration.pathway_id for registration in registrations}
+    plan = defaultdict(set)
+    for registration_id, unit_id in RegistrationUnit.objects.filter(registration_id__in=ids).values_list(
+        "registration_id", "unit_id"
+    ):
+        plan[registration_id].add(unit_id)
+    all_units = set().union(*plan.values()) if plan else set()
+    counts: dict[tuple[int, int | None], int] = {}
+    for row in (
+        AssessmentCriterion.objects.filter(unit_id__in=all_units)
+        .values("unit_id", "pathway_id")
+        .annotate(n=Count("id"))
+    ):
+        counts[(row["unit_id"], row["pathway_id"])] = row["n"]
+    met = defaultdict(int)
+    for registration_id, unit_id, pathway_id in CriterionDecision.objects.filter(
+        registration_id__in=ids, is_met=True, countersign_status__in=FINAL
+    ).values_list("registration_id", "criterion__unit_id", "criterion__pathway_id"):
+        if unit_id in plan[registration_id] and pathway_id in (None, pathway_of[registration_id]):
+            met[registration_id] += 1
+    awaiting = dict(
+        Evidence.objects.filter(registration_id__in=ids, is_current=True, status=Evidence.Status.SUBMITTED)
+        .filter(Q(links__status=EvidenceLink.Status.PENDING))
+        .values("registration_id")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("registration_id", "n")
+    )
+    result = {}
+    for registration_id in ids:
+        required = sum(
+            n
+            for (unit_id, pathway_id), n in counts.items()
+            if unit_id in plan[registration_id] and pathway_id in (None, pathway_of[registration_id])
+        )
+        result[registration_id] = Progress(
+            met=met[registration_id], required=required, awaiting_review=awaiting.get(registration_id, 0)
+        )
+    return result
