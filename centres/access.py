@@ -1,6 +1,8 @@
 """Who holds which role where. Every view asks these questions on the server, never only in templates."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from .models import Centre, EqaLink, Membership, Role
 
@@ -47,4 +49,28 @@ def roles_of(user) -> dict[str, list]:
     return result
 
 
-__all__ = ["Role", "centres_where", "has_role", "is_eqa", "membership_for", "memberships_of", "roles_of"]
+def get_centre_for(user, pk, *roles: str) -> Centre:
+    """The centre, if the user works there (else 404); with roles named, 403 unless they hold one of them."""
+    centre = Centre.objects.filter(pk=pk, pk__in=memberships_of(user).values("centre_id")).first()
+    if centre is None:
+        raise Http404("No such centre.")
+    if roles and not memberships_of(user).filter(centre=centre, role__in=roles).exists():
+        raise PermissionDenied("Your role at this centre does not allow this.")
+    return centre
+
+
+def is_staff_member(user) -> bool:
+    return memberships_of(user).exists()
+
+
+__all__ = [
+    "Role",
+    "centres_where",
+    "get_centre_for",
+    "has_role",
+    "is_eqa",
+    "is_staff_member",
+    "membership_for",
+    "memberships_of",
+    "roles_of",
+]

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class CentresConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'centres'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "centres"

@@ -1,13 +1,23 @@
-"""Absolute session lifetime: idle expiry comes from SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST."""
+"""Session lifetime: signed out after SESSION_IDLE_MINUTES without a request and SESSION_ABSOLUTE_HOURS in all.
+
+The idle limit is also enforced by the session cookie's age (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST);
+checking it here as well lets us say why the person was signed out."""
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
 
 SESSION_STARTED_KEY = "session_started_at"
+SESSION_LAST_SEEN_KEY = "session_last_seen_at"
+
+
+def start_session_clock(request) -> None:
+    now = time.time()
+    request.session[SESSION_STARTED_KEY] = now
+    request.session[SESSION_LAST_SEEN_KEY] = now
 
 
 class SessionLifetimeMiddleware:
@@ -17,12 +27,25 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            started = request.session.get(SESSION_STARTED_KEY)
             now = time.time()
+            started = request.session.get(SESSION_STARTED_KEY)
+            last_seen = request.session.get(SESSION_LAST_SEEN_KEY)
             if started is None:
-                request.session[SESSION_STARTED_KEY] = now
+                start_session_clock(request)
             elif now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
-                logout(request)
-                messages.info(request, "Your session has ended. Please sign in again.")
-                return redirect(settings.LOGIN_URL)
+                return self._sign_out(request, "Your session has ended. Please sign in again.")
+            elif last_seen is not None and now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
+                return self._sign_out(
+                    request,
+                    f"You were signed out after {settings.SESSION_IDLE_MINUTES} minutes without activity. "
+                    "Please sign in again.",
+                )
+            else:
+                request.session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _sign_out(request, message: str):
+        logout(request)
+        messages.info(request, message)
+        return redirect_to_login(request.get_full_path())

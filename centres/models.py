@@ -141,14 +141,17 @@ class PersonalInterest(models.Model):
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="personal_interests")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declared_interests")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interests_declared_in")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interests_declared_in"
+    )
     description = models.TextField(blank=True)
     declared_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["centre", "staff", "learner"], name="unique_personal_interest")
-        ]
+        constraints = [models.UniqueConstraint(fields=["centre", "staff", "learner"], name="unique_personal_interest")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} has an interest in {self.learner}"
 
 
 class EventQuerySet(models.QuerySet):
@@ -216,3 +219,56 @@ def record_event(
         summary=summary,
         data=data,
     )
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept for a short window to slow down repeated guessing (by email and by address)."""
+
+    email = models.CharField(max_length=254, db_index=True, help_text="Normalised: trimmed and lower case.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A one-time, expiring link that lets a new learner or staff member set their password.
+
+    Only the SHA-256 of the token is stored: the link in the email is the only copy of the token."""
+
+    class Kind(models.TextChoices):
+        LEARNER = "learner", "Learner"
+        STAFF = "staff", "Staff"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="invitations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="Replaced by a newer invitation.")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user} ({self.get_kind_display()}) at {self.centre}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,9 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from . import views
+
+centre_patterns = [
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("<int:centre_id>/staff/", views.staff_list, name="staff-list"),
+    path("<int:centre_id>/staff/add/", views.staff_add, name="staff-add"),
+    path("<int:centre_id>/staff/<int:pk>/", views.membership_edit, name="membership-edit"),
+    path("<int:centre_id>/staff/<int:pk>/end/", views.membership_end, name="membership-end"),
+    path("<int:centre_id>/people/<int:user_id>/invite/", views.invitation_resend, name="invitation-resend"),
+    path("<int:centre_id>/interests/", views.interest_list, name="interest-list"),
+]
+
 urlpatterns = [
     path("", include("dashboard.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("centres/", include((centre_patterns, "centres"))),
 ]

@@ -1,2 +1,233 @@
+"""Sign-in, invitations, and the centre admin's pages for staff and declared interests."""
 
-# Create your views here.
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import services
+from .access import get_centre_for
+from .forms import (
+    CredentialForm,
+    EndMembershipForm,
+    InvitationPasswordForm,
+    PersonalInterestForm,
+    StaffMemberForm,
+    ThrottledLoginForm,
+)
+from .middleware import start_session_clock
+from .models import EqaLink, Invitation, Membership, PersonalInterest, Role, User
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        start_session_clock(self.request)
+        return response
+
+
+# --- Invitations -------------------------------------------------------------------------------------------
+
+
+def invitation_accept(request, token: str):
+    """The page behind the emailed link: choose a password, once, before the link expires."""
+    try:
+        invitation = services.get_invitation(token)
+    except services.InvitationError as exc:
+        return render(request, "registration/invitation_invalid.html", {"reason": str(exc)}, status=410)
+    form = InvitationPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_invitation(token=token, password=form.cleaned_data["new_password1"])
+        except services.InvitationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your password is set. Sign in with your email address and new password.")
+            return redirect("login")
+    return render(request, "registration/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+@require_POST
+def invitation_resend(request, centre_id: int, user_id: int):
+    from portfolio.models import Registration
+
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    is_staff = Membership.objects.filter(centre=centre, user_id=user_id).exists()
+    is_learner = Registration.objects.filter(centre=centre, learner_id=user_id).exists()
+    if not (is_staff or is_learner):
+        raise Http404("No such person at this centre.")
+    person = get_object_or_404(User, pk=user_id)
+    kind = Invitation.Kind.STAFF if is_staff else Invitation.Kind.LEARNER
+    try:
+        services.invite_user(actor=request.user, user=person, centre=centre, kind=kind)
+    except services.CentresError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"A new invitation was sent to {person.email}.")
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("centres:staff-list", centre_id=centre.pk)
+
+
+# --- Staff -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def staff_list(request, centre_id: int):
+    from portfolio.models import Registration
+
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    memberships = list(
+        Membership.objects.filter(centre=centre)
+        .select_related("user", "countersignatory")
+        .order_by("role", "user__full_name", "user__email")
+    )
+    active = Registration.objects.filter(centre=centre, status=Registration.Status.ACTIVE)
+    assessing = dict(active.values_list("assessor_id").annotate(n=Count("id")).values_list("assessor_id", "n"))
+    quality_assuring = dict(active.values_list("iqa_id").annotate(n=Count("id")).values_list("iqa_id", "n"))
+    user_ids = {m.user_id for m in memberships}
+    invited = set(
+        Invitation.objects.pending().filter(user_id__in=user_ids, centre=centre).values_list("user_id", flat=True)
+    )
+    sections = []
+    for role in Role:
+        rows = []
+        for membership in memberships:
+            if membership.role != role or not membership.is_active:
+                continue
+            caseload = None
+            if role == Role.ASSESSOR:
+                caseload = assessing.get(membership.user_id, 0)
+            elif role == Role.IQA:
+                caseload = quality_assuring.get(membership.user_id, 0)
+            rows.append(
+                {
+                    "membership": membership,
+                    "caseload": caseload,
+                    "invitation_pending": membership.user_id in invited,
+                    "password_set": membership.user.has_usable_password(),
+                }
+            )
+        sections.append({"role": role, "rows": rows})
+    ended = [m for m in memberships if not m.is_active]
+    eqa_links = EqaLink.objects.filter(centre=centre, is_active=True).select_related("user")
+    return render(
+        request,
+        "centres/staff_list.html",
+        {"centre": centre, "sections": sections, "ended": ended, "eqa_links": eqa_links},
+    )
+
+
+@login_required
+def staff_add(request, centre_id: int):
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    form = StaffMemberForm(request.POST or None, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.add_staff_member(
+                actor=request.user,
+                centre=centre,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                credential=form.credential(),
+            )
+        except services.CentresError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{membership.user} is now a {membership.get_role_display().lower()} here.")
+            return redirect("centres:staff-list", centre_id=centre.pk)
+    return render(request, "centres/staff_form.html", {"centre": centre, "form": form})
+
+
+def _membership_for_admin(request, centre_id: int, pk: int) -> Membership:
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    return get_object_or_404(
+        Membership.objects.select_related("user", "centre", "countersignatory"), pk=pk, centre=centre
+    )
+
+
+@login_required
+def membership_edit(request, centre_id: int, pk: int):
+    membership = _membership_for_admin(request, centre_id, pk)
+    centre = membership.centre
+    initial = {
+        "status": membership.status,
+        "countersignatory": membership.countersignatory_id,
+        "competence_notes": membership.competence_notes,
+        "cpd_notes": membership.cpd_notes,
+    }
+    form = CredentialForm(request.POST or None, centre=centre, initial=initial)
+    if membership.role == Role.CENTRE_ADMIN:
+        form = None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.update_staff_credential(actor=request.user, membership=membership, credential=form.credential())
+        except services.CentresError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{membership.user}'s record is updated.")
+            return redirect("centres:staff-list", centre_id=centre.pk)
+    return render(
+        request,
+        "centres/membership_form.html",
+        {"centre": centre, "membership": membership, "form": form, "end_form": EndMembershipForm()},
+    )
+
+
+@login_required
+@require_POST
+def membership_end(request, centre_id: int, pk: int):
+    membership = _membership_for_admin(request, centre_id, pk)
+    form = EndMembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the role ends.")
+        return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
+    try:
+        services.end_membership(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])
+    except services.CentresError as exc:
+        messages.error(request, str(exc))
+        return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
+    messages.success(request, f"{membership.user}'s role as {membership.get_role_display().lower()} has ended.")
+    return redirect("centres:staff-list", centre_id=membership.centre_id)
+
+
+# --- Personal interests ------------------------------------------------------------------------------------
+
+
+@login_required
+def interest_list(request, centre_id: int):
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    form = PersonalInterestForm(request.POST or None, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conflicts = services.declare_personal_interest(
+                actor=request.user,
+                centre=centre,
+                staff=form.cleaned_data["staff"],
+                learner=form.cleaned_data["learner"],
+                description=form.cleaned_data["description"],
+            )
+        except services.CentresError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The interest is recorded.")
+            for registration in conflicts:
+                messages.warning(
+                    request,
+                    f"{form.cleaned_data['staff']} is assessor or IQA on {registration}: choose someone else.",
+                )
+            return redirect("centres:interest-list", centre_id=centre.pk)
+    interests = (
+        PersonalInterest.objects.filter(centre=centre).select_related("staff", "learner").order_by("-declared_at")
+    )
+    return render(request, "centres/interest_list.html", {"centre": centre, "form": form, "interests": interests})

@@ -1,13 +1,13 @@
 """Scoped lookups: the one way views fetch registrations. Another centre's record is a 404, never a 403."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from centres.access import memberships_of
 from centres.models import Role
 
-from .models import EqaShareItem, Registration
+from .models import EqaShareItem, Evidence, EvidenceFile, EvidenceLink, Registration
 
 
 def active_eqa_share_items(user) -> QuerySet[EqaShareItem]:
@@ -23,11 +23,7 @@ def active_eqa_share_items(user) -> QuerySet[EqaShareItem]:
     )
 
 
-def registrations_for(user) -> QuerySet[Registration]:
-    """Every registration the user may see: their own as a learner; their learners as assessor or
-    countersignatory; the centre's as IQA or centre admin; what was shared with them as EQA."""
-    if not user.is_authenticated or not user.is_active:
-        return Registration.objects.none()
+def _learner_and_staff_scope(user) -> Q:
     memberships = memberships_of(user)
     whole_centre = memberships.filter(role__in=[Role.CENTRE_ADMIN, Role.IQA]).values("centre_id")
     assessing_centres = memberships.filter(role=Role.ASSESSOR).values("centre_id")
@@ -35,19 +31,87 @@ def registrations_for(user) -> QuerySet[Registration]:
     supervised = memberships.model.objects.active().filter(
         role=Role.ASSESSOR, countersignatory=user, centre_id__in=assessing_centres
     )
-    scope = (
+    return (
         Q(learner=user)
         | Q(centre_id__in=whole_centre)
         | Q(assessor=user, centre_id__in=assessing_centres)
         | Q(assessor__in=supervised.values("user_id"), centre_id__in=supervised.values("centre_id"))
-        | Q(pk__in=active_eqa_share_items(user).values("registration_id"))
     )
+
+
+def registrations_for(user) -> QuerySet[Registration]:
+    """Every registration the user may see: their own as a learner; their learners as assessor or
+    countersignatory; the centre's as IQA or centre admin; what was shared with them as EQA."""
+    if not user.is_authenticated or not user.is_active:
+        return Registration.objects.none()
+    scope = _learner_and_staff_scope(user) | Q(pk__in=active_eqa_share_items(user).values("registration_id"))
     return Registration.objects.filter(scope)
+
+
+def portfolios_for(user) -> QuerySet[Registration]:
+    """Registrations whose whole portfolio the user may open: as the learner or as centre staff in scope
+    (an EQA reads only what was shared, through evidence_for)."""
+    if not user.is_authenticated or not user.is_active:
+        return Registration.objects.none()
+    return Registration.objects.filter(_learner_and_staff_scope(user))
 
 
 def get_registration_for(user, pk) -> Registration:
     return get_object_or_404(
         registrations_for(user).select_related("centre", "learner", "qualification", "assessor", "iqa", "pathway"),
+        pk=pk,
+    )
+
+
+def get_portfolio_for(user, pk) -> Registration:
+    return get_object_or_404(
+        portfolios_for(user).select_related("centre", "learner", "qualification", "assessor", "iqa", "pathway"),
+        pk=pk,
+    )
+
+
+def evidence_for(user) -> QuerySet[Evidence]:
+    """Evidence the user may read: everything in the portfolios they may open, and for an EQA the submitted
+    evidence of what was shared with them (the whole registration, or evidence linked to a shared unit)."""
+    if not user.is_authenticated or not user.is_active:
+        return Evidence.objects.none()
+    items = active_eqa_share_items(user)
+    shared_unit = Exists(
+        EvidenceLink.objects.filter(
+            evidence=OuterRef("pk"),
+            criterion__unit_id__in=items.filter(registration_id=OuterRef(OuterRef("registration_id"))).values(
+                "unit_id"
+            ),
+        )
+    )
+    shared = (Q(registration_id__in=items.filter(unit__isnull=True).values("registration_id")) | Q(shared_unit)) & ~Q(
+        status=Evidence.Status.DRAFT
+    )
+    portfolios = Registration.objects.filter(_learner_and_staff_scope(user)).values("pk")
+    return Evidence.objects.filter(Q(registration_id__in=portfolios) | shared)
+
+
+def get_evidence_for(user, pk) -> Evidence:
+    return get_object_or_404(
+        evidence_for(user).select_related(
+            "registration__centre",
+            "registration__learner",
+            "registration__qualification",
+            "registration__assessor",
+            "registration__pathway",
+            "author",
+            "withdrawn_by",
+            "supersedes",
+        ),
+        pk=pk,
+    )
+
+
+def get_evidence_file_for(user, pk) -> EvidenceFile:
+    return get_object_or_404(
+        EvidenceFile.objects.filter(evidence__in=evidence_for(user).values("pk")).select_related(
+            "evidence__registration"
+        ),
         pk=pk,
     )
 

@@ -61,6 +61,9 @@ class RegistrationUnit(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["registration", "unit"], name="unique_unit_on_plan")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} on registration {self.registration_id}"
+
 
 class CountersignStatus(models.TextChoices):
     NOT_REQUIRED = "not_required", "Not required"
@@ -112,11 +115,21 @@ class Evidence(models.Model):
     description = models.TextField("description or written record", blank=True)
     language = models.CharField(max_length=50, default="English")
     methods = models.ManyToManyField(AssessmentMethod, related_name="evidence")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     author_label = models.CharField(max_length=200, blank=True, help_text="A witness's name, when not a user.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     declared_own_work_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+    submission_token = models.CharField(
+        max_length=64, blank=True, help_text="The form's one-time token: a second post of the same form adds nothing."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = EvidenceQuerySet.as_manager()
@@ -131,10 +144,24 @@ class Evidence(models.Model):
                 condition=models.Q(is_current=True),
                 name="one_current_version_per_reference",
             ),
+            models.UniqueConstraint(
+                fields=["registration", "submission_token"],
+                condition=~models.Q(submission_token=""),
+                name="one_evidence_per_submission_token",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "is_current", "submitted_at"])]
 
     def __str__(self) -> str:
         return f"{self.reference}. {self.title}"
+
+    @property
+    def is_learners_own(self) -> bool:
+        return self.author_id is not None and self.author_id == self.registration.learner_id
+
+    @property
+    def is_witness_testimony(self) -> bool:
+        return self.author_id is None
 
 
 def evidence_upload_to(instance, filename: str) -> str:
@@ -150,7 +177,10 @@ class EvidenceFile(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    thumbnail_sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -158,6 +188,23 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def kind(self) -> str:
+        """image, pdf, document, audio or video: for icons and labels."""
+        if self.content_type.startswith(("image/", "audio/", "video/")):
+            return self.content_type.split("/")[0]
+        if self.content_type == "application/pdf":
+            return "pdf"
+        return "document"
+
+    @property
+    def kind_label(self) -> str:
+        return {"image": "Photo", "pdf": "PDF", "audio": "Audio", "video": "Video"}.get(self.kind, "Document")
 
 
 class EvidenceLink(Countersignable):
@@ -172,13 +219,18 @@ class EvidenceLink(Countersignable):
     criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.PROTECT, related_name="evidence_links")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     feedback = models.TextField(blank=True)
-    judged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     judged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["evidence", "criterion"]
         constraints = [models.UniqueConstraint(fields=["evidence", "criterion"], name="unique_link")]
+
+    def __str__(self) -> str:
+        return f"Evidence {self.evidence_id} for criterion {self.criterion_id}: {self.status}"
 
 
 class CriterionDecision(Countersignable):
@@ -194,6 +246,9 @@ class CriterionDecision(Countersignable):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["registration", "criterion"], name="unique_decision")]
 
+    def __str__(self) -> str:
+        return f"Criterion {self.criterion_id} {'met' if self.is_met else 'not met'} for {self.registration_id}"
+
 
 class WitnessInvitation(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="witness_invitations")
@@ -205,8 +260,21 @@ class WitnessInvitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
-    evidence = models.OneToOneField(Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="witness_invitation")
+    signed_name = models.CharField("witness's signature (typed name)", max_length=200, blank=True)
+    evidence = models.OneToOneField(
+        Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="witness_invitation"
+    )
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Witness {self.name} for {self.registration_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
 
 
 class EqaShare(models.Model):
@@ -228,10 +296,17 @@ class EqaShare(models.Model):
 class EqaShareItem(models.Model):
     share = models.ForeignKey(EqaShare, on_delete=models.CASCADE, related_name="items")
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="eqa_share_items")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             help_text="Empty: the whole registration.")
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty: the whole registration.",
+    )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["share", "registration", "unit"], name="unique_share_item")
-        ]
+        constraints = [models.UniqueConstraint(fields=["share", "registration", "unit"], name="unique_share_item")]
+
+    def __str__(self) -> str:
+        return f"Registration {self.registration_id} in share {self.share_id}"

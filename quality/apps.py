@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class QualityConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'quality'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "quality"

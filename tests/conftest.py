@@ -15,3 +15,15 @@ def world(db):
     from tests.factories import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_media():
+    """Test uploads go to a throwaway MEDIA_ROOT; remove it when the run ends."""
+    import shutil
+
+    from django.conf import settings
+
+    yield
+    if "portfolio-test-media-" in str(settings.MEDIA_ROOT):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

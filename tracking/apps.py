@@ -2,5 +2,12 @@ from django.apps import AppConfig
 
 
 class TrackingConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'tracking'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "tracking"
+    verbose_name = "Tracking sheets and sign-off"
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        # Job functions (`@tracking.jobs.job("kind")`) live in each app's exports.py.
+        autodiscover_modules("exports")

@@ -1,3 +1,141 @@
-from django.db import models
+"""Unit sign-offs and their signatures, and the background jobs that build PDFs and packs."""
 
-# Create your models here.
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from centres.models import Centre
+from portfolio.models import Registration
+from qualifications.models import Unit
+
+
+class SignatureRole(models.TextChoices):
+    """The signatures on a tracking sheet, in the order they are given."""
+
+    LEARNER = "learner", "Learner"
+    ASSESSOR = "assessor", "Assessor"
+    COUNTERSIGNER = "countersigner", "Countersignatory"
+    IQA = "iqa", "IQA"
+    EQA = "eqa", "EQS"
+
+
+ROLE_ORDER: list[str] = [
+    SignatureRole.LEARNER,
+    SignatureRole.ASSESSOR,
+    SignatureRole.COUNTERSIGNER,
+    SignatureRole.IQA,
+    SignatureRole.EQA,
+]
+
+
+class UnitSignOff(models.Model):
+    """The sign-off of one unit of a learner's plan: holds the signatures given to its tracking sheet."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="sign_offs")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "unit"], name="unique_unit_sign_off")]
+
+    def __str__(self) -> str:
+        return f"Sign-off of {self.unit.reference} for registration {self.registration_id}"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(voided_at__isnull=True)
+
+
+class Signature(models.Model):
+    """One person's signature on a tracking sheet, with a SHA-256 of the sheet's content when they signed.
+
+    Never deleted: reopening a unit voids signatures (who, when, why) and they stay in the history."""
+
+    sign_off = models.ForeignKey(UnitSignOff, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField(max_length=20, choices=SignatureRole.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    name_at_signing = models.CharField(max_length=200)
+    signed_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the sheet's content when signed.")
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            # Two people signing at the same moment: the database lets only one live signature per role.
+            models.UniqueConstraint(
+                fields=["sign_off", "role"], condition=Q(voided_at__isnull=True), name="one_live_signature_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_at_signing} ({self.get_role_display()}) {self.signed_at:%Y-%m-%d}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.voided_at is None
+
+
+def export_upload_to(instance, filename: str) -> str:
+    return f"exports/{instance.centre_id}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A piece of work done in the background (a whole-registration PDF, an EQA pack), with its progress.
+
+    See tracking/jobs.py for how jobs are queued, run and reported."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=50)
+    params = models.JSONField(default=dict, blank=True)
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="export_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    result = models.FileField(upload_to=export_upload_to, max_length=300, blank=True)
+    result_name = models.CharField(max_length=200, blank=True, help_text="The file name offered on download.")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    def report(self, done: int, total: int, message: str | None = None) -> None:
+        """Record progress at once (outside any transaction of the job) so the status page can show it."""
+        self.progress_done, self.progress_total = done, total
+        fields = {"progress_done": done, "progress_total": total}
+        if message is not None:
+            self.message = fields["message"] = message
+        ExportJob.objects.filter(pk=self.pk).update(**fields)

@@ -4,4 +4,13 @@ from . import views
 
 app_name = "tracking"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("registrations/<int:registration_pk>/", views.registration_sheets, name="registration"),
+    path("registrations/<int:registration_pk>/pdf/", views.registration_pdf, name="registration-pdf"),
+    path("registrations/<int:registration_pk>/units/<int:unit_pk>/", views.sheet, name="sheet"),
+    path("registrations/<int:registration_pk>/units/<int:unit_pk>/pdf/", views.sheet_pdf, name="sheet-pdf"),
+    path("registrations/<int:registration_pk>/units/<int:unit_pk>/sign/", views.sign, name="sign"),
+    path("registrations/<int:registration_pk>/units/<int:unit_pk>/reopen/", views.reopen, name="reopen"),
+    path("jobs/<int:pk>/", views.job_status, name="job-status"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job-download"),
+]

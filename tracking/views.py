@@ -1,0 +1,197 @@
+"""Tracking sheets (page and PDF), signing and reopening, and background jobs' status and downloads.
+
+Every view fetches the registration and unit through tracking.access.get_sheet_for (another centre's
+learner, a unit not on the plan, or a unit not shared with an EQA: 404) and jobs through
+tracking.jobs.user_may_access (404 otherwise)."""
+
+import io
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from portfolio.access import get_registration_for
+
+from .access import get_sheet_for, visible_unit_ids
+from .forms import ReopenForm, SignForm
+from .jobs import JobError, enqueue, kind_of, user_may_access
+from .models import ExportJob, SignatureRole
+from .pdf import unit_sheet_pdf
+from .services.signoff import ROLE_LABELS, SignOffError, check_may_reopen, reopen_unit, roles_user_may_sign, sign_unit
+from .sheets import build_sheet, build_sheets, evidence_url
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def registration_sheets(request, registration_pk: int):
+    """Every unit of the plan the user may read, with its progress and sign-off, and the whole-registration PDF."""
+    registration = get_registration_for(request.user, registration_pk)
+    unit_ids = set(visible_unit_ids(request.user, registration))
+    sheets = [sheet for sheet in build_sheets(registration) if sheet.unit.pk in unit_ids]
+    jobs = ExportJob.objects.filter(
+        kind="registration_pdf", created_by=request.user, params__registration_id=registration.pk
+    ).order_by("-created_at")[:3]
+    return render(request, "tracking/registration.html", {"registration": registration, "sheets": sheets, "jobs": jobs})
+
+
+@login_required
+@require_GET
+def sheet(request, registration_pk: int, unit_pk: int):
+    """The live evidence tracking sheet of one unit, with the sign-off the user may give now."""
+    registration, unit = get_sheet_for(request.user, registration_pk, unit_pk)
+    tracking_sheet = build_sheet(registration, unit)
+    state = tracking_sheet.state
+    signing = roles_user_may_sign(state, request.user)
+    try:
+        check_may_reopen(state, request.user)
+        may_reopen = True
+    except SignOffError:
+        may_reopen = False
+    evidence = [{**entry, "url": evidence_url(entry["evidence"])} for entry in tracking_sheet.evidence]
+    context = {
+        "registration": registration,
+        "sheet": tracking_sheet,
+        "evidence": evidence,
+        "signing": [
+            {"role": role, "label": ROLE_LABELS[role], "reason": reason, "is_learner": role == SignatureRole.LEARNER}
+            for role, reason in signing.items()
+        ],
+        "sign_form": SignForm(initial={"content_hash": state.content_hash}),
+        "may_reopen": may_reopen,
+        "reopen_form": ReopenForm(),
+    }
+    return _private(render(request, "tracking/sheet.html", context))
+
+
+@login_required
+@require_GET
+def sheet_pdf(request, registration_pk: int, unit_pk: int):
+    registration, unit = get_sheet_for(request.user, registration_pk, unit_pk)
+    pdf = unit_sheet_pdf(build_sheet(registration, unit))
+    learner = slugify(registration.learner.full_name) or f"learner-{registration.pk}"
+    filename = f"tracking-sheet-{learner}-{slugify(unit.reference)}.pdf"
+    return _private(
+        FileResponse(io.BytesIO(pdf), as_attachment=True, filename=filename, content_type="application/pdf")
+    )
+
+
+@login_required
+@require_POST
+def sign(request, registration_pk: int, unit_pk: int):
+    registration, unit = get_sheet_for(request.user, registration_pk, unit_pk)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
+    role = form.cleaned_data["role"]
+    try:
+        sign_unit(
+            registration=registration,
+            unit=unit,
+            user=request.user,
+            role=role,
+            expected_hash=form.cleaned_data["content_hash"],
+        )
+    except SignOffError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You signed the tracking sheet of {unit.reference} as {ROLE_LABELS[role]}.")
+    return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
+
+
+@login_required
+@require_POST
+def reopen(request, registration_pk: int, unit_pk: int):
+    registration, unit = get_sheet_for(request.user, registration_pk, unit_pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason for reopening the unit.")
+        return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
+    try:
+        voided = reopen_unit(
+            registration=registration, unit=unit, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except SignOffError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Unit {unit.reference} is reopened: {len(voided)} signature{'s' if len(voided) != 1 else ''} voided. "
+            "Its evidence can change again; the learner and you sign again when it is complete.",
+        )
+    return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
+
+
+@login_required
+@require_POST
+def registration_pdf(request, registration_pk: int):
+    """Queue the whole-registration PDF (the units the user may read) and show its progress."""
+    registration = get_registration_for(request.user, registration_pk)
+    unit_ids = visible_unit_ids(request.user, registration)
+    if not unit_ids:
+        raise Http404("No units of this registration are shared with you.")
+    try:
+        export_job = enqueue(
+            "registration_pdf",
+            user=request.user,
+            centre=registration.centre,
+            params={"registration_id": registration.pk, "unit_ids": sorted(unit_ids)},
+        )
+    except JobError as error:
+        messages.error(request, str(error))
+        return redirect("tracking:registration", registration_pk=registration.pk)
+    return redirect("tracking:job-status", pk=export_job.pk)
+
+
+def _job_for(user, pk: int) -> ExportJob:
+    export_job = get_object_or_404(ExportJob.objects.select_related("centre"), pk=pk)
+    if not user_may_access(export_job, user):
+        raise Http404("No such export.")
+    return export_job
+
+
+@login_required
+@require_GET
+def job_status(request, pk: int):
+    """Progress of a background job; the page refreshes itself every 2 seconds until the job is finished."""
+    export_job = _job_for(request.user, pk)
+    kind = kind_of(export_job)
+    back = None
+    registration_id = export_job.params.get("registration_id")
+    if registration_id:
+        back = ("tracking:registration", registration_id)
+    return _private(
+        render(
+            request,
+            "tracking/job_status.html",
+            {"job": export_job, "label": kind.label if kind else export_job.kind, "back": back},
+        )
+    )
+
+
+@login_required
+@require_GET
+def job_download(request, pk: int):
+    export_job = _job_for(request.user, pk)
+    if export_job.status != ExportJob.Status.DONE or not export_job.result:
+        raise Http404("This export is not ready.")
+    content_type = mimetypes.guess_type(export_job.result_name)[0] or "application/octet-stream"
+    return _private(
+        FileResponse(
+            export_job.result.open("rb"),
+            as_attachment=True,
+            filename=export_job.result_name or "export",
+            content_type=content_type,
+        )
+    )

@@ -1,0 +1,36 @@
+"""Portfolio services: the one place for each rule. Views show a PortfolioError's message to the user."""
+
+
+class PortfolioError(Exception):
+    """A rule of the portfolio refused the change; the message says why, in words for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotAllowed(PortfolioError):
+    """The acting user's role does not allow this change."""
+
+
+class UnitLocked(PortfolioError):
+    """The change touches a unit that the assessor has signed off."""
+
+    def __init__(self, unit):
+        super().__init__(f"This unit is signed off; ask the assessor to reopen it ({unit.reference} {unit.title}).")
+        self.unit = unit
+
+
+class InvalidFile(PortfolioError):
+    """An uploaded file was refused: empty, too large, of a type not allowed, or not what its name says."""
+
+
+class AlreadyDone(PortfolioError):
+    """The same change was already made (a form posted twice): nothing more was stored."""
+
+    def __init__(self, message: str, obj=None):
+        super().__init__(message)
+        self.obj = obj

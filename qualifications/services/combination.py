@@ -110,8 +110,9 @@ def check_combination(
     else:
         code = pathway.code if isinstance(pathway, Pathway) else str(pathway)
         if code not in {p.code for p in pathways}:
-            name = pathway.name if isinstance(pathway, Pathway) else code
-            reasons.append(f"{name} is not a pathway of this qualification")
+            if not isinstance(pathway, Pathway):
+                pathway = Pathway.objects.filter(code=code).first() or Pathway(code=code, name=code)
+            reasons.append(f"{pathway.name} is not a pathway of this qualification")
 
     on_plan = [m for m in memberships if _is_required(qualification, m) or m.unit.reference in chosen]
     optional_on_plan = [m for m in on_plan if not _is_required(qualification, m)]

@@ -1,0 +1,425 @@
+"""Rules for people at centres: staff memberships and credentials, invitations, accounts and sign-in slow-down.
+
+Each service takes the acting user, checks the rule, writes an Event and raises a CentresError subclass
+with a message fit to show the user."""
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .access import has_role
+from .models import (
+    Centre,
+    CompetenceStatus,
+    Invitation,
+    LoginFailure,
+    Membership,
+    PersonalInterest,
+    Role,
+    User,
+    record_event,
+)
+
+
+class CentresError(Exception):
+    """A rule about centres and people was broken; the message is meant for the user."""
+
+
+class NotAllowed(CentresError):
+    pass
+
+
+class StaffError(CentresError):
+    pass
+
+
+class InvitationError(CentresError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def require_centre_admin(actor, centre: Centre) -> None:
+    if not has_role(actor, Role.CENTRE_ADMIN, centre):
+        raise NotAllowed(f"Only a centre admin at {centre} may do this.")
+
+
+# --- Sign-in slow-down -------------------------------------------------------------------------------------
+
+LOGIN_DELAY_BASE_SECONDS = 30
+# Failures from one address across many emails (password spraying) are allowed more room before slowing.
+LOGIN_FAILURES_PER_ADDRESS_FACTOR = 4
+
+
+def _window_start() -> dt.datetime:
+    return timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+
+
+def _wait_for(failures: list[dt.datetime], limit: int) -> int:
+    """Seconds still to wait: after `limit` failures each attempt waits, doubling, up to the window's length."""
+    if len(failures) < limit:
+        return 0
+    cap = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
+    delay = min(LOGIN_DELAY_BASE_SECONDS * 2 ** (len(failures) - limit), cap)
+    remaining = (max(failures) + dt.timedelta(seconds=delay) - timezone.now()).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
+def login_wait_seconds(*, email: str, ip_address: str | None) -> int:
+    """How long this email (or this address) must wait before another sign-in attempt is checked."""
+    since = _window_start()
+    limit = settings.LOGIN_FAILURES_BEFORE_DELAY
+    by_email = list(
+        LoginFailure.objects.filter(email=normalise_email(email), at__gte=since).values_list("at", flat=True)
+    )
+    wait = _wait_for(by_email, limit)
+    if ip_address:
+        by_address = list(
+            LoginFailure.objects.filter(ip_address=ip_address, at__gte=since).values_list("at", flat=True)
+        )
+        wait = max(wait, _wait_for(by_address, limit * LOGIN_FAILURES_PER_ADDRESS_FACTOR))
+    return wait
+
+
+def record_login_failure(*, email: str, ip_address: str | None) -> None:
+    # Rows older than the window no longer count; drop them as we go so the table stays small.
+    LoginFailure.objects.filter(at__lt=_window_start()).delete()
+    LoginFailure.objects.create(email=normalise_email(email)[:254], ip_address=ip_address or None)
+
+
+def clear_login_failures(*, email: str) -> None:
+    LoginFailure.objects.filter(email=normalise_email(email)).delete()
+
+
+# --- Invitations -------------------------------------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("centres:invitation-accept", args=[token])
+
+
+def _send_invitation_email(*, user: User, centre: Centre, kind: str, token: str, expires_at: dt.datetime) -> None:
+    context = {
+        "user": user,
+        "centre": centre,
+        "kind": kind,
+        "url": invitation_url(token),
+        "expires_at": expires_at,
+        "days": settings.INVITATION_DAYS,
+    }
+    subject = render_to_string("centres/emails/invitation_subject.txt", context).strip()
+    body = render_to_string("centres/emails/invitation_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+@transaction.atomic
+def invite_user(*, actor, user: User, centre: Centre, kind: str) -> Invitation:
+    """Send a new one-time link to set a password; any earlier pending link for the user stops working.
+
+    The email leaves only once the transaction commits, so a rolled-back registration sends nothing."""
+    if not user.is_active:
+        raise InvitationError(f"{user.email}'s account is disabled; it cannot be invited.")
+    if user.has_usable_password():
+        raise InvitationError(f"{user.email} has already set a password; they can use “Forgotten your password?”.")
+    now = timezone.now()
+    user.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        user=user,
+        centre=centre,
+        kind=kind,
+        token_hash=_hash_token(token),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        expires_at=now + dt.timedelta(days=settings.INVITATION_DAYS),
+    )
+    record_event(
+        action="invitation.sent",
+        obj=invitation,
+        actor=actor,
+        centre=centre,
+        summary=f"Invitation to set a password sent to {user.email}",
+        email=user.email,
+        kind=kind,
+    )
+    expires_at = invitation.expires_at
+    transaction.on_commit(
+        lambda: _send_invitation_email(user=user, centre=centre, kind=kind, token=token, expires_at=expires_at)
+    )
+    return invitation
+
+
+def get_invitation(token: str) -> Invitation:
+    """The pending invitation for the token, or InvitationError saying why the link no longer works."""
+    invitation = Invitation.objects.select_related("user", "centre").filter(token_hash=_hash_token(token or "")).first()
+    if invitation is None or invitation.revoked_at is not None:
+        raise InvitationError("This invitation link is not valid. Ask your centre admin to send a new one.")
+    if invitation.used_at is not None:
+        raise InvitationError("This invitation link has already been used. Sign in with your email and password.")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError("This invitation link has expired. Ask your centre admin to send a new one.")
+    if not invitation.user.is_active:
+        raise InvitationError("This account is disabled. Ask your centre admin.")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, password: str) -> User:
+    invitation = get_invitation(token)
+    # Lock the row so that two submissions of the same link cannot both succeed.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at is not None:
+        raise InvitationError("This invitation link has already been used. Sign in with your email and password.")
+    user = invitation.user
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvitationError(" ".join(exc.messages)) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    now = timezone.now()
+    invitation.used_at = now
+    invitation.save(update_fields=["used_at"])
+    user.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    record_event(
+        action="invitation.accepted",
+        obj=invitation,
+        actor=user,
+        centre=invitation.centre,
+        summary=f"{user.email} set their password from an invitation",
+    )
+    return user
+
+
+# --- Staff -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Credential:
+    status: str = CompetenceStatus.QUALIFIED
+    countersignatory: User | None = None
+    competence_notes: str = ""
+    cpd_notes: str = ""
+
+
+def _check_credential(*, centre: Centre, role: str, user: User | None, credential: Credential) -> None:
+    if role == Role.CENTRE_ADMIN:
+        return
+    if credential.status == CompetenceStatus.WORKING_TOWARDS:
+        signer = credential.countersignatory
+        if signer is None:
+            raise StaffError(
+                "Someone working towards their award needs a qualified colleague to countersign their decisions."
+            )
+        if user is not None and signer.pk == user.pk:
+            raise StaffError("Nobody countersigns their own decisions: choose a qualified colleague.")
+        qualified = Membership.objects.active().filter(
+            user=signer, centre=centre, role=role, status=CompetenceStatus.QUALIFIED
+        )
+        if not qualified.exists():
+            raise StaffError(
+                f"The countersignatory must be a qualified {Role(role).label.lower()} working at {centre}."
+            )
+    elif credential.countersignatory is not None:
+        raise StaffError("Only someone working towards their award has a countersignatory.")
+
+
+@transaction.atomic
+def add_staff_member(
+    *, actor, centre: Centre, email: str, full_name: str, role: str, credential: Credential | None = None
+) -> Membership:
+    """Give a person (new or existing) a role at the centre. A new person is invited to set a password."""
+    require_centre_admin(actor, centre)
+    credential = credential or Credential()
+    email = normalise_email(email)
+    if role not in Role.values:
+        raise StaffError("Choose a role.")
+    user = User.objects.filter(email=email).first()
+    _check_credential(centre=centre, role=role, user=user, credential=credential)
+    created_user = user is None
+    if created_user:
+        if not full_name.strip():
+            raise StaffError("Give the new staff member's full name.")
+        user = User.objects.create_user(email=email, full_name=full_name.strip())
+    elif not user.is_active:
+        raise StaffError(f"{email}'s account is disabled; ask the site administrator to enable it first.")
+    membership = Membership.objects.filter(user=user, centre=centre, role=role).first()
+    if membership is not None and membership.is_active:
+        raise StaffError(f"{user} is already a {Role(role).label.lower()} at {centre}.")
+    if membership is None:
+        membership = Membership(user=user, centre=centre, role=role)
+    membership.is_active = True
+    membership.status = credential.status if role != Role.CENTRE_ADMIN else CompetenceStatus.QUALIFIED
+    membership.countersignatory = credential.countersignatory if role != Role.CENTRE_ADMIN else None
+    membership.competence_notes = credential.competence_notes
+    membership.cpd_notes = credential.cpd_notes
+    membership.save()
+    record_event(
+        action="membership.added",
+        obj=membership,
+        actor=actor,
+        centre=centre,
+        summary=f"{user} added as {Role(role).label.lower()}",
+        email=user.email,
+        role=role,
+        status=membership.status,
+        countersignatory=membership.countersignatory.email if membership.countersignatory else None,
+    )
+    if not user.has_usable_password() and not user.invitations.pending().exists():
+        invite_user(actor=actor, user=user, centre=centre, kind=Invitation.Kind.STAFF)
+    return membership
+
+
+@transaction.atomic
+def update_staff_credential(*, actor, membership: Membership, credential: Credential) -> Membership:
+    require_centre_admin(actor, membership.centre)
+    if not membership.is_active:
+        raise StaffError("This role has ended; add the person again to restore it.")
+    _check_credential(centre=membership.centre, role=membership.role, user=membership.user, credential=credential)
+    before = {
+        "status": membership.status,
+        "countersignatory": membership.countersignatory.email if membership.countersignatory else None,
+        "competence_notes": membership.competence_notes,
+        "cpd_notes": membership.cpd_notes,
+    }
+    membership.status = credential.status
+    membership.countersignatory = credential.countersignatory
+    membership.competence_notes = credential.competence_notes
+    membership.cpd_notes = credential.cpd_notes
+    membership.save(update_fields=["status", "countersignatory", "competence_notes", "cpd_notes"])
+    after = {
+        "status": membership.status,
+        "countersignatory": membership.countersignatory.email if membership.countersignatory else None,
+        "competence_notes": membership.competence_notes,
+        "cpd_notes": membership.cpd_notes,
+    }
+    changed = {key: {"from": before[key], "to": after[key]} for key in before if before[key] != after[key]}
+    record_event(
+        action="membership.updated",
+        obj=membership,
+        actor=actor,
+        centre=membership.centre,
+        summary=f"{membership.user}'s {membership.get_role_display().lower()} record updated",
+        changes=changed,
+    )
+    return membership
+
+
+@transaction.atomic
+def end_membership(*, actor, membership: Membership, reason: str) -> Membership:
+    """End a role at a centre (kept in the records, never deleted). Their learners must be moved first."""
+    from portfolio.models import Registration  # portfolio depends on centres; import here to keep the arrow
+
+    centre = membership.centre
+    require_centre_admin(actor, centre)
+    if not membership.is_active:
+        raise StaffError("This role has already ended.")
+    if not reason.strip():
+        raise StaffError("Say why the role ends.")
+    active = Registration.objects.filter(centre=centre, status=Registration.Status.ACTIVE)
+    if membership.role == Role.ASSESSOR:
+        count = active.filter(assessor=membership.user).count()
+        if count:
+            raise StaffError(f"{membership.user} still assesses {count} active learner(s): move them first.")
+        trainees = Membership.objects.active().filter(
+            centre=centre, role=Role.ASSESSOR, countersignatory=membership.user
+        )
+        if trainees.exists():
+            raise StaffError(
+                f"{membership.user} countersigns for {', '.join(str(m.user) for m in trainees)}: "
+                "choose another countersignatory first."
+            )
+    if membership.role == Role.IQA:
+        count = active.filter(iqa=membership.user).count()
+        if count:
+            raise StaffError(f"{membership.user} is IQA for {count} active learner(s): change their IQA first.")
+        if Membership.objects.active().filter(centre=centre, role=Role.IQA, countersignatory=membership.user).exists():
+            raise StaffError(
+                f"{membership.user} countersigns for a trainee IQA: choose another countersignatory first."
+            )
+    if membership.role == Role.CENTRE_ADMIN:
+        others = Membership.objects.active().filter(centre=centre, role=Role.CENTRE_ADMIN).exclude(pk=membership.pk)
+        if not others.exists():
+            raise StaffError(f"{centre} needs at least one centre admin.")
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    record_event(
+        action="membership.ended",
+        obj=membership,
+        actor=actor,
+        centre=centre,
+        summary=f"{membership.user}'s role as {membership.get_role_display().lower()} ended: {reason.strip()}",
+        reason=reason.strip(),
+    )
+    return membership
+
+
+@transaction.atomic
+def set_account_active(*, actor, user: User, active: bool, reason: str = "") -> User:
+    """Disable or enable an account (site administrators only). A disabled user is signed out everywhere at
+    once: the authentication backend refuses inactive users on their next request."""
+    if not (actor.is_authenticated and actor.is_superuser):
+        raise NotAllowed("Only a site administrator may disable or enable accounts.")
+    if user.pk == actor.pk and not active:
+        raise NotAllowed("You cannot disable your own account.")
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_event(
+        action="account.enabled" if active else "account.disabled",
+        obj=user,
+        actor=actor,
+        summary=f"{user.email} {'enabled' if active else 'disabled'}" + (f": {reason}" if reason else ""),
+        reason=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def declare_personal_interest(*, actor, centre: Centre, staff: User, learner: User, description: str):
+    """Record that a staff member has a personal interest in a learner: from now on they may not assess or
+    quality-assure that learner. Returns the learner's active registrations where they already do, to move."""
+    from portfolio.models import Registration
+
+    require_centre_admin(actor, centre)
+    if not Membership.objects.active().filter(centre=centre, user=staff).exists():
+        raise StaffError(f"{staff} does not work at {centre}.")
+    if not Registration.objects.filter(centre=centre, learner=learner).exists():
+        raise StaffError(f"{learner} is not registered at {centre}.")
+    if not description.strip():
+        raise StaffError("Describe the interest.")
+    if PersonalInterest.objects.filter(centre=centre, staff=staff, learner=learner).exists():
+        raise StaffError(f"An interest of {staff} in {learner} is already recorded.")
+    interest = PersonalInterest.objects.create(
+        centre=centre, staff=staff, learner=learner, description=description.strip()
+    )
+    record_event(
+        action="interest.declared",
+        obj=interest,
+        actor=actor,
+        centre=centre,
+        summary=f"{staff} declared a personal interest in {learner}",
+        staff=staff.email,
+        learner=learner.email,
+    )
+    return list(
+        Registration.objects.filter(centre=centre, learner=learner, status=Registration.Status.ACTIVE)
+        .filter(models.Q(assessor=staff) | models.Q(iqa=staff))
+        .select_related("qualification")
+    )

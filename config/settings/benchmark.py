@@ -1,0 +1,12 @@
+"""Settings for `manage.py benchmark` and the gunicorn it starts: production-like (DEBUG off, real password
+hashing, manifest-free static files), its own database and media folder from the environment, and a trivial
+view (`bench-trivial`) to compare the main pages against."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+BENCHMARK_VIEWS = True
+JOBS_RUNNER = "sync"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"handlers": [], "level": "ERROR"}}

@@ -1,0 +1,1 @@
+"""The benchmark behind `manage.py benchmark`: synthetic data, page and PDF timings, load over gunicorn."""

@@ -1,0 +1,154 @@
+"""Timings inside one process: the main pages through Django's test client (time and queries), and the PDFs
+(tracking's renderer beside WeasyPrint drawing a bare table of the same rows)."""
+
+from __future__ import annotations
+
+import html
+import math
+import statistics
+import time
+from collections.abc import Callable
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from centres.models import User
+
+from .data import BenchCentre
+
+
+def summarise(samples_ms: list[float]) -> dict:
+    ordered = sorted(samples_ms)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    return {
+        "n": len(ordered),
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(p95, 2),
+        "min_ms": round(ordered[0], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
+
+
+def main_pages(bench: BenchCentre) -> dict[str, tuple[str, str]]:
+    """Page name -> (who, URL): the pages the benchmark times."""
+    return {
+        "learner home": ("learner", reverse("home")),
+        "evidence page": ("learner", reverse("portfolio:evidence-detail", args=[bench.evidence_id])),
+        "unit sheet": ("assessor", reverse("tracking:sheet", args=[bench.registration_id, bench.unit_id])),
+        "assessor queue": ("assessor", reverse("portfolio:assessor-queue")),
+        "IQA plan": ("iqa", reverse("quality:plan-detail", args=[bench.plan_id])),
+        "centre learner list": ("admin", reverse("portfolio:registration-list")),
+    }
+
+
+def time_pages(bench: BenchCentre, repeat: int) -> dict:
+    clients: dict[str, Client] = {}
+    for who, pk in bench.users().items():
+        client = Client()
+        client.force_login(User.objects.get(pk=pk))
+        clients[who] = client
+    results = {}
+    for name, (who, url) in main_pages(bench).items():
+        client = clients[who]
+        first = client.get(url)
+        if first.status_code != 200:
+            raise RuntimeError(f"{name} ({url}) answered {first.status_code}")
+        # A full log (it keeps the last 9,000 queries) would hide the new ones from the context: start empty.
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        queries = len(captured)  # now: the context reads the connection's log, which later requests clear
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        results[name] = {"url": url, "as": who, "queries": queries, "bytes": len(first.content)}
+        results[name].update(summarise(samples))
+    return results
+
+
+def _time(function: Callable[[], bytes], repeat: int) -> tuple[dict, int]:
+    samples, size = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        size = len(function())
+        samples.append((time.perf_counter() - started) * 1000)
+    return summarise(samples), size
+
+
+def _bare_table_pdf(rows: list[tuple[str, ...]]) -> bytes:
+    """WeasyPrint drawing the same rows as a plain table: the floor for any PDF of this much content."""
+    from weasyprint import HTML
+
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    document = (
+        "<html><head><style>@page{size:A4 landscape;margin:12mm} body{font:9pt sans-serif}"
+        "table{border-collapse:collapse;width:100%} td{border:1px solid #999;padding:2px 4px}</style></head>"
+        f"<body><table>{body}</table></body></html>"
+    )
+    return HTML(string=document).write_pdf()
+
+
+def _rows_of(sheets) -> list[tuple[str, ...]]:
+    rows = []
+    for sheet in sheets:
+        for outcome in sheet.status.outcomes:
+            for criterion_status in outcome.criteria:
+                criterion = criterion_status.criterion
+                rows.append(
+                    (
+                        f"{outcome.outcome.number}. {outcome.outcome.text}",
+                        f"{criterion.code} {criterion.text}",
+                        "Obs",
+                        "1",
+                        "01/01/2026",
+                    )
+                )
+    return rows
+
+
+def time_pdfs(bench: BenchCentre, repeat: int) -> dict:
+    from portfolio.models import Registration
+    from qualifications.models import Unit
+    from tracking.exports import build_registration_pack, registration_pack_html
+    from tracking.pdf import render_pdf, unit_sheet_html
+    from tracking.sheets import build_sheet
+
+    registration = Registration.objects.select_related("centre", "learner", "qualification").get(
+        pk=bench.pdf_registration_id
+    )
+    unit = Unit.objects.get(pk=bench.pdf_unit_id)
+    sheet_stats, sheet_bytes = _time(lambda: render_pdf(unit_sheet_html(build_sheet(registration, unit))), repeat)
+    rows = _rows_of([build_sheet(registration, unit)])
+    bare_stats, _ = _time(lambda: _bare_table_pdf(rows), repeat)
+
+    nvq = Registration.objects.select_related("centre", "learner", "qualification").get(pk=bench.nvq_registration_id)
+    unit_ids = list(nvq.plan.values_list("unit_id", flat=True))
+
+    def whole_registration() -> bytes:
+        return render_pdf(registration_pack_html(build_registration_pack(nvq, unit_ids)))
+
+    nvq_stats, nvq_bytes = _time(whole_registration, max(1, repeat // 2))
+    nvq_rows = _rows_of(build_registration_pack(nvq, unit_ids).sheets)
+    nvq_bare_stats, _ = _time(lambda: _bare_table_pdf(nvq_rows), max(1, repeat // 2))
+    return {
+        "unit sheet": {
+            "unit": unit.reference,
+            "criteria": len(rows),
+            "pdf_bytes": sheet_bytes,
+            "tracking_renderer": sheet_stats,
+            "bare_weasyprint_table": bare_stats,
+        },
+        "whole NVQ registration": {
+            "qualification": nvq.qualification.number,
+            "units": len(unit_ids),
+            "criteria": len(nvq_rows),
+            "pdf_bytes": nvq_bytes,
+            "tracking_renderer": nvq_stats,
+            "bare_weasyprint_table": nvq_bare_stats,
+        },
+    }

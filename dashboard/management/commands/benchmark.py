@@ -1,0 +1,349 @@
+"""`manage.py benchmark`: build a synthetic centre at two sizes and report how the main pages, the PDFs, a large
+upload and a mixed load over gunicorn behave, as JSON and as a short Markdown table.
+
+Each size gets its own fresh database (a SQLite file in the output folder, or a PostgreSQL database named after
+--database-url with the size appended) and its own media folder; the development database is never touched.
+Timings are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError, call_command
+
+ROOT = Path(settings.BASE_DIR)
+TARGET_P95_MS = 100
+TARGET_LOAD_RATIO = 0.30
+TARGET_UPLOAD_MB = 100
+
+
+class Command(BaseCommand):
+    help = "Benchmark the main pages, PDFs, uploads and a mixed load at two sizes of centre; write JSON and Markdown."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", default="bench", help="Folder for the report, databases and logs.")
+        parser.add_argument("--sizes", default="100,10000", help="Learners per centre, comma-separated.")
+        parser.add_argument("--database-url", default="", help="PostgreSQL server URL; one database per size.")
+        parser.add_argument("--repeat", type=int, default=30, help="Timed requests per page.")
+        parser.add_argument("--upload-mb", type=int, default=200, help="Size of the uploaded file.")
+        parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: 2 x cores).")
+        parser.add_argument("--concurrency", type=int, default=8, help="Client threads of the load test.")
+        parser.add_argument("--load-seconds", type=float, default=20, help="Longest duration of each load run.")
+        parser.add_argument("--load-requests", type=int, default=3000, help="Most requests of each load run.")
+        parser.add_argument("--quick", action="store_true", help="Few repeats, a 5 MB upload, a short load.")
+        parser.add_argument("--child-size", type=int, default=0, help=argparse.SUPPRESS)
+
+    def handle(self, *args, **options):
+        output = Path(options["output"]).resolve()
+        output.mkdir(parents=True, exist_ok=True)
+        if options["quick"]:
+            options.update(repeat=min(options["repeat"], 5), load_seconds=min(options["load_seconds"], 3))
+            options.update(load_requests=min(options["load_requests"], 200), upload_mb=min(options["upload_mb"], 5))
+        if options["child_size"]:
+            return self._child(options["child_size"], output, options)
+        sizes = sorted({int(size) for size in options["sizes"].split(",") if size.strip()})
+        if not sizes or min(sizes) < 1:
+            raise CommandError("--sizes must list positive numbers of learners, e.g. 100,10000")
+        report = {"environment": _environment(options), "sizes": {}}
+        for size in sizes:
+            self.stdout.write(f"Building and measuring a centre of {size} learners ...")
+            env = self._prepare(size, output, options)
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "manage.py", "benchmark", "--child-size", str(size), "--output", str(output)]
+                + ["--repeat", str(options["repeat"])],
+                cwd=ROOT,
+                env=env,
+                check=True,
+            )
+            part = json.loads((output / f"size-{size}.json").read_text())
+            part["child_seconds"] = round(time.perf_counter() - started, 1)
+            report["sizes"][str(size)] = part
+        largest = max(sizes)
+        self.stdout.write(f"Load and upload over gunicorn at {largest} learners ...")
+        report["http"] = self._over_http(largest, output, options, report["sizes"][str(largest)])
+        report["targets"] = _targets(report)
+        (output / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+        (output / "report.md").write_text(markdown(report))
+        self.stdout.write(self.style.SUCCESS(f"Wrote {output / 'report.json'} and {output / 'report.md'}"))
+
+    # --- one size, in a process of its own -------------------------------------------------------------------
+
+    def _prepare(self, size: int, output: Path, options) -> dict:
+        media = output / f"media-{size}"
+        shutil.rmtree(media, ignore_errors=True)
+        if options["database_url"]:
+            url = _fresh_postgres(options["database_url"], size)
+        else:
+            database = output / f"bench-{size}.sqlite3"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            url = f"sqlite:///{database}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings.benchmark",
+            DATABASE_URL=url,
+            MEDIA_ROOT=str(media),
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def _child(self, size: int, output: Path, options) -> None:
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from dashboard.benchmarking import data, measure
+
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))
+        stored = default_storage.save("evidence/bench/shared.png", ContentFile(data.TINY_PNG))
+        started = time.perf_counter()
+        bench = data.build_centre(size, stored_file_name=stored)
+        build_seconds = time.perf_counter() - started
+        pages = measure.time_pages(bench, options["repeat"])
+        pdfs = measure.time_pdfs(bench, max(2, options["repeat"] // 6))
+        part = {
+            "learners": size,
+            "build_seconds": round(build_seconds, 1),
+            "rows": bench.rows,
+            "pages": pages,
+            "pdf": pdfs,
+            "people": {who: _email(pk) for who, pk in bench.users().items()},
+            "registration_id": bench.registration_id,
+        }
+        (output / f"size-{size}.json").write_text(json.dumps(part, indent=2))
+
+    # --- over HTTP, against gunicorn ----------------------------------------------------------------------------
+
+    def _over_http(self, size: int, output: Path, options, part: dict) -> dict:
+        from dashboard.benchmarking import load
+        from dashboard.benchmarking.data import BENCH_PASSWORD
+
+        env = self._env_of_existing(size, output, options)
+        workers = options["workers"] or 2 * load.cpu_count()
+        log_path = output / "gunicorn.log"
+        with load.gunicorn(env, workers=workers, root=ROOT, log_path=log_path) as (port, master):
+            sessions = {}
+            for who, email in part["people"].items():
+                session = load.Session(port)
+                session.login(email, BENCH_PASSWORD)
+                sessions[who] = session
+            pages = [(sessions[page["as"]], page["url"]) for page in part["pages"].values()]
+            trivial = [(session, "/bench/trivial/") for session in sessions.values()]
+            limits = {
+                "concurrency": options["concurrency"],
+                "max_requests": options["load_requests"],
+                "max_seconds": options["load_seconds"],
+            }
+            load.run_load(pages + trivial, concurrency=2, max_requests=len(pages) * 4, max_seconds=30)  # warm up
+            if shutil.which("wrk"):
+                client = f"wrk, {options['concurrency']} connections, {int(options['load_seconds'])} s per run"
+                mixed, baseline = (
+                    load.run_wrk(
+                        port,
+                        targets,
+                        connections=options["concurrency"],
+                        seconds=options["load_seconds"],
+                        script_dir=output,
+                    )
+                    for targets in (pages, trivial)
+                )
+            else:
+                client = f"{options['concurrency']} Python threads, one new connection per request (wrk not found)"
+                mixed = load.run_load(pages, **limits)
+                baseline = load.run_load(trivial, **limits)
+            method_id = _method_id(env)
+            upload = load.upload(
+                sessions["learner"],
+                registration_id=part["registration_id"],
+                megabytes=options["upload_mb"],
+                master_pid=master,
+                method_id=method_id,
+            )
+        ratio = mixed["requests_per_second"] / baseline["requests_per_second"] if baseline["requests_per_second"] else 0
+        return {
+            "learners": size,
+            "server": f"gunicorn, {workers} sync workers, 127.0.0.1",
+            "client": client,
+            "mixed_pages": mixed,
+            "trivial_view": baseline,
+            "mixed_over_trivial": round(ratio, 3),
+            "upload": upload,
+        }
+
+    def _env_of_existing(self, size: int, output: Path, options) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        if options["database_url"]:
+            url = _database_url_for(options["database_url"], size)
+        else:
+            url = f"sqlite:///{output / f'bench-{size}.sqlite3'}"
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings.benchmark",
+            DATABASE_URL=url,
+            MEDIA_ROOT=str(output / f"media-{size}"),
+            EVIDENCE_MAX_FILE_MB=str(max(500, options["upload_mb"] + 10)),
+        )
+        return env
+
+
+def _email(pk: int) -> str:
+    from centres.models import User
+
+    return User.objects.get(pk=pk).email
+
+
+def _method_id(env: dict) -> int:
+    code = "from qualifications.models import AssessmentMethod; print(AssessmentMethod.objects.get(code='Obs').pk)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def _database_url_for(server_url: str, size: int) -> str:
+    from urllib.parse import urlparse, urlunparse
+
+    parsed = urlparse(server_url)
+    name = (parsed.path.lstrip("/") or "portfolio") + f"_bench_{size}"
+    return urlunparse(parsed._replace(path="/" + name))
+
+
+def _fresh_postgres(server_url: str, size: int) -> str:
+    """Drop and create the database for this size on the PostgreSQL server of `server_url`."""
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg
+    from psycopg import sql
+
+    url = _database_url_for(server_url, size)
+    name = urlparse(url).path.lstrip("/")
+    maintenance = urlunparse(urlparse(server_url)._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return url
+
+
+def _environment(options) -> dict:
+    from dashboard.benchmarking.load import cpu_count
+
+    database = "PostgreSQL" if options["database_url"] else "SQLite (file)"
+    return {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "cpus": cpu_count(),
+        "machine": platform.machine(),
+        "database": database,
+        "repeat": options["repeat"],
+        "quick": bool(options["quick"]),
+    }
+
+
+def _targets(report: dict) -> dict:
+    sizes = sorted(report["sizes"], key=int)
+    small, large = report["sizes"][sizes[0]], report["sizes"][sizes[-1]]
+    same_queries = {name: small["pages"][name]["queries"] == large["pages"][name]["queries"] for name in large["pages"]}
+    slowest = max(page["p95_ms"] for page in large["pages"].values())
+    http = report["http"]
+    return {
+        "query_counts_same_at_both_sizes": all(same_queries.values()),
+        "query_counts_same_by_page": same_queries,
+        f"main_pages_p95_under_{TARGET_P95_MS}ms_at_largest": slowest < TARGET_P95_MS,
+        "slowest_p95_ms_at_largest": slowest,
+        "mixed_load_at_least_30pc_of_trivial": http["mixed_over_trivial"] >= TARGET_LOAD_RATIO,
+        f"upload_peak_under_{TARGET_UPLOAD_MB}mb_above_idle": http["upload"]["peak_above_idle_mb"] < TARGET_UPLOAD_MB,
+    }
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "**no**"
+
+
+def markdown(report: dict) -> str:
+    sizes = sorted(report["sizes"], key=int)
+    env = report["environment"]
+    lines = [
+        "# Benchmark",
+        "",
+        f"{env['when']} · Python {env['python']} · Django {env['django']} · {env['cpus']} CPUs · {env['database']}"
+        + (" · quick run" if env["quick"] else ""),
+        "",
+        "## Main pages",
+        "",
+        f"Django test client, {env['repeat']} timed requests per page after a warm-up; queries counted on one request.",
+        "",
+        "| page | " + " | ".join(f"{int(s):,} learners: median / p95 ms (queries)" for s in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    for name in report["sizes"][sizes[0]]["pages"]:
+        cells = []
+        for size in sizes:
+            page = report["sizes"][size]["pages"][name]
+            cells.append(f"{page['median_ms']:.1f} / {page['p95_ms']:.1f} ({page['queries']})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    pdf = report["sizes"][sizes[-1]]["pdf"]
+    lines += [
+        "",
+        "## PDFs",
+        "",
+        "| document | rows | tracking renderer median ms | bare WeasyPrint table median ms |",
+        "|---|---|---|---|",
+    ]
+    for name, entry in pdf.items():
+        lines.append(
+            f"| {name} ({entry.get('unit') or entry.get('qualification')}) | {entry['criteria']} | "
+            f"{entry['tracking_renderer']['median_ms']:.0f} | {entry['bare_weasyprint_table']['median_ms']:.0f} |"
+        )
+    http = report["http"]
+    upload = http["upload"]
+    lines += [
+        "",
+        f"## Over HTTP ({http['server']}; {int(http['learners']):,} learners)",
+        "",
+        "| load | requests | requests/s | median ms | p95 ms | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, key in (("mixed main pages", "mixed_pages"), ("trivial view", "trivial_view")):
+        run = http[key]
+        lines.append(
+            f"| {label} | {run['requests']} | {run['requests_per_second']} | {run.get('median_ms', 0):.1f} | "
+            f"{run.get('p95_ms', 0):.1f} | {run['errors']} |"
+        )
+    lines += [
+        "",
+        f"Mixed load at {http['mixed_over_trivial']:.0%} of the trivial view's rate. Client: {http['client']}.",
+        "",
+        f"Upload of {upload['megabytes']} MB through the evidence form: {upload['seconds']} s "
+        f"({upload['megabytes_per_second']} MB/s), status {upload['status']}"
+        f"{' (accepted)' if upload['accepted'] else ' (**not accepted**)'}; worker peak "
+        f"{upload['worker_peak_rss_mb']} MB, {upload['peak_above_idle_mb']} MB above idle ({upload['peak_measure']}).",
+        "",
+        "## Targets",
+        "",
+    ]
+    targets = report["targets"]
+    lines += [
+        f"- Query counts the same at both sizes: {_yes(targets['query_counts_same_at_both_sizes'])}",
+        f"- Main pages' p95 under {TARGET_P95_MS} ms at the largest size: "
+        f"{_yes(targets[f'main_pages_p95_under_{TARGET_P95_MS}ms_at_largest'])} "
+        f"(slowest {targets['slowest_p95_ms_at_largest']:.1f} ms)",
+        f"- Mixed load at least 30% of the trivial view: {_yes(targets['mixed_load_at_least_30pc_of_trivial'])}",
+        f"- Upload peak memory under {TARGET_UPLOAD_MB} MB above idle: "
+        f"{_yes(targets[f'upload_peak_under_{TARGET_UPLOAD_MB}mb_above_idle'])}",
+        "",
+    ]
+    build = ", ".join(f"{int(s):,} learners in {report['sizes'][s]['build_seconds']} s" for s in sizes)
+    lines += [f"Data built with bulk inserts: {build}.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""Demo learners and their registrations (see `manage.py seed_demo`), made through the registration service
+so that the demo's history reads like a real centre's. Idempotent: a registration that exists is left alone."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from centres.demo import demo_user
+from qualifications.models import Pathway, Qualification, Unit
+
+from .models import Registration
+from .services.registration import RegistrationInput, register_learner
+
+# email, name, centre, qualification, optional units, pathway, assessor, date of birth, started days ago, months
+LEARNERS = [
+    (
+        "learner1@northgate.example",
+        "Liam Walsh",
+        "northgate",
+        "600/5469/4",
+        ["R/601/1209", "A/601/1205", "M/601/1508", "A/601/1530"],
+        None,
+        "assessor@northgate.example",
+        dt.date(2001, 4, 12),
+        120,
+        12,
+    ),
+    (
+        "learner2@northgate.example",
+        "Sophie Turner",
+        "northgate",
+        "603/4687/5",
+        [],
+        "face-to-face",
+        "trainee@northgate.example",
+        dt.date(2004, 9, 3),
+        90,
+        12,
+    ),
+    (
+        "learner3@northgate.example",
+        "Jacob Evans",
+        "northgate",
+        "603/4687/5",
+        [],
+        "non-facing",
+        "assessor@northgate.example",
+        dt.date(1998, 1, 27),
+        200,
+        10,
+    ),
+    (
+        "learner4@northgate.example",
+        "Grace Patel",
+        "northgate",
+        "600/5472/4",
+        [],
+        None,
+        "trainee@northgate.example",
+        dt.date(2006, 6, 30),
+        45,
+        9,
+    ),
+    (
+        "learner5@northgate.example",
+        "Ethan Brooks",
+        "northgate",
+        "603/4351/5",
+        ["T/617/5410", "F/617/5412", "K/617/5419"],
+        None,
+        "assessor@northgate.example",
+        dt.date(2010, 11, 5),
+        30,
+        6,
+    ),
+    (
+        "learner6@northgate.example",
+        "Maya Clarke",
+        "northgate",
+        "603/5681/9",
+        [],
+        None,
+        "assessor@northgate.example",
+        dt.date(1995, 2, 14),
+        400,
+        12,
+    ),
+    (
+        "learner1@southbank.example",
+        "Olivia Hart",
+        "southbank",
+        "600/5472/4",
+        [],
+        None,
+        "assessor@southbank.example",
+        dt.date(2003, 8, 21),
+        60,
+        9,
+    ),
+]
+IQA = {"northgate": "iqa@northgate.example", "southbank": "admin@southbank.example"}
+ADMIN = {"northgate": "admin@northgate.example", "southbank": "admin@southbank.example"}
+
+
+def demo_uln(n: int) -> str:
+    """A valid ULN (10 digits, correct check digit) made from a small number."""
+    base = 4_000_000_000 // 10 + n * 7
+    while True:
+        digits = str(base)[:9]
+        remainder = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
+        if remainder != 0:
+            return digits + str(10 - remainder)
+        base += 1
+
+
+def seed(context: dict) -> None:
+    password = context["password"]
+    users = context["users"]
+    centres = context["centres"]
+    registrations = context.setdefault("registrations", {})
+    today = timezone.localdate()
+    for index, (email, name, centre_key, number, unit_refs, pathway, assessor, born, days_ago, months) in enumerate(
+        LEARNERS, start=1
+    ):
+        learner = demo_user(email, name, password)
+        users[email] = learner
+        centre = centres[centre_key]
+        qualification = Qualification.objects.get(number=number)
+        registration = Registration.objects.filter(centre=centre, learner=learner, qualification=qualification).first()
+        if registration is None:
+            start = today - dt.timedelta(days=days_ago)
+            identity_checked = email != "learner6@northgate.example"  # one left for the admin's attention list
+            registration = register_learner(
+                actor=users[ADMIN[centre_key]],
+                centre=centre,
+                data=RegistrationInput(
+                    email=email,
+                    full_name=name,
+                    date_of_birth=born,
+                    qualification=qualification,
+                    start_date=start,
+                    planned_end_date=start + dt.timedelta(days=months * 30),
+                    assessor=users[assessor],
+                    iqa=users[IQA[centre_key]],
+                    pathway=Pathway.objects.get(code=pathway) if pathway else None,
+                    optional_units=list(Unit.objects.filter(reference__in=unit_refs)),
+                    uln=demo_uln(index),
+                    awarding_body_registration_number=f"HF{24000 + index}" if number != "603/5681/9" else "",
+                    id_document_type="Passport" if identity_checked else "",
+                    id_checked_by=users[ADMIN[centre_key]] if identity_checked else None,
+                    id_checked_on=start if identity_checked else None,
+                ),
+            )
+        registrations[email] = registration
+        on_pathway = f", {registration.pathway.name} pathway" if registration.pathway else ""
+        context["logins"].append((email, f"Learner: {qualification.title} ({number}{on_pathway})"))

@@ -1,0 +1,122 @@
+"""Forms of the evidence pages: they validate and normalise input only; the services apply the rules."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from qualifications.models import AssessmentMethod
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MethodsField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, method):
+        return f"{method.name} ({method.code})"
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on the widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            checkbox = isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple))
+            css = "form-check-input" if checkbox else "form-control"
+            if isinstance(widget, forms.Select):
+                css = "form-select"
+            widget.attrs["class"] = css
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class EvidenceForm(StyledForm):
+    """Title, date, written record and methods. Files are read from the request by the view (the uploads are
+    streamed and checked by portfolio.uploads, not by the form)."""
+
+    title = forms.CharField(max_length=200)
+    date = forms.DateField(widget=DateInput, help_text="When the evidence was produced.")
+    description = forms.CharField(
+        label="Description or written record",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What the evidence shows, or the record itself: a reflective account, questions and the "
+        "learner's answers, notes of an observation or professional discussion.",
+        max_length=50_000,
+    )
+    methods = MethodsField(queryset=AssessmentMethod.objects.all(), label="Assessment methods")
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, default_methods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+            self.initial.setdefault("submission_token", new_token())
+            if default_methods:
+                self.initial.setdefault(
+                    "methods",
+                    list(AssessmentMethod.objects.filter(code__in=default_methods).values_list("pk", flat=True)),
+                )
+
+
+class NewVersionForm(EvidenceForm):
+    keep_files = forms.BooleanField(required=False, label="Keep the files of the earlier version")
+
+
+class WithdrawForm(StyledForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why withdraw it?")
+
+
+class WitnessInviteForm(StyledForm):
+    name = forms.CharField(max_length=200, label="Witness's full name")
+    job_title = forms.CharField(max_length=200)
+    relationship = forms.CharField(
+        max_length=200, label="Relationship to the learner", help_text="For example: line manager, supervisor."
+    )
+    email = forms.EmailField(label="Witness's email address")
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Message to the witness (optional)",
+        help_text="What you would like them to describe, for example the activity and the date.",
+    )
+
+
+class TestimonyForm(StyledForm):
+    testimony = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=20_000,
+        help_text="Describe what you saw the learner do: the activity, when and where, and how well they did it.",
+    )
+    date = forms.DateField(widget=DateInput, label="Date of what you witnessed")
+    signed_name = forms.CharField(max_length=200, label="Your signature: type your full name")
+    confirm = forms.BooleanField(
+        label="I confirm that this testimony is true and that I am the person named in the invitation."
+    )
+
+
+class MarkMetForm(forms.Form):
+    action = forms.ChoiceField(choices=[("mark", "Mark met"), ("unmark", "Unmark")])
+    met_on = forms.DateField(required=False, widget=DateInput, label="Date met")
+    reason = forms.CharField(required=False, max_length=2000)
+    return_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CountersignForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[("confirm", "Confirm"), ("overturn", "Overturn")])
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,233 @@
+"""Forms for registering learners and changing registrations. They validate input; the services hold the rules."""
+
+from django import forms
+
+from centres.models import CompetenceStatus, Membership, Role, User
+from qualifications.models import Pathway, QualificationUnit, Unit
+from qualifications.services.combination import optional_units
+
+from .services.registration import ID_DOCUMENT_TYPES, RegistrationInput, uln_problem
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A member of staff, shown with their email and, for a trainee, who countersigns their decisions."""
+
+    trainees: dict = {}
+
+    def label_from_instance(self, user):
+        label = f"{user.full_name or user.email} ({user.email})"
+        signer = self.trainees.get(user.pk)
+        return f"{label} – working towards, countersigned by {signer}" if signer else label
+
+
+def staff_queryset(centre, role: str | None = None):
+    memberships = Membership.objects.active().filter(centre=centre)
+    if role:
+        memberships = memberships.filter(role=role)
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by("full_name", "email")
+
+
+def _label_trainees(field: StaffChoiceField, centre, role: str) -> None:
+    field.trainees = {
+        m.user_id: m.countersignatory
+        for m in Membership.objects.active()
+        .filter(centre=centre, role=role, status=CompetenceStatus.WORKING_TOWARDS)
+        .select_related("countersignatory")
+    }
+
+
+def _wrong_centre(what: str, centre) -> dict:
+    return {"invalid_choice": f"Choose {what} who works at {centre}; that choice is not one of the centre's staff."}
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(max_length=200, required=False, help_text="Not needed if they already have an account.")
+    email = forms.EmailField(help_text="Their invitation to set a password is sent here.")
+    date_of_birth = forms.DateField(widget=DateInput())
+    uln = forms.CharField(
+        label="ULN (Unique Learner Number)",
+        max_length=10,
+        required=False,
+        help_text="10 digits, if the learner has one.",
+    )
+    awarding_body_registration_number = forms.CharField(max_length=50, required=False)
+    pathway = forms.ModelChoiceField(
+        queryset=Pathway.objects.none(),
+        required=False,
+        empty_label="Choose a pathway",
+        error_messages={"invalid_choice": "Choose one of this qualification's pathways."},
+    )
+    optional_units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "%(value)s is not an optional unit of this qualification."},
+    )
+    start_date = forms.DateField(widget=DateInput())
+    planned_end_date = forms.DateField(widget=DateInput())
+    assessor = StaffChoiceField(queryset=User.objects.none(), empty_label="Choose an assessor")
+    iqa = StaffChoiceField(
+        queryset=User.objects.none(),
+        label="IQA",
+        empty_label="Choose an IQA",
+        help_text="Never the learner's assessor.",
+    )
+    id_document_type = forms.ChoiceField(
+        label="Identity document seen",
+        required=False,
+        choices=[("", "Not checked yet")] + [(name, name) for name in ID_DOCUMENT_TYPES],
+    )
+    id_checked_by = StaffChoiceField(
+        queryset=User.objects.none(), required=False, label="Identity checked by", empty_label="—"
+    )
+    id_checked_on = forms.DateField(label="Identity checked on", required=False, widget=DateInput())
+
+    def __init__(self, *args, centre, qualification, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        self.qualification = qualification
+        self.fields["assessor"].queryset = staff_queryset(centre, Role.ASSESSOR)
+        self.fields["assessor"].error_messages.update(_wrong_centre("an assessor", centre))
+        _label_trainees(self.fields["assessor"], centre, Role.ASSESSOR)
+        self.fields["iqa"].queryset = staff_queryset(centre, Role.IQA)
+        self.fields["iqa"].error_messages.update(_wrong_centre("an IQA", centre))
+        _label_trainees(self.fields["iqa"], centre, Role.IQA)
+        self.fields["id_checked_by"].queryset = staff_queryset(centre)
+        self.fields["id_checked_by"].error_messages.update(_wrong_centre("someone", centre))
+        self.fields["pathway"].queryset = qualification.pathways.all()
+        self.fields["pathway"].required = qualification.pathways.exists()
+        optional = optional_units(qualification)
+        self.fields["optional_units"].queryset = Unit.objects.filter(pk__in=[unit.pk for unit in optional])
+        memberships = list(
+            QualificationUnit.objects.filter(qualification=qualification)
+            .select_related("unit", "group")
+            .order_by("order", "pk")
+        )
+        optional_ids = {unit.pk for unit in optional}
+        self.optional_memberships = [m for m in memberships if m.unit_id in optional_ids]
+        self.mandatory_memberships = [m for m in memberships if m.unit_id not in optional_ids]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_uln(self):
+        uln = self.cleaned_data["uln"].strip().replace(" ", "")
+        problem = uln_problem(uln)
+        if problem:
+            raise forms.ValidationError(problem)
+        return uln
+
+    def selected_unit_ids(self) -> set[int]:
+        values = self.data.getlist("optional_units") if hasattr(self.data, "getlist") else []
+        return {int(value) for value in values if str(value).isdigit()}
+
+    def unit_groups(self) -> list[dict]:
+        """Optional units by group, for the template, with which are ticked."""
+        selected = self.selected_unit_ids()
+        groups: dict[str, dict] = {}
+        for membership in self.optional_memberships:
+            name = membership.group.name if membership.group else "Optional units"
+            group = groups.setdefault(
+                name, {"name": name, "min_units": membership.group.min_units if membership.group else 0, "units": []}
+            )
+            group["units"].append(
+                {"membership": membership, "unit": membership.unit, "checked": membership.unit_id in selected}
+            )
+        return list(groups.values())
+
+    def to_input(self) -> RegistrationInput:
+        data = self.cleaned_data
+        return RegistrationInput(
+            email=data["email"],
+            full_name=data.get("full_name", ""),
+            date_of_birth=data.get("date_of_birth"),
+            qualification=self.qualification,
+            start_date=data.get("start_date"),
+            planned_end_date=data.get("planned_end_date"),
+            assessor=data.get("assessor"),
+            iqa=data.get("iqa"),
+            pathway=data.get("pathway"),
+            optional_units=list(data.get("optional_units") or []),
+            uln=data.get("uln", ""),
+            awarding_body_registration_number=data.get("awarding_body_registration_number", ""),
+            id_document_type=data.get("id_document_type", ""),
+            id_checked_by=data.get("id_checked_by"),
+            id_checked_on=data.get("id_checked_on"),
+        )
+
+
+class MoveAssessorForm(forms.Form):
+    assessor = StaffChoiceField(queryset=User.objects.none(), label="New assessor", empty_label="Choose an assessor")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = staff_queryset(centre, Role.ASSESSOR)
+        self.fields["assessor"].error_messages.update(_wrong_centre("an assessor", centre))
+        _label_trainees(self.fields["assessor"], centre, Role.ASSESSOR)
+
+
+class ChangeIqaForm(forms.Form):
+    iqa = StaffChoiceField(queryset=User.objects.none(), label="New IQA", empty_label="Choose an IQA")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["iqa"].queryset = staff_queryset(centre, Role.IQA)
+        self.fields["iqa"].error_messages.update(_wrong_centre("an IQA", centre))
+
+
+class IdentityCheckForm(forms.Form):
+    id_document_type = forms.ChoiceField(
+        label="Identity document seen", choices=[("", "Choose")] + [(n, n) for n in ID_DOCUMENT_TYPES]
+    )
+    id_checked_by = StaffChoiceField(queryset=User.objects.none(), label="Checked by", empty_label="Choose")
+    id_checked_on = forms.DateField(label="Checked on", widget=DateInput())
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_checked_by"].queryset = staff_queryset(centre)
+        self.fields["id_checked_by"].error_messages.update(_wrong_centre("someone", centre))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="Why is the learner withdrawn?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CompleteForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class BulkUploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="Saved from a spreadsheet as CSV (UTF-8).")
+
+
+class RegistrationFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Name, email, ULN or registration number"}),
+    )
+    centre = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my centres")
+    qualification = forms.ModelChoiceField(queryset=None, required=False, empty_label="All qualifications")
+    assessor = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any assessor")
+    iqa = forms.ModelChoiceField(queryset=None, required=False, label="IQA", empty_label="Any IQA")
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("active", "Active"), ("withdrawn", "Withdrawn"), ("completed", "Completed"), ("all", "All")],
+    )
+    overdue = forms.BooleanField(label="Past planned end date only", required=False)
+
+    def __init__(self, *args, centres, qualifications, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+        self.fields["qualification"].queryset = qualifications
+        self.fields["assessor"].queryset = staff
+        self.fields["iqa"].queryset = staff

@@ -1,0 +1,197 @@
+"""What the portfolio pages read: each page's data in a fixed number of queries, whatever the size of the
+portfolio. Criterion states always come from portfolio.progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+
+from centres.access import memberships_of
+from centres.models import Event, Role
+
+from .models import CountersignStatus, CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
+from .progress import CriterionStatus, UnitStatus, unit_statuses
+
+
+def _with_link_counts(evidence: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    return evidence.annotate(
+        links_total=Count("links", distinct=True),
+        links_pending=Count("links", filter=Q(links__status=EvidenceLink.Status.PENDING), distinct=True),
+        links_accepted=Count("links", filter=Q(links__status=EvidenceLink.Status.ACCEPTED), distinct=True),
+        links_rejected=Count("links", filter=Q(links__status=EvidenceLink.Status.REJECTED), distinct=True),
+        files_total=Count("files", distinct=True),
+    )
+
+
+@dataclass
+class PortfolioPage:
+    registration: Registration
+    units: list[UnitStatus]
+    evidence: list[Evidence]
+    invitations: list
+
+    @property
+    def required(self) -> int:
+        return sum(unit.required for unit in self.units)
+
+    @property
+    def met(self) -> int:
+        return sum(unit.met for unit in self.units)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.met / self.required) if self.required else 0
+
+    @property
+    def awaiting_review(self) -> int:
+        return sum(1 for item in self.evidence if item.status == Evidence.Status.SUBMITTED and item.links_pending)
+
+    @property
+    def gaps(self) -> list[tuple[UnitStatus, list[CriterionStatus]]]:
+        return [(unit, unit.gaps) for unit in self.units if unit.gaps]
+
+    @property
+    def gap_count(self) -> int:
+        return sum(len(unit.gaps) for unit in self.units)
+
+    @property
+    def returned(self) -> list[Evidence]:
+        """Current evidence with rejected links: waiting for a new version."""
+        return [item for item in self.evidence if item.links_rejected and item.status == Evidence.Status.SUBMITTED]
+
+    @property
+    def drafts(self) -> list[Evidence]:
+        return [item for item in self.evidence if item.status == Evidence.Status.DRAFT]
+
+
+def portfolio_page(registration: Registration) -> PortfolioPage:
+    evidence = list(
+        _with_link_counts(Evidence.objects.current().filter(registration=registration))
+        .select_related("author")
+        .prefetch_related("methods")
+        .order_by("-reference")
+    )
+    invitations = list(registration.witness_invitations.select_related("evidence", "invited_by"))
+    return PortfolioPage(registration, unit_statuses(registration), evidence, invitations)
+
+
+@dataclass
+class LinkRow:
+    link: EvidenceLink
+    decision: CriterionDecision | None
+    latest_accepted_date: object = None
+
+
+@dataclass
+class EvidencePage:
+    evidence: Evidence
+    versions: list[Evidence]
+    files: list[EvidenceFile]
+    rows: list[LinkRow]
+    history: list[Event]
+    units: list = field(default_factory=list)
+
+    @property
+    def latest_feedback(self) -> list[EvidenceLink]:
+        return [row.link for row in self.rows if row.link.feedback]
+
+
+def evidence_page(evidence: Evidence) -> EvidencePage:
+    registration = evidence.registration
+    versions = list(
+        Evidence.objects.filter(registration=registration, reference=evidence.reference).only(
+            "pk", "version", "status", "is_current", "created_at", "submitted_at", "registration_id", "reference"
+        )
+    )
+    files = list(evidence.files.select_related("uploaded_by"))
+    links = list(
+        evidence.links.select_related(
+            "criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by"
+        ).order_by("criterion__unit__reference", "criterion__order")
+    )
+    criterion_ids = [link.criterion_id for link in links]
+    decisions = {
+        decision.criterion_id: decision
+        for decision in CriterionDecision.objects.filter(
+            registration=registration, criterion_id__in=criterion_ids
+        ).select_related("decided_by", "countersigned_by")
+    }
+    latest_max = dict(
+        EvidenceLink.objects.filter(
+            criterion_id__in=criterion_ids,
+            status=EvidenceLink.Status.ACCEPTED,
+            evidence__registration=registration,
+            evidence__is_current=True,
+            evidence__status=Evidence.Status.SUBMITTED,
+        )
+        .order_by()
+        .values("criterion_id")
+        .annotate(latest=Max("evidence__date"))
+        .values_list("criterion_id", "latest")
+    )
+    rows = [LinkRow(link, decisions.get(link.criterion_id), latest_max.get(link.criterion_id)) for link in links]
+    decision_ids = [decision.pk for decision in decisions.values()]
+    history = list(
+        Event.objects.filter(registration_id=registration.pk)
+        .filter(
+            Q(data__evidence_reference=evidence.reference)
+            | Q(object_type="criteriondecision", object_id__in=decision_ids)
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    return EvidencePage(evidence, versions, files, rows, history)
+
+
+def assessor_queue(user) -> QuerySet[Evidence]:
+    """Submitted evidence waiting for the assessor, oldest first, for the learners this user assesses: links awaiting
+    review, or (a witness testimony, say) no links yet."""
+    centres = memberships_of(user).filter(role=Role.ASSESSOR).values("centre_id")
+    links = EvidenceLink.objects.filter(evidence=OuterRef("pk"))
+    return (
+        _with_link_counts(
+            Evidence.objects.current()
+            .filter(
+                status=Evidence.Status.SUBMITTED,
+                registration__assessor=user,
+                registration__centre_id__in=centres,
+                registration__status=Registration.Status.ACTIVE,
+            )
+            .filter(Q(Exists(links.filter(status=EvidenceLink.Status.PENDING))) | ~Q(Exists(links)))
+        )
+        .select_related("registration__learner", "registration__qualification", "author")
+        .prefetch_related("methods")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def countersign_queue(user) -> tuple[list[EvidenceLink], list[CriterionDecision]]:
+    from .services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
+
+    links = list(
+        links_awaiting_countersignature(user)
+        .select_related(
+            "evidence__registration__learner", "criterion__unit", "judged_by", "evidence__registration__qualification"
+        )
+        .order_by("judged_at", "pk")
+    )
+    decisions = list(
+        decisions_awaiting_countersignature(user)
+        .select_related("registration__learner", "criterion__unit", "decided_by", "registration__qualification")
+        .order_by("decided_at", "pk")
+    )
+    return links, decisions
+
+
+def latest_feedback(registrations, limit: int = 5) -> list[EvidenceLink]:
+    """The most recent judgements with feedback on the learner's current evidence."""
+    return list(
+        EvidenceLink.objects.filter(
+            evidence__registration__in=registrations, evidence__is_current=True, judged_at__isnull=False
+        )
+        .exclude(feedback="")
+        .exclude(countersign_status=CountersignStatus.OVERTURNED)
+        .select_related("evidence", "criterion__unit", "judged_by")
+        .order_by("-judged_at")[:limit]
+    )

@@ -1,0 +1,50 @@
+"""Small helpers the portfolio views share."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from portfolio.services import NotAllowed, PortfolioError
+from portfolio.uploads import use_evidence_upload_handler
+
+
+def upload_view(view):
+    """Stream the view's uploads through portfolio.uploads.EvidenceUploadHandler (capped at the size limit).
+    The handler must be in place before anything reads the request body, so CSRF is checked after it is set."""
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            use_evidence_upload_handler(request)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+def uploaded_files(request) -> list:
+    return [*request.FILES.getlist("photo"), *request.FILES.getlist("files")]
+
+
+def refused_uploads(request) -> list[str]:
+    refused = list(getattr(request, "refused_uploads", []) or [])
+    if refused:
+        refused.append("Nothing was saved: choose the files again.")
+    return refused
+
+
+def show_error(request, error: PortfolioError) -> None:
+    """A refused change: 403 for a role that may not act, a message for anything else."""
+    if isinstance(error, NotAllowed):
+        raise PermissionDenied(str(error))
+    messages.error(request, str(error))
+
+
+def require_permission(allowed: bool, message: str = "Your role does not allow this.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

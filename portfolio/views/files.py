@@ -1,0 +1,79 @@
+"""Evidence files go out only through these views: permission checked, integrity checked, never sniffed."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+
+from centres.models import record_event
+from portfolio.access import get_evidence_file_for
+from portfolio.models import EvidenceFile
+from portfolio.uploads import content_disposition, sha256_of_stored
+
+logger = logging.getLogger(__name__)
+
+SANDBOX = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
+
+
+def _protect(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _serve(request, record: EvidenceFile, field_file, expected: str, content_type: str, *, inline: bool):
+    if not field_file or not field_file.name:
+        raise Http404("No such file.")
+    storage = field_file.storage
+    try:
+        actual = sha256_of_stored(field_file.name, storage)
+    except FileNotFoundError:
+        actual = None
+    if actual != expected:
+        registration = record.evidence.registration
+        record_event(
+            action="evidence_file.integrity_failed",
+            obj=record,
+            actor=request.user,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"“{record.original_name}” failed its integrity check and was not sent",
+            evidence_reference=record.evidence.reference,
+            stored_name=field_file.name,
+            expected=expected,
+            actual=actual,
+        )
+        logger.error("Evidence file %s failed its integrity check (expected %s, found %s)", record.pk, expected, actual)
+        return _protect(
+            HttpResponse(
+                "This file failed its integrity check and has not been sent. The centre has been told; "
+                "ask your centre admin for help.",
+                status=500,
+                content_type="text/plain; charset=utf-8",
+            )
+        )
+    response = FileResponse(storage.open(field_file.name, "rb"), content_type=content_type)
+    response["Content-Disposition"] = content_disposition(record.original_name, attachment=not inline)
+    return _protect(response)
+
+
+@login_required
+def file_download(request, pk: int):
+    record = get_evidence_file_for(request.user, pk)
+    # Photos, audio and video may play in the page; everything else (PDF included: a sandboxed page cannot run a
+    # PDF viewer) downloads.
+    inline = record.kind in {"image", "audio", "video"} and request.GET.get("download") != "1"
+    return _serve(request, record, record.file, record.sha256, record.content_type, inline=inline)
+
+
+@login_required
+def file_thumbnail(request, pk: int):
+    record = get_evidence_file_for(request.user, pk)
+    if not record.thumbnail:
+        raise Http404("This file has no thumbnail.")
+    return _serve(request, record, record.thumbnail, record.thumbnail_sha256, "image/jpeg", inline=True)

@@ -1,0 +1,186 @@
+"""The assessor's pages: the queue of evidence awaiting review, judging evidence, marking criteria met, and the
+countersigning of trainee assessors' decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from centres.access import has_role
+from centres.models import Role
+from portfolio.access import evidence_for, get_evidence_for, get_portfolio_for, registrations_for
+from portfolio.forms import CountersignForm, MarkMetForm
+from portfolio.models import CriterionDecision, EvidenceLink, Registration, RegistrationUnit
+from portfolio.progress import registration_progress
+from portfolio.selectors import assessor_queue, countersign_queue, evidence_page
+from portfolio.services import AlreadyDone, PortfolioError
+from portfolio.services.checks import is_assessor
+from portfolio.services.judgement import (
+    LinkJudgement,
+    countersign_decision,
+    countersign_link,
+    judge_evidence,
+    mark_criterion_met,
+    unmark_criterion,
+)
+from qualifications.models import AssessmentCriterion
+
+from ._helpers import require_permission, show_error
+
+QUEUE_LIMIT = 200
+
+
+@login_required
+def queue(request):
+    require_permission(has_role(request.user, Role.ASSESSOR), "The assessment queue is for assessors.")
+    items = list(assessor_queue(request.user)[:QUEUE_LIMIT])
+    learners = list(
+        Registration.objects.filter(
+            assessor=request.user,
+            status=Registration.Status.ACTIVE,
+            centre_id__in=request.user.memberships.filter(role=Role.ASSESSOR, is_active=True).values("centre_id"),
+        )
+        .select_related("learner", "qualification", "pathway")
+        .order_by("learner__full_name")
+    )
+    progress = registration_progress(learners)
+    rows = [(registration, progress[registration.pk]) for registration in learners]
+    return render(request, "portfolio/assessor_queue.html", {"items": items, "rows": rows, "limit": QUEUE_LIMIT})
+
+
+def _parse_judgements(post) -> list[LinkJudgement]:
+    judgements = []
+    for key in post:
+        if not key.startswith("decision-"):
+            continue
+        value = post.get(key)
+        if value not in {"accept", "reject"}:
+            continue
+        try:
+            link_id = int(key.removeprefix("decision-"))
+        except ValueError:
+            raise PortfolioError(
+                "One of the criteria judged is not linked to this evidence; nothing was saved."
+            ) from None
+        judgements.append(
+            LinkJudgement(
+                link_id=link_id,
+                accepted=value == "accept",
+                feedback=post.get(f"feedback-{link_id}", ""),
+                mark_met=post.get(f"met-{link_id}") == "on",
+            )
+        )
+    return judgements
+
+
+@login_required
+def evidence_judge(request, pk: int):
+    evidence = get_evidence_for(request.user, pk)
+    registration = evidence.registration
+    require_permission(is_assessor(request.user, registration), "Only the learner's assessor may judge evidence.")
+    if request.method == "POST":
+        try:
+            judgements = _parse_judgements(request.POST)
+            if any(judgement.accepted for judgement in judgements) and request.POST.get("confirm_vacs") != "on":
+                raise PortfolioError(
+                    "Confirm that the evidence you accept is valid, authentic, current and sufficient."
+                )
+            judged, marked = judge_evidence(actor=request.user, evidence=evidence, judgements=judgements)
+        except PortfolioError as error:
+            show_error(request, error)
+        else:
+            text = f"Saved {judged} judgement{'s' if judged != 1 else ''}"
+            if marked:
+                text += f" and marked {marked} criteri{'a' if marked != 1 else 'on'} met"
+            messages.success(request, text + ".")
+            return redirect("portfolio:evidence-judge", pk=evidence.pk)
+    page = evidence_page(evidence)
+    return render(
+        request,
+        "portfolio/evidence_judge.html",
+        {
+            "evidence": evidence,
+            "registration": registration,
+            "page": page,
+            "judgeable": evidence.is_current and evidence.status == evidence.Status.SUBMITTED,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+    )
+
+
+@require_POST
+@login_required
+def criterion_decide(request, pk: int, criterion_pk: int):
+    registration = get_portfolio_for(request.user, pk)
+    require_permission(is_assessor(request.user, registration), "Only the learner's assessor may mark criteria met.")
+    criterion = get_object_or_404(AssessmentCriterion, pk=criterion_pk)
+    form = MarkMetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a valid date met (day, month and year).")
+    else:
+        data = form.cleaned_data
+        try:
+            if data["action"] == "mark":
+                decision = mark_criterion_met(
+                    actor=request.user, registration=registration, criterion=criterion, met_on=data["met_on"]
+                )
+                text = f"{criterion.code} marked met on {decision.met_on:%d/%m/%Y}"
+                if not decision.is_final:
+                    text += ", awaiting countersignature"
+                messages.success(request, text + ".")
+            else:
+                unmark_criterion(
+                    actor=request.user, registration=registration, criterion=criterion, reason=data["reason"]
+                )
+                messages.success(request, f"{criterion.code} is no longer marked met.")
+        except AlreadyDone as error:
+            messages.info(request, str(error))
+        except PortfolioError as error:
+            show_error(request, error)
+    return_to = form.cleaned_data.get("return_to") if form.is_valid() else None
+    if return_to and evidence_for(request.user).filter(pk=return_to, registration=registration).exists():
+        return redirect("portfolio:evidence-judge", pk=return_to)
+    if RegistrationUnit.objects.filter(registration=registration, unit_id=criterion.unit_id).exists():
+        return redirect("portfolio:unit-progress", pk=registration.pk, unit_pk=criterion.unit_id)
+    return redirect("portfolio:registration-portfolio", pk=registration.pk)
+
+
+@login_required
+def countersign_queue_view(request):
+    require_permission(has_role(request.user, Role.ASSESSOR), "Countersigning is for assessors.")
+    links, decisions = countersign_queue(request.user)
+    return render(request, "portfolio/countersign_queue.html", {"links": links, "decisions": decisions})
+
+
+@require_POST
+@login_required
+def countersign(request, kind: str, pk: int):
+    scope = registrations_for(request.user).values("pk")
+    if kind == "link":
+        obj = get_object_or_404(EvidenceLink, pk=pk, evidence__registration_id__in=scope)
+        service = countersign_link
+        keyword = "link"
+    elif kind == "decision":
+        obj = get_object_or_404(CriterionDecision, pk=pk, registration_id__in=scope)
+        service = countersign_decision
+        keyword = "decision"
+    else:
+        return redirect("portfolio:countersign-queue")
+    form = CountersignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose to confirm or overturn the decision.")
+        return redirect("portfolio:countersign-queue")
+    confirm = form.cleaned_data["outcome"] == "confirm"
+    try:
+        service(actor=request.user, confirm=confirm, note=form.cleaned_data["note"], **{keyword: obj})
+    except AlreadyDone as error:
+        messages.info(request, str(error))
+    except PortfolioError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request, "Decision confirmed." if confirm else "Decision overturned; the assessor will see your note."
+        )
+    return redirect("portfolio:countersign-queue")

@@ -1,0 +1,465 @@
+"""Registrations: the centre's learner list, registering learners (one at a time or from a CSV file), and a
+registration's record with the centre admin's actions on it. Every object comes through a scoped lookup."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from centres.access import centres_where, get_centre_for, has_role, is_staff_member
+from centres.models import Event, Invitation, Role, User
+from qualifications.models import Qualification, QualificationUnit, Unit
+from qualifications.services.combination import check_combination
+
+from ..access import get_registration_for, registrations_for
+from ..models import Registration
+from ..progress import registration_progress
+from ..registration_forms import (
+    BulkUploadForm,
+    ChangeIqaForm,
+    CompleteForm,
+    IdentityCheckForm,
+    MoveAssessorForm,
+    RegistrationFilterForm,
+    RegistrationForm,
+    WithdrawForm,
+)
+from ..services import registration as services
+
+PAGE_SIZE = 25
+BULK_SESSION_KEY = "bulk-registration-csv"
+
+
+def _add_errors(form, error: services.RegistrationError) -> None:
+    for field, messages_ in error.errors.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _require_admin_for(user, registration: Registration) -> None:
+    if not has_role(user, Role.CENTRE_ADMIN, registration.centre):
+        raise PermissionDenied("Only the centre admin may change a registration.")
+
+
+# --- The learner list --------------------------------------------------------------------------------------
+
+
+def _filtered_registrations(request):
+    """The staff member's registrations at their centres, with the filters from the query string applied."""
+    user = request.user
+    if not is_staff_member(user):
+        raise PermissionDenied("The learner list is for centre staff.")
+    centres = centres_where(user)
+    base = registrations_for(user).filter(centre__in=centres)
+    form = RegistrationFilterForm(
+        request.GET or None,
+        centres=centres,
+        qualifications=Qualification.objects.filter(pk__in=base.values("qualification_id")),
+        staff=User.objects.filter(Q(pk__in=base.values("assessor_id")) | Q(pk__in=base.values("iqa_id"))).order_by(
+            "full_name"
+        ),
+    )
+    if "centre" in request.GET and request.GET["centre"] and not centres.filter(pk=request.GET["centre"]).exists():
+        raise Http404("No such centre.")
+    registrations = base
+    status = "active"
+    if form.is_valid():
+        data = form.cleaned_data
+        status = data["status"] or "active"
+        if data["centre"]:
+            registrations = registrations.filter(centre=data["centre"])
+        if data["qualification"]:
+            registrations = registrations.filter(qualification=data["qualification"])
+        if data["assessor"]:
+            registrations = registrations.filter(assessor=data["assessor"])
+        if data["iqa"]:
+            registrations = registrations.filter(iqa=data["iqa"])
+        if data["overdue"]:
+            registrations = registrations.filter(planned_end_date__lt=timezone.localdate())
+        if data["q"]:
+            term = data["q"].strip()
+            registrations = registrations.filter(
+                Q(learner__full_name__icontains=term)
+                | Q(learner__email__icontains=term)
+                | Q(uln=term)
+                | Q(awarding_body_registration_number__icontains=term)
+            )
+    if status != "all":
+        registrations = registrations.filter(status=status)
+    registrations = registrations.select_related(
+        "centre", "learner", "qualification", "assessor", "iqa", "pathway"
+    ).order_by("learner__full_name", "learner__email", "pk")
+    return form, registrations
+
+
+@login_required
+def registration_list(request):
+    form, registrations = _filtered_registrations(request)
+    page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    progress = registration_progress(page.object_list)
+    today = timezone.localdate()
+    rows = [
+        {
+            "registration": registration,
+            "progress": progress.get(registration.pk),
+            "schedule": services.schedule_for(registration, progress.get(registration.pk), today),
+        }
+        for registration in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    admin_centres = list(centres_where(request.user, Role.CENTRE_ADMIN))
+    return render(
+        request,
+        "portfolio/registrations/registration_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "admin_centres": admin_centres,
+            "several_centres": centres_where(request.user).count() > 1,
+        },
+    )
+
+
+@login_required
+def registration_export(request):
+    """The filtered learner list as CSV, for centre admins. Cells are made safe from spreadsheet formulas."""
+    if not centres_where(request.user, Role.CENTRE_ADMIN).exists():
+        raise PermissionDenied("Only centre admins export the learner list.")
+    form, registrations = _filtered_registrations(request)
+    registrations = registrations.filter(centre__in=centres_where(request.user, Role.CENTRE_ADMIN))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="learners.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "centre",
+            "learner",
+            "email",
+            "uln",
+            "qualification",
+            "pathway",
+            "assessor",
+            "iqa",
+            "start_date",
+            "planned_end_date",
+            "status",
+            "criteria_met",
+            "criteria_required",
+        ]
+    )
+    for chunk_start in range(0, registrations.count(), 500):
+        chunk = list(registrations[chunk_start : chunk_start + 500])
+        progress = registration_progress(chunk)
+        for registration in chunk:
+            figures = progress[registration.pk]
+            writer.writerow(
+                [
+                    services.csv_safe(value)
+                    for value in (
+                        registration.centre.name,
+                        registration.learner.full_name,
+                        registration.learner.email,
+                        registration.uln,
+                        registration.qualification.number,
+                        registration.pathway.name if registration.pathway else "",
+                        registration.assessor.email,
+                        registration.iqa.email,
+                        registration.start_date.isoformat(),
+                        registration.planned_end_date.isoformat(),
+                        registration.get_status_display(),
+                        figures.met,
+                        figures.required,
+                    )
+                ]
+            )
+    return response
+
+
+# --- Registering -------------------------------------------------------------------------------------------
+
+
+@login_required
+def registration_start(request):
+    """ "Register a learner": straight to the form when the admin has one centre, else choose the centre."""
+    centres = list(centres_where(request.user, Role.CENTRE_ADMIN))
+    if not centres:
+        raise PermissionDenied("Only centre admins register learners.")
+    if len(centres) == 1:
+        return redirect("portfolio:registration-create", centre_id=centres[0].pk)
+    return render(request, "portfolio/registrations/choose_centre.html", {"centres": centres})
+
+
+def _qualifications():
+    return Qualification.objects.select_related("awarding_body").order_by("awarding_body__name", "level", "title")
+
+
+@login_required
+def registration_create(request, centre_id: int):
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    qualification_id = request.POST.get("qualification") or request.GET.get("qualification")
+    qualification = _qualifications().filter(pk=qualification_id).first() if str(qualification_id).isdigit() else None
+    if qualification is None:
+        return render(
+            request,
+            "portfolio/registrations/choose_qualification.html",
+            {"centre": centre, "qualifications": _qualifications()},
+        )
+    form = RegistrationForm(request.POST or None, centre=centre, qualification=qualification)
+    combination = None
+    if request.method == "POST":
+        combination = _combination(qualification, form.selected_unit_ids(), request.POST.get("pathway", ""))
+        if "check" not in request.POST and form.is_valid():
+            try:
+                registration = services.register_learner(actor=request.user, centre=centre, data=form.to_input())
+            except services.RegistrationError as exc:
+                _add_errors(form, exc)
+            else:
+                invited = registration.learner.invitations.pending().exists()
+                messages.success(
+                    request,
+                    f"{registration.learner} is registered on {qualification.number}."
+                    + (
+                        f" An invitation to set a password was sent to {registration.learner.email}." if invited else ""
+                    ),
+                )
+                return redirect("portfolio:registration-detail", pk=registration.pk)
+    return render(
+        request,
+        "portfolio/registrations/registration_form.html",
+        {"centre": centre, "qualification": qualification, "form": form, "combination": combination},
+    )
+
+
+def _combination(qualification, unit_ids, pathway_id: str):
+    """Check the ticked units (only the qualification's own count) and pathway against the rules."""
+    units = Unit.objects.filter(
+        pk__in=QualificationUnit.objects.filter(qualification=qualification, unit_id__in=unit_ids).values("unit_id")
+    )
+    pathway = qualification.pathways.filter(pk=pathway_id).first() if str(pathway_id).isdigit() else None
+    return check_combination(qualification=qualification, units=units, pathway=pathway)
+
+
+@login_required
+def combination_check(request):
+    """The rules-of-combination verdict for a choice of units, as an HTML fragment for the registration form."""
+    if not centres_where(request.user, Role.CENTRE_ADMIN).exists():
+        raise PermissionDenied("Only centre admins register learners.")
+    qualification_id = request.GET.get("qualification", "")
+    qualification = Qualification.objects.filter(pk=qualification_id).first() if qualification_id.isdigit() else None
+    if qualification is None:
+        raise Http404("No such qualification.")
+    unit_ids = [value for value in request.GET.getlist("optional_units") if value.isdigit()]
+    result = _combination(qualification, unit_ids, request.GET.get("pathway", ""))
+    return render(
+        request,
+        "portfolio/registrations/_combination_result.html",
+        {"combination": result, "qualification": qualification},
+    )
+
+
+# --- Bulk registration from CSV ----------------------------------------------------------------------------
+
+
+@login_required
+def registration_csv_template(request):
+    if not centres_where(request.user, Role.CENTRE_ADMIN).exists():
+        raise PermissionDenied("Only centre admins register learners.")
+    response = HttpResponse(services.csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="registrations-template.csv"'
+    return response
+
+
+@login_required
+def registration_bulk(request, centre_id: int):
+    """Upload a CSV file and see every row's problems; nothing is saved until the admin confirms."""
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    form = BulkUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = services.decode_csv(form.cleaned_data["file"].read())
+        except services.RegistrationError as exc:
+            form.add_error("file", str(exc))
+        else:
+            preview = services.parse_registration_csv(centre=centre, text=text)
+            stored = request.session.get(BULK_SESSION_KEY, {})
+            stored[str(centre.pk)] = text if preview.is_valid else None
+            request.session[BULK_SESSION_KEY] = stored
+    return render(
+        request,
+        "portfolio/registrations/bulk.html",
+        {"centre": centre, "form": form, "preview": preview, "columns": services.CSV_COLUMNS},
+    )
+
+
+@login_required
+@require_POST
+def registration_bulk_confirm(request, centre_id: int):
+    """Register every row of the previewed file, or none. The file is checked again before saving."""
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    stored = request.session.get(BULK_SESSION_KEY, {})
+    text = stored.get(str(centre.pk))
+    if not text:
+        messages.error(request, "Upload the file again: there is no checked file waiting to be registered.")
+        return redirect("portfolio:registration-bulk", centre_id=centre.pk)
+    try:
+        registrations = services.register_from_csv(actor=request.user, centre=centre, text=text)
+    except services.RegistrationError as exc:
+        messages.error(request, str(exc))
+        preview = services.parse_registration_csv(centre=centre, text=text)
+        return render(
+            request,
+            "portfolio/registrations/bulk.html",
+            {"centre": centre, "form": BulkUploadForm(), "preview": preview, "columns": services.CSV_COLUMNS},
+        )
+    stored[str(centre.pk)] = None
+    request.session[BULK_SESSION_KEY] = stored
+    messages.success(
+        request,
+        f"{len(registrations)} learner(s) registered. New learners were sent an invitation to set their password.",
+    )
+    return redirect(reverse("portfolio:registration-list") + f"?centre={centre.pk}")
+
+
+# --- One registration --------------------------------------------------------------------------------------
+
+
+@login_required
+def registration_detail(request, pk: int):
+    registration = get_registration_for(request.user, pk)
+    is_admin = has_role(request.user, Role.CENTRE_ADMIN, registration.centre)
+    is_staff = (
+        is_admin
+        or has_role(request.user, Role.ASSESSOR, registration.centre)
+        or has_role(request.user, Role.IQA, registration.centre)
+    )
+    plan = list(registration.plan.select_related("unit").order_by("unit__reference"))
+    numbers = dict(
+        QualificationUnit.objects.filter(qualification_id=registration.qualification_id).values_list(
+            "unit_id", "number"
+        )
+    )
+    order = dict(
+        QualificationUnit.objects.filter(qualification_id=registration.qualification_id).values_list("unit_id", "order")
+    )
+    plan.sort(key=lambda entry: order.get(entry.unit_id, 0))
+    for entry in plan:
+        entry.number = numbers.get(entry.unit_id, "")
+    progress = registration_progress([registration])[registration.pk]
+    context = {
+        "registration": registration,
+        "plan": plan,
+        "progress": progress,
+        "schedule": services.schedule_for(registration, progress),
+        "is_admin": is_admin,
+        "is_staff": is_staff,
+        "id_checked_by": registration.id_checked_by,
+        "events": Event.objects.filter(registration_id=registration.pk).select_related("actor").order_by("-at", "-id")
+        if is_staff
+        else [],
+        "invitation": Invitation.objects.filter(user=registration.learner).order_by("-created_at").first()
+        if is_admin
+        else None,
+    }
+    return render(request, "portfolio/registrations/registration_detail.html", context)
+
+
+def _admin_action(request, pk, form_class, template: str, call, success: str):
+    registration = get_registration_for(request.user, pk)
+    _require_admin_for(request.user, registration)
+    kwargs = {"centre": registration.centre} if form_class not in (WithdrawForm, CompleteForm) else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(registration, form.cleaned_data)
+        except services.RegistrationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("portfolio:registration-detail", pk=registration.pk)
+    return render(request, template, {"registration": registration, "form": form})
+
+
+@login_required
+def registration_move(request, pk: int):
+    return _admin_action(
+        request,
+        pk,
+        MoveAssessorForm,
+        "portfolio/registrations/move.html",
+        lambda registration, data: services.move_to_assessor(
+            actor=request.user, registration=registration, assessor=data["assessor"], reason=data["reason"]
+        ),
+        "The learner has a new assessor.",
+    )
+
+
+@login_required
+def registration_change_iqa(request, pk: int):
+    return _admin_action(
+        request,
+        pk,
+        ChangeIqaForm,
+        "portfolio/registrations/change_iqa.html",
+        lambda registration, data: services.change_iqa(
+            actor=request.user, registration=registration, iqa=data["iqa"], reason=data["reason"]
+        ),
+        "The learner has a new IQA.",
+    )
+
+
+@login_required
+def registration_identity(request, pk: int):
+    return _admin_action(
+        request,
+        pk,
+        IdentityCheckForm,
+        "portfolio/registrations/identity.html",
+        lambda registration, data: services.record_identity_check(
+            actor=request.user,
+            registration=registration,
+            document_type=data["id_document_type"],
+            checked_by=data["id_checked_by"],
+            checked_on=data["id_checked_on"],
+        ),
+        "The identity check is recorded.",
+    )
+
+
+@login_required
+def registration_withdraw(request, pk: int):
+    return _admin_action(
+        request,
+        pk,
+        WithdrawForm,
+        "portfolio/registrations/withdraw.html",
+        lambda registration, data: services.withdraw_registration(
+            actor=request.user, registration=registration, reason=data["reason"]
+        ),
+        "The registration is withdrawn. Its record and history are kept.",
+    )
+
+
+@login_required
+def registration_complete(request, pk: int):
+    return _admin_action(
+        request,
+        pk,
+        CompleteForm,
+        "portfolio/registrations/complete.html",
+        lambda registration, data: services.complete_registration(
+            actor=request.user, registration=registration, note=data["note"]
+        ),
+        "The registration is completed.",
+    )

@@ -1,0 +1,360 @@
+"""Who is ready for a certification claim, and why not; the awarding body's CSV; recording claims.
+
+Ready for a full claim: the chosen units satisfy the rules of combination, every unit on the plan is
+signed off (the assessor and, where they work towards their award, their countersignatory), the
+sampling that the IQA's plan requires is done, and no IQA action on the learner is open. A learner who
+left early (withdrawn) can be claimed unit certification for the units that were signed off."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from centres.models import CompetenceStatus, Membership, Role, record_event
+from portfolio.models import Registration, RegistrationUnit
+from qualifications.models import QualificationUnit, Unit
+from qualifications.services.combination import check_combination
+from tracking.models import Signature, SignatureRole
+
+from ..models import Action, CertificationClaim, SamplingPlan
+from .coverage import coverage
+from .eqa import require_centre_admin
+from .errors import ClaimError
+from .risk import RATE_FULL
+
+
+class CertificationState:
+    READY = "ready"
+    NOT_READY = "not_ready"
+    LEFT_EARLY = "left_early"
+    CLAIMED = "claimed"
+
+
+@dataclass
+class CertificationStatus:
+    registration: Registration
+    units: list[Unit]  # the plan, in printed order
+    signed_off: list[Unit]
+    reasons: list[str] = field(default_factory=list)
+    claim: CertificationClaim | None = None
+
+    @property
+    def state(self) -> str:
+        if self.claim is not None:
+            return CertificationState.CLAIMED
+        if self.registration.status == Registration.Status.WITHDRAWN:
+            return CertificationState.LEFT_EARLY
+        return CertificationState.NOT_READY if self.reasons else CertificationState.READY
+
+    @property
+    def ready(self) -> bool:
+        return self.state == CertificationState.READY
+
+
+def _units_phrase(units: list[Unit]) -> str:
+    return ", ".join(unit.reference for unit in units)
+
+
+def _units_summary(some: list[Unit], of: list[Unit], shown: int = 4) -> str:
+    """The units named, or for a long list how many of the plan's they are and the first few."""
+    if len(some) <= shown:
+        return _units_phrase(some)
+    return f"{len(some)} of {len(of)} units ({_units_phrase(some[: shown - 1])} …)"
+
+
+def _plans_for(registrations: list[Registration], today: dt.date) -> dict[tuple[int, int, int], SamplingPlan]:
+    """The latest plan started by today for each (centre, qualification, IQA) among the registrations."""
+    keys = {(r.centre_id, r.qualification_id, r.iqa_id) for r in registrations}
+    plans: dict[tuple[int, int, int], SamplingPlan] = {}
+    if not keys:
+        return plans
+    candidates = (
+        SamplingPlan.objects.filter(
+            centre_id__in={k[0] for k in keys},
+            qualification_id__in={k[1] for k in keys},
+            iqa_id__in={k[2] for k in keys},
+            period_start__lte=today,
+        )
+        .select_related("centre", "qualification", "iqa")
+        .order_by("-period_start", "-pk")
+    )
+    for plan in candidates:
+        plans.setdefault((plan.centre_id, plan.qualification_id, plan.iqa_id), plan)
+    return plans
+
+
+def certification_status(registrations, *, today: dt.date | None = None) -> dict[int, CertificationStatus]:
+    """Each registration's readiness for a claim, with reasons in words, keyed by registration id.
+
+    A fixed number of queries for any number of registrations (plus a fixed number per sampling plan involved)."""
+    today = today or timezone.localdate()
+    ids = [registration.pk for registration in registrations]
+    registrations = list(
+        Registration.objects.filter(pk__in=ids)
+        .select_related("centre", "learner", "assessor", "iqa", "pathway", "qualification")
+        .prefetch_related(
+            Prefetch(
+                "qualification__memberships",
+                queryset=QualificationUnit.objects.select_related("unit", "group").order_by("order", "pk"),
+            ),
+            "qualification__pathways",
+        )
+        .order_by("learner__full_name", "pk")
+    )
+    plan_units: dict[int, list[Unit]] = defaultdict(list)
+    for entry in RegistrationUnit.objects.filter(registration_id__in=ids).select_related("unit"):
+        plan_units[entry.registration_id].append(entry.unit)
+
+    live: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for registration_id, unit_id, role, user_id in (
+        Signature.objects.live()
+        .filter(sign_off__registration_id__in=ids)
+        .values_list("sign_off__registration_id", "sign_off__unit_id", "role", "user_id")
+    ):
+        live[(registration_id, unit_id)][role] = user_id
+    signers = {roles[SignatureRole.ASSESSOR] for roles in live.values() if SignatureRole.ASSESSOR in roles}
+    trainees = set(
+        Membership.objects.active()
+        .filter(
+            centre_id__in={r.centre_id for r in registrations},
+            role=Role.ASSESSOR,
+            status=CompetenceStatus.WORKING_TOWARDS,
+            user_id__in=signers,
+        )
+        .values_list("centre_id", "user_id")
+    )
+    claims = {
+        claim.registration_id: claim
+        for claim in CertificationClaim.objects.filter(registration_id__in=ids)
+        .select_related("claimed_by")
+        .prefetch_related("units")
+    }
+    open_actions = dict(
+        Action.objects.open()
+        .filter(sample__registration_id__in=ids)
+        .values("sample__registration_id")
+        .annotate(n=Count("id"))
+        .values_list("sample__registration_id", "n")
+    )
+    plans = _plans_for(registrations, today)
+    covers = {key: coverage(plan) for key, plan in plans.items()}
+
+    result = {}
+    for registration in registrations:
+        order = {m.unit_id: m.order for m in registration.qualification.memberships.all()}
+        units = sorted(plan_units[registration.pk], key=lambda unit: (order.get(unit.pk, 0), unit.reference))
+        signed_off, not_signed, awaiting_countersignature = [], [], []
+        for unit in units:
+            roles = live.get((registration.pk, unit.pk), {})
+            signer = roles.get(SignatureRole.ASSESSOR)
+            if signer is None:
+                not_signed.append(unit)
+            elif (registration.centre_id, signer) in trainees and SignatureRole.COUNTERSIGNER not in roles:
+                awaiting_countersignature.append(unit)
+            else:
+                signed_off.append(unit)
+        status = CertificationStatus(registration, units, signed_off, claim=claims.get(registration.pk))
+        result[registration.pk] = status
+        reasons = status.reasons
+
+        combination = check_combination(
+            qualification=registration.qualification, units=units, pathway=registration.pathway
+        )
+        reasons.extend(f"Rules of combination: {reason}" for reason in combination.reasons)
+        if not units:
+            reasons.append("No units on the learner's plan.")
+        if not_signed:
+            reasons.append(f"Not signed off yet: {_units_summary(not_signed, units)}.")
+        if awaiting_countersignature:
+            reasons.append(f"Awaiting the countersignatory: {_units_summary(awaiting_countersignature, units)}.")
+
+        key = (registration.centre_id, registration.qualification_id, registration.iqa_id)
+        cover = covers.get(key)
+        if cover is None:
+            reasons.append(
+                f"No IQA sampling plan by {registration.iqa} covers {registration.qualification.number}: "
+                "the sampling it requires cannot be confirmed."
+            )
+        else:
+            progress = cover.progress_by_assessor.get(registration.assessor_id)
+            if progress is not None and progress.rate.rate_percent >= RATE_FULL:
+                unsampled = [
+                    unit for unit in signed_off if SignatureRole.IQA not in live.get((registration.pk, unit.pk), {})
+                ]
+                if unsampled:
+                    reasons.append(
+                        f"{registration.assessor} is sampled at 100%, so every unit needs a summative IQA sample "
+                        f"and signature: not yet for {_units_summary(unsampled, units)}."
+                    )
+                elif not_signed or awaiting_countersignature:
+                    reasons.append(
+                        f"{registration.assessor} is sampled at 100%: each unit needs a summative IQA sample once "
+                        "it is signed off."
+                    )
+            elif progress is not None and progress.shortfall("summative"):
+                reasons.append(
+                    f"The plan's summative sampling of {registration.assessor} is not done: "
+                    f"{progress.done_summative} of {progress.planned_summative} samples "
+                    f"at {progress.rate.rate_percent}%."
+                )
+        if open_actions.get(registration.pk):
+            count = open_actions[registration.pk]
+            reasons.append(f"{count} IQA action{'s' if count != 1 else ''} on this learner's samples still open.")
+    return result
+
+
+# --- CSV for the awarding body -------------------------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_HEADER = [
+    "Centre number",
+    "Centre",
+    "Learner",
+    "Date of birth",
+    "ULN",
+    "Awarding body registration number",
+    "Qualification number",
+    "Qualification",
+    "Pathway",
+    "Claim",
+    "Units",
+]
+
+
+def safe_cell(value) -> str:
+    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ tab or CR gets a leading '."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def export_claims_csv(statuses: list[CertificationStatus]) -> str:
+    """The ready learners (full claims) and withdrawn learners with signed-off units (unit claims), as CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for status in statuses:
+        if status.state == CertificationState.READY:
+            kind, units = "Full qualification", status.units
+        elif status.state == CertificationState.LEFT_EARLY and status.signed_off:
+            kind, units = "Unit certification", status.signed_off
+        else:
+            continue
+        registration = status.registration
+        writer.writerow(
+            safe_cell(value)
+            for value in [
+                registration.centre.centre_number,
+                registration.centre.name,
+                registration.learner.full_name,
+                registration.date_of_birth.isoformat(),
+                registration.uln,
+                registration.awarding_body_registration_number,
+                registration.qualification.number,
+                registration.qualification.title,
+                registration.pathway.name if registration.pathway else "",
+                kind,
+                "; ".join(unit.reference for unit in units),
+            ]
+        )
+    return out.getvalue()
+
+
+# --- Claims ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_claim(
+    *,
+    actor,
+    registration: Registration,
+    kind: str,
+    unit_ids: list[int] | None = None,
+    reference: str = "",
+    certificate_date: dt.date | None = None,
+) -> CertificationClaim:
+    """Record a claim made to the awarding body: the full qualification for a ready learner, or unit
+    certification (only signed-off units) for a learner who left early."""
+    registration = Registration.objects.select_for_update().select_related("centre", "learner").get(pk=registration.pk)
+    require_centre_admin(actor, registration.centre)
+    status = certification_status([registration])[registration.pk]
+    if status.claim is not None:
+        claimed_on = f"{status.claim.claimed_at:%d %b %Y}"
+        raise ClaimError(f"A claim for {registration.learner} was already recorded on {claimed_on}.")
+    if kind == CertificationClaim.Kind.FULL:
+        if not status.ready:
+            detail = " ".join(status.reasons) or "The learner has left: claim unit certification instead."
+            raise ClaimError(f"{registration.learner} is not ready for a full claim. {detail}")
+        units = status.units
+    elif kind == CertificationClaim.Kind.UNIT:
+        if registration.status != Registration.Status.WITHDRAWN:
+            raise ClaimError("Unit certification is for learners who left early: withdraw the registration first.")
+        signed = {unit.pk: unit for unit in status.signed_off}
+        wanted = set(unit_ids or [])
+        if not wanted:
+            raise ClaimError("Choose the signed-off units to claim.")
+        if wanted - set(signed):
+            raise ClaimError("Only units that are signed off can be claimed.")
+        units = [unit for unit in status.signed_off if unit.pk in wanted]
+    else:
+        raise ClaimError("Choose a full or a unit claim.")
+    if certificate_date is not None and certificate_date > timezone.localdate():
+        raise ClaimError("The certificate date cannot be in the future.")
+    try:
+        with transaction.atomic():
+            claim = CertificationClaim.objects.create(
+                registration=registration,
+                kind=kind,
+                claimed_by=actor,
+                reference=(reference or "").strip(),
+                certificate_date=certificate_date,
+            )
+    except IntegrityError as exc:
+        raise ClaimError(f"A claim for {registration.learner} was already recorded.") from exc
+    claim.units.set(units)
+    record_event(
+        action="certification_claimed",
+        obj=claim,
+        actor=actor,
+        centre=registration.centre,
+        registration_id=registration.pk,
+        summary=f"{claim.get_kind_display()} claimed for {registration.learner} ({_units_phrase(units)})",
+        kind=kind,
+        units=[unit.reference for unit in units],
+        reference=claim.reference,
+    )
+    return claim
+
+
+@transaction.atomic
+def record_certificate_date(*, actor, claim: CertificationClaim, certificate_date: dt.date) -> CertificationClaim:
+    claim = CertificationClaim.objects.select_for_update().select_related("registration__centre").get(pk=claim.pk)
+    registration = claim.registration
+    require_centre_admin(actor, registration.centre)
+    if certificate_date > timezone.localdate():
+        raise ClaimError("The certificate date cannot be in the future.")
+    if certificate_date < timezone.localtime(claim.claimed_at).date():
+        raise ClaimError("The certificate date cannot be before the claim.")
+    before = claim.certificate_date
+    claim.certificate_date = certificate_date
+    claim.save(update_fields=["certificate_date"])
+    record_event(
+        action="certificate_date_recorded",
+        obj=claim,
+        actor=actor,
+        centre=registration.centre,
+        registration_id=registration.pk,
+        summary=f"Certificate dated {certificate_date:%d %b %Y} for {registration.learner}",
+        certificate_date=certificate_date.isoformat(),
+        before=before.isoformat() if before else None,
+    )
+    return claim

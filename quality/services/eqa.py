@@ -1,0 +1,159 @@
+"""Sharing registrations with an external quality assurer, their comments and their EQS signature.
+
+A centre admin shares a set of registrations (whole, or some of their units) with an EQA linked to the
+centre, for a period. The EQA reads only what is shared, only within the period (portfolio.access
+scopes every lookup), and loses access the day after the share ends or as soon as it is revoked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from centres.access import has_role
+from centres.models import Centre, EqaLink, Role, record_event
+from portfolio.access import active_eqa_share_items, eqa_can_see_unit
+from portfolio.models import EqaShare, EqaShareItem, Registration, RegistrationUnit
+from qualifications.models import Unit
+from tracking.models import Signature, SignatureRole
+from tracking.services.signoff import SignOffError, sign_unit
+
+from ..models import EqaComment
+from .errors import NotAllowed, ShareError
+
+MAX_SHARE_DAYS = 366
+
+
+@dataclass(frozen=True)
+class ShareItemInput:
+    registration: Registration
+    unit: Unit | None = None  # None: the whole registration
+
+
+def require_centre_admin(actor, centre: Centre) -> None:
+    if not has_role(actor, Role.CENTRE_ADMIN, centre):
+        raise NotAllowed(f"Only a centre admin at {centre} may do this.")
+
+
+@transaction.atomic
+def share_with_eqa(
+    *,
+    actor,
+    centre: Centre,
+    eqa,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    items: list[ShareItemInput],
+    note: str = "",
+) -> EqaShare:
+    """Share registrations (or some of their units) with an EQA linked to the centre, from one day to another."""
+    require_centre_admin(actor, centre)
+    if not EqaLink.objects.filter(user=eqa, centre=centre, is_active=True).exists():
+        raise ShareError(f"{eqa} is not an EQA linked to {centre}.")
+    if ends_on < starts_on:
+        raise ShareError("The share must end on or after the day it starts.")
+    if ends_on < timezone.localdate():
+        raise ShareError("The share would already have ended: choose an end date from today on.")
+    if (ends_on - starts_on).days > MAX_SHARE_DAYS:
+        raise ShareError("A share lasts at most a year.")
+    if not items:
+        raise ShareError("Choose at least one learner to share.")
+    registration_ids = {item.registration.pk for item in items}
+    if Registration.objects.filter(pk__in=registration_ids).exclude(centre=centre).exists():
+        raise ShareError("Only this centre's learners can be shared.")
+    on_plan = set(
+        RegistrationUnit.objects.filter(registration_id__in=registration_ids).values_list("registration_id", "unit_id")
+    )
+    whole = {item.registration.pk for item in items if item.unit is None}
+    unique: dict[tuple[int, int | None], ShareItemInput] = {}
+    for item in items:
+        if item.unit is not None:
+            if (item.registration.pk, item.unit.pk) not in on_plan:
+                raise ShareError(f"Unit {item.unit.reference} is not on {item.registration.learner}'s plan.")
+            if item.registration.pk in whole:
+                continue  # the whole registration is shared already
+        unique[(item.registration.pk, item.unit.pk if item.unit else None)] = item
+    share = EqaShare.objects.create(
+        centre=centre, eqa=eqa, starts_on=starts_on, ends_on=ends_on, note=(note or "").strip(), created_by=actor
+    )
+    EqaShareItem.objects.bulk_create(
+        EqaShareItem(share=share, registration=item.registration, unit=item.unit) for item in unique.values()
+    )
+    record_event(
+        action="eqa_share_created",
+        obj=share,
+        actor=actor,
+        centre=centre,
+        summary=f"Shared {len(registration_ids)} learner(s) with {eqa} from {starts_on:%d %b %Y} to {ends_on:%d %b %Y}",
+        eqa_id=eqa.pk,
+        starts_on=starts_on.isoformat(),
+        ends_on=ends_on.isoformat(),
+        items=[
+            {"registration_id": item.registration.pk, "unit": item.unit.reference if item.unit else None}
+            for item in unique.values()
+        ],
+    )
+    return share
+
+
+@transaction.atomic
+def revoke_share(*, actor, share: EqaShare) -> EqaShare:
+    share = EqaShare.objects.select_for_update().select_related("centre", "eqa").get(pk=share.pk)
+    require_centre_admin(actor, share.centre)
+    if share.revoked_at is not None:
+        raise ShareError("This share is already revoked.")
+    share.revoked_at = timezone.now()
+    share.save(update_fields=["revoked_at"])
+    record_event(
+        action="eqa_share_revoked",
+        obj=share,
+        actor=actor,
+        centre=share.centre,
+        summary=f"Revoked the share with {share.eqa}",
+        eqa_id=share.eqa_id,
+    )
+    return share
+
+
+def share_covering(eqa, registration: Registration, unit: Unit | None) -> EqaShare | None:
+    """The active share through which the EQA sees this registration (and unit), if any."""
+    items = active_eqa_share_items(eqa).filter(registration=registration).select_related("share")
+    if unit is not None:
+        items = [item for item in items if item.unit_id in (None, unit.pk)]
+    return next((item.share for item in items), None)
+
+
+@transaction.atomic
+def eqa_comment(*, actor, registration: Registration, unit: Unit | None, text: str) -> EqaComment:
+    """The EQA leaves a comment on a shared registration (or unit) for the centre."""
+    text = (text or "").strip()
+    if not text:
+        raise ShareError("Write your comment first.")
+    if unit is not None and not eqa_can_see_unit(actor, registration, unit):
+        raise NotAllowed("That unit is not shared with you.")
+    share = share_covering(actor, registration, unit)
+    if share is None:
+        raise NotAllowed("This learner is not shared with you.")
+    comment = EqaComment.objects.create(share=share, registration=registration, unit=unit, eqa=actor, text=text)
+    record_event(
+        action="eqa_comment",
+        obj=comment,
+        actor=actor,
+        centre=registration.centre,
+        registration_id=registration.pk,
+        summary=f"EQA comment{' on unit ' + unit.reference if unit else ''}: {text}",
+        unit=unit.reference if unit else None,
+    )
+    return comment
+
+
+def eqa_sign(*, actor, registration: Registration, unit: Unit) -> Signature:
+    """The EQA signs the "EQS signature (if sampled)" line of a shared unit's tracking sheet."""
+    if not eqa_can_see_unit(actor, registration, unit):
+        raise NotAllowed("That unit is not shared with you.")
+    try:
+        return sign_unit(registration=registration, unit=unit, user=actor, role=SignatureRole.EQA)
+    except SignOffError as exc:
+        raise ShareError(str(exc)) from exc

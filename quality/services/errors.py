@@ -1,0 +1,33 @@
+"""Domain errors of quality assurance: each message is written to be shown to the person who acted."""
+
+
+class QualityError(Exception):
+    """A quality-assurance rule was broken; the message is meant for the user."""
+
+
+class NotAllowed(QualityError):
+    pass
+
+
+class PlanError(QualityError):
+    pass
+
+
+class ConflictOfInterest(QualityError):
+    """The IQA would quality-assure their own decisions, their own learner, or a learner they have an interest in."""
+
+
+class SampleError(QualityError):
+    pass
+
+
+class ActionError(QualityError):
+    pass
+
+
+class ShareError(QualityError):
+    pass
+
+
+class ClaimError(QualityError):
+    pass

@@ -1,0 +1,199 @@
+"""Everything a sampling plan's pages need, fetched in a fixed number of queries and assembled in Python.
+
+The plan page, the proposals, the risk loop and the certification check all read this one structure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from centres.models import CompetenceStatus, Membership, Role
+from portfolio.models import CriterionDecision, Evidence, EvidenceLink, Registration, RegistrationUnit
+from qualifications.models import AssessmentMethod, QualificationUnit, Unit
+from tracking.models import Signature, SignatureRole
+
+from ..models import SampleKind, SampleRecord, SampleUnit, SamplingPlan
+
+
+@dataclass
+class UnitWork:
+    """One unit of one learner's plan, as the IQA sees it."""
+
+    registration: Registration
+    unit: Unit
+    assessor_id: int
+    started: bool = False  # a criterion decision or a judged evidence link exists
+    assessor_signed: bool = False  # a live assessor signature
+    signed: bool = False  # signed off: the assessor and, where needed, the countersignatory
+    countersigned: bool = False
+    iqa_signed: bool = False
+    eqa_signed: bool = False
+    makers: set[int] = field(default_factory=set)  # who made or countersigned a decision on it
+    methods: set[str] = field(default_factory=set)  # methods of the learner's evidence linked to it
+    sampled: dict[str, int] = field(default_factory=lambda: {SampleKind.INTERIM: 0, SampleKind.SUMMATIVE: 0})
+    summative_agreed: bool = False  # a summative sample that did not disagree
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.registration.pk, self.unit.pk)
+
+
+@dataclass
+class PlanData:
+    plan: SamplingPlan
+    registrations: list[Registration]
+    units: list[Unit]  # the qualification's units in printed order, with `number_in_qualification`
+    work: dict[tuple[int, int], UnitWork]
+    samples: list[SampleRecord]
+    methods: list[AssessmentMethod]
+
+    @property
+    def assessor_ids(self) -> list[int]:
+        return sorted({registration.assessor_id for registration in self.registrations})
+
+    @property
+    def assessors(self) -> list:
+        seen = {}
+        for registration in self.registrations:
+            seen.setdefault(registration.assessor_id, registration.assessor)
+        return sorted(seen.values(), key=lambda user: (user.full_name.lower(), user.email))
+
+
+def plan_registrations_scope(plan: SamplingPlan):
+    """The registrations a plan covers: the IQA's learners on the qualification at the centre, active during
+    the period (withdrawn or completed learners stay until the period after they left)."""
+    return Registration.objects.filter(
+        centre_id=plan.centre_id,
+        qualification_id=plan.qualification_id,
+        iqa_id=plan.iqa_id,
+        start_date__lte=plan.period_end,
+    ).filter(
+        Q(status=Registration.Status.ACTIVE)
+        | Q(status_changed_at__isnull=True)
+        | Q(status_changed_at__date__gte=plan.period_start)
+    )
+
+
+def load_plan_data(plan: SamplingPlan) -> PlanData:
+    """Twelve queries, whatever the number of learners, units, decisions and samples."""
+    registrations = list(
+        Registration.objects.filter(
+            Q(pk__in=plan_registrations_scope(plan).values("pk"))
+            | Q(pk__in=SampleRecord.objects.filter(plan=plan).values("registration_id"))
+        )
+        .select_related("learner", "assessor", "pathway")
+        .order_by("learner__full_name", "pk")
+    )
+    ids = [registration.pk for registration in registrations]
+    by_id = {registration.pk: registration for registration in registrations}
+
+    memberships = list(
+        QualificationUnit.objects.filter(qualification_id=plan.qualification_id)
+        .select_related("unit")
+        .order_by("order", "pk")
+    )
+    units = []
+    unit_by_id = {}
+    for membership in memberships:
+        membership.unit.number_in_qualification = membership.number
+        units.append(membership.unit)
+        unit_by_id[membership.unit_id] = membership.unit
+
+    work: dict[tuple[int, int], UnitWork] = {}
+    for registration_id, unit_id in RegistrationUnit.objects.filter(registration_id__in=ids).values_list(
+        "registration_id", "unit_id"
+    ):
+        if unit_id in unit_by_id:
+            registration = by_id[registration_id]
+            work[(registration_id, unit_id)] = UnitWork(registration, unit_by_id[unit_id], registration.assessor_id)
+
+    assessor_signer: dict[tuple[int, int], int] = {}
+    for registration_id, unit_id, role, user_id in (
+        Signature.objects.live()
+        .filter(sign_off__registration_id__in=ids)
+        .values_list("sign_off__registration_id", "sign_off__unit_id", "role", "user_id")
+    ):
+        item = work.get((registration_id, unit_id))
+        if item is None:
+            continue
+        if role == SignatureRole.ASSESSOR:
+            item.assessor_signed = True
+            assessor_signer[(registration_id, unit_id)] = user_id
+        elif role == SignatureRole.COUNTERSIGNER:
+            item.countersigned = True
+        elif role == SignatureRole.IQA:
+            item.iqa_signed = True
+        elif role == SignatureRole.EQA:
+            item.eqa_signed = True
+
+    # Signed off: the assessor signed and, where they work towards their award, their countersignatory too.
+    trainees = set(
+        Membership.objects.active()
+        .filter(
+            centre_id=plan.centre_id,
+            role=Role.ASSESSOR,
+            status=CompetenceStatus.WORKING_TOWARDS,
+            user_id__in=set(assessor_signer.values()),
+        )
+        .values_list("user_id", flat=True)
+    )
+    for key, signer in assessor_signer.items():
+        work[key].signed = signer not in trainees or work[key].countersigned
+
+    for registration_id, unit_id, decided_by, countersigned_by in CriterionDecision.objects.filter(
+        registration_id__in=ids
+    ).values_list("registration_id", "criterion__unit_id", "decided_by_id", "countersigned_by_id"):
+        item = work.get((registration_id, unit_id))
+        if item is not None:
+            item.started = True
+            item.makers.update(user for user in (decided_by, countersigned_by) if user)
+
+    for registration_id, unit_id, judged_by, countersigned_by in (
+        EvidenceLink.objects.filter(evidence__registration_id__in=ids, judged_by__isnull=False)
+        .exclude(status=EvidenceLink.Status.PENDING)
+        .values_list("evidence__registration_id", "criterion__unit_id", "judged_by_id", "countersigned_by_id")
+    ):
+        item = work.get((registration_id, unit_id))
+        if item is not None:
+            item.started = True
+            item.makers.update(user for user in (judged_by, countersigned_by) if user)
+
+    for registration_id, unit_id, code in (
+        EvidenceLink.objects.filter(
+            evidence__registration_id__in=ids,
+            evidence__is_current=True,
+            evidence__status=Evidence.Status.SUBMITTED,
+            evidence__methods__isnull=False,
+        )
+        .exclude(status=EvidenceLink.Status.REJECTED)
+        .values_list("evidence__registration_id", "criterion__unit_id", "evidence__methods__code")
+        .distinct()
+    ):
+        item = work.get((registration_id, unit_id))
+        if item is not None:
+            item.methods.add(code)
+
+    samples = list(
+        SampleRecord.objects.filter(plan=plan)
+        .select_related("registration__learner", "iqa", "assessor")
+        .prefetch_related(Prefetch("units", queryset=SampleUnit.objects.select_related("unit")))
+        .order_by("-sampled_at", "-pk")
+    )
+    for sample in samples:
+        for sample_unit in sample.units.all():
+            item = work.get((sample.registration_id, sample_unit.unit_id))
+            if item is None:
+                continue
+            item.sampled[sample.kind] += 1
+            if sample.kind == SampleKind.SUMMATIVE and sample_unit.outcome != "disagree":
+                item.summative_agreed = True
+
+    return PlanData(
+        plan=plan,
+        registrations=registrations,
+        units=units,
+        work=work,
+        samples=samples,
+        methods=list(AssessmentMethod.objects.order_by("order", "code")),
+    )

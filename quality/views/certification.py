@@ -1,0 +1,114 @@
+"""Certification: who is ready to claim and why not, the awarding body's CSV, and recording claims."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from portfolio.models import Registration
+
+from ..access import get_centre_as_admin, get_claim_for_admin, get_registration_for_admin
+from ..forms import CertificateDateForm, ClaimForm
+from ..services.certification import (
+    CertificationState,
+    certification_status,
+    export_claims_csv,
+    record_certificate_date,
+    record_claim,
+)
+from ..services.errors import QualityError
+
+
+def _statuses(centre):
+    registrations = Registration.objects.filter(centre=centre).only("pk")
+    return list(certification_status(registrations).values())
+
+
+@login_required
+@require_GET
+def certification_list(request, centre_pk: int):
+    centre = get_centre_as_admin(request.user, centre_pk)
+    statuses = _statuses(centre)
+    groups = {
+        state: []
+        for state in (
+            CertificationState.READY,
+            CertificationState.NOT_READY,
+            CertificationState.LEFT_EARLY,
+            CertificationState.CLAIMED,
+        )
+    }
+    for status in statuses:
+        groups[status.state].append(status)
+    return render(
+        request,
+        "quality/certification.html",
+        {
+            "centre": centre,
+            "ready": groups[CertificationState.READY],
+            "not_ready": groups[CertificationState.NOT_READY],
+            "left_early": groups[CertificationState.LEFT_EARLY],
+            "claimed": groups[CertificationState.CLAIMED],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def certification_csv(request, centre_pk: int):
+    centre = get_centre_as_admin(request.user, centre_pk)
+    content = export_claims_csv(_statuses(centre))
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    filename = f"claims-{slugify(centre.name) or centre.pk}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def claim_create(request, pk: int):
+    registration = get_registration_for_admin(request.user, pk)
+    status = certification_status([registration])[registration.pk]
+    form = ClaimForm(request.POST, unit_choices=[(unit.pk, unit.reference) for unit in status.signed_off])
+    if not form.is_valid():
+        messages.error(request, "Check the claim: choose signed-off units and a valid date.")
+        return redirect("quality:certification", centre_pk=registration.centre_id)
+    data = form.cleaned_data
+    try:
+        claim = record_claim(
+            actor=request.user,
+            registration=registration,
+            kind=data["kind"],
+            unit_ids=data["units"],
+            reference=data["reference"],
+            certificate_date=data["certificate_date"],
+        )
+    except QualityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{claim.get_kind_display()} claim recorded for {registration.learner}.")
+    return redirect("quality:certification", centre_pk=registration.centre_id)
+
+
+@login_required
+@require_POST
+def claim_certificate(request, pk: int):
+    claim = get_claim_for_admin(request.user, pk)
+    form = CertificateDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the date printed on the certificate.")
+    else:
+        try:
+            record_certificate_date(
+                actor=request.user, claim=claim, certificate_date=form.cleaned_data["certificate_date"]
+            )
+        except QualityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Certificate date recorded for {claim.registration.learner}.")
+    return redirect("quality:certification", centre_pk=claim.registration.centre_id)

@@ -1,0 +1,46 @@
+"""`manage.py benchmark` runs end to end at a tiny size and writes every figure the report promises.
+
+Only the shape of the report is checked: timings are reported, never asserted."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = {"learner home", "evidence page", "unit sheet", "assessor queue", "IQA plan", "centre learner list"}
+
+
+def test_benchmark_writes_json_and_markdown_reports(tmp_path):
+    command = [sys.executable, "manage.py", "benchmark", "--output", str(tmp_path), "--sizes", "2,4", "--quick"]
+    command += ["--upload-mb", "2", "--load-seconds", "1", "--workers", "2", "--concurrency", "2"]
+    database = os.environ.get("DATABASE_URL", "")
+    if database.startswith("postgres"):
+        command += ["--database-url", database]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert set(report["sizes"]) == {"2", "4"}
+    for part in report["sizes"].values():
+        assert set(part["pages"]) == PAGES
+        for page in part["pages"].values():
+            assert page["queries"] > 0 and page["p95_ms"] >= page["median_ms"] > 0
+        for document in ("unit sheet", "whole NVQ registration"):
+            entry = part["pdf"][document]
+            assert entry["pdf_bytes"] > 1000 and entry["criteria"] > 0
+            assert entry["tracking_renderer"]["median_ms"] > 0 and entry["bare_weasyprint_table"]["median_ms"] > 0
+    http = report["http"]
+    assert http["mixed_pages"]["requests"] > 0 and http["trivial_view"]["requests"] > 0
+    assert http["mixed_pages"]["errors"] == 0 and http["trivial_view"]["errors"] == 0
+    assert http["upload"]["accepted"] and http["upload"]["megabytes"] == 2
+    assert "peak_above_idle_mb" in http["upload"]
+    assert set(report["targets"]) >= {"query_counts_same_at_both_sizes", "mixed_load_at_least_30pc_of_trivial"}
+
+    markdown = (tmp_path / "report.md").read_text()
+    for heading in ("## Main pages", "## PDFs", "## Over HTTP", "## Targets"):
+        assert heading in markdown
+    for page in PAGES:
+        assert f"| {page} |" in markdown

@@ -1,0 +1,145 @@
+"""Files go out only through the permission-checked views, integrity-checked, with safe headers."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from centres.models import Event
+from portfolio.models import EqaShare, EqaShareItem
+from tests.portfolio import samples
+from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, login, make_evidence
+
+pytestmark = pytest.mark.django_db
+
+
+def _photo_and_pdf(world, name="Report.pdf", **extra):
+    evidence = make_evidence(
+        world.registration,
+        criteria=criteria_of(UNIT_A, 1),
+        files=[samples.upload("IMG_1.jpg", samples.phone_photo_bytes()), samples.upload(name, samples.pdf_bytes())],
+        **extra,
+    )
+    photo = evidence.files.get(content_type="image/jpeg")
+    pdf = evidence.files.get(content_type="application/pdf")
+    return evidence, photo, pdf
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_file_is_served_with_safe_headers(client, world):
+    _evidence, photo, pdf = _photo_and_pdf(world)
+    login(client, world.learner)
+    response = client.get(reverse("portfolio:file-download", args=[pdf.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox; default-src 'none'")
+    assert response["Content-Disposition"] == "attachment; filename=\"Report.pdf\"; filename*=UTF-8''Report.pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert _body(response) == (pdf.file.storage.open(pdf.file.name).read())
+    image = client.get(reverse("portfolio:file-download", args=[photo.pk]))
+    assert image["Content-Disposition"].startswith("inline;")
+    assert client.get(reverse("portfolio:file-download", args=[photo.pk]) + "?download=1")[
+        "Content-Disposition"
+    ].startswith("attachment;")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['quo"te\r\nd.pdf', "résumé final.pdf", "\u202efdp.exe.pdf", "CON.pdf", "../../etc/passwd.pdf", "ü" * 200 + ".pdf"],
+)
+def test_download_names_stay_safe(client, world, name):
+    _evidence, _photo, pdf = _photo_and_pdf(world, name=name)
+    login(client, world.learner)
+    header = client.get(reverse("portfolio:file-download", args=[pdf.pk]))["Content-Disposition"]
+    fallback = header.split('filename="', 1)[1].split('"', 1)[0]
+    assert fallback.isascii() and "/" not in fallback and "\\" not in fallback
+    assert "filename*=UTF-8''" in header
+    assert "\r" not in header and "\n" not in header and "\u202e" not in header
+
+
+def test_thumbnail_is_served_for_photos_only(client, world):
+    _evidence, photo, pdf = _photo_and_pdf(world)
+    login(client, world.assessor)
+    response = client.get(reverse("portfolio:file-thumbnail", args=[photo.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert _body(response)[:3] == b"\xff\xd8\xff"
+    assert client.get(reverse("portfolio:file-thumbnail", args=[pdf.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("learner", 200),
+        ("assessor", 200),
+        ("iqa", 200),
+        ("admin", 200),
+        ("other_learner", 404),
+        ("other_assessor", 404),
+        ("other_centre_assessor", 404),
+        ("other_admin", 404),
+        ("eqa", 404),
+    ],
+)
+def test_only_people_who_may_see_the_evidence_get_its_files(client, world, who, status):
+    _evidence, photo, pdf = _photo_and_pdf(world)
+    login(client, getattr(world, who))
+    for record in (photo, pdf):
+        assert client.get(reverse("portfolio:file-download", args=[record.pk])).status_code == status
+    assert client.get(reverse("portfolio:file-thumbnail", args=[photo.pk])).status_code == status
+
+
+def test_anonymous_is_sent_to_sign_in(client, world):
+    _evidence, _photo, pdf = _photo_and_pdf(world)
+    response = client.get(reverse("portfolio:file-download", args=[pdf.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_eqa_gets_files_of_shared_units_only(client, world):
+    shared, _photo, pdf = _photo_and_pdf(world)
+    other_unit = make_evidence(world.registration, criteria=criteria_of(UNIT_B, 1))
+    today = timezone.localdate()
+    share = EqaShare.objects.create(
+        centre=world.centre,
+        eqa=world.eqa,
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=30),
+        created_by=world.admin,
+    )
+    EqaShareItem.objects.create(share=share, registration=world.registration, unit=criteria_of(UNIT_A, 1)[0].unit)
+    login(client, world.eqa)
+    assert client.get(reverse("portfolio:file-download", args=[pdf.pk])).status_code == 200
+    assert client.get(reverse("portfolio:evidence-detail", args=[shared.pk])).status_code == 200
+    other_file = other_unit.files.get()
+    assert client.get(reverse("portfolio:file-download", args=[other_file.pk])).status_code == 404
+    # The EQA reads what was shared, not the whole portfolio.
+    assert client.get(reverse("portfolio:registration-portfolio", args=[world.registration.pk])).status_code == 404
+
+
+def test_tampered_file_is_not_sent_and_the_failure_is_recorded(client, world, media_root):
+    _evidence, _photo, pdf = _photo_and_pdf(world)
+    (media_root / pdf.file.name).write_bytes(samples.pdf_bytes("Changed afterwards"))
+    login(client, world.assessor)
+    response = client.get(reverse("portfolio:file-download", args=[pdf.pk]))
+    assert response.status_code == 500
+    assert "failed its integrity check" in response.content.decode()
+    assert b"Changed afterwards" not in response.content
+    event = Event.objects.get(action="evidence_file.integrity_failed")
+    assert event.object_id == pdf.pk and event.registration_id == world.registration.pk
+    assert event.actor == world.assessor
+
+
+def test_missing_file_is_treated_as_tampered(client, world, media_root):
+    _evidence, _photo, pdf = _photo_and_pdf(world)
+    (media_root / pdf.file.name).unlink()
+    login(client, world.learner)
+    assert client.get(reverse("portfolio:file-download", args=[pdf.pk])).status_code == 500
+
+
+def test_files_are_never_under_a_public_media_url(settings):
+    assert not getattr(settings, "MEDIA_URL", "").strip("/")

@@ -1,0 +1,222 @@
+"""Certification: who is ready and why not, the CSV (formula-safe), recording claims, unit certification."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from centres.models import Event
+from portfolio.models import Registration
+from quality.models import CertificationClaim, Outcome, SampleKind
+from quality.services.certification import (
+    CertificationState,
+    certification_status,
+    export_claims_csv,
+    record_certificate_date,
+    record_claim,
+    safe_cell,
+)
+from quality.services.errors import ClaimError, NotAllowed
+from quality.services.plans import override_rate
+from tests.factories import NVQ, make_registration
+
+from .helpers import client_for, complete_and_sign, fake_signed_units, start_unit, take_sample
+from .test_views_plans import status
+
+
+def _status(registration):
+    return certification_status([registration])[registration.pk]
+
+
+def _sign_and_sample_everything(plan, registration):
+    for unit in registration.units.all():
+        complete_and_sign(registration, unit)
+        take_sample(plan, registration, unit, kind=SampleKind.SUMMATIVE)
+
+
+def test_without_a_plan_the_required_sampling_cannot_be_confirmed(world):
+    reasons = _status(world.registration).reasons
+    assert any("No IQA sampling plan" in reason for reason in reasons)
+    assert any(reason.startswith("Not signed off yet: J/600/1003, J/600/0658") for reason in reasons)
+
+
+def test_unsigned_units_are_named(world, plan, unit1, unit2):
+    complete_and_sign(world.registration, unit1)
+    status = _status(world.registration)
+    assert f"Not signed off yet: {unit2.reference}." in status.reasons
+    assert status.signed_off == [unit1]
+
+
+def test_rules_of_combination_are_checked(world):
+    nvq = make_registration(world.centre, assessor=world.assessor, iqa=world.iqa, qualification=NVQ)
+    reasons = _status(nvq).reasons
+    assert any(reason.startswith("Rules of combination: Group A") for reason in reasons)
+
+
+def test_full_rate_needs_every_unit_sampled_and_signed_by_the_iqa(world, plan, unit1, unit2):
+    complete_and_sign(world.registration, unit1)
+    complete_and_sign(world.registration, unit2)
+    reasons = _status(world.registration).reasons
+    assert any("sampled at 100%" in reason and unit1.reference in reason for reason in reasons)
+    take_sample(plan, world.registration, unit1, kind=SampleKind.SUMMATIVE)
+    take_sample(plan, world.registration, unit2, kind=SampleKind.SUMMATIVE)
+    status = _status(world.registration)
+    assert status.reasons == [] and status.state == CertificationState.READY
+
+
+def test_lower_rate_needs_the_plans_summative_samples_done(world, plan, unit1, unit2):
+    fake_signed_units(world.assessor, world.centre, plan.qualification, 10)
+    complete_and_sign(world.registration, unit1)
+    complete_and_sign(world.registration, unit2)
+    reasons = _status(world.registration).reasons
+    assert any("summative sampling of" in reason and "0 of 1" in reason for reason in reasons)
+    take_sample(plan, world.registration, unit1, kind=SampleKind.SUMMATIVE)
+    assert _status(world.registration).ready
+
+
+def test_open_actions_hold_the_claim(world, plan):
+    _sign_and_sample_everything(plan, world.registration)
+    unit = world.registration.units.first()
+    start_unit(world.other_registration, unit)
+    # An action on the learner's own sample.
+    override_rate(actor=world.iqa, plan=plan, assessor_id=world.assessor.pk, rate_percent=100, reason="x")
+    assert _status(world.registration).ready
+    from quality.models import Action, SampleRecord
+
+    sample = SampleRecord.objects.filter(registration=world.registration).first()
+    Action.objects.create(sample=sample, assessor=world.assessor, text="Fix", due_on=timezone.localdate())
+    assert "1 IQA action on this learner's samples still open." in _status(world.registration).reasons
+
+
+def test_disagreement_reopens_and_the_learner_is_not_ready(world, plan, unit1, unit2):
+    complete_and_sign(world.registration, unit1)
+    complete_and_sign(world.registration, unit2)
+    take_sample(plan, world.registration, unit1, kind=SampleKind.SUMMATIVE, outcome=Outcome.DISAGREE)
+    assert any(unit1.reference in reason for reason in _status(world.registration).reasons)
+
+
+def test_withdrawn_learner_can_claim_signed_units_only(world, plan, unit1, unit2):
+    complete_and_sign(world.registration, unit1)
+    Registration.objects.filter(pk=world.registration.pk).update(status=Registration.Status.WITHDRAWN)
+    status = _status(world.registration)
+    assert status.state == CertificationState.LEFT_EARLY and status.signed_off == [unit1]
+    with pytest.raises(ClaimError, match="Only units that are signed off"):
+        record_claim(actor=world.admin, registration=world.registration, kind="unit", unit_ids=[unit1.pk, unit2.pk])
+    with pytest.raises(ClaimError, match="not ready for a full claim"):
+        record_claim(actor=world.admin, registration=world.registration, kind="full")
+    claim = record_claim(actor=world.admin, registration=world.registration, kind="unit", unit_ids=[unit1.pk])
+    assert list(claim.units.all()) == [unit1]
+    assert _status(world.registration).state == CertificationState.CLAIMED
+
+
+def test_full_claim_recorded_once_with_an_event_and_a_certificate_date(world, plan):
+    _sign_and_sample_everything(plan, world.registration)
+    with pytest.raises(NotAllowed):
+        record_claim(actor=world.iqa, registration=world.registration, kind="full")
+    claim = record_claim(actor=world.admin, registration=world.registration, kind="full", reference="HF-CL-1")
+    assert claim.units.count() == 2
+    assert Event.objects.filter(action="certification_claimed", object_id=claim.pk).exists()
+    with pytest.raises(ClaimError, match="already recorded"):
+        record_claim(actor=world.admin, registration=world.registration, kind="full")
+    record_certificate_date(actor=world.admin, claim=claim, certificate_date=timezone.localdate())
+    claim.refresh_from_db()
+    assert claim.certificate_date == timezone.localdate()
+    with pytest.raises(ClaimError, match="future"):
+        record_certificate_date(
+            actor=world.admin, claim=claim, certificate_date=timezone.localdate() + timezone.timedelta(days=1)
+        )
+
+
+def test_not_ready_learner_cannot_be_claimed(world, plan):
+    with pytest.raises(ClaimError, match="not ready"):
+        record_claim(actor=world.admin, registration=world.registration, kind="full")
+    assert not CertificationClaim.objects.exists()
+
+
+# --- CSV ------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_cells_that_could_run_as_formulas_are_made_text(value):
+    assert safe_cell(value) == "'" + value
+
+
+def test_plain_cells_are_left_alone():
+    assert safe_cell("Lena Learner") == "Lena Learner" and safe_cell(None) == ""
+
+
+def test_claims_csv_lists_ready_learners_and_is_formula_safe(world, plan):
+    world.learner.full_name = '=HYPERLINK("http://evil.example","Click")'
+    world.learner.save()
+    Registration.objects.filter(pk=world.registration.pk).update(uln="-2+3")
+    _sign_and_sample_everything(plan, world.registration)
+    statuses = list(certification_status(Registration.objects.filter(centre=world.centre)).values())
+    rows = list(csv.reader(io.StringIO(export_claims_csv(statuses))))
+    assert rows[0][0] == "Centre number"
+    assert len(rows) == 2  # only the ready learner
+    assert rows[1][2].startswith("'=HYPERLINK")
+    assert rows[1][4] == "'-2+3"
+    assert rows[1][9] == "Full qualification"
+    assert rows[1][10] == "J/600/1003; J/600/0658"
+
+
+# --- Views ------------------------------------------------------------------------------------------------------------
+
+
+def test_certification_pages_access(world):
+    for url in (
+        reverse("quality:certification", args=[world.centre.pk]),
+        reverse("quality:certification-csv", args=[world.centre.pk]),
+    ):
+        assert status(world.admin, url) == 200
+        assert status(world.iqa, url) == 403
+        assert status(world.assessor, url) == 403
+        assert status(world.other_admin, url) == 404
+        assert status(world.eqa, url) == 404
+        assert status(world.learner, url) == 404
+        assert status(None, url) == 302
+    claim_url = reverse("quality:claim-create", args=[world.registration.pk])
+    assert status(world.other_admin, claim_url, "post", {"kind": "full"}) == 404
+    assert status(world.iqa, claim_url, "post", {"kind": "full"}) == 404
+
+
+def test_certification_page_shows_ready_and_reasons_and_records_a_claim(world, plan):
+    _sign_and_sample_everything(plan, world.registration)
+    client = client_for(world.admin)
+    page = client.get(reverse("quality:certification", args=[world.centre.pk])).content.decode()
+    assert "Ready to claim (1)" in page
+    assert "Not signed off yet" in page  # the other learners
+    response = client.post(
+        reverse("quality:claim-create", args=[world.registration.pk]),
+        {"kind": "full", "reference": "AB-1"},
+        follow=True,
+    )
+    assert "claim recorded" in response.content.decode()
+    assert CertificationClaim.objects.get().reference == "AB-1"
+    response = client.get(reverse("quality:certification-csv", args=[world.centre.pk]))
+    assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
+
+
+def test_certification_page_costs_the_same_queries_at_two_sizes(world, plan):
+    client = client_for(world.admin)
+    url = reverse("quality:certification", args=[world.centre.pk])
+
+    def grow(size):
+        for _ in range(size):
+            registration = make_registration(world.centre, assessor=world.other_assessor, iqa=world.iqa)
+            complete_and_sign(registration, registration.units.first())
+            take_sample(plan, registration, registration.units.first(), kind=SampleKind.SUMMATIVE)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    grow(1)
+    small = count()
+    grow(4)
+    assert count() == small

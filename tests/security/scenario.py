@@ -1,0 +1,197 @@
+"""A world with one of every object a URL can name, all in the learner's registration at Northgate.
+
+Built straight through the ORM (no services) so that it does not depend on the rules it is used to test:
+evidence with a stored file, a link and a decision, a witness invitation, a unit sign-off with the learner's
+signature, an export job, an IQA sampling plan with a sample and an action, an EQA share (to `eqa`) and an EQA
+linked to the centre with no share (`eqa_unshared`), an EQA comment and a certification claim.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from centres.models import EqaLink, Invitation
+from portfolio.models import (
+    CountersignStatus,
+    CriterionDecision,
+    EqaShare,
+    EqaShareItem,
+    Evidence,
+    EvidenceFile,
+    EvidenceLink,
+    WitnessInvitation,
+)
+from qualifications.models import AssessmentMethod
+from tests.factories import build_world, make_user
+
+# The smallest valid PNG: 1x1 transparent pixel.
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000005000157a4d2a70000000049454e44ae426082"
+)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_scenario() -> SimpleNamespace:
+    w = build_world()
+    s = SimpleNamespace(**vars(w))
+    today = timezone.localdate()
+    now = timezone.now()
+    registration = w.registration
+    plan = list(registration.plan.select_related("unit").order_by("unit__reference"))
+    s.unit = plan[0].unit
+    s.registration_unit = plan[0]
+    s.criterion = s.unit.criteria.order_by("id").first()
+    s.other_centre_unit = w.other_centre_registration.plan.select_related("unit").first().unit
+
+    s.evidence = Evidence.objects.create(
+        registration=registration,
+        reference=1,
+        title="Customer complaint log",
+        date=today - dt.timedelta(days=3),
+        description="Three complaints handled.",
+        author=w.learner,
+        status=Evidence.Status.SUBMITTED,
+        submitted_at=now,
+        declared_own_work_at=now,
+    )
+    s.draft_evidence = Evidence.objects.create(
+        registration=registration, reference=2, title="Draft reflective account", date=today, author=w.learner
+    )
+    registration.next_evidence_reference = 3
+    registration.save(update_fields=["next_evidence_reference"])
+    s.evidence.methods.set(AssessmentMethod.objects.filter(code__in=["PE"]))
+    s.evidence_file = EvidenceFile(
+        evidence=s.evidence,
+        original_name="photo.png",
+        content_type="image/png",
+        size=len(PNG_1PX),
+        sha256=hashlib.sha256(PNG_1PX).hexdigest(),
+        uploaded_by=w.learner,
+    )
+    s.evidence_file.file.save("matrix-photo.png", ContentFile(PNG_1PX), save=False)
+    s.evidence_file.thumbnail.save("matrix-thumb.png", ContentFile(PNG_1PX), save=False)
+    s.evidence_file.thumbnail_sha256 = s.evidence_file.sha256
+    s.evidence_file.save()
+    s.link = EvidenceLink.objects.create(evidence=s.evidence, criterion=s.criterion)
+    s.decision = CriterionDecision.objects.create(
+        registration=registration, criterion=s.criterion, met_on=today, decided_by=w.assessor
+    )
+    # The trainee assessor's judgement, waiting for the countersignature of their supervisor (`assessor`).
+    trainee_criterion = w.trainee_registration.plan.first().unit.criteria.order_by("id").first()
+    s.trainee_evidence = Evidence.objects.create(
+        registration=w.trainee_registration,
+        reference=1,
+        title="Observation of a refund",
+        date=today - dt.timedelta(days=2),
+        author=w.trainee_registration.learner,
+        status=Evidence.Status.SUBMITTED,
+        submitted_at=now,
+    )
+    s.trainee_link = EvidenceLink.objects.create(
+        evidence=s.trainee_evidence,
+        criterion=trainee_criterion,
+        status=EvidenceLink.Status.ACCEPTED,
+        judged_by=w.trainee,
+        judged_at=now,
+        countersign_status=CountersignStatus.AWAITING,
+    )
+    s.witness_token = secrets.token_urlsafe(32)
+    s.invitation_token = secrets.token_urlsafe(32)
+    s.witness = WitnessInvitation.objects.create(
+        registration=registration,
+        invited_by=w.learner,
+        name="Wendy Witness",
+        job_title="Shift manager",
+        relationship="Line manager",
+        email="wendy@example.test",
+        token_hash=_sha(s.witness_token),
+        expires_at=now + dt.timedelta(days=7),
+    )
+    s.invitation = Invitation.objects.create(
+        user=make_user(full_name="Ivan Invited"),
+        centre=w.centre,
+        kind=Invitation.Kind.LEARNER,
+        token_hash=_sha(s.invitation_token),
+        created_by=w.admin,
+        expires_at=now + dt.timedelta(days=7),
+    )
+
+    s.share = EqaShare.objects.create(
+        centre=w.centre,
+        eqa=w.eqa,
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=30),
+        created_by=w.admin,
+    )
+    EqaShareItem.objects.create(share=s.share, registration=registration)
+    s.eqa_shared = w.eqa
+    s.eqa_unshared = make_user(full_name="Ursula Unshared")
+    EqaLink.objects.create(user=s.eqa_unshared, centre=w.centre)
+
+    _tracking(s)
+    _quality(s)
+    return s
+
+
+def _tracking(s: SimpleNamespace) -> None:
+    from tracking.models import ExportJob, Signature, SignatureRole, UnitSignOff
+
+    s.sign_off = UnitSignOff.objects.create(registration=s.registration, unit=s.unit)
+    s.signature = Signature.objects.create(
+        sign_off=s.sign_off,
+        role=SignatureRole.LEARNER,
+        user=s.learner,
+        name_at_signing=s.learner.full_name,
+        content_hash="0" * 64,
+    )
+    s.job = ExportJob.objects.create(
+        kind="registration_pdf",
+        params={
+            "registration_id": s.registration.pk,
+            "unit_ids": sorted(s.registration.plan.values_list("unit_id", flat=True)),
+        },
+        centre=s.centre,
+        created_by=s.assessor,
+        status=ExportJob.Status.DONE,
+        result_name="portfolio.pdf",
+    )
+    s.job.result.save("matrix-job.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+
+
+def _quality(s: SimpleNamespace) -> None:
+    from quality.models import Action, CertificationClaim, EqaComment, Outcome, SampleKind, SampleRecord, SamplingPlan
+
+    today = timezone.localdate()
+    s.plan = SamplingPlan.objects.create(
+        centre=s.centre,
+        qualification=s.registration.qualification,
+        iqa=s.iqa,
+        period_start=today - dt.timedelta(days=30),
+        period_end=today + dt.timedelta(days=60),
+        created_by=s.iqa,
+    )
+    s.sample = SampleRecord.objects.create(
+        plan=s.plan,
+        registration=s.registration,
+        kind=SampleKind.INTERIM,
+        iqa=s.iqa,
+        assessor=s.assessor,
+        location="Workplace",
+        outcome=Outcome.AGREE_WITH_ACTIONS,
+        feedback="Good, but record questioning.",
+    )
+    s.action = Action.objects.create(
+        sample=s.sample, assessor=s.assessor, text="Record questions asked.", due_on=today + dt.timedelta(days=14)
+    )
+    s.comment = EqaComment.objects.create(share=s.share, registration=s.registration, eqa=s.eqa, text="Seen.")
+    s.claim = CertificationClaim.objects.create(
+        registration=s.other_registration, kind=CertificationClaim.Kind.UNIT, claimed_by=s.admin
+    )

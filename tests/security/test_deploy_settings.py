@@ -1,0 +1,66 @@
+"""The production profile: `check --deploy` is clean, and the settings refuse to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 20 + "-production-test-key-" + "z" * 30
+
+
+def _run(args: list[str], **env_overrides) -> subprocess.CompletedProcess:
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "AWS_STORAGE_BUCKET_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", "DATABASE_URL": "sqlite:///:memory:"})
+    env.update({k: v for k, v in env_overrides.items() if v is not None})
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="portfolio.example.org",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output and "ERRORS" not in output, output
+    assert "no issues" in output
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _run(["manage.py", "check"], ALLOWED_HOSTS="portfolio.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_a_short_or_development_secret_key():
+    for key in ("short", "dev-only-insecure-key-do-not-use-in-production-padding-padding"):
+        result = _run(["manage.py", "check"], SECRET_KEY=key, ALLOWED_HOSTS="portfolio.example.org")
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _run(["manage.py", "check"], SECRET_KEY=GOOD_KEY)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_production_stores_files_in_s3_when_a_bucket_is_named():
+    code = "from django.conf import settings; print(settings.STORAGES['default']); print(settings.DEBUG)"
+    result = _run(
+        ["-c", f"import django; django.setup(); {code}"],
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="portfolio.example.org",
+        AWS_STORAGE_BUCKET_NAME="evidence-bucket",
+        AWS_S3_ENDPOINT_URL="https://s3.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "storages.backends.s3.S3Storage" in result.stdout
+    assert "'bucket_name': 'evidence-bucket'" in result.stdout
+    assert "'default_acl': None" in result.stdout
+    assert result.stdout.strip().endswith("False")  # DEBUG is never on in production

@@ -1,0 +1,382 @@
+"""Every URL, requested with GET and with POST by every kind of person, gives the answer the matrix expects.
+
+The list of URLs comes from the URL configuration itself: a URL added without an entry in MATRIX fails
+`test_every_url_is_in_the_matrix`, and an entry whose URL is gone fails too. Each (URL, method, person) is one
+test, so a failure names exactly who got what where.
+
+Expected answers: "ok" (200-303 not to the sign-in page, or 400 for a rejected form), "login" (redirect to the
+sign-in page), "403", "404", "405", "410". Another centre's object is always a 404; a person of the same centre
+outside their role or scope gets a 403 or a 404.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ACTORS = (
+    "anonymous",
+    "learner",
+    "other_learner",
+    "assessor",
+    "other_assessor",
+    "iqa",
+    "admin",
+    "other_admin",
+    "eqa_shared",
+    "eqa_unshared",
+)
+STAFF = ("assessor", "other_assessor", "iqa", "admin")
+LEARNERS = ("learner", "other_learner")
+EQAS = ("eqa_shared", "eqa_unshared")
+
+OK, LOGIN, E403, E404, E405, E410 = {"ok"}, {"login"}, {"403"}, {"404"}, {"405"}, {"410"}
+DENY = {"403", "404"}
+SKIPPED_NAMESPACES = {"admin"}  # the Django admin: staff accounts only (see test_admin_refuses_every_actor)
+
+
+def expect(ok=(), e403=(), e404=(), deny=(), anonymous=LOGIN, rest=E404) -> dict[str, set[str]]:
+    """Per-person expectations: named people get their answer, everyone else `rest` (404 by default)."""
+    result = {}
+    for actor in ACTORS:
+        if actor == "anonymous":
+            result[actor] = set(anonymous)
+        elif actor in ok:
+            result[actor] = OK
+        elif actor in e403:
+            result[actor] = E403
+        elif actor in e404:
+            result[actor] = E404
+        elif actor in deny:
+            result[actor] = DENY
+        else:
+            result[actor] = set(rest)
+    return result
+
+
+EVERYONE = expect(ok=ACTORS[1:], anonymous=OK)
+SIGNED_IN = expect(ok=ACTORS[1:])
+# get_centre_for(user, centre, CENTRE_ADMIN): another role at the centre 403, not working there 404.
+CENTRE_ADMIN = expect(ok=("admin",), e403=("assessor", "other_assessor", "iqa"))
+# Pages for the admins of any centre, without a centre in the URL: each sees only their own centre.
+ANY_CENTRE_ADMIN = expect(ok=("admin", "other_admin"), rest=E403)
+ANY_STAFF = expect(ok=(*STAFF, "other_admin"), rest=E403)
+# A registration: its learner, assessor, the centre's IQA and admin, and an EQA it is shared with may read it.
+REGISTRATION_READ = expect(ok=("learner", "assessor", "iqa", "admin", "eqa_shared"))
+# A change to a registration by the centre admin: the others who can see it are refused with 403.
+REGISTRATION_ADMIN = expect(ok=("admin",), e403=("learner", "assessor", "iqa", "eqa_shared"))
+# The whole portfolio (portfolio.access.get_portfolio_for): the learner and the centre's staff in scope, no EQA.
+PORTFOLIO_READ = expect(ok=("learner", "assessor", "iqa", "admin"))
+LEARNER_OR_ASSESSOR = expect(ok=("learner", "assessor"), e403=("iqa", "admin"))
+# Evidence the learner wrote: only the learner changes it; others who can read it get 403.
+EVIDENCE_AUTHOR = expect(ok=("learner",), e403=("assessor", "iqa", "admin", "eqa_shared"))
+EVIDENCE_ASSESSOR = expect(ok=("assessor",), e403=("learner", "iqa", "admin", "eqa_shared"))
+ASSESSORS = expect(ok=("assessor", "other_assessor"), rest=E403)
+IQA_PAGES = expect(ok=("iqa",), rest=E403)
+PLAN_IQA = expect(ok=("iqa",))
+EQA_ONLY = expect(ok=("eqa_shared",))
+
+SAME = "same as GET"
+
+
+def _refused_get(post: dict) -> dict:
+    """A POST-only view answers GET with 405 (or, signed out, with the sign-in page)."""
+    return {actor: (E405 | LOGIN if actor == "anonymous" else E405) for actor in ACTORS}
+
+
+@dataclass
+class Route:
+    get: dict | None
+    post: dict | str = SAME
+    kwargs: Callable = field(default=lambda s: {})
+    query: Callable = field(default=lambda s: {})
+    data: Callable = field(default=lambda s: {})  # what POST sends (empty unless a refusal needs real input)
+
+    def expected(self, method: str, actor: str) -> set[str]:
+        if method == "GET":
+            return (self.get or _refused_get(self.post))[actor]
+        if self.post == SAME:
+            # A view that changes nothing may answer POST like GET, or refuse the method.
+            return self.get[actor] | E405
+        return self.post[actor]
+
+
+def post_only(expectation: dict, **kwargs) -> Route:
+    return Route(get=None, post=expectation, **kwargs)
+
+
+def _centre(s):
+    return {"centre_id": s.centre.pk}
+
+
+def _registration(s):
+    return {"pk": s.registration.pk}
+
+
+def _evidence(s):
+    return {"pk": s.evidence.pk}
+
+
+def _plan(s):
+    return {"pk": s.plan.pk}
+
+
+def _centre_pk(s):
+    return {"centre_pk": s.centre.pk}
+
+
+def _sheet_registration(s):
+    return {"registration_pk": s.registration.pk}
+
+
+def _sheet(s):
+    return {"registration_pk": s.registration.pk, "unit_pk": s.unit.pk}
+
+
+MATRIX: dict[str, Route] = {
+    # --- Public and account pages ----------------------------------------------------------------------------
+    "home": Route(get=SIGNED_IN),
+    # Signed in, the login page sends people home.
+    "login": Route(get=EVERYONE),
+    "logout": post_only(expect(anonymous=LOGIN, rest=LOGIN)),
+    "password_change": Route(get=SIGNED_IN),
+    "password_change_done": Route(get=SIGNED_IN),
+    "password_reset": Route(get=EVERYONE),
+    "password_reset_done": Route(get=EVERYONE),
+    "password_reset_confirm": Route(get=EVERYONE, kwargs=lambda s: {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": Route(get=EVERYONE),
+    "qualifications:list": Route(get=EVERYONE),
+    "qualifications:detail": Route(get=EVERYONE, kwargs=lambda s: {"pk": s.registration.qualification_id}),
+    "qualifications:unit": Route(get=EVERYONE, kwargs=lambda s: {"pk": s.unit.pk}),
+    "qualifications:search": Route(get=EVERYONE, query=lambda s: {"q": "customer"}),
+    "qualifications:notes": Route(get=EVERYONE),
+    # --- Centres: invitations, staff, interests --------------------------------------------------------------
+    "centres:invitation-accept": Route(get=EVERYONE, kwargs=lambda s: {"token": s.invitation_token}),
+    "centres:staff-list": Route(get=CENTRE_ADMIN, kwargs=_centre),
+    "centres:staff-add": Route(get=CENTRE_ADMIN, kwargs=_centre),
+    "centres:membership-edit": Route(
+        get=CENTRE_ADMIN, kwargs=lambda s: {"centre_id": s.centre.pk, "pk": s.assessor.memberships.get().pk}
+    ),
+    "centres:membership-end": post_only(
+        CENTRE_ADMIN, kwargs=lambda s: {"centre_id": s.centre.pk, "pk": s.other_assessor.memberships.get().pk}
+    ),
+    "centres:invitation-resend": post_only(
+        CENTRE_ADMIN, kwargs=lambda s: {"centre_id": s.centre.pk, "user_id": s.learner.pk}
+    ),
+    "centres:interest-list": Route(get=CENTRE_ADMIN, kwargs=_centre),
+    # --- Registrations ---------------------------------------------------------------------------------------
+    "portfolio:registration-list": Route(get=ANY_STAFF),
+    "portfolio:registration-export": Route(get=ANY_CENTRE_ADMIN),
+    "portfolio:registration-start": Route(get=ANY_CENTRE_ADMIN),
+    "portfolio:registration-csv-template": Route(get=ANY_CENTRE_ADMIN),
+    "portfolio:registration-check-units": Route(
+        get=ANY_CENTRE_ADMIN, query=lambda s: {"qualification": s.registration.qualification_id}
+    ),
+    "portfolio:registration-create": Route(get=CENTRE_ADMIN, kwargs=_centre),
+    "portfolio:registration-bulk": Route(get=CENTRE_ADMIN, kwargs=_centre),
+    "portfolio:registration-bulk-confirm": post_only(CENTRE_ADMIN, kwargs=_centre),
+    "portfolio:registration-detail": Route(get=REGISTRATION_READ, kwargs=_registration),
+    "portfolio:registration-move": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
+    "portfolio:registration-change-iqa": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
+    "portfolio:registration-identity": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
+    "portfolio:registration-withdraw": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
+    "portfolio:registration-complete": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
+    # --- Portfolio: evidence, judgement, countersignature, witnesses ------------------------------------------
+    "portfolio:my-portfolio": Route(get=SIGNED_IN),
+    "portfolio:registration-portfolio": Route(get=PORTFOLIO_READ, kwargs=_registration),
+    "portfolio:evidence-create": Route(get=LEARNER_OR_ASSESSOR, kwargs=_registration),
+    "portfolio:unit-progress": Route(
+        get=PORTFOLIO_READ, kwargs=lambda s: {"pk": s.registration.pk, "unit_pk": s.unit.pk}
+    ),
+    "portfolio:criterion-decide": post_only(
+        expect(ok=("assessor",), e403=("learner", "iqa", "admin")),
+        kwargs=lambda s: {"pk": s.registration.pk, "criterion_pk": s.criterion.pk},
+    ),
+    "portfolio:witness-invite": Route(get=LEARNER_OR_ASSESSOR, kwargs=_registration),
+    "portfolio:evidence-detail": Route(get=REGISTRATION_READ, kwargs=_evidence),
+    "portfolio:evidence-files": Route(get=EVIDENCE_AUTHOR, kwargs=_evidence),
+    "portfolio:evidence-link": Route(get=EVIDENCE_AUTHOR, kwargs=_evidence),
+    # A draft: an EQA never sees drafts.
+    "portfolio:evidence-submit": post_only(
+        expect(ok=("learner",), e403=("assessor", "iqa", "admin")), kwargs=lambda s: {"pk": s.draft_evidence.pk}
+    ),
+    "portfolio:evidence-withdraw": Route(
+        get=expect(ok=("learner", "assessor"), e403=("iqa", "admin", "eqa_shared")), kwargs=_evidence
+    ),
+    "portfolio:evidence-new-version": Route(get=EVIDENCE_AUTHOR, kwargs=_evidence),
+    "portfolio:evidence-judge": Route(get=EVIDENCE_ASSESSOR, kwargs=_evidence),
+    "portfolio:file-download": Route(get=REGISTRATION_READ, kwargs=lambda s: {"pk": s.evidence_file.pk}),
+    "portfolio:file-thumbnail": Route(get=REGISTRATION_READ, kwargs=lambda s: {"pk": s.evidence_file.pk}),
+    "portfolio:assessor-queue": Route(get=ASSESSORS),
+    "portfolio:countersign-queue": Route(get=ASSESSORS),
+    # The trainee's judgement: only their countersignatory (`assessor`) may confirm it.
+    "portfolio:countersign": post_only(
+        expect(ok=("assessor",), e403=("iqa", "admin")),
+        kwargs=lambda s: {"kind": "link", "pk": s.trainee_link.pk},
+        data=lambda s: {"outcome": "confirm", "note": "Seen the observation record."},
+    ),
+    "portfolio:witness-testimony": Route(get=EVERYONE, kwargs=lambda s: {"token": s.witness_token}),
+    # --- Tracking sheets, sign-off, jobs ---------------------------------------------------------------------
+    "tracking:registration": Route(get=REGISTRATION_READ, kwargs=_sheet_registration),
+    "tracking:registration-pdf": post_only(REGISTRATION_READ, kwargs=_sheet_registration),
+    "tracking:sheet": Route(get=REGISTRATION_READ, kwargs=_sheet),
+    "tracking:sheet-pdf": Route(get=REGISTRATION_READ, kwargs=_sheet),
+    # Everyone who can read the sheet may try; the sign-off service refuses the wrong person with a message.
+    "tracking:sign": post_only(REGISTRATION_READ, kwargs=_sheet),
+    "tracking:reopen": post_only(REGISTRATION_READ, kwargs=_sheet),
+    # A job (here the assessor's whole-registration PDF) is seen only by the person who asked for it.
+    "tracking:job-status": Route(get=expect(ok=("assessor",)), kwargs=lambda s: {"pk": s.job.pk}),
+    "tracking:job-download": Route(get=expect(ok=("assessor",)), kwargs=lambda s: {"pk": s.job.pk}),
+    # --- Quality: IQA plans, samples, actions ----------------------------------------------------------------
+    "quality:plan-list": Route(get=IQA_PAGES),
+    "quality:plan-create": Route(get=IQA_PAGES),
+    # An EQA reads the plan of a qualification of which a learner is shared with them.
+    "quality:plan-detail": Route(get=expect(ok=("iqa", "eqa_shared")), kwargs=_plan),
+    "quality:plan-rate": post_only(PLAN_IQA, kwargs=_plan),
+    "quality:plan-rate-clear": post_only(PLAN_IQA, kwargs=_plan),
+    "quality:plan-refresh": post_only(PLAN_IQA, kwargs=_plan),
+    "quality:sample-start": Route(get=expect(ok=("iqa",), deny=ACTORS[1:]), kwargs=_plan),
+    "quality:sample-create": Route(
+        get=expect(ok=("iqa",), deny=ACTORS[1:]),
+        kwargs=lambda s: {"pk": s.plan.pk, "registration_pk": s.registration.pk, "kind": "interim"},
+    ),
+    "quality:sample-detail": Route(
+        get=expect(ok=("iqa", "assessor", "eqa_shared")), kwargs=lambda s: {"pk": s.sample.pk}
+    ),
+    "quality:action-list": Route(get=expect(ok=("assessor", "other_assessor", "iqa"), rest=E403)),
+    "quality:action-complete": post_only(expect(ok=("assessor", "iqa")), kwargs=lambda s: {"pk": s.action.pk}),
+    "quality:action-close": post_only(expect(ok=("assessor", "iqa")), kwargs=lambda s: {"pk": s.action.pk}),
+    # --- Quality: EQA shares and the EQA's pages -------------------------------------------------------------
+    "quality:share-list": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
+    "quality:share-create": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
+    "quality:share-detail": Route(get=expect(ok=("admin",)), kwargs=lambda s: {"pk": s.share.pk}),
+    "quality:share-revoke": post_only(expect(ok=("admin",)), kwargs=lambda s: {"pk": s.share.pk}),
+    "quality:pack-request": post_only(expect(ok=("admin", "eqa_shared")), kwargs=lambda s: {"pk": s.share.pk}),
+    "quality:eqa-home": Route(get=expect(ok=EQAS, rest=E403)),
+    "quality:eqa-registration": Route(get=EQA_ONLY, kwargs=_registration),
+    "quality:eqa-comment": post_only(EQA_ONLY, kwargs=_registration),
+    "quality:eqa-sign": post_only(EQA_ONLY, kwargs=lambda s: {"pk": s.registration.pk, "unit_pk": s.unit.pk}),
+    "quality:eqa-staff": Route(get=expect(ok=("eqa_shared",), e404=("eqa_unshared",), rest=E403), kwargs=_centre_pk),
+    # --- Quality: certification ------------------------------------------------------------------------------
+    "quality:certification": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
+    "quality:certification-csv": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
+    "quality:claim-create": post_only(expect(ok=("admin",)), kwargs=_registration),
+    "quality:claim-certificate": post_only(expect(ok=("admin",)), kwargs=lambda s: {"pk": s.claim.pk}),
+}
+
+
+# --- The URL configuration ---------------------------------------------------------------------------------
+
+
+def url_names() -> tuple[set[str], list[str]]:
+    """Every named route as "namespace:name" (the admin left out), and the patterns that have no name."""
+    names: set[str] = set()
+    unnamed: list[str] = []
+
+    def walk(resolver, prefix: str, namespace: str | None) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                walk(pattern, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                if pattern.name is None:
+                    unnamed.append(prefix + str(pattern.pattern))
+                else:
+                    names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver(), "", None)
+    return names, unnamed
+
+
+def test_every_url_is_in_the_matrix():
+    names, unnamed = url_names()
+    missing = sorted(names - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - names)
+    assert not unnamed, f"URL patterns without a name (name them and add them to MATRIX): {unnamed}"
+    assert not missing, f"URLs with no entry in tests/security/test_permission_matrix.py MATRIX: {missing}"
+    assert not stale, f"MATRIX entries for URLs that no longer exist: {stale}"
+
+
+# --- The requests ------------------------------------------------------------------------------------------
+
+
+def classify(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        location = urlparse(response["Location"]).path
+        return "login" if location == reverse("login") else "ok"
+    if status in (200, 201, 204, 400):
+        return "ok"
+    return str(status)
+
+
+def actor_user(scenario, actor: str):
+    return None if actor == "anonymous" else getattr(scenario, actor)
+
+
+@pytest.fixture(scope="module")
+def module_scenario(django_db_setup, django_db_blocker):
+    """One scenario for the whole module, inside a transaction that is rolled back at the end. Each test runs in
+    a savepoint inside it (pytest-django's `db`), so a POST that changes something is undone before the next."""
+    from tests.security.scenario import build_scenario
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        built = build_scenario()
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def scenario(module_scenario, db, settings):
+    settings.JOBS_RUNNER = "worker"  # jobs are queued, not built: the matrix is about who may ask
+    return module_scenario
+
+
+CASES = [(name, method, actor) for name in sorted(MATRIX) for method in ("GET", "POST") for actor in ACTORS]
+
+
+@pytest.mark.parametrize(("name", "method", "actor"), CASES, ids=[f"{n}|{m}|{a}" for n, m, a in CASES])
+def test_permission(name, method, actor, scenario):
+    route = MATRIX[name]
+    url = reverse(name, kwargs=route.kwargs(scenario))
+    client = Client()
+    user = actor_user(scenario, actor)
+    if user is not None:
+        client.force_login(user)
+    if method == "GET":
+        response = client.get(url, route.query(scenario))
+    else:
+        response = client.post(url + _query_string(route.query(scenario)), route.data(scenario))
+    expected = route.expected(method, actor)
+    got = classify(response)
+    where = response.get("Location", "")
+    assert got in expected, f"{method} {url} as {actor}: {response.status_code} {where} ({got}), expected {expected}"
+
+
+def _query_string(query: dict) -> str:
+    from urllib.parse import urlencode
+
+    return f"?{urlencode(query)}" if query else ""
+
+
+def test_admin_refuses_every_actor(scenario):
+    url = reverse("admin:index")
+    for actor in ACTORS:
+        client = Client()
+        user = actor_user(scenario, actor)
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], actor

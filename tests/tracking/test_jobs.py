@@ -1,0 +1,214 @@
+import io
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from centres.models import Event
+from tracking import jobs
+from tracking.jobs import JobError, enqueue, job, run_job, save_result
+from tracking.models import ExportJob
+from tracking.services.signoff import sign_unit
+
+from .helpers import client_for
+from .test_signoff import share_with_eqa
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def test_kinds():
+    """Two throwaway kinds of job, removed from the registry afterwards."""
+    seen = []
+
+    @job("test_ok")
+    def ok(export_job):
+        for done in range(1, 4):
+            export_job.report(done, 3, f"Step {done}")
+            seen.append(ExportJob.objects.get(pk=export_job.pk).progress_done)
+        save_result(export_job, "../../odd name.txt", b"hello")
+
+    @job("test_fails")
+    def fails(export_job):
+        save_result(export_job, "partial.txt", b"half")
+        raise JobError("The share has ended.")
+
+    @job("test_crashes")
+    def crashes(export_job):
+        raise RuntimeError("boom")
+
+    yield seen
+    for name in ("test_ok", "test_fails", "test_crashes"):
+        jobs.REGISTRY.pop(name, None)
+
+
+def test_enqueue_runs_at_once_in_sync_mode_and_reports_progress(world, test_kinds):
+    export_job = enqueue("test_ok", user=world.admin, centre=world.centre, params={"x": 1})
+    assert export_job.status == ExportJob.Status.DONE
+    assert test_kinds == [1, 2, 3]  # each report is visible to other readers at once
+    assert export_job.percent == 100 and export_job.message == "Step 3"
+    assert export_job.result_name == "odd_name.txt"
+    assert export_job.result.name.startswith(f"exports/{world.centre.pk}/test_ok-{export_job.pk}-")
+    assert export_job.result.read() == b"hello"
+    assert Event.objects.filter(action="export_requested", object_id=export_job.pk).exists()
+
+
+def test_a_failing_job_keeps_no_file_and_says_why(world, test_kinds):
+    export_job = enqueue("test_fails", user=world.admin, centre=world.centre, params={})
+    assert export_job.status == ExportJob.Status.FAILED
+    assert export_job.message == "The share has ended."
+    assert not export_job.result
+    exports = Path(ExportJob._meta.get_field("result").storage.location) / "exports" / str(world.centre.pk)
+    assert not any(path.name.startswith(f"test_fails-{export_job.pk}-") for path in exports.glob("*"))
+    crashed = enqueue("test_crashes", user=world.admin, centre=world.centre, params={})
+    assert crashed.status == ExportJob.Status.FAILED and "Something went wrong" in crashed.message
+
+
+def test_unknown_kind_is_refused(world):
+    with pytest.raises(JobError):
+        enqueue("no_such_kind", user=world.admin, centre=world.centre, params={})
+
+
+def test_run_worker_once_drains_the_queue(world, test_kinds, settings):
+    settings.JOBS_RUNNER = "worker"
+    queued = [enqueue("test_ok", user=world.admin, centre=world.centre, params={}) for _ in range(2)]
+    assert all(j.status == ExportJob.Status.QUEUED for j in queued)
+    out = io.StringIO()
+    call_command("run_worker", "--once", stdout=out)
+    assert "Ran 2 job(s)." in out.getvalue()
+    assert set(ExportJob.objects.values_list("status", flat=True)) == {ExportJob.Status.DONE}
+
+
+def test_worker_claims_a_job_only_once(world, test_kinds, settings):
+    settings.JOBS_RUNNER = "worker"
+    export_job = enqueue("test_ok", user=world.admin, centre=world.centre, params={})
+    assert jobs.claim(export_job.pk) is True
+    assert jobs.claim(export_job.pk) is False
+    assert jobs.claim_next() is None
+
+
+def test_interrupted_jobs_are_marked_failed(world, test_kinds, settings):
+    settings.JOBS_RUNNER = "worker"
+    export_job = enqueue("test_ok", user=world.admin, centre=world.centre, params={})
+    from django.utils import timezone
+
+    ExportJob.objects.filter(pk=export_job.pk).update(
+        status=ExportJob.Status.RUNNING, started_at=timezone.now() - timezone.timedelta(hours=2)
+    )
+    assert jobs.fail_interrupted() == 1
+    export_job.refresh_from_db()
+    assert export_job.status == ExportJob.Status.FAILED
+
+
+def test_registration_pdf_is_built_in_the_background_and_downloaded(world, completed):
+    registration = world.registration
+    sign_unit(registration=registration, unit=completed, user=world.learner, role="learner")
+    sign_unit(registration=registration, unit=completed, user=world.assessor, role="assessor")
+    client = client_for(world.assessor)
+    response = client.post(reverse("tracking:registration-pdf", args=[registration.pk]))
+    export_job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("tracking:job-status", args=[export_job.pk])
+    assert export_job.status == ExportJob.Status.DONE
+    assert export_job.progress_done == export_job.progress_total > 2
+    page = client.get(response["Location"]).content.decode()
+    assert "Download portfolio-" in page and 'http-equiv="refresh"' not in page
+    download = client.get(reverse("tracking:job-download", args=[export_job.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Learner portfolio: evidence tracking sheets" in text
+    assert "The chosen units can achieve the qualification." in text
+    assert "Index of evidence" in text
+    for unit in registration.units.all():
+        assert unit.reference in text
+    for criterion in completed.criteria.all():
+        assert criterion.code in text
+    assert "Lena Learner, Learner" in text and f"{world.assessor.full_name}, Assessor" in text
+    assert "Unit 1: 1.1, 1.2" in text  # the index lists the criteria each piece of evidence covers
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+
+
+def test_job_status_refreshes_while_queued(world, settings):
+    settings.JOBS_RUNNER = "worker"
+    client = client_for(world.learner)
+    response = client.post(reverse("tracking:registration-pdf", args=[world.registration.pk]))
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh" content="2"' in page
+    assert "Waiting for the background worker" in page and 'role="progressbar"' in page
+    export_job = ExportJob.objects.get()
+    assert client.get(reverse("tracking:job-download", args=[export_job.pk])).status_code == 404  # not ready
+
+
+def test_job_pages_are_for_the_person_who_asked_only(world):
+    client_for(world.learner).post(reverse("tracking:registration-pdf", args=[world.registration.pk]))
+    export_job = ExportJob.objects.get()
+    status_url = reverse("tracking:job-status", args=[export_job.pk])
+    download_url = reverse("tracking:job-download", args=[export_job.pk])
+    assert client_for(world.learner).get(download_url).status_code == 200
+    for user in (world.assessor, world.other_learner, world.other_admin, world.eqa):
+        assert client_for(user).get(status_url).status_code == 404, user
+        assert client_for(user).get(download_url).status_code == 404, user
+    assert Client().get(download_url).status_code == 302
+
+
+def test_registration_pdf_views_are_scoped(world):
+    url = reverse("tracking:registration-pdf", args=[world.registration.pk])
+    assert client_for(world.learner).get(url).status_code == 405
+    for user in (world.other_assessor, world.other_learner, world.other_admin, world.eqa):
+        assert client_for(user).post(url).status_code == 404, user
+    assert Client().post(url).status_code == 302
+    assert not ExportJob.objects.exists()
+
+
+def test_eqa_registration_pdf_holds_only_the_shared_units(world, completed):
+    other_unit = world.registration.units.exclude(pk=completed.pk).first()
+    share = share_with_eqa(world, world.registration, completed)
+    client = client_for(world.eqa)
+    client.post(reverse("tracking:registration-pdf", args=[world.registration.pk]))
+    export_job = ExportJob.objects.get()
+    assert export_job.params["unit_ids"] == [completed.pk]
+    download = client.get(reverse("tracking:job-download", args=[export_job.pk]))
+    text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages
+    )
+    assert completed.reference in text and other_unit.reference not in text
+    assert "only the units shared with the external quality assurer" in text
+    # Once the share is revoked, the EQA can no longer download it.
+    from django.utils import timezone
+
+    type(share).objects.filter(pk=share.pk).update(revoked_at=timezone.now())
+    assert client.get(reverse("tracking:job-download", args=[export_job.pk])).status_code == 404
+
+
+def test_a_job_run_twice_does_not_run_again(world, test_kinds):
+    export_job = enqueue("test_ok", user=world.admin, centre=world.centre, params={})
+    assert jobs.claim(export_job.pk) is False
+    assert run_job(export_job).status == ExportJob.Status.DONE
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_run_worker_stops_cleanly_on_sigterm_and_sigint(world, test_kinds, settings, signum):
+    settings.JOBS_RUNNER = "worker"
+    enqueue("test_ok", user=world.admin, centre=world.centre, params={})
+    previous = signal.getsignal(signum)
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signum))
+    timer.start()
+    out = io.StringIO()
+    started = time.monotonic()
+    try:
+        call_command("run_worker", "--poll", "0.1", stdout=out)  # returns only when told to stop
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started < 10
+    assert "Ready" in out.getvalue()  # the queued job ran before the worker stopped
+    assert signal.getsignal(signum) == previous

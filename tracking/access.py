@@ -1,0 +1,59 @@
+"""Scoped lookups for tracking sheets: which registration and unit a user may read, and how much of it."""
+
+from django.db.models import Q
+from django.http import Http404
+
+from centres.access import memberships_of
+from centres.models import Membership, Role
+from portfolio.access import active_eqa_share_items, get_registration_for
+from portfolio.models import Registration, RegistrationUnit
+from qualifications.models import Unit
+
+
+def sees_only_through_share(user, registration: Registration) -> bool:
+    """True when the user reads this registration only as an EQA it was shared with (so only the shared units)."""
+    if registration.learner_id == user.pk:
+        return False
+    roles = set(memberships_of(user).filter(centre_id=registration.centre_id).values_list("role", flat=True))
+    if roles & {Role.CENTRE_ADMIN, Role.IQA}:
+        return False
+    if Role.ASSESSOR in roles:
+        if registration.assessor_id == user.pk:
+            return False
+        supervises = Membership.objects.active().filter(
+            user_id=registration.assessor_id,
+            centre_id=registration.centre_id,
+            role=Role.ASSESSOR,
+            countersignatory=user,
+        )
+        if supervises.exists():
+            return False
+    return True
+
+
+def visible_unit_ids(user, registration: Registration) -> list[int]:
+    """The units of the learner's plan that the user may read: all of them, or an EQA's shared ones."""
+    plan = RegistrationUnit.objects.filter(registration=registration)
+    if sees_only_through_share(user, registration):
+        items = active_eqa_share_items(user).filter(registration=registration)
+        if not items.filter(unit__isnull=True).exists():
+            plan = plan.filter(unit_id__in=items.values("unit_id"))
+    return list(plan.values_list("unit_id", flat=True))
+
+
+def get_sheet_for(user, registration_pk, unit_pk) -> tuple[Registration, Unit]:
+    """The registration and unit of a tracking sheet the user may read; 404 otherwise (another centre's
+    learner, a unit not on the plan, or a unit not shared with an EQA)."""
+    registration = get_registration_for(user, registration_pk)
+    unit = Unit.objects.filter(
+        pk=unit_pk, pk__in=RegistrationUnit.objects.filter(registration=registration).values("unit_id")
+    ).first()
+    if unit is None:
+        raise Http404("That unit is not on this learner's plan.")
+    if sees_only_through_share(user, registration):
+        shared = (
+            active_eqa_share_items(user).filter(registration=registration).filter(Q(unit__isnull=True) | Q(unit=unit))
+        )
+        if not shared.exists():
+            raise Http404("That unit has not been shared with you.")
+    return registration, unit

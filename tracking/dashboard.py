@@ -1,0 +1,164 @@
+"""Home-page panels: tracking sheets waiting for the person's signature."""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from centres.models import CompetenceStatus, Membership, Role
+from portfolio.access import active_eqa_share_items
+from portfolio.models import Registration
+
+from .models import Signature, SignatureRole, UnitSignOff
+from .sheets import build_sheets
+
+LIMIT = 10
+IQA_RECENT_DAYS = 90
+
+
+def _live(role: str, **filters):
+    return Exists(Signature.objects.live().filter(sign_off=OuterRef("pk"), role=role, **filters))
+
+
+def _items(sign_offs) -> list[dict]:
+    return [
+        {
+            "url": reverse("tracking:sheet", args=[sign_off.registration_id, sign_off.unit_id]),
+            "learner": sign_off.registration.learner.full_name,
+            "unit": f"{sign_off.unit.reference} {sign_off.unit.title}",
+        }
+        for sign_off in sign_offs
+    ]
+
+
+def _sign_offs():
+    return UnitSignOff.objects.filter(registration__status=Registration.Status.ACTIVE).select_related(
+        "registration__learner", "unit"
+    )
+
+
+def _learner_panel(user) -> dict | None:
+    registrations = list(
+        Registration.objects.filter(learner=user, status=Registration.Status.ACTIVE).select_related(
+            "centre", "learner", "qualification"
+        )
+    )
+    if not registrations:
+        return None
+    items = []
+    for registration in registrations:
+        for sheet in build_sheets(registration):
+            live = sheet.state.live
+            if sheet.status.complete and SignatureRole.LEARNER not in live and not sheet.state.content_changed:
+                items.append(
+                    {
+                        "url": reverse("tracking:sheet", args=[registration.pk, sheet.unit.pk]),
+                        "learner": "",
+                        "unit": sheet.unit_heading,
+                    }
+                )
+    return {
+        "template": "tracking/_panel.html",
+        "order": 25,
+        "id": "sign-off-learner",
+        "title": "Units ready for your signature",
+        "lead": "Every criterion of these units is met: check the tracking sheet and sign it to declare the "
+        "evidence is your own.",
+        "items": items,
+        "empty": "No units are waiting for your signature.",
+        "links": [
+            (reverse("tracking:registration", args=[r.pk]), f"All tracking sheets: {r.qualification.title}")
+            for r in registrations
+        ],
+    }
+
+
+def _assessor_panel(user) -> dict:
+    ready = (
+        _sign_offs()
+        .filter(registration__assessor=user)
+        .filter(_live(SignatureRole.LEARNER))
+        .exclude(_live(SignatureRole.ASSESSOR))
+        .order_by("registration__learner__full_name", "unit__reference")
+    )
+    trainees = Membership.objects.active().filter(
+        role=Role.ASSESSOR, countersignatory=user, status=CompetenceStatus.WORKING_TOWARDS
+    )
+    countersign = (
+        _sign_offs()
+        .filter(registration__centre_id__in=trainees.values("centre_id"))
+        .filter(_live(SignatureRole.ASSESSOR, user_id__in=trainees.values("user_id")))
+        .exclude(_live(SignatureRole.COUNTERSIGNER))
+        .order_by("registration__learner__full_name", "unit__reference")
+    )
+    return {
+        "template": "tracking/_panel.html",
+        "order": 26,
+        "id": "sign-off-assessor",
+        "title": "Tracking sheets to sign",
+        "lead": "The learner has signed these units: check the sheet and sign as assessor.",
+        "items": _items(ready[:LIMIT]),
+        "second_title": "Sign-offs to countersign",
+        "second_items": _items(countersign[:LIMIT]),
+        "show_second": trainees.exists(),
+        "empty": "No tracking sheets are waiting for you.",
+    }
+
+
+def _iqa_panel(user) -> dict:
+    centres = Membership.objects.active().filter(user=user, role=Role.IQA).values("centre_id")
+    since = timezone.now() - dt.timedelta(days=IQA_RECENT_DAYS)
+    signed = (
+        _sign_offs()
+        .filter(registration__centre_id__in=centres)
+        .exclude(registration__assessor=user)
+        .filter(_live(SignatureRole.ASSESSOR, signed_at__gte=since))
+        .exclude(_live(SignatureRole.IQA))
+        .order_by("-created_at")
+    )
+    return {
+        "template": "tracking/_panel.html",
+        "order": 45,
+        "id": "sign-off-iqa",
+        "title": "Recently signed-off units",
+        "lead": "Units the assessors signed off in the last 90 days without an IQA signature: if you sample one, "
+        "sign its tracking sheet.",
+        "items": _items(signed[:LIMIT]),
+        "empty": "No recently signed-off units.",
+    }
+
+
+def _eqa_panel(user) -> dict:
+    items = active_eqa_share_items(user)
+    shared = items.filter(registration=OuterRef("registration")).filter(Q(unit__isnull=True) | Q(unit=OuterRef("unit")))
+    waiting = (
+        UnitSignOff.objects.filter(Exists(shared))
+        .filter(_live(SignatureRole.ASSESSOR))
+        .exclude(_live(SignatureRole.EQA))
+        .select_related("registration__learner", "unit")
+        .order_by("registration__learner__full_name", "unit__reference")
+    )
+    return {
+        "template": "tracking/_panel.html",
+        "order": 55,
+        "id": "sign-off-eqa",
+        "title": "Shared units without an EQS signature",
+        "lead": "Signed-off units shared with you: if you sample one, sign its tracking sheet as EQS.",
+        "items": _items(waiting[:LIMIT]),
+        "empty": "No shared units are waiting.",
+    }
+
+
+def panels(user, roles) -> list[dict]:
+    result = []
+    learner = _learner_panel(user)
+    if learner is not None:
+        result.append(learner)
+    if roles.get(Role.ASSESSOR):
+        result.append(_assessor_panel(user))
+    if roles.get(Role.IQA):
+        result.append(_iqa_panel(user))
+    if roles.get("eqa"):
+        result.append(_eqa_panel(user))
+    return result

@@ -1,0 +1,26 @@
+from django import forms
+
+from .models import SignatureRole
+
+
+class SignForm(forms.Form):
+    role = forms.ChoiceField(choices=SignatureRole.choices)
+    content_hash = forms.CharField(max_length=64, min_length=64, widget=forms.HiddenInput)
+    declaration = forms.BooleanField(
+        required=False, label="I declare that the evidence listed on this sheet is my own work."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == SignatureRole.LEARNER and not cleaned.get("declaration"):
+            self.add_error("declaration", "Tick the declaration that the evidence is your own work to sign.")
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening this unit?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the unit's history; the signatures given so far are voided and must be given again.",
+    )

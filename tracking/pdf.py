@@ -1,0 +1,135 @@
+"""PDFs of tracking sheets (WeasyPrint), fetching nothing but our own static files.
+
+WeasyPrint is given `StaticOnlyFetcher`: it serves files under STATIC_URL (from STATIC_ROOT or the static
+finders) for the one made-up origin the documents are rendered at, and refuses everything else: no
+network, no `file:` or `data:` URLs, no attachments. Learner text reaches the HTML only through Django's
+auto-escaping templates.
+
+Unit sheets are cached in the default storage under pdf-cache/<key>.pdf, where the key hashes everything
+the sheet shows (its content, header and signatures): a repeat download is served without rendering and
+any change makes a new file.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils._os import safe_join
+from weasyprint import HTML
+from weasyprint.logger import PROGRESS_LOGGER
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .sheets import Sheet
+
+# Documents are rendered as if they lived here; the .invalid top-level domain never resolves.
+PDF_BASE_URL = "https://pdf.portfolio.invalid/"
+_PDF_HOST = "pdf.portfolio.invalid"
+CACHE_FOLDER = "pdf-cache"
+
+logger = logging.getLogger(__name__)
+
+
+class ResourceRefused(ValueError):
+    """WeasyPrint asked for something other than one of our static files."""
+
+
+def static_file_for(url: str) -> Path:
+    """The static file a URL names, or ResourceRefused for any URL that is not one of our static files."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or parts.hostname != _PDF_HOST or parts.port or parts.username:
+        raise ResourceRefused(f"Refused to fetch {url[:200]!r}: only our own static files are served to PDFs.")
+    static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    path = unquote(parts.path)
+    if not path.startswith(static_url):
+        raise ResourceRefused(f"Refused to fetch {url[:200]!r}: not a static file.")
+    relative = path[len(static_url) :]
+    if not relative or "\\" in relative or "\x00" in relative or any(p in ("..", ".") for p in relative.split("/")):
+        raise ResourceRefused(f"Refused to fetch {url[:200]!r}: not a static file.")
+    if settings.STATIC_ROOT:
+        try:
+            candidate = Path(safe_join(str(settings.STATIC_ROOT), relative))
+        except Exception as exc:  # SuspiciousFileOperation
+            raise ResourceRefused(f"Refused to fetch {url[:200]!r}.") from exc
+        if candidate.is_file():
+            return candidate
+    found = finders.find(relative)
+    if not found:
+        raise ResourceRefused(f"No static file {relative!r}.")
+    return Path(found)
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves our static files and nothing else."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("https",), allow_redirects=False, fail_on_errors=False)
+
+    def fetch(self, url, headers=None):
+        path = static_file_for(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+    def open(self, url, data=None, timeout=None):
+        return self.fetch(getattr(url, "full_url", url))
+
+
+class _PageProgress(logging.Handler):
+    """Hears WeasyPrint's "Creating layout - Page N" progress messages from the current thread."""
+
+    def __init__(self, callback: Callable[[int], None]):
+        super().__init__(level=logging.INFO)
+        self.callback = callback
+        self.thread = threading.get_ident()
+
+    def emit(self, record):
+        if record.thread != self.thread or "Creating layout - Page" not in str(record.msg):
+            return
+        try:
+            self.callback(int(record.args[0]))
+        except Exception:  # progress is a nicety; never break the rendering for it
+            logger.debug("Ignoring a progress report", exc_info=True)
+
+
+def render_pdf(html: str, *, on_page: Callable[[int], None] | None = None) -> bytes:
+    """Render our own HTML (from a template) to PDF bytes."""
+    handler = None
+    if on_page is not None:
+        handler = _PageProgress(on_page)
+        PROGRESS_LOGGER.addHandler(handler)
+        previous = PROGRESS_LOGGER.level, PROGRESS_LOGGER.propagate
+        PROGRESS_LOGGER.setLevel(logging.INFO)
+        PROGRESS_LOGGER.propagate = False  # keep WeasyPrint's step-by-step messages out of the console
+    try:
+        return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(attachments=[])
+    finally:
+        if handler is not None:
+            PROGRESS_LOGGER.removeHandler(handler)
+            PROGRESS_LOGGER.setLevel(previous[0])
+            PROGRESS_LOGGER.propagate = previous[1]
+
+
+def unit_sheet_html(sheet: Sheet) -> str:
+    return render_to_string("tracking/pdf/unit_sheet.html", {"sheet": sheet, "registration": sheet.registration})
+
+
+def unit_sheet_pdf(sheet: Sheet) -> bytes:
+    """The sheet as an A4 PDF: from the cache when nothing it shows has changed, else rendered and cached."""
+    name = f"{CACHE_FOLDER}/{sheet.pdf_key}.pdf"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as cached:
+            return cached.read()
+    pdf = render_pdf(unit_sheet_html(sheet))
+    saved = default_storage.save(name, ContentFile(pdf))
+    if saved != name:  # another request cached the same sheet meanwhile: keep one copy
+        default_storage.delete(saved)
+    return pdf

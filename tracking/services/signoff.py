@@ -1,0 +1,313 @@
+"""Signing a unit's tracking sheet off, and reopening it.
+
+The order of signatures is learner, assessor, countersignatory (only where the assessor works towards
+their assessing award), IQA (if they sample the unit), EQS (the EQA, if they sample it). Each signature
+stores the SHA-256 of the sheet's content (tracking.selectors.sheet_content) at that moment.
+
+Once the assessor signs, the unit's RegistrationUnit.locked_at is set: the portfolio services refuse
+to change the evidence, links and decisions behind a locked unit until it is reopened.
+
+Concurrency: each change locks the plan entry and the UnitSignOff row (select_for_update) inside one
+transaction, and the database allows only one live signature per role (a partial unique constraint),
+so two people signing at the same moment leave one signature and the other is told why.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from centres.access import has_role
+from centres.models import PersonalInterest, Role, record_event
+from portfolio.access import eqa_can_see_unit
+from portfolio.models import CriterionDecision, EvidenceLink, Registration, RegistrationUnit
+from qualifications.models import Unit
+
+from ..models import ROLE_ORDER, Signature, SignatureRole, UnitSignOff
+from ..selectors import SignOffState, signoff_state
+
+
+class SignOffError(Exception):
+    """A sign-off rule was broken; the message says which, in words for the person acting."""
+
+
+ROLE_LABELS = {
+    SignatureRole.LEARNER: "learner",
+    SignatureRole.ASSESSOR: "assessor",
+    SignatureRole.COUNTERSIGNER: "countersignatory",
+    SignatureRole.IQA: "IQA",
+    SignatureRole.EQA: "EQS",
+}
+
+
+def _name(user) -> str:
+    return user.full_name or user.email
+
+
+def _involved_in_decisions(registration: Registration, unit: Unit, user) -> bool:
+    """Whether the user made or countersigned any judgement or decision on the unit's criteria for this learner."""
+    decisions = CriterionDecision.objects.filter(registration=registration, criterion__unit=unit).filter(
+        Q(decided_by=user) | Q(countersigned_by=user)
+    )
+    links = EvidenceLink.objects.filter(evidence__registration=registration, criterion__unit=unit).filter(
+        Q(judged_by=user) | Q(countersigned_by=user)
+    )
+    return decisions.exists() or links.exists()
+
+
+def _has_personal_interest(registration: Registration, user) -> bool:
+    return PersonalInterest.objects.filter(staff=user, learner_id=registration.learner_id).exists()
+
+
+def _check_person(state: SignOffState, user, role: str) -> None:
+    """Nobody signs for someone else: the user must be the person (or hold the post) the role needs."""
+    registration = state.registration
+    unit = state.unit
+    if not user.is_authenticated or not user.is_active:
+        raise SignOffError("Sign in to sign this tracking sheet.")
+    if role == SignatureRole.LEARNER:
+        if user.pk != registration.learner_id:
+            raise SignOffError(f"Only the learner, {_name(registration.learner)}, can sign as the learner.")
+    elif role == SignatureRole.ASSESSOR:
+        if user.pk != registration.assessor_id or not has_role(user, Role.ASSESSOR, registration.centre_id):
+            raise SignOffError(f"Only the learner's assessor, {_name(registration.assessor)}, can sign as assessor.")
+    elif role == SignatureRole.COUNTERSIGNER:
+        if not state.assessor_needs_countersignature:
+            raise SignOffError("This assessor's sign-off does not need a countersignature.")
+        countersignatory = state.countersignatory
+        if (
+            countersignatory is None
+            or user.pk != countersignatory.pk
+            or not has_role(user, Role.ASSESSOR, registration.centre_id)
+        ):
+            who = f", {_name(countersignatory)}," if countersignatory else ""
+            raise SignOffError(f"Only the assessor's countersignatory{who} can countersign this sign-off.")
+    elif role == SignatureRole.IQA:
+        if not has_role(user, Role.IQA, registration.centre_id):
+            raise SignOffError("Only an internal quality assurer of this centre can sign as IQA.")
+        if user.pk in (registration.learner_id, registration.assessor_id):
+            raise SignOffError("You cannot quality-assure a unit you assessed or a portfolio of your own.")
+        if any(signature.user_id == user.pk for signature in state.live.values()):
+            raise SignOffError("You have already signed this sheet in another role, so you cannot sign it as IQA.")
+        if _involved_in_decisions(registration, unit, user):
+            raise SignOffError(
+                "You made or countersigned decisions on this unit for this learner, so you cannot sign it as IQA."
+            )
+        if _has_personal_interest(registration, user):
+            raise SignOffError("You have declared a personal interest in this learner, so you cannot sign as IQA.")
+    elif role == SignatureRole.EQA:
+        if not eqa_can_see_unit(user, registration, unit):
+            raise SignOffError("Only an EQA with whom this unit has been shared can sign as EQS.")
+        if any(signature.user_id == user.pk for signature in state.live.values()):
+            raise SignOffError("You have already signed this sheet in another role, so you cannot sign it as EQS.")
+        if _has_personal_interest(registration, user):
+            raise SignOffError("You have declared a personal interest in this learner, so you cannot sign as EQS.")
+    else:
+        raise SignOffError("Unknown signature role.")
+
+
+def _check_order(state: SignOffState, role: str) -> None:
+    """Signatures come in order, each on a sheet whose content has not changed since the earlier ones."""
+    live = state.live
+    later = [other for other in ROLE_ORDER[ROLE_ORDER.index(role) + 1 :] if other in live]
+    if later:
+        raise SignOffError(
+            f"The {ROLE_LABELS[later[0]]} has already signed, so a {ROLE_LABELS[role]} signature can no longer be "
+            "added without reopening the unit."
+        )
+    if state.content_changed:
+        raise SignOffError(
+            "The sheet has changed since it was signed: the assessor must reopen the unit before anyone signs again."
+        )
+    registration = state.registration
+    if role in (SignatureRole.LEARNER, SignatureRole.ASSESSOR):
+        if registration.status == Registration.Status.WITHDRAWN:
+            raise SignOffError("This registration is withdrawn: its units can no longer be signed off.")
+        if not state.status.complete:
+            raise SignOffError(
+                f"Every required criterion must be met before the unit is signed off "
+                f"({state.status.met} of {state.status.required} are met)."
+            )
+    if role == SignatureRole.ASSESSOR and SignatureRole.LEARNER not in live:
+        raise SignOffError("The learner signs first, declaring that the evidence is their own.")
+    if role == SignatureRole.COUNTERSIGNER and SignatureRole.ASSESSOR not in live:
+        raise SignOffError("The assessor signs before the countersignatory.")
+    if role in (SignatureRole.IQA, SignatureRole.EQA) and not state.signed_off:
+        missing = ROLE_LABELS[state.next_role]
+        raise SignOffError(f"The unit is not signed off yet: the {missing} has still to sign.")
+
+
+def check_may_sign(state: SignOffState, user, role: str) -> None:
+    """Raise SignOffError unless the user may now sign the sheet in this role."""
+    if role not in ROLE_ORDER:
+        raise SignOffError("Unknown signature role.")
+    signed = state.live.get(role)
+    if signed is not None:
+        raise SignOffError(f"{signed.name_at_signing} has already signed as {ROLE_LABELS[role]}.")
+    _check_person(state, user, role)
+    _check_order(state, role)
+
+
+def roles_user_may_sign(state: SignOffState, user) -> dict[str, str | None]:
+    """For each role the user could hold on this sheet: None if they may sign in it now, else why not.
+
+    Roles the user has nothing to do with, or has already signed in, are left out (a learner is not told why
+    they cannot sign as IQA)."""
+    registration = state.registration
+    candidates: list[str] = []
+    if not user.is_authenticated:
+        return {}
+    if user.pk == registration.learner_id:
+        candidates.append(SignatureRole.LEARNER)
+    if user.pk == registration.assessor_id:
+        candidates.append(SignatureRole.ASSESSOR)
+    if state.countersignatory is not None and user.pk == state.countersignatory.pk:
+        candidates.append(SignatureRole.COUNTERSIGNER)
+    if user.pk not in (registration.learner_id, registration.assessor_id) and has_role(
+        user, Role.IQA, registration.centre_id
+    ):
+        candidates.append(SignatureRole.IQA)
+    if eqa_can_see_unit(user, registration, state.unit):
+        candidates.append(SignatureRole.EQA)
+    result: dict[str, str | None] = {}
+    live = state.live
+    for role in candidates:
+        if role in live and live[role].user_id == user.pk:
+            continue  # their signature is on the sheet already
+        try:
+            check_may_sign(state, user, role)
+        except SignOffError as error:
+            result[role] = str(error)
+        else:
+            result[role] = None
+    return result
+
+
+def _lock(registration: Registration, unit: Unit) -> tuple[Registration, RegistrationUnit, UnitSignOff]:
+    """Lock the plan entry and the sign-off row (creating it) for the rest of the transaction.
+
+    Always in this order, so that two transactions never wait for each other in a circle."""
+    registration = Registration.objects.select_related("learner", "assessor", "iqa", "centre").get(pk=registration.pk)
+    try:
+        plan_entry = RegistrationUnit.objects.select_for_update().get(registration=registration, unit=unit)
+    except RegistrationUnit.DoesNotExist:
+        raise SignOffError(f"Unit {unit.reference} is not on this learner's plan.") from None
+    sign_off, _ = UnitSignOff.objects.get_or_create(registration=registration, unit=unit)
+    sign_off = UnitSignOff.objects.select_for_update().get(pk=sign_off.pk)
+    return registration, plan_entry, sign_off
+
+
+@transaction.atomic
+def sign_unit(
+    *, registration: Registration, unit: Unit, user, role: str, expected_hash: str | None = None
+) -> Signature:
+    """Sign the unit's tracking sheet as `user` in `role` (a SignatureRole value) and return the signature.
+
+    Checks, on fresh locked rows: the user is the person the role needs (the learner; the registration's
+    assessor; the assessor's countersignatory, only where the assessor works towards their award; an IQA
+    of the centre who made or countersigned none of the unit's judgements and decisions for this learner;
+    an EQA with an active share covering the unit); signatures come in order and only once each; the
+    learner and assessor sign only when every required criterion is met; nobody signs a sheet whose
+    content changed since an earlier signature. `expected_hash` is the content hash the signer was shown:
+    if the sheet changed since, nothing is signed. The assessor's signature locks the unit's evidence.
+
+    IQA and EQS signatures are "if sampled": the quality app calls this with role="iqa" / "eqa" when its
+    IQA or EQA samples the unit. Raises SignOffError with a message for the user."""
+    if unit is None:
+        raise SignOffError("Choose a unit to sign.")
+    registration, plan_entry, sign_off = _lock(registration, unit)
+    state = signoff_state(registration, unit)
+    check_may_sign(state, user, role)
+    if expected_hash is not None and expected_hash != state.content_hash:
+        raise SignOffError("The sheet changed while you were reading it. Check it again before you sign.")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                sign_off=sign_off,
+                role=role,
+                user=user,
+                name_at_signing=_name(user),
+                signed_at=now,
+                content_hash=state.content_hash,
+            )
+    except IntegrityError:
+        # Only reachable if a concurrent transaction slipped past the row lock (the constraint is the backstop).
+        existing = Signature.objects.live().filter(sign_off=sign_off, role=role).first()
+        who = existing.name_at_signing if existing else "Someone"
+        raise SignOffError(f"{who} has already signed as {ROLE_LABELS[role]}.") from None
+    if role == SignatureRole.ASSESSOR:
+        plan_entry.locked_at = now
+        plan_entry.save(update_fields=["locked_at"])
+    record_event(
+        action="unit_signed",
+        obj=signature,
+        actor=user,
+        centre=registration.centre,
+        registration_id=registration.pk,
+        summary=f"{signature.name_at_signing} signed unit {unit.reference} as {ROLE_LABELS[role]}",
+        role=role,
+        unit=unit.reference,
+        content_hash=state.content_hash,
+        locked=role == SignatureRole.ASSESSOR,
+    )
+    return signature
+
+
+def check_may_reopen(state: SignOffState, user, *, by_iqa_sample: bool = False) -> None:
+    registration = state.registration
+    if by_iqa_sample:
+        if not has_role(user, Role.IQA, registration.centre_id) or user.pk in (
+            registration.learner_id,
+            registration.assessor_id,
+        ):
+            raise SignOffError("Only an IQA of this centre can reopen a unit after sampling it.")
+    elif user.pk != registration.assessor_id or not has_role(user, Role.ASSESSOR, registration.centre_id):
+        raise SignOffError(f"Only the learner's assessor, {_name(registration.assessor)}, can reopen this unit.")
+    if not state.live:
+        raise SignOffError("This unit has no signatures to reopen.")
+
+
+@transaction.atomic
+def reopen_unit(
+    *, registration: Registration, unit: Unit, user, reason: str, by_iqa_sample: bool = False
+) -> list[Signature]:
+    """Reopen a unit's sign-off so its evidence can change again; return the signatures voided.
+
+    Who: the registration's assessor; or, with by_iqa_sample=True, an IQA of the centre whose sample of
+    the unit disagreed with the assessor (the quality app passes it when recording that decision).
+
+    What it voids: every live signature, the learner's declaration included. Each signature vouches for
+    the sheet's content at that moment and reopening is done because that content is about to change, so
+    the whole chain is signed again afterwards (learner, then assessor, and so on). The voided signatures
+    are kept with who voided them, when and why, and shown on the sheet; the unit's lock is cleared.
+    Raises SignOffError when the user may not reopen, there is nothing to reopen or no reason is given."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SignOffError("Give a reason for reopening the unit.")
+    registration, plan_entry, sign_off = _lock(registration, unit)
+    state = signoff_state(registration, unit)
+    check_may_reopen(state, user, by_iqa_sample=by_iqa_sample)
+    now = timezone.now()
+    voided = state.live_in_order
+    for signature in voided:
+        signature.voided_at = now
+        signature.voided_by = user
+        signature.void_reason = reason
+        signature.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    plan_entry.locked_at = None
+    plan_entry.save(update_fields=["locked_at"])
+    record_event(
+        action="unit_reopened",
+        obj=sign_off,
+        actor=user,
+        centre=registration.centre,
+        registration_id=registration.pk,
+        summary=f"{_name(user)} reopened unit {unit.reference}: {reason}",
+        unit=unit.reference,
+        reason=reason,
+        by_iqa_sample=by_iqa_sample,
+        voided=[{"role": s.role, "name": s.name_at_signing, "signature_id": s.pk} for s in voided],
+    )
+    return voided

@@ -1,0 +1,194 @@
+"""The evidence tracking sheet (Highfield's "Appendix 3"), assembled once for the page and the PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from portfolio.models import Registration
+from portfolio.progress import CriterionStatus, unit_statuses
+from qualifications.models import AssessmentMethod, LearningOutcome
+
+from .models import Signature, SignatureRole
+from .selectors import SignOffState, signoff_states
+
+# The instructions printed on the original sheet, word for word.
+INSTRUCTIONS = [
+    "Once all assessment criteria and range have been met, the learner and assessor must sign and date this "
+    "tracking sheet",
+    "Fill in the portfolio reference for each assessment criteria",
+    "Fill in each assessment method used using the key",
+    "Insert the date that the Assessment Criteria was fully met",
+]
+SAMPLED_INSTRUCTION = "If sampled, the IQA/EQS must also sign and date this tracking sheet"
+
+SIGNATURE_LABELS = {
+    SignatureRole.LEARNER: "Learner Signature",
+    SignatureRole.ASSESSOR: "Assessor Signature",
+    SignatureRole.COUNTERSIGNER: "Countersignature",
+    SignatureRole.IQA: "IQA Signature (if sampled)",
+    SignatureRole.EQA: "EQS Signature (if sampled)",
+}
+SIGNATURE_ROLE_NAMES = {
+    SignatureRole.LEARNER: "Learner",
+    SignatureRole.ASSESSOR: "Assessor",
+    SignatureRole.COUNTERSIGNER: "Countersignatory",
+    SignatureRole.IQA: "IQA",
+    SignatureRole.EQA: "EQA",
+}
+
+PDF_LAYOUT_VERSION = "2"  # bump when the PDF templates or print stylesheet change, to refresh cached PDFs
+
+
+@dataclass
+class SheetRow:
+    outcome: LearningOutcome | None  # set on the first row of each learning outcome
+    status: CriterionStatus
+
+    @property
+    def criterion(self):
+        return self.status.criterion
+
+    @property
+    def reference_links(self) -> list[tuple[int, str]]:
+        """Each portfolio reference with the page of that evidence (or its entry below the sheet)."""
+        return [
+            (evidence.reference, evidence_url(evidence) or f"#evidence-{evidence.reference}")
+            for evidence in self.status.accepted_evidence
+        ]
+
+
+@dataclass
+class SignatureLine:
+    role: str
+    label: str
+    role_name: str
+    signature: Signature | None
+    matches: bool | None  # None when unsigned
+
+
+@dataclass
+class Sheet:
+    registration: Registration
+    state: SignOffState
+    methods: list[AssessmentMethod]
+    instructions = INSTRUCTIONS
+    sampled_instruction = SAMPLED_INSTRUCTION
+
+    @property
+    def status(self):
+        return self.state.status
+
+    @property
+    def unit(self):
+        return self.state.status.unit
+
+    @property
+    def unit_heading(self) -> str:
+        number = getattr(self.unit, "number_in_qualification", "") or ""
+        prefix = f"Unit {number}: " if number else ""
+        return f"{prefix}{self.unit.title} ({self.unit.reference})"
+
+    @property
+    def rows(self) -> list[SheetRow]:
+        rows = []
+        for outcome_status in self.status.outcomes:
+            for index, criterion_status in enumerate(outcome_status.criteria):
+                rows.append(SheetRow(outcome_status.outcome if index == 0 else None, criterion_status))
+        return rows
+
+    @property
+    def outcome_groups(self) -> list[list[SheetRow]]:
+        groups = []
+        for outcome_status in self.status.outcomes:
+            groups.append(
+                [
+                    SheetRow(outcome_status.outcome if index == 0 else None, criterion_status)
+                    for index, criterion_status in enumerate(outcome_status.criteria)
+                ]
+            )
+        return groups
+
+    @property
+    def evidence(self) -> list:
+        """The accepted evidence on this sheet, by reference, each with the criterion codes it covers here."""
+        by_reference: dict[int, dict] = {}
+        for criterion_status in self.status.criteria:
+            for evidence in criterion_status.accepted_evidence:
+                entry = by_reference.setdefault(evidence.reference, {"evidence": evidence, "codes": []})
+                entry["codes"].append(criterion_status.criterion.code)
+        return [by_reference[reference] for reference in sorted(by_reference)]
+
+    @property
+    def signature_lines(self) -> list[SignatureLine]:
+        live = self.state.live
+        lines = []
+        for role in SIGNATURE_LABELS:
+            if role == SignatureRole.COUNTERSIGNER and not (self.state.assessor_needs_countersignature or role in live):
+                continue
+            signature = live.get(role)
+            lines.append(
+                SignatureLine(
+                    role=role,
+                    label=SIGNATURE_LABELS[role],
+                    role_name=SIGNATURE_ROLE_NAMES[role],
+                    signature=signature,
+                    matches=self.state.matches(signature) if signature else None,
+                )
+            )
+        return lines
+
+    @property
+    def pdf_key(self) -> str:
+        """What the PDF shows, hashed: the content, the header and every signature (live or voided)."""
+        registration = self.registration
+        data = {
+            "layout": PDF_LAYOUT_VERSION,
+            "content": self.state.content_hash,
+            "header": [
+                registration.learner.full_name,
+                registration.centre.name,
+                registration.qualification.number,
+                registration.qualification.title,
+                self.unit_heading,
+            ],
+            "criteria": [[row.criterion.code, row.criterion.text, row.status.state] for row in self.rows],
+            "evidence": [[e["evidence"].pk, e["evidence"].title, str(e["evidence"].date)] for e in self.evidence],
+            "signatures": [
+                [s.pk, s.role, s.name_at_signing, s.signed_at.isoformat(), s.content_hash, bool(s.voided_at)]
+                for s in self.state.signatures
+            ],
+            "countersign": self.state.assessor_needs_countersignature,
+            "methods": [[m.code, m.name] for m in self.methods],
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def method_key() -> list[AssessmentMethod]:
+    return list(AssessmentMethod.objects.order_by("order", "code"))
+
+
+def build_sheets(registration: Registration, units=None, *, methods=None) -> list[Sheet]:
+    """Sheets for the given units of the learner's plan (all of it by default), in a fixed number of queries."""
+    statuses = unit_statuses(registration, units)
+    states = signoff_states(registration, statuses)
+    methods = method_key() if methods is None else methods
+    return [Sheet(registration, states[status.unit.pk], methods) for status in statuses]
+
+
+def build_sheet(registration: Registration, unit) -> Sheet:
+    sheets = build_sheets(registration, [unit])
+    if not sheets:
+        raise LookupError(f"{unit.reference} is not on this learner's plan")
+    return sheets[0]
+
+
+def evidence_url(evidence) -> str | None:
+    """The portfolio's page for a piece of evidence, when the portfolio app offers one."""
+    try:
+        return reverse("portfolio:evidence-detail", args=[evidence.pk])
+    except NoReverseMatch:
+        return None
