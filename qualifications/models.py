@@ -175,7 +175,9 @@ class CatalogueNote(models.Model):
 
     source = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    qualification = models.ForeignKey(Qualification, null=True, blank=True, on_delete=models.CASCADE, related_name="notes")
+    qualification = models.ForeignKey(
+        Qualification, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="notes")
     criterion = models.ForeignKey(
         AssessmentCriterion, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"

@@ -4,7 +4,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from centres.models import CompetenceStatus, Centre, EqaLink, Membership, Role, User
+from centres.models import Centre, CompetenceStatus, EqaLink, Membership, Role, User
 from portfolio.models import Registration, RegistrationUnit
 from qualifications.models import Pathway, Qualification
 

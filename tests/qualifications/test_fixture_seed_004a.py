@@ -232,7 +232,7 @@ def test_qualification_rules(qual):
     assert "a minimum of 20 credits from the optional units in groups A-D" in rules["text"]
     assert "At least one unit must be chosen from each of the optional groups" in rules["text"]
     assert "•" not in rules["text"]
-    assert qual["groups"] == [{"name": "Group %s" % g, "min_units": 1} for g in "ABCD"]
+    assert qual["groups"] == [{"name": f"Group {g}", "min_units": 1} for g in "ABCD"]
 
 
 def test_qualification_membership(qual):

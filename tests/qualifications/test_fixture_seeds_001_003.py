@@ -246,11 +246,10 @@ def test_unit_counts(both):
     for doc, expected in both:
         got = {}
         for u in doc["units"]:
-            assert u["reference"] not in got, "unit listed twice: %s" % u["reference"]
+            assert u["reference"] not in got, "unit listed twice: {}".format(u["reference"])
             got[u["reference"]] = (len(u["learning_outcomes"]),
                                    sum(len(lo["criteria"]) for lo in u["learning_outcomes"]))
-        assert set(got) == set(expected), "missing %s, extra %s" % (
-            set(expected) - set(got), set(got) - set(expected))
+        assert set(got) == set(expected), f"missing {set(expected) - set(got)}, extra {set(got) - set(expected)}"
         for ref, counts in expected.items():
             assert got[ref] == counts, ref
 
@@ -420,16 +419,16 @@ def test_every_text_is_in_the_seed(d001, d003):
     for u in d001["units"]:
         assert u["amplification"] in s1, u["reference"]
         for lo in u["learning_outcomes"]:
-            assert "%s. %s" % (lo["number"], lo["text"]) in s1, (u["reference"], lo["number"])
+            assert "{}. {}".format(lo["number"], lo["text"]) in s1, (u["reference"], lo["number"])
             for c in lo["criteria"]:
-                assert "%s %s" % (c["printed_code"] or c["code"], c["text"]) in s1, (u["reference"], c["code"])
+                assert "{} {}".format(c["printed_code"] or c["code"], c["text"]) in s1, (u["reference"], c["code"])
     s3 = _norm((SEEDS / "003_4287fa3148b5d381.txt").read_text(encoding="utf-8"))
     printed = {(n["unit"], n["criterion"]): n["printed"] for n in d003["notes"] if n["field"] == "code"}
     for u in d003["units"]:
         for lo in u["learning_outcomes"]:
-            assert "%s %s" % (lo["number"], lo["text"]) in s3, (u["reference"], lo["number"])
+            assert "{} {}".format(lo["number"], lo["text"]) in s3, (u["reference"], lo["number"])
             if lo["amplification"]:
-                assert "Key word(s) %s Assessment guidance" % lo["amplification"] in s3
+                assert "Key word(s) {} Assessment guidance".format(lo["amplification"]) in s3
             for c in lo["criteria"]:
                 code = printed.get((u["reference"], c["code"]), c["code"])
-                assert "%s %s" % (code, c["text"]) in s3, (u["reference"], c["code"])
+                assert "{} {}".format(code, c["text"]) in s3, (u["reference"], c["code"])
