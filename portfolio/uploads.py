@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from portfolio.services import InvalidFile
 
@@ -559,6 +560,9 @@ def _check_ole(name: str, data: mmap.mmap) -> FileType:
 
 # --- images --------------------------------------------------------------------------------------------------
 
+# iPhones take HEIC photos by default; pillow-heif lets Pillow decode them so they are re-encoded as JPEG.
+register_heif_opener()
+
 _PILLOW_FORMATS = {"jpg": {"JPEG", "MPO"}, "png": {"PNG"}, "webp": {"WEBP"}, "gif": {"GIF"}, "heic": {"HEIF", "HEIC"}}
 
 
@@ -602,7 +606,7 @@ def _clean_image(name: str, path: str, file_type: FileType) -> tuple[bytes, File
         if file_type.key == "heic":
             raise _refuse(
                 name,
-                "HEIC photos cannot be read here. On an iPhone choose Settings › Camera › Formats › Most Compatible, "
+                "this HEIC photo could not be read. On an iPhone choose Settings › Camera › Formats › Most Compatible, "
                 "or share the photo as JPEG.",
             ) from None
         raise _refuse(name, "the image is damaged or is not really an image.") from None

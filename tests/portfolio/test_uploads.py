@@ -143,9 +143,27 @@ def test_zip_declaring_more_than_the_total_limit_is_refused(monkeypatch):
         prepare_upload(samples.upload("big.docx", data))
 
 
-def test_heic_that_pillow_cannot_read_is_refused_with_advice():
+def _heic_photo_with_gps() -> bytes:
+    image = Image.new("RGB", (64, 48), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"  # Make
+    exif[0x8825] = {2: (51.0, 30.0, 0.0), 1: "N"}  # GPSInfo
+    output = io.BytesIO()
+    image.save(output, format="HEIF", exif=exif.tobytes())
+    return output.getvalue()
+
+
+def test_iphone_heic_photo_is_re_encoded_as_jpeg_without_exif():
+    content_type, extension, data, _ = _prepare("IMG_0001.HEIC", _heic_photo_with_gps(), "image/heic")
+    assert (content_type, extension) == ("image/jpeg", "jpg")
+    with Image.open(io.BytesIO(data)) as cleaned:
+        assert cleaned.format == "JPEG"
+        assert dict(cleaned.getexif()) == {}
+
+
+def test_damaged_heic_is_refused_with_advice():
     heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 200
-    with pytest.raises(InvalidFile, match="HEIC photos cannot be read here"):
+    with pytest.raises(InvalidFile, match="this HEIC photo could not be read"):
         prepare_upload(samples.upload("IMG_0001.HEIC", heic))
 
 
