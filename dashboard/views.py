@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from centres.access import roles_of
+from portfolio.progress import sharing_unit_statuses
 
 # Each app may offer `panels(user, roles) -> list[dict]`, each dict with "template" and its context.
 PANEL_MODULES = ["centres.dashboard", "portfolio.dashboard", "tracking.dashboard", "quality.dashboard"]
@@ -13,14 +14,16 @@ PANEL_MODULES = ["centres.dashboard", "portfolio.dashboard", "tracking.dashboard
 
 def _panels(user, roles) -> list[dict]:
     panels = []
-    for name in PANEL_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        panels.extend(module.panels(user, roles))
+    # Several panels read the same learner's criteria (progress, sheets to sign): assemble them once.
+    with sharing_unit_statuses():
+        for name in PANEL_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            panels.extend(module.panels(user, roles))
     return sorted(panels, key=lambda panel: panel.get("order", 100))
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.db.models import Count
 from django.utils import timezone
 
+from portfolio.models import Evidence
 from qualifications.models import AssessmentMethod
+
+LOCATION_SUGGESTIONS = 50
 
 
 class DateInput(forms.DateInput):
@@ -59,10 +63,21 @@ class EvidenceForm(StyledForm):
         max_length=50_000,
     )
     methods = MethodsField(queryset=AssessmentMethod.objects.all(), label="Assessment methods")
+    location = forms.CharField(
+        label="Assessment location (optional)",
+        required=False,
+        max_length=200,
+        help_text="Where the assessment took place, for example “Workplace: Northgate store”, “Training centre” or "
+        "“Remote”: type it, or pick one already used at your centre.",
+    )
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, default_methods=(), **kwargs):
+    def __init__(self, *args, default_methods=(), centre=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Offer the locations already used at the centre, so that one place is always spelled the same way.
+        self.location_suggestions = locations_used_at(centre) if centre is not None else []
+        if self.location_suggestions:
+            self.fields["location"].widget.attrs.update({"list": "evidence-locations", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate())
             self.initial.setdefault("submission_token", new_token())
@@ -71,6 +86,18 @@ class EvidenceForm(StyledForm):
                     "methods",
                     list(AssessmentMethod.objects.filter(code__in=default_methods).values_list("pk", flat=True)),
                 )
+
+
+def locations_used_at(centre) -> list[str]:
+    """The assessment locations recorded on the centre's evidence, most used first."""
+    rows = (
+        Evidence.objects.filter(registration__centre=centre)
+        .exclude(location="")
+        .values("location")
+        .annotate(uses=Count("pk"))
+        .order_by("-uses", "location")[:LOCATION_SUGGESTIONS]
+    )
+    return [row["location"] for row in rows]
 
 
 class NewVersionForm(EvidenceForm):

@@ -44,7 +44,12 @@ class Registration(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["centre", "status"]), models.Index(fields=["assessor", "status"])]
+        indexes = [
+            models.Index(fields=["centre", "status"]),
+            models.Index(fields=["assessor", "status"]),
+            # A sampling plan's learners; which qualifications a centre has learners on.
+            models.Index(fields=["qualification", "centre", "iqa"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner} – {self.qualification.title}"
@@ -114,6 +119,12 @@ class Evidence(models.Model):
     date = models.DateField(help_text="When the evidence was produced.")
     description = models.TextField("description or written record", blank=True)
     language = models.CharField(max_length=50, default="English")
+    location = models.CharField(
+        "assessment location",
+        max_length=200,
+        blank=True,
+        help_text="Where the assessment took place, e.g. “Workplace: Northgate store”, “Training centre”, “Remote”.",
+    )
     methods = models.ManyToManyField(AssessmentMethod, related_name="evidence")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -150,7 +161,11 @@ class Evidence(models.Model):
                 name="one_evidence_per_submission_token",
             ),
         ]
-        indexes = [models.Index(fields=["status", "is_current", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "is_current", "submitted_at"]),
+            # A set of learners' submitted evidence (the assessor's queue, an IQA's plan).
+            models.Index(fields=["registration", "status", "is_current"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}. {self.title}"

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -134,10 +137,36 @@ class UnitStatus:
         return self.plan_entry.locked_at is not None
 
 
+# Whole-plan statuses by registration id, while a `sharing_unit_statuses()` block is open.
+_shared_statuses: ContextVar[dict[int, list[UnitStatus]] | None] = ContextVar("shared_unit_statuses", default=None)
+
+
+@contextmanager
+def sharing_unit_statuses() -> Iterator[None]:
+    """Within this block, `unit_statuses(registration)` of a registration's whole plan is assembled once and the
+    same result handed to every caller (treat it as read-only). For read-only pages whose parts each fetch the
+    same registration on their own, as the home page's panels do; never around a change to the portfolio."""
+    token = _shared_statuses.set({})
+    try:
+        yield
+    finally:
+        _shared_statuses.reset(token)
+
+
 def unit_statuses(registration: Registration, units: list[Unit] | None = None) -> list[UnitStatus]:
     """The status of every criterion of the registration's plan (or of the given units), in unit order.
 
-    Seven queries whatever the number of units, criteria and evidence."""
+    Seven queries whatever the number of units, criteria and evidence (none for a whole plan already
+    assembled inside `sharing_unit_statuses()`)."""
+    shared = _shared_statuses.get()
+    if shared is None or units is not None:
+        return _assemble_unit_statuses(registration, units)
+    if registration.pk not in shared:
+        shared[registration.pk] = _assemble_unit_statuses(registration, None)
+    return list(shared[registration.pk])
+
+
+def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None) -> list[UnitStatus]:
     plan = RegistrationUnit.objects.filter(registration=registration).select_related("unit")
     if units is not None:
         plan = plan.filter(unit__in=[unit.pk for unit in units])

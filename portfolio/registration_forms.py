@@ -34,6 +34,14 @@ def staff_queryset(centre, role: str | None = None):
     return User.objects.filter(pk__in=memberships.values("user_id")).order_by("full_name", "email")
 
 
+def filter_staff_queryset(centre_ids, role: str):
+    """Everyone who holds or held `role` at these centres: the choices of the learner list's filters, read from the
+    centres' memberships (a few rows) rather than from every registration. Former staff stay, since registrations
+    may still name them."""
+    memberships = Membership.objects.filter(centre_id__in=centre_ids, role=role)
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by("full_name", "email")
+
+
 def _label_trainees(field: StaffChoiceField, centre, role: str) -> None:
     field.trainees = {
         m.user_id: m.countersignatory
@@ -209,6 +217,13 @@ class BulkUploadForm(forms.Form):
     file = forms.FileField(label="CSV file", help_text="Saved from a spreadsheet as CSV (UTF-8).")
 
 
+def _staff_choices(users, empty_label: str) -> list[tuple]:
+    """(id, name) choices labelled as a User prints itself, in the users' order."""
+    return [("", empty_label)] + [
+        (pk, full_name or email) for pk, full_name, email in users.values_list("pk", "full_name", "email")
+    ]
+
+
 class RegistrationFilterForm(forms.Form):
     q = forms.CharField(
         label="Search",
@@ -217,17 +232,19 @@ class RegistrationFilterForm(forms.Form):
     )
     centre = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my centres")
     qualification = forms.ModelChoiceField(queryset=None, required=False, empty_label="All qualifications")
-    assessor = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any assessor")
-    iqa = forms.ModelChoiceField(queryset=None, required=False, label="IQA", empty_label="Any IQA")
+    # The staff filters are plain choices of ids read in one narrow query each: hundreds of options are rendered
+    # on every page view, and model choices would build (and count) every User for that.
+    assessor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    iqa = forms.TypedChoiceField(required=False, label="IQA", coerce=int, empty_value=None)
     status = forms.ChoiceField(
         required=False,
         choices=[("active", "Active"), ("withdrawn", "Withdrawn"), ("completed", "Completed"), ("all", "All")],
     )
     overdue = forms.BooleanField(label="Past planned end date only", required=False)
 
-    def __init__(self, *args, centres, qualifications, staff, **kwargs):
+    def __init__(self, *args, centres, qualifications, assessors, iqas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres
         self.fields["qualification"].queryset = qualifications
-        self.fields["assessor"].queryset = staff
-        self.fields["iqa"].queryset = staff
+        self.fields["assessor"].choices = _staff_choices(assessors, "Any assessor")
+        self.fields["iqa"].choices = _staff_choices(iqas, "Any IQA")

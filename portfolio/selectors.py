@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from centres.access import memberships_of
 from centres.models import Event, Role
@@ -144,20 +145,42 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
     return EvidencePage(evidence, versions, files, rows, history)
 
 
-def assessor_queue(user) -> QuerySet[Evidence]:
-    """Submitted evidence waiting for the assessor, oldest first, for the learners this user assesses: links awaiting
-    review, or (a witness testimony, say) no links yet."""
+def _with_link_counts_by_subquery(evidence: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    """The same counts as _with_link_counts, each from its own indexed lookup by evidence: no links x files join
+    to fan out and collapse again with COUNT(DISTINCT)."""
+
+    def count_of(model, **filters):
+        rows = model.objects.filter(evidence=OuterRef("pk"), **filters).order_by().values("evidence")
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+    return evidence.annotate(
+        links_total=count_of(EvidenceLink),
+        links_pending=count_of(EvidenceLink, status=EvidenceLink.Status.PENDING),
+        links_accepted=count_of(EvidenceLink, status=EvidenceLink.Status.ACCEPTED),
+        links_rejected=count_of(EvidenceLink, status=EvidenceLink.Status.REJECTED),
+        files_total=count_of(EvidenceFile),
+    )
+
+
+def assessor_registrations(user) -> QuerySet[Registration]:
+    """The active registrations this user assesses, at the centres where they hold an assessor role."""
     centres = memberships_of(user).filter(role=Role.ASSESSOR).values("centre_id")
+    return Registration.objects.filter(assessor=user, centre_id__in=centres, status=Registration.Status.ACTIVE)
+
+
+def assessor_queue(user, registration_ids: list[int] | None = None) -> QuerySet[Evidence]:
+    """Submitted evidence waiting for the assessor, oldest first, for the learners this user assesses: links awaiting
+    review, or (a witness testimony, say) no links yet.
+
+    Pass the ids of assessor_registrations(user) when the page has them already: the evidence is then looked up
+    through those few registrations rather than by scanning every submitted evidence at the centre."""
+    if registration_ids is None:
+        registration_ids = assessor_registrations(user).values("pk")
     links = EvidenceLink.objects.filter(evidence=OuterRef("pk"))
     return (
-        _with_link_counts(
+        _with_link_counts_by_subquery(
             Evidence.objects.current()
-            .filter(
-                status=Evidence.Status.SUBMITTED,
-                registration__assessor=user,
-                registration__centre_id__in=centres,
-                registration__status=Registration.Status.ACTIVE,
-            )
+            .filter(registration_id__in=registration_ids, status=Evidence.Status.SUBMITTED)
             .filter(Q(Exists(links.filter(status=EvidenceLink.Status.PENDING))) | ~Q(Exists(links)))
         )
         .select_related("registration__learner", "registration__qualification", "author")

@@ -1,7 +1,14 @@
-"""Demo quality assurance (see `manage.py seed_demo`): Northgate's IQA has a sampling plan for the current
-period for each qualification Northgate's learners are on, with each assessor's rate from their risk; one
-interim sample of work in progress, agreed with an action for the assessor; and learner1's registration is
-shared with the awarding body's EQA for 30 days. Made through the quality services. Idempotent."""
+"""Demo quality assurance (see `manage.py seed_demo`), made through the quality services:
+
+- Northgate's IQA has a sampling plan for the current period for each qualification Northgate's learners are on,
+  with each assessor's rate from their risk;
+- one interim sample of work in progress, agreed with an action for the assessor;
+- a summative sample of Grace Patel's (learner4) signed-off units that agrees, so the IQA signs both sheets and
+  she is ready for her certification claim;
+- learner1's whole registration, with its signed-off unit, is shared with the awarding body's EQA for 30 days,
+  so the EQA can sign that sheet as EQS.
+
+Idempotent: nothing is sampled or shared twice."""
 
 import datetime as dt
 
@@ -20,6 +27,7 @@ IQA_EMAIL = "iqa@northgate.example"
 ADMIN_EMAIL = "admin@northgate.example"
 EQA_EMAIL = "eqa@awarding.example"
 SHARED_LEARNER = "learner1@northgate.example"
+READY_LEARNER = "learner4@northgate.example"
 LOCATIONS = "Training centre, Northgate\nWorkplace: Brightwell Retail\nWorkplace: Harbour Housing contact centre"
 SHARE_DAYS = 30
 
@@ -50,7 +58,7 @@ def _plans(centre, iqa) -> list[SamplingPlan]:
 
 def _interim_sample(plans, iqa) -> None:
     """One interim sample of the first learner with decisions in progress, agreed with an action."""
-    if SampleRecord.objects.filter(plan__in=plans).exists():
+    if SampleRecord.objects.filter(plan__in=plans, kind=SampleKind.INTERIM).exists():
         return
     for plan in plans:
         registrations = Registration.objects.filter(
@@ -89,6 +97,42 @@ def _interim_sample(plans, iqa) -> None:
                 return
 
 
+def _summative_sample(context, plans, iqa) -> None:
+    """Grace Patel's signed-off units, sampled in full (her assessor is a trainee: 100%) and agreed."""
+    registration = context.get("registrations", {}).get(READY_LEARNER)
+    if registration is None or registration.iqa_id != iqa.pk:
+        return
+    plan = next((plan for plan in plans if plan.qualification_id == registration.qualification_id), None)
+    if plan is None or SampleRecord.objects.filter(registration=registration, kind=SampleKind.SUMMATIVE).exists():
+        return
+    reviews = [
+        review
+        for review in review_units(registration=registration, kind=SampleKind.SUMMATIVE, iqa=iqa)
+        if review.eligible and review.open_items
+    ]
+    if not reviews:
+        return
+    record_sample(
+        actor=iqa,
+        plan=plan,
+        registration=registration,
+        kind=SampleKind.SUMMATIVE,
+        unit_ids=[review.unit.pk for review in reviews],
+        outcomes={item.key: Outcome.AGREE for review in reviews for item in review.open_items},
+        location="Workplace: Brightwell Retail",
+        records_checked=[
+            RecordChecked.IDENTITY,
+            RecordChecked.DECLARATIONS,
+            RecordChecked.TRACKING_SHEET,
+            RecordChecked.COUNTERSIGNATURES,
+        ],
+        feedback=(
+            "Every decision is supported by valid, authentic, current and sufficient evidence, and each of "
+            "the trainee's decisions was countersigned. The tracking sheets are complete and signed."
+        ),
+    )
+
+
 def _share(context, centre) -> None:
     users = context["users"]
     registration = context.get("registrations", {}).get(SHARED_LEARNER)
@@ -118,4 +162,13 @@ def seed(context: dict) -> None:
         return
     plans = _plans(centre, iqa)
     _interim_sample(plans, iqa)
+    _summative_sample(context, plans, iqa)
     _share(context, centre)
+    tour = context.setdefault("tour", [])
+    if SampleRecord.objects.filter(registration__learner__email=READY_LEARNER, kind=SampleKind.SUMMATIVE).exists():
+        tour.append(
+            "Grace Patel (learner4): both units signed off and sampled by the IQA: ready to claim on the "
+            "certification page (admin@northgate.example)."
+        )
+    if SHARED_LEARNER in context.get("registrations", {}):
+        tour.append("Liam Walsh's portfolio is shared with eqa@awarding.example, who can sign that unit as EQS.")

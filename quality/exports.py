@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import mimetypes
 import re
-import secrets
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 
-from django.core.files import File
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import get_valid_filename, slugify
+from django.utils.text import slugify
 
 from centres.access import has_role
 from centres.models import Role
@@ -27,7 +25,7 @@ from portfolio.access import active_eqa_share_items
 from portfolio.models import EqaShare, Evidence, EvidenceFile, EvidenceLink, Registration
 from qualifications.models import Unit
 from tracking.exports import build_registration_pack, registration_pack_html
-from tracking.jobs import JobError, job
+from tracking.jobs import JobError, job, save_result
 from tracking.models import ExportJob
 from tracking.pdf import render_pdf, unit_sheet_pdf
 from tracking.sheets import build_sheets
@@ -239,7 +237,7 @@ def build_eqa_pack(export_job: ExportJob) -> None:
             step("Index page")
         spool.seek(0)
         filename = f"eqa-pack-{slugify(share.centre.name) or share.centre_id}-{generated_on:%Y-%m-%d}.zip"
-        _save_file_result(export_job, filename, spool)
+        save_result(export_job, filename, spool)
     export_job.report(total, total, "Ready to download")
 
 
@@ -256,11 +254,3 @@ def _compressed(content_type: str) -> bool:
         "application/pdf",
         "application/zip",
     )
-
-
-def _save_file_result(export_job: ExportJob, filename: str, fileobj) -> None:
-    """Like tracking.jobs.save_result, but from a file on disk rather than bytes in memory."""
-    export_job.result_name = get_valid_filename(filename)[:200] or "eqa-pack.zip"
-    stored = f"{export_job.kind}-{export_job.pk}-{secrets.token_hex(8)}.zip"
-    export_job.result.save(stored, File(fileobj), save=False)
-    ExportJob.objects.filter(pk=export_job.pk).update(result=export_job.result.name, result_name=export_job.result_name)

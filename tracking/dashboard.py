@@ -48,7 +48,7 @@ def _learner_panel(user) -> dict | None:
         return None
     items = []
     for registration in registrations:
-        for sheet in build_sheets(registration):
+        for sheet in build_sheets(registration, methods=[]):  # the panel shows no method key
             live = sheet.state.live
             if sheet.status.complete and SignatureRole.LEARNER not in live and not sheet.state.content_changed:
                 items.append(

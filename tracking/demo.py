@@ -1,30 +1,51 @@
-"""Demo sign-off (see `manage.py seed_demo`): the first complete unit of a demo learner is signed by the
-learner and the assessor (and countersigned where the assessor is a trainee), through the sign-off service.
-Idempotent: nothing is signed again once a demo unit has signatures; if no unit is complete, nothing is done."""
+"""Demo sign-off (see `manage.py seed_demo`), through the sign-off service so that every rule holds:
 
-from django.db import transaction
+- Grace Patel (learner4): both units signed by the learner, the trainee assessor and her countersignatory
+  (quality.demo then samples them and the IQA signs);
+- Liam Walsh (learner1): his complete unit signed by the learner and the assessor;
+- Sophie Turner (learner2): her complete unit signed by the learner and the trainee assessor, awaiting the
+  countersignatory (assessor@northgate.example).
 
-from .models import Signature, SignatureRole
-from .services.signoff import SignOffError, sign_unit
+Only complete units are signed. Idempotent: each run adds only the signatures still missing from that chain.
+"""
+
+from .models import SignatureRole
+from .services.signoff import sign_unit
 from .sheets import build_sheets
+
+# learner, whether the countersignatory signs too (where the assessor works towards their award)
+SIGN_OFFS = [
+    ("learner4@northgate.example", True),
+    ("learner1@northgate.example", True),
+    ("learner2@northgate.example", False),
+]
 
 
 def seed(context: dict) -> None:
-    registrations = list(context.get("registrations", {}).values())
-    if not registrations or Signature.objects.filter(sign_off__registration__in=registrations).exists():
-        return
-    for registration in registrations:
+    registrations = context.get("registrations", {})
+    for learner_email, countersign in SIGN_OFFS:
+        registration = registrations.get(learner_email)
+        if registration is None:
+            continue
         for sheet in build_sheets(registration):
-            if not sheet.status.complete or sheet.state.live:
+            state = sheet.state
+            if not sheet.status.complete or state.content_changed:
                 continue
             signers = [(registration.learner, SignatureRole.LEARNER), (registration.assessor, SignatureRole.ASSESSOR)]
-            if sheet.state.assessor_needs_countersignature and sheet.state.countersignatory is not None:
-                signers.append((sheet.state.countersignatory, SignatureRole.COUNTERSIGNER))
-            try:
-                with transaction.atomic():  # all the signatures or none
-                    for user, role in signers:
-                        sign_unit(registration=registration, unit=sheet.unit, user=user, role=role)
-            except SignOffError:
-                continue
-            context.setdefault("signed_units", []).append((registration, sheet.unit))
-            return
+            if countersign and state.assessor_needs_countersignature and state.countersignatory is not None:
+                signers.append((state.countersignatory, SignatureRole.COUNTERSIGNER))
+            signed = []
+            for user, role in signers:
+                if role not in state.live:
+                    sign_unit(registration=registration, unit=sheet.unit, user=user, role=role)
+                    signed.append(role)
+            if signed:
+                context.setdefault("signed_units", []).append((registration, sheet.unit))
+    tour = context.setdefault("tour", [])
+    if "learner1@northgate.example" in registrations:
+        tour.append("Liam Walsh (learner1): unit L/601/1614 is signed off by him and his assessor.")
+    if "learner2@northgate.example" in registrations:
+        tour.append(
+            "Sophie Turner (learner2): unit J/617/6433 is signed by her and her trainee assessor, and waits for the "
+            "countersignatory, assessor@northgate.example."
+        )

@@ -21,7 +21,7 @@ from qualifications.services.combination import CombinationResult, check_combina
 from .access import visible_unit_ids
 from .jobs import JobError, job, save_result
 from .models import ExportJob
-from .pdf import render_pdf
+from .pdf import printed_sheet, render_pdf
 from .sheets import Sheet, build_sheets
 
 ROWS_PER_PAGE = 14  # a rough guess, for the progress bar only
@@ -108,7 +108,11 @@ def build_registration_pack(registration: Registration, unit_ids: list[int] | No
 
 
 def registration_pack_html(pack: RegistrationPack) -> str:
-    return render_to_string("tracking/pdf/registration.html", {"pack": pack, "registration": pack.registration})
+    """Every sheet in one document, laid out in one pass with the one print stylesheet."""
+    return render_to_string(
+        "tracking/pdf/registration.html",
+        {"pack": pack, "registration": pack.registration, "printed": [printed_sheet(sheet) for sheet in pack.sheets]},
+    )
 
 
 def _may_download(export_job: ExportJob, user) -> bool:

@@ -12,7 +12,7 @@ by TrackingConfig.ready, so the worker knows every kind):
     def build_eqa_pack(export_job):
         export_job.report(0, 10, "Collecting the sample")   # progress shown on the status page
         ...
-        save_result(export_job, "eqa-pack.zip", data)      # the file offered on the status page
+        save_result(export_job, "eqa-pack.zip", data)      # bytes, or a file object (streamed into storage)
 
 and queue it from a view with `enqueue("eqa_pack", user=request.user, centre=centre, params={...})`, then
 redirect to reverse("tracking:job-status", args=[job.pk]). Params must be JSON. A job function runs
@@ -30,9 +30,11 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -147,11 +149,18 @@ def claim_next() -> ExportJob | None:
     return None
 
 
-def save_result(export_job: ExportJob, filename: str, data: bytes) -> None:
-    """Store the job's result file (under a generated name) and the name offered on download."""
+def save_result(export_job: ExportJob, filename: str, content: bytes | BinaryIO) -> None:
+    """Store the job's result file (under a generated name) and the name offered on download.
+
+    `content` is the file's bytes, or a binary file object (a temporary file, say) that storage copies in
+    chunks from its start, so a large result is never held in memory whole."""
     export_job.result_name = _download_name(filename)
     stored = f"{export_job.kind}-{export_job.pk}-{secrets.token_hex(8)}{_suffix(filename)}"
-    export_job.result.save(stored, ContentFile(data), save=False)
+    if isinstance(content, bytes | bytearray | memoryview):
+        upload = ContentFile(bytes(content), name=stored)
+    else:
+        upload = File(content, name=stored)
+    export_job.result.save(stored, upload, save=False)
     ExportJob.objects.filter(pk=export_job.pk).update(result=export_job.result.name, result_name=export_job.result_name)
 
 

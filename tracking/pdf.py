@@ -8,6 +8,10 @@ auto-escaping templates.
 Unit sheets are cached in the default storage under pdf-cache/<key>.pdf, where the key hashes everything
 the sheet shows (its content, header and signatures): a repeat download is served without rendering and
 any change makes a new file.
+
+Speed: the print stylesheet (static tracking/print.css) is parsed once per thread and handed to every render
+together with one FontConfiguration, so fonts are found and loaded once, not for each PDF; the templates link
+no stylesheet of their own.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 import mimetypes
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,8 +30,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils._os import safe_join
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.logger import PROGRESS_LOGGER
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .sheets import Sheet
@@ -35,6 +41,7 @@ from .sheets import Sheet
 PDF_BASE_URL = "https://pdf.portfolio.invalid/"
 _PDF_HOST = "pdf.portfolio.invalid"
 CACHE_FOLDER = "pdf-cache"
+PRINT_STYLESHEET = "tracking/print.css"  # a static file
 
 logger = logging.getLogger(__name__)
 
@@ -55,17 +62,23 @@ def static_file_for(url: str) -> Path:
     relative = path[len(static_url) :]
     if not relative or "\\" in relative or "\x00" in relative or any(p in ("..", ".") for p in relative.split("/")):
         raise ResourceRefused(f"Refused to fetch {url[:200]!r}: not a static file.")
+    return _static_path(relative)
+
+
+def _static_path(relative: str) -> Path:
+    """A static file by its path under STATIC_URL: the source file (static finders) first, so a stale copy left
+    in STATIC_ROOT by an earlier collectstatic never wins, else the collected file."""
+    found = finders.find(relative)
+    if found:
+        return Path(found)
     if settings.STATIC_ROOT:
         try:
             candidate = Path(safe_join(str(settings.STATIC_ROOT), relative))
         except Exception as exc:  # SuspiciousFileOperation
-            raise ResourceRefused(f"Refused to fetch {url[:200]!r}.") from exc
+            raise ResourceRefused(f"Refused to fetch static file {relative[:200]!r}.") from exc
         if candidate.is_file():
             return candidate
-    found = finders.find(relative)
-    if not found:
-        raise ResourceRefused(f"No static file {relative!r}.")
-    return Path(found)
+    raise ResourceRefused(f"No static file {relative!r}.")
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -100,8 +113,30 @@ class _PageProgress(logging.Handler):
             logger.debug("Ignoring a progress report", exc_info=True)
 
 
+_per_thread = threading.local()  # Pango's font maps are not thread-safe: one stylesheet and font set per thread
+
+
+def print_stylesheet() -> tuple[CSS, FontConfiguration]:
+    """The print stylesheet, parsed, with the font configuration it was parsed for: built on a thread's first
+    PDF and reused after (again only if the stylesheet file changes)."""
+    path = _static_path(PRINT_STYLESHEET)
+    stamp = (str(path), path.stat().st_mtime_ns)
+    cached = getattr(_per_thread, "stylesheet", None)
+    if cached is None or cached[0] != stamp:
+        font_config = FontConfiguration()
+        stylesheet = CSS(
+            string=path.read_text(encoding="utf-8"),
+            base_url=PDF_BASE_URL,
+            url_fetcher=StaticOnlyFetcher(),
+            font_config=font_config,
+        )
+        cached = _per_thread.stylesheet = (stamp, stylesheet, font_config)
+    return cached[1], cached[2]
+
+
 def render_pdf(html: str, *, on_page: Callable[[int], None] | None = None) -> bytes:
-    """Render our own HTML (from a template) to PDF bytes."""
+    """Render our own HTML (from a template) to PDF bytes, with the print stylesheet."""
+    stylesheet, font_config = print_stylesheet()
     handler = None
     if on_page is not None:
         handler = _PageProgress(on_page)
@@ -110,7 +145,8 @@ def render_pdf(html: str, *, on_page: Callable[[int], None] | None = None) -> by
         PROGRESS_LOGGER.setLevel(logging.INFO)
         PROGRESS_LOGGER.propagate = False  # keep WeasyPrint's step-by-step messages out of the console
     try:
-        return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(attachments=[])
+        document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher())
+        return document.write_pdf(stylesheets=[stylesheet], font_config=font_config, attachments=[])
     finally:
         if handler is not None:
             PROGRESS_LOGGER.removeHandler(handler)
@@ -118,8 +154,49 @@ def render_pdf(html: str, *, on_page: Callable[[int], None] | None = None) -> by
             PROGRESS_LOGGER.propagate = previous[1]
 
 
+@dataclass(frozen=True)
+class PrintedRow:
+    """One criterion's row of a printed sheet, as the words it prints (auto-escaped by the template)."""
+
+    outcome: str  # "1. Understand ..." on the first row of a learning outcome, else ""
+    criterion: str  # "1.1 Explain ..."
+    methods: str
+    references: str
+    met: str  # the date met, "Not required" off the learner's pathway, else ""
+
+
+@dataclass(frozen=True)
+class PrintedSheet:
+    sheet: Sheet
+    rows: list[PrintedRow]
+
+
+def printed_sheet(sheet: Sheet) -> PrintedSheet:
+    """The sheet with its rows' words worked out in Python: the template only places them."""
+    rows = []
+    for outcome_status in sheet.status.outcomes:
+        outcome = outcome_status.outcome
+        for index, status in enumerate(outcome_status.criteria):
+            if status.met:
+                met = status.met_on.strftime("%d/%m/%Y")
+            else:
+                met = "" if status.required else "Not required"
+            rows.append(
+                PrintedRow(
+                    outcome=f"{outcome.number}. {outcome.text}" if index == 0 else "",
+                    criterion=f"{status.criterion.code} {status.criterion.text}",
+                    methods=", ".join(status.methods),
+                    references=", ".join(str(reference) for reference in status.references),
+                    met=met,
+                )
+            )
+    return PrintedSheet(sheet, rows)
+
+
 def unit_sheet_html(sheet: Sheet) -> str:
-    return render_to_string("tracking/pdf/unit_sheet.html", {"sheet": sheet, "registration": sheet.registration})
+    return render_to_string(
+        "tracking/pdf/unit_sheet.html", {"printed": printed_sheet(sheet), "registration": sheet.registration}
+    )
 
 
 def unit_sheet_pdf(sheet: Sheet) -> bytes:

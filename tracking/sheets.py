@@ -40,7 +40,7 @@ SIGNATURE_ROLE_NAMES = {
     SignatureRole.EQA: "EQA",
 }
 
-PDF_LAYOUT_VERSION = "2"  # bump when the PDF templates or print stylesheet change, to refresh cached PDFs
+PDF_LAYOUT_VERSION = "3"  # bump when the PDF templates or print stylesheet change, to refresh cached PDFs
 
 
 @dataclass

@@ -33,6 +33,7 @@ from .checks import (
 )
 
 TITLE_MAX = 200
+LOCATION_MAX = 200
 DESCRIPTION_MAX = 50_000
 THUMBNAIL_TYPE = TYPES["jpg"]
 FILES_ONLY_ON_DRAFTS = "Files can be added only before the evidence is submitted; add a new version instead."
@@ -66,6 +67,13 @@ def _clean_description(description: str) -> str:
     if len(description) > DESCRIPTION_MAX:
         raise PortfolioError(f"Keep the written record to {DESCRIPTION_MAX:,} characters, or upload it as a document.")
     return description
+
+
+def _clean_location(location: str) -> str:
+    location = " ".join((location or "").split())
+    if len(location) > LOCATION_MAX:
+        raise PortfolioError(f"Keep the assessment location to {LOCATION_MAX} characters.")
+    return location
 
 
 def _clean_date(date: dt.date | None) -> dt.date:
@@ -149,6 +157,7 @@ def create_evidence(
     description: str = "",
     files: Sequence = (),
     language: str = "English",
+    location: str = "",
     submission_token: str = "",
 ) -> Evidence:
     """Add a draft piece of evidence with the registration's next reference (never reused) and its files."""
@@ -156,6 +165,7 @@ def create_evidence(
     require(can_add_evidence(actor, registration), "Only the learner or their assessor may add evidence.")
     title, date, methods = _clean_title(title), _clean_date(date), _clean_methods(methods)
     description = _clean_description(description)
+    location = _clean_location(location)
     submission_token = (submission_token or "")[:64]
     if submission_token:
         _refuse_repeat(registration, submission_token)
@@ -175,6 +185,7 @@ def create_evidence(
                 date=date,
                 description=description,
                 language=(language or "English").strip()[:50],
+                location=location,
                 author=actor,
                 submission_token=submission_token,
             )
@@ -188,6 +199,7 @@ def create_evidence(
                 title=title,
                 date=date.isoformat(),
                 methods=[method.code for method in methods],
+                location=location,
                 files=[file.original_name for file in stored],
             )
     except IntegrityError:
@@ -393,6 +405,7 @@ def new_version(
     date: dt.date | None = None,
     description: str | None = None,
     methods: Iterable | None = None,
+    location: str | None = None,
     files: Sequence = (),
     keep_files: bool = False,
 ) -> Evidence:
@@ -404,6 +417,7 @@ def new_version(
     date = _clean_date(evidence.date if date is None else date)
     methods = _clean_methods(evidence.methods.all() if methods is None else methods)
     description = _clean_description(evidence.description if description is None else description)
+    location = _clean_location(evidence.location if location is None else location)
     prepared = _prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():
@@ -428,6 +442,7 @@ def new_version(
                 date=date,
                 description=description,
                 language=old.language,
+                location=location,
                 author=old.author,
                 author_label=old.author_label,
             )
@@ -447,6 +462,7 @@ def new_version(
                 actor,
                 f"Added version {new.version} of evidence {new.reference}",
                 replaces_version=old.version,
+                location=location,
                 files=[file.original_name for file in stored],
                 kept_files=kept,
             )

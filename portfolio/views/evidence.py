@@ -91,7 +91,7 @@ def evidence_create(request, pk: int):
         can_add_evidence(request.user, registration), "Only the learner or their assessor may add evidence."
     )
     default_methods = ("RA",) if is_learner(request.user, registration) else ("Obs",)
-    form = EvidenceForm(request.POST or None, default_methods=default_methods)
+    form = EvidenceForm(request.POST or None, default_methods=default_methods, centre=registration.centre)
     if request.method == "POST":
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
@@ -104,6 +104,7 @@ def evidence_create(request, pk: int):
                     date=data["date"],
                     description=data["description"],
                     methods=list(data["methods"]),
+                    location=data["location"],
                     files=uploaded_files(request),
                     submission_token=data["submission_token"],
                 )
@@ -304,9 +305,10 @@ def evidence_new_version(request, pk: int):
         "date": evidence.date,
         "description": evidence.description,
         "methods": list(evidence.methods.values_list("pk", flat=True)),
+        "location": evidence.location,
         "keep_files": True,
     }
-    form = NewVersionForm(request.POST or None, initial=initial)
+    form = NewVersionForm(request.POST or None, initial=initial, centre=evidence.registration.centre)
     if request.method == "POST":
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
@@ -319,6 +321,7 @@ def evidence_new_version(request, pk: int):
                     date=data["date"],
                     description=data["description"],
                     methods=list(data["methods"]),
+                    location=data["location"],
                     files=uploaded_files(request),
                     keep_files=data["keep_files"],
                 )

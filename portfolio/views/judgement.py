@@ -12,9 +12,9 @@ from centres.access import has_role
 from centres.models import Role
 from portfolio.access import evidence_for, get_evidence_for, get_portfolio_for, registrations_for
 from portfolio.forms import CountersignForm, MarkMetForm
-from portfolio.models import CriterionDecision, EvidenceLink, Registration, RegistrationUnit
+from portfolio.models import CriterionDecision, EvidenceLink, RegistrationUnit
 from portfolio.progress import registration_progress
-from portfolio.selectors import assessor_queue, countersign_queue, evidence_page
+from portfolio.selectors import assessor_queue, assessor_registrations, countersign_queue, evidence_page
 from portfolio.services import AlreadyDone, PortfolioError
 from portfolio.services.checks import is_assessor
 from portfolio.services.judgement import (
@@ -35,16 +35,12 @@ QUEUE_LIMIT = 200
 @login_required
 def queue(request):
     require_permission(has_role(request.user, Role.ASSESSOR), "The assessment queue is for assessors.")
-    items = list(assessor_queue(request.user)[:QUEUE_LIMIT])
     learners = list(
-        Registration.objects.filter(
-            assessor=request.user,
-            status=Registration.Status.ACTIVE,
-            centre_id__in=request.user.memberships.filter(role=Role.ASSESSOR, is_active=True).values("centre_id"),
-        )
+        assessor_registrations(request.user)
         .select_related("learner", "qualification", "pathway")
         .order_by("learner__full_name")
     )
+    items = list(assessor_queue(request.user, [registration.pk for registration in learners])[:QUEUE_LIMIT])
     progress = registration_progress(learners)
     rows = [(registration, progress[registration.pk]) for registration in learners]
     return render(request, "portfolio/assessor_queue.html", {"items": items, "rows": rows, "limit": QUEUE_LIMIT})

@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from centres.access import centres_where, get_centre_for, has_role, is_staff_member
-from centres.models import Event, Invitation, Role, User
+from centres.access import centres_where, get_centre_for, has_role, memberships_of
+from centres.models import Centre, Event, Invitation, Role
 from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
 
@@ -31,6 +31,7 @@ from ..registration_forms import (
     RegistrationFilterForm,
     RegistrationForm,
     WithdrawForm,
+    filter_staff_queryset,
 )
 from ..services import registration as services
 
@@ -55,19 +56,31 @@ def _require_admin_for(user, registration: Registration) -> None:
 def _filtered_registrations(request):
     """The staff member's registrations at their centres, with the filters from the query string applied."""
     user = request.user
-    if not is_staff_member(user):
+    roles_by_centre: dict[int, set[str]] = {}
+    for centre_id, role in memberships_of(user).values_list("centre_id", "role"):
+        roles_by_centre.setdefault(centre_id, set()).add(role)
+    if not roles_by_centre:
         raise PermissionDenied("The learner list is for centre staff.")
-    centres = centres_where(user)
-    base = registrations_for(user).filter(centre__in=centres)
+    centres = Centre.objects.filter(pk__in=roles_by_centre)
+    # Admins and IQAs see every registration at their centre: a plain (centre, status) filter, which the index
+    # serves, instead of the whole access scope with its ORs (same rows).
+    whole = [pk for pk, roles in roles_by_centre.items() if roles & {Role.CENTRE_ADMIN, Role.IQA}]
+    partial = [pk for pk in roles_by_centre if pk not in whole]
+    base = Registration.objects.filter(centre_id__in=whole)
+    if partial:
+        base = base | registrations_for(user).filter(centre_id__in=partial)
     form = RegistrationFilterForm(
         request.GET or None,
         centres=centres,
-        qualifications=Qualification.objects.filter(pk__in=base.values("qualification_id")),
-        staff=User.objects.filter(Q(pk__in=base.values("assessor_id")) | Q(pk__in=base.values("iqa_id"))).order_by(
-            "full_name"
-        ),
+        qualifications=Qualification.objects.filter(Exists(base.filter(qualification=OuterRef("pk")))),
+        assessors=filter_staff_queryset(roles_by_centre, Role.ASSESSOR),
+        iqas=filter_staff_queryset(roles_by_centre, Role.IQA),
     )
-    if "centre" in request.GET and request.GET["centre"] and not centres.filter(pk=request.GET["centre"]).exists():
+    if (
+        "centre" in request.GET
+        and request.GET["centre"]
+        and request.GET["centre"] not in {str(pk) for pk in roles_by_centre}
+    ):
         raise Http404("No such centre.")
     registrations = base
     status = "active"

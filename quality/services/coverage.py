@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from centres.models import PersonalInterest
-from portfolio.models import Registration
+from portfolio.models import Evidence, EvidenceLink, Registration
 from qualifications.models import AssessmentMethod, Unit
 
-from ..models import RecordChecked, SampleKind, SamplingPlan
+from ..models import RecordChecked, SampleDecision, SampleKind, SamplingPlan
 from .plan_data import PlanData, UnitWork, load_plan_data
 from .risk import AssessorRate, assessor_rates
 
@@ -145,6 +147,32 @@ class Coverage:
         return unit_gaps + learner_gaps + location_gaps
 
 
+def _location_key(location: str) -> str:
+    return " ".join(location.split()).casefold()
+
+
+def evidence_locations(samples) -> dict[int, set[str]]:
+    """The assessment locations recorded on the evidence each sample reviewed (keyed by sample id): the evidence
+    of each judgement it sampled, and the accepted evidence behind each "met" decision it sampled. Two queries."""
+    ids = [sample.pk for sample in samples]
+    found: dict[int, set[str]] = defaultdict(set)
+    judged = SampleDecision.objects.filter(sample_id__in=ids, link__evidence__location__gt="").values_list(
+        "sample_id", "link__evidence__location"
+    )
+    behind_decisions = SampleDecision.objects.filter(
+        sample_id__in=ids,
+        decision__criterion__evidence_links__status=EvidenceLink.Status.ACCEPTED,
+        decision__criterion__evidence_links__evidence__registration_id=F("decision__registration_id"),
+        decision__criterion__evidence_links__evidence__is_current=True,
+        decision__criterion__evidence_links__evidence__status=Evidence.Status.SUBMITTED,
+        decision__criterion__evidence_links__evidence__location__gt="",
+    ).values_list("sample_id", "decision__criterion__evidence_links__evidence__location")
+    for rows in (judged, behind_decisions):
+        for sample_id, location in rows.distinct():
+            found[sample_id].add(location)
+    return found
+
+
 def coverage(plan: SamplingPlan, data: PlanData | None = None) -> Coverage:
     """The plan's coverage matrices and per-assessor progress, in a fixed number of queries."""
     data = data or load_plan_data(plan)
@@ -166,11 +194,20 @@ def coverage(plan: SamplingPlan, data: PlanData | None = None) -> Coverage:
     sampled_units: Counter = Counter()
     location_counts: Counter = Counter()
     records: Counter = Counter()
-    sampled_locations: list[str] = []
+    # One column per place, however it was typed: the plan's spelling first, then the first one seen.
+    labels: dict[str, str] = {}
+    for location in plan.location_list:
+        labels.setdefault(_location_key(location), location)
+    on_evidence = evidence_locations(data.samples)
     for sample in data.samples:
-        location_counts[(sample.assessor_id, sample.location)] += 1
-        if sample.location not in sampled_locations:
-            sampled_locations.append(sample.location)
+        # Where the sampled assessments took place: what the IQA recorded and what the evidence itself records.
+        places = {}
+        for location in [sample.location, *sorted(on_evidence.get(sample.pk, ()))]:
+            key = _location_key(location)
+            if key:
+                places.setdefault(labels.setdefault(key, " ".join(location.split())), None)
+        for label in places:
+            location_counts[(sample.assessor_id, label)] += 1
         records.update(sample.records_checked)
         for sample_unit in sample.units.all():
             sampled_units[sample_unit.unit_id] += 1
@@ -205,10 +242,7 @@ def coverage(plan: SamplingPlan, data: PlanData | None = None) -> Coverage:
         LearnerRow(registration, learner_sampled[registration.pk], learner_possible[registration.pk])
         for registration in data.registrations
     ]
-    locations = list(plan.location_list)
-    for location in sampled_locations:
-        if location not in locations:
-            locations.append(location)
+    locations = list(dict.fromkeys(labels.values()))
     location_rows = [
         LocationRow(assessor, [location_counts[(assessor.pk, location)] for location in locations])
         for assessor in data.assessors

@@ -4,6 +4,7 @@ The plan page, the proposals, the risk loop and the certification check all read
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
@@ -141,38 +142,57 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
     for key, signer in assessor_signer.items():
         work[key].signed = signer not in trainees or work[key].countersigned
 
-    for registration_id, unit_id, decided_by, countersigned_by in CriterionDecision.objects.filter(
-        registration_id__in=ids
-    ).values_list("registration_id", "criterion__unit_id", "decided_by_id", "countersigned_by_id"):
+    # Only who decided matters here, not each decision: distinct rows (a few per unit, not one per criterion);
+    # order_by() keeps the models' default ordering out of the DISTINCT.
+    for registration_id, unit_id, decided_by, countersigned_by in (
+        CriterionDecision.objects.filter(registration_id__in=ids)
+        .values_list("registration_id", "criterion__unit_id", "decided_by_id", "countersigned_by_id")
+        .order_by()
+        .distinct()
+    ):
         item = work.get((registration_id, unit_id))
         if item is not None:
             item.started = True
             item.makers.update(user for user in (decided_by, countersigned_by) if user)
 
-    for registration_id, unit_id, judged_by, countersigned_by in (
-        EvidenceLink.objects.filter(evidence__registration_id__in=ids, judged_by__isnull=False)
-        .exclude(status=EvidenceLink.Status.PENDING)
-        .values_list("evidence__registration_id", "criterion__unit_id", "judged_by_id", "countersigned_by_id")
-    ):
-        item = work.get((registration_id, unit_id))
-        if item is not None:
-            item.started = True
-            item.makers.update(user for user in (judged_by, countersigned_by) if user)
-
-    for registration_id, unit_id, code in (
-        EvidenceLink.objects.filter(
-            evidence__registration_id__in=ids,
-            evidence__is_current=True,
-            evidence__status=Evidence.Status.SUBMITTED,
-            evidence__methods__isnull=False,
+    # One pass over the learners' evidence links, narrowed by DISTINCT to a row per evidence, unit and judgement:
+    # judged links (any version) show who made decisions; current, submitted evidence not rejected for a unit
+    # lends that unit its methods, read from the M2M table on its own rather than joined once per link.
+    methods = list(AssessmentMethod.objects.order_by("order", "code"))
+    code_of = {method.pk: method.code for method in methods}
+    units_of_evidence: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for evidence_id, registration_id, unit_id, status, judged_by, countersigned_by, is_current, evidence_status in (
+        EvidenceLink.objects.filter(evidence__registration_id__in=ids)
+        .values_list(
+            "evidence_id",
+            "evidence__registration_id",
+            "criterion__unit_id",
+            "status",
+            "judged_by_id",
+            "countersigned_by_id",
+            "evidence__is_current",
+            "evidence__status",
         )
-        .exclude(status=EvidenceLink.Status.REJECTED)
-        .values_list("evidence__registration_id", "criterion__unit_id", "evidence__methods__code")
+        .order_by()
         .distinct()
     ):
         item = work.get((registration_id, unit_id))
-        if item is not None:
-            item.methods.add(code)
+        if item is None:
+            continue
+        if judged_by is not None and status != EvidenceLink.Status.PENDING:
+            item.started = True
+            item.makers.update(user for user in (judged_by, countersigned_by) if user)
+        if is_current and evidence_status == Evidence.Status.SUBMITTED and status != EvidenceLink.Status.REJECTED:
+            units_of_evidence[evidence_id].add(item.key)
+    for evidence_id, method_id in (
+        Evidence.methods.through.objects.filter(
+            evidence__registration_id__in=ids, evidence__is_current=True, evidence__status=Evidence.Status.SUBMITTED
+        )
+        .values_list("evidence_id", "assessmentmethod_id")
+        .order_by()
+    ):
+        for key in units_of_evidence.get(evidence_id, ()):
+            work[key].methods.add(code_of[method_id])
 
     samples = list(
         SampleRecord.objects.filter(plan=plan)
@@ -195,5 +215,5 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
         units=units,
         work=work,
         samples=samples,
-        methods=list(AssessmentMethod.objects.order_by("order", "code")),
+        methods=methods,
     )

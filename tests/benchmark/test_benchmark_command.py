@@ -19,7 +19,11 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
     if database.startswith("postgres"):
         command += ["--database-url", database]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    try:
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    finally:
+        if database.startswith("postgres"):
+            _drop_benchmark_databases(database, sizes=(2, 4))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
     report = json.loads((tmp_path / "report.json").read_text())
@@ -44,3 +48,18 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
         assert heading in markdown
     for page in PAGES:
         assert f"| {page} |" in markdown
+
+
+def _drop_benchmark_databases(server_url: str, *, sizes) -> None:
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg
+    from psycopg import sql
+
+    from dashboard.management.commands.benchmark import _database_url_for
+
+    maintenance = urlunparse(urlparse(server_url)._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        for size in sizes:
+            name = urlparse(_database_url_for(server_url, size)).path.lstrip("/")
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

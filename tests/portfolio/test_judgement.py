@@ -177,3 +177,32 @@ def test_queue_lists_submitted_evidence_oldest_first_for_the_assessors_learners(
     judge_link(actor=world.assessor, link=link_for(first, c1), accepted=True)
     assert list(assessor_queue(world.assessor)) == [second]
     assert list(assessor_queue(world.other_centre_assessor)) == []
+
+
+def test_queue_counts_links_and_files_without_a_join_fan_out(world):
+    from portfolio.selectors import assessor_registrations
+    from tests.portfolio import samples
+
+    c1, c2, c3 = criteria_of(UNIT_A, 3)
+    evidence = make_evidence(
+        world.registration,
+        criteria=[c1, c2, c3],
+        files=[samples.upload("a.png", samples.png_bytes()), samples.upload("b.pdf", samples.pdf_bytes())],
+    )
+    judge_link(actor=world.assessor, link=link_for(evidence, c1), accepted=True)
+    judge_link(actor=world.assessor, link=link_for(evidence, c2), accepted=False, feedback="More detail")
+    [item] = assessor_queue(world.assessor)
+    assert (item.links_total, item.links_pending, item.links_accepted, item.links_rejected, item.files_total) == (
+        3,
+        1,
+        1,
+        1,
+        2,
+    )
+    # Driven from the ids the page already holds: the same rows.
+    ids = list(assessor_registrations(world.assessor).values_list("pk", flat=True))
+    assert list(assessor_queue(world.assessor, ids)) == [item]
+    # A learner who is no longer active leaves the queue.
+    world.registration.status = world.registration.Status.WITHDRAWN
+    world.registration.save(update_fields=["status"])
+    assert list(assessor_queue(world.assessor)) == []

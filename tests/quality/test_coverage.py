@@ -1,8 +1,10 @@
 """The plan's coverage (CAMERA), planned against done, and proposals that close the largest gaps."""
 
 from centres.models import Role
+from portfolio.models import Evidence
 from quality.models import Outcome, SampleKind
 from quality.services.coverage import coverage, propose_samples
+from quality.services.samples import record_sample, review_units
 from tests.factories import make_registration, make_staff
 
 from .helpers import complete_and_sign, start_unit, take_sample
@@ -44,6 +46,47 @@ def test_assessors_by_locations_lists_plan_and_sampled_locations(world, plan, un
     rows = {row.assessor.pk: row for row in cover.assessor_locations}
     assert rows[world.assessor.pk].counts == [0, 0, 1]
     assert rows[world.other_assessor.pk].total == 0
+
+
+def test_locations_on_the_sampled_evidence_count_as_well_as_the_one_recorded(world, plan, unit1, unit2):
+    start_unit(world.registration, unit1)
+    Evidence.objects.filter(registration=world.registration).update(location="Remote")
+    take_sample(plan, world.registration, unit1, location="Workplace: Acme")
+    cover = coverage(plan)
+    assert cover.locations == ["Training centre", "Workplace", "Workplace: Acme", "Remote"]
+    rows = {row.assessor.pk: row for row in cover.assessor_locations}
+    assert rows[world.assessor.pk].counts == [0, 0, 1, 1]
+
+
+def test_a_sampled_decision_counts_the_location_of_the_evidence_behind_it(world, plan, unit1):
+    start_unit(world.registration, unit1)
+    Evidence.objects.filter(registration=world.registration).update(location="  training   CENTRE ")
+    [review] = review_units(registration=world.registration, kind=SampleKind.INTERIM, iqa=world.iqa, units=[unit1])
+    decisions = {item.key: Outcome.AGREE for item in review.open_items if not item.is_judgement}
+    assert decisions
+    record_sample(
+        actor=world.iqa,
+        plan=plan,
+        registration=world.registration,
+        kind=SampleKind.INTERIM,
+        unit_ids=[unit1.pk],
+        outcomes=decisions,
+        location="Workplace",
+        feedback="Sound.",
+    )
+    cover = coverage(plan)
+    # The same place however it was typed: one column, in the plan's spelling.
+    assert cover.locations == ["Training centre", "Workplace"]
+    rows = {row.assessor.pk: row for row in cover.assessor_locations}
+    assert rows[world.assessor.pk].counts == [1, 1]
+
+
+def test_evidence_of_unsampled_work_is_not_counted(world, plan, unit1, unit2):
+    start_unit(world.registration, unit1)
+    start_unit(world.registration, unit2)
+    Evidence.objects.filter(links__criterion__unit=unit2).update(location="Remote")
+    take_sample(plan, world.registration, unit1)
+    assert "Remote" not in coverage(plan).locations
 
 
 def test_planned_against_done_per_assessor(world, plan, unit1, unit2):

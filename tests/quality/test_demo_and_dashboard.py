@@ -40,8 +40,11 @@ def test_demo_has_a_plan_a_sample_with_an_action_and_a_share_and_is_idempotent(d
     liam = Registration.objects.get(learner__email="learner1@northgate.example")
     plan = SamplingPlan.objects.get(qualification=liam.qualification, iqa=iqa)
     assert PlanAssessor.objects.filter(plan=plan).exists()
-    sample = SampleRecord.objects.get()
-    assert sample.kind == "interim" and sample.outcome == Outcome.AGREE_WITH_ACTIONS
+    sample = SampleRecord.objects.get(kind="interim")
+    assert sample.registration == liam and sample.outcome == Outcome.AGREE_WITH_ACTIONS
+    summative = SampleRecord.objects.get(kind="summative")
+    assert summative.registration.learner.email == "learner4@northgate.example"
+    assert summative.outcome == Outcome.AGREE and not summative.actions.exists()
     assert Action.objects.get().assessor == sample.assessor
     share = EqaShare.objects.get()
     assert share.eqa.email == "eqa@awarding.example"

@@ -160,3 +160,26 @@ def test_pack_leaves_out_samples_of_units_not_shared(world, plan, unit1, unit2):
     assert f"quality/sample-{shown.pk}.html" in names
     assert f"quality/sample-{hidden.pk}.html" not in names
     assert not any("About unit one only." in archive.read(name).decode() for name in names if name.endswith(".html"))
+
+
+def test_pack_is_streamed_to_storage_from_a_temporary_file(world, monkeypatch):
+    import quality.exports
+    from tracking.jobs import save_result
+
+    handed = []
+
+    def spy(export_job, filename, content):
+        handed.append((filename, content))
+        save_result(export_job, filename, content)
+
+    monkeypatch.setattr(quality.exports, "save_result", spy)
+    shared = share(world, world.registration)
+    client = client_for(world.eqa)
+    client.post(reverse("quality:pack-request", args=[shared.pk]))
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.DONE, job.message
+    [(filename, content)] = handed
+    assert not isinstance(content, bytes | bytearray) and hasattr(content, "read")  # a file, never the whole ZIP
+    assert job.result_name == filename and filename.startswith("eqa-pack-") and filename.endswith(".zip")
+    assert job.result.name.endswith(".zip")
+    assert "index.html" in download(client, job).namelist()

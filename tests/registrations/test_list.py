@@ -129,3 +129,47 @@ def test_export_is_scoped_and_formula_safe(client, world):
     assert "'=cmd|' /C calc'!A0" in names
     assert world.other_centre_registration.learner.full_name not in names
     assert len(rows) == 1 + Registration.objects.filter(centre=world.centre, status="active").count()
+
+
+def _options(content: str, name: str) -> list[str]:
+    import re
+
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', content, re.S).group(0)
+    return [value for value in re.findall(r'<option value="([^"]*)"', select) if value]
+
+
+def test_staff_filters_offer_the_centres_assessors_and_iqas_from_their_memberships(client, world):
+    from centres.models import Membership, Role
+    from tests.factories import make_staff
+
+    idle_assessor = make_staff(world.centre, Role.ASSESSOR)  # no learners yet: still a choice
+    former = make_staff(world.centre, Role.ASSESSOR)
+    Membership.objects.filter(user=former).update(is_active=False)  # registrations may still name them
+    client.force_login(world.admin)
+    content = client.get(LIST).content.decode()
+    assessors, iqas = _options(content, "assessor"), _options(content, "iqa")
+    for user in (world.assessor, world.other_assessor, world.trainee, idle_assessor, former):
+        assert str(user.pk) in assessors
+    assert str(world.iqa.pk) in iqas and str(world.iqa.pk) not in assessors
+    assert str(world.assessor.pk) not in iqas
+    assert str(world.other_centre_assessor.pk) not in assessors  # another centre's staff are never offered
+    content = client.get(LIST, {"iqa": world.iqa.pk, "status": "all"}).content.decode()
+    assert "Lena Learner" in content and "Omar Other" in content
+    assert client.get(LIST, {"assessor": "not-a-number"}).status_code == 200
+
+
+def test_staff_of_two_centres_see_the_whole_centre_they_run_and_their_own_learners_elsewhere(client, world):
+    from centres.models import Role
+    from tests.factories import make_staff
+
+    make_staff(world.other_centre, Role.ASSESSOR, user=world.admin)  # admin here, assessor with no learners there
+    client.force_login(world.admin)
+    content = client.get(LIST).content.decode()
+    assert "Lena Learner" in content and "Omar Other" in content
+    assert world.other_centre_registration.learner.full_name not in content
+    make_registration(world.other_centre, make_user(full_name="Tara Twocentres"), assessor=world.admin, iqa=world.iqa)
+    content = client.get(LIST).content.decode()
+    assert "Tara Twocentres" in content and world.other_centre_registration.learner.full_name not in content
+    assert str(world.other_centre_assessor.pk) in _options(content, "assessor")
+    assert client.get(LIST, {"centre": world.other_centre.pk}).status_code == 200
+    assert client.get(LIST, {"centre": 999999}).status_code == 404

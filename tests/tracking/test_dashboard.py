@@ -1,12 +1,19 @@
+import contextlib
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portfolio.models import CountersignStatus, CriterionDecision
+from dashboard import views as dashboard_views
+from portfolio import progress
+from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
+from portfolio.progress import unit_status
 from tracking import demo
 from tracking.models import Signature
 from tracking.services.signoff import sign_unit
 
-from .helpers import client_for, complete_unit, first_unit
+from .helpers import add_evidence, client_for, complete_unit, first_unit, unit_status_units
 from .test_signoff import share_with_eqa
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +59,12 @@ def test_iqa_and_eqa_see_signed_off_units_waiting(world, completed):
 
 
 def test_demo_signs_one_complete_unit_once(world, completed):
-    context = {"registrations": {"lena": world.registration, "omar": world.other_registration}}
+    context = {
+        "registrations": {
+            "learner1@northgate.example": world.registration,
+            "learner2@northgate.example": world.other_registration,
+        }
+    }
     demo.seed(context)
     assert set(Signature.objects.values_list("role", flat=True)) == {"learner", "assessor"}
     demo.seed(context)
@@ -60,6 +72,56 @@ def test_demo_signs_one_complete_unit_once(world, completed):
 
 
 def test_demo_does_nothing_when_no_unit_is_complete(world):
-    demo.seed({"registrations": {"omar": world.other_registration}})
+    demo.seed({"registrations": {"learner1@northgate.example": world.other_registration}})
     demo.seed({})
     assert not Signature.objects.exists()
+
+
+# --- the learner's home page: one assembly of the learner's criteria, a fixed number of queries ----------------
+
+
+def _home_queries(user) -> int:
+    client = client_for(user)
+    client.get(reverse("home"))  # warm up (session, caches)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    return len(queries)
+
+
+def _grow_portfolio(registration, units):
+    """A fuller portfolio: every unit given evidence, half of them complete and signed by the learner."""
+    for index, unit in enumerate(units):
+        if index % 2 == 0:
+            complete_unit(registration, unit)
+            sign_unit(registration=registration, unit=unit, user=registration.learner, role="learner")
+        else:
+            criteria = [c.criterion for c in unit_status(registration, unit).criteria][:5]
+            add_evidence(registration, criteria, methods=("Obs", "PE"))
+            add_evidence(registration, criteria[:2], status=EvidenceLink.Status.PENDING)
+
+
+def test_learner_home_assembles_each_registrations_criteria_once(world, completed, monkeypatch):
+    assembled = []
+    real = progress._assemble_unit_statuses
+
+    def counting(registration, units):
+        assembled.append((registration.pk, units))
+        return real(registration, units)
+
+    monkeypatch.setattr(progress, "_assemble_unit_statuses", counting)
+    page = home(world.learner)
+    assert "Unit 1: Delivery of effective customer service (J/600/1003)" in page  # the sheet panel still works
+    assert assembled == [(world.registration.pk, None)]  # both panels read the one assembly
+
+
+def test_learner_home_queries_are_fewer_and_do_not_grow_with_the_portfolio(world, completed, monkeypatch):
+    sign_unit(registration=world.registration, unit=completed, user=world.learner, role="learner")
+    small = _home_queries(world.learner)
+
+    _grow_portfolio(world.registration, unit_status_units(world.registration)[1:])
+    large = _home_queries(world.learner)
+    assert large == small
+
+    # Without sharing, each panel assembled the learner's criteria itself (seven queries more).
+    monkeypatch.setattr(dashboard_views, "sharing_unit_statuses", contextlib.nullcontext)
+    assert _home_queries(world.learner) >= small + 7

@@ -77,6 +77,44 @@ def test_unknown_kind_is_refused(world):
         enqueue("no_such_kind", user=world.admin, centre=world.centre, params={})
 
 
+class _ReadRecorder(io.BytesIO):
+    """A file object that remembers how much was asked of each read."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.reads: list[int | None] = []
+
+    def read(self, size=-1):
+        self.reads.append(size)
+        return super().read(size)
+
+
+def test_save_result_streams_a_file_object_into_storage_in_chunks(world):
+    export_job = ExportJob.objects.create(kind="eqa_pack", params={}, centre=world.centre, created_by=world.admin)
+    data = os.urandom(3 * 64 * 1024 + 123)
+    spool = _ReadRecorder(data)
+    spool.seek(len(data))  # storage copies from the start whatever the position
+
+    save_result(export_job, "pack for EQA.zip", spool)
+
+    export_job.refresh_from_db()
+    assert export_job.result_name == "pack_for_EQA.zip"
+    assert export_job.result.name.startswith(f"exports/{world.centre.pk}/eqa_pack-{export_job.pk}-")
+    assert export_job.result.name.endswith(".zip")
+    with export_job.result.open("rb") as stored:
+        assert stored.read() == data
+    assert len(spool.reads) > 3 and all(size is not None and 0 < size < len(data) for size in spool.reads)
+
+
+def test_save_result_still_takes_bytes(world):
+    export_job = ExportJob.objects.create(kind="eqa_pack", params={}, centre=world.centre, created_by=world.admin)
+    save_result(export_job, "report.pdf", b"%PDF-1.7 bytes")
+    export_job.refresh_from_db()
+    assert export_job.result_name == "report.pdf" and export_job.result.name.endswith(".pdf")
+    with export_job.result.open("rb") as stored:
+        assert stored.read() == b"%PDF-1.7 bytes"
+
+
 def test_run_worker_once_drains_the_queue(world, test_kinds, settings):
     settings.JOBS_RUNNER = "worker"
     queued = [enqueue("test_ok", user=world.admin, centre=world.centre, params={}) for _ in range(2)]

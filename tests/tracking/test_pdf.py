@@ -1,4 +1,5 @@
 import io
+import os
 import re
 
 import pytest
@@ -97,7 +98,8 @@ def test_pdf_escapes_learner_text_and_fetches_nothing_but_static_files(world, un
     assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in pack_html
     data = tracking_pdf.render_pdf(pack_html)
     tracking_pdf.render_pdf(sheet_html)
-    assert fetched and all(url.startswith(PDF_BASE_URL + "static/") for url in fetched)
+    assert all(url.startswith(PDF_BASE_URL + "static/") for url in fetched)
+    assert fetched == []  # the print stylesheet is applied in-process: the documents fetch nothing at all
     assert '<img src="file:///etc/passwd">' in pdf_text(data).replace("\n", "")  # printed as text, never fetched
 
 
@@ -174,3 +176,56 @@ def test_pathway_rows_print_as_not_required(world):
     unit = Unit.objects.get(reference="M/617/6443")
     text = pdf_text(tracking_pdf.unit_sheet_pdf(build_sheet(registration, unit)))
     assert text.count("Not required") == 3
+
+
+def test_print_stylesheet_is_parsed_once_per_thread_and_again_when_it_changes(world, completed, monkeypatch):
+    import threading
+
+    first = tracking_pdf.print_stylesheet()
+    tracking_pdf.render_pdf(tracking_pdf.unit_sheet_html(build_sheet(world.registration, completed)))
+    assert tracking_pdf.print_stylesheet() == first  # the same CSS and FontConfiguration objects
+    assert tracking_pdf.print_stylesheet()[0] is first[0]
+
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(tracking_pdf.print_stylesheet()))
+    thread.start()
+    thread.join()
+    assert elsewhere[0][1] is not first[1]  # fonts are never shared between threads
+
+    path = tracking_pdf._static_path(tracking_pdf.PRINT_STYLESHEET)
+    real_stat = type(path).stat
+
+    def touched(self, *args, **kwargs):
+        result = real_stat(self, *args, **kwargs)
+        if self == path:
+            return os.stat_result(result[:8] + (result.st_mtime + 1, result.st_ctime))
+        return result
+
+    monkeypatch.setattr(type(path), "stat", touched)
+    assert tracking_pdf.print_stylesheet()[0] is not first[0]
+
+
+def test_whole_registration_pdf_repeats_headers_and_footers_and_prints_every_sheet(world, completed):
+    from tracking.exports import build_registration_pack, registration_pack_html
+
+    registration = world.registration
+    sign_unit(registration=registration, unit=completed, user=world.learner, role="learner")
+    pack = build_registration_pack(registration)
+    data = tracking_pdf.render_pdf(registration_pack_html(pack))
+    reader = PdfReader(io.BytesIO(data))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pack.sheets) == 2 and len(pages) > 1 + len(pack.sheets)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        assert "Lena Learner — " in text  # the learner (and the unit or part) in every footer
+    sheet_pages = [text for text in pages if "Evidence Tracking Sheet" in text or "Learning Outcome" in text]
+    grid_pages = [text for text in sheet_pages if any(row.criterion.code + " " in text for row in pack.sheets[0].rows)]
+    assert all("Learning Outcome" in text for text in grid_pages)  # the grid's header on each of its pages
+    text = " ".join(" ".join(page.split()) for page in pages)
+    assert "The chosen units can achieve the qualification." in text
+    for sheet in pack.sheets:
+        assert sheet.unit_heading in text
+        for row in sheet.rows:
+            assert f"{row.criterion.code} {' '.join(row.criterion.text.split()[:2])}" in text
+    assert "Lena Learner, Learner (signed electronically" in text
+    assert "Index of evidence" in text and "Unit 1: 1.1, 1.2" in text

@@ -1,11 +1,13 @@
 import importlib
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 DEMO_PASSWORD = "demo-pass-2026"
 
-# Each step is `seed(context: dict) -> None`, idempotent, adding to the shared context.
+# Each step is `seed(context: dict) -> None`, idempotent, adding to the shared context. In this order: each step
+# reads what the earlier ones made (people, then registrations, evidence, sign-offs, quality assurance).
 STEPS = ["centres.demo", "portfolio.demo_registrations", "portfolio.demo_evidence", "tracking.demo", "quality.demo"]
 
 
@@ -13,18 +15,36 @@ class Command(BaseCommand):
     help = "Create (or bring up to date) the demo centres, people and portfolios. Safe to run again."
 
     def handle(self, *args, **options):
-        context: dict = {"password": DEMO_PASSWORD, "logins": []}
-        with transaction.atomic():
-            for name in STEPS:
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != name:
-                        raise
-                    continue
-                module.seed(context)
+        # A step that stores files lists their storage names in context["stored_files"]: the services remove the
+        # files of a change they refuse, but not those of a change that is rolled back later with all the rest.
+        context: dict = {"password": DEMO_PASSWORD, "logins": [], "stored_files": []}
+        try:
+            with transaction.atomic():
+                for name in STEPS:
+                    try:
+                        module = importlib.import_module(name)
+                    except ModuleNotFoundError as exc:
+                        if exc.name != name:
+                            raise
+                        continue
+                    module.seed(context)
+        except BaseException:
+            _remove_files(context["stored_files"])
+            raise
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in with any of these (password demo-pass-2026):")
         )
         for email, description in context["logins"]:
             self.stdout.write(f"  {email:<32} {description}")
+        if context.get("tour"):
+            self.stdout.write("What to look at:")
+            for line in context["tour"]:
+                self.stdout.write(f"  - {line}")
+
+
+def _remove_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:  # noqa: BLE001 - cleaning up must not hide the error that stopped the seeding
+            pass

@@ -1,0 +1,204 @@
+"""The demo, seeded as a new user would (`manage.py seed_demo`): it shows the whole product, every rule holds, and
+running it again changes nothing."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+import quality.demo
+from centres.models import User
+from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
+from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
+from quality.models import CertificationClaim, SampleKind, SampleRecord, SamplingPlan
+from quality.services.certification import CertificationState, certification_status
+from quality.services.coverage import coverage
+from tests.portfolio.helpers import stored_files
+from tracking.models import Signature, SignatureRole
+from tracking.selectors import signoff_state
+from tracking.sheets import build_sheets
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-pass-2026"
+NORTHGATE_LEARNERS = [f"learner{n}@northgate.example" for n in range(1, 7)]
+READY = "learner4@northgate.example"
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def model_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def client_for(email: str) -> Client:
+    client = Client()
+    assert client.login(email=email, password=PASSWORD), email
+    return client
+
+
+def registration_of(email: str) -> Registration:
+    return Registration.objects.select_related("learner", "assessor", "centre").get(learner__email=email)
+
+
+def live_roles(email: str) -> dict[str, set[str]]:
+    """Each signed unit of the learner's plan with the roles of its live signatures."""
+    roles: dict[str, set[str]] = {}
+    for reference, role in (
+        Signature.objects.live()
+        .filter(sign_off__registration__learner__email=email)
+        .values_list("sign_off__unit__reference", "role")
+    ):
+        roles.setdefault(reference, set()).add(role)
+    return roles
+
+
+def test_seeding_twice_changes_no_count_sends_no_second_email_and_stores_no_second_file(
+    media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+    first = model_counts()
+    files = stored_files(media_root)
+    emails = len(mail.outbox)
+    assert first["portfolio.WitnessInvitation"] == 1 and emails == 1  # the witness Liam invited
+    assert first["portfolio.Evidence"] and first["tracking.Signature"] and first["quality.SampleRecord"]
+    assert files
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = seed()
+    assert model_counts() == first
+    assert len(mail.outbox) == emails
+    assert stored_files(media_root) == files
+    # The second run still tells a new user where to look.
+    assert "Grace Patel (learner4): both units signed off and sampled by the IQA: ready to claim" in output
+    assert "waits for the countersignatory, assessor@northgate.example" in output
+
+
+def test_a_failed_seeding_leaves_no_rows_and_no_orphan_files(media_root, monkeypatch):
+    def fail(context):
+        raise RuntimeError("the quality step broke")
+
+    monkeypatch.setattr(quality.demo, "seed", fail)
+    with pytest.raises(RuntimeError, match="the quality step broke"):
+        seed()
+    assert not Evidence.objects.exists() and not Registration.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_certification_shows_grace_ready_and_every_other_learner_not_ready_with_the_reason():
+    seed()
+    statuses = {
+        status.registration.learner.email: status
+        for status in certification_status(Registration.objects.all()).values()
+    }
+    assert set(statuses) == {*NORTHGATE_LEARNERS, "learner1@southbank.example"}
+    assert statuses[READY].state == CertificationState.READY and statuses[READY].reasons == []
+    assert [unit.reference for unit in statuses[READY].signed_off] == ["J/600/1003", "J/600/0658"]
+
+    for email, status in statuses.items():
+        if email != READY:
+            assert status.state == CertificationState.NOT_READY, email
+            assert any(reason.startswith("Not signed off yet: ") for reason in status.reasons), email
+
+    liam = statuses["learner1@northgate.example"].reasons
+    assert any("every unit needs a summative IQA sample and signature: not yet for L/601/1614" in r for r in liam)
+    assert "1 IQA action on this learner's samples still open." in liam
+    assert "Awaiting the countersignatory: J/617/6433." in statuses["learner2@northgate.example"].reasons
+    for email in ["learner3@northgate.example", "learner5@northgate.example", "learner6@northgate.example"]:
+        assert any("needs a summative IQA sample once it is signed off" in r for r in statuses[email].reasons)
+    assert any(r.startswith("No IQA sampling plan by") for r in statuses["learner1@southbank.example"].reasons)
+
+    # The centre admin sees it so on the certification page, and can record Grace's claim.
+    admin = client_for("admin@northgate.example")
+    northgate = registration_of(READY).centre
+    page = admin.get(reverse("quality:certification", args=[northgate.pk])).text
+    ready, not_ready = page.split('id="not-ready-title"')[0], page.split('id="not-ready-title"')[1]
+    assert "Grace Patel" in ready and "Ready to claim (1)" in ready
+    for name in ["Liam Walsh", "Sophie Turner", "Jacob Evans", "Ethan Brooks", "Maya Clarke"]:
+        assert name in not_ready and name not in ready, name
+    response = admin.post(reverse("quality:claim-create", args=[registration_of(READY).pk]), {"kind": "full"})
+    assert response.status_code == 302
+    assert CertificationClaim.objects.get().registration == registration_of(READY)
+
+
+def test_demo_sign_offs_follow_the_rules_and_wait_for_the_right_people():
+    seed()
+    # Grace: every criterion met on accepted, countersigned evidence; both units signed by all, IQA included.
+    grace = registration_of(READY)
+    assert all(sheet.status.complete for sheet in build_sheets(grace))
+    assert not EvidenceLink.objects.filter(evidence__registration=grace).exclude(
+        status=EvidenceLink.Status.ACCEPTED, countersign_status=CountersignStatus.CONFIRMED
+    )
+    assert not CriterionDecision.objects.filter(registration=grace).exclude(
+        is_met=True, countersign_status=CountersignStatus.CONFIRMED
+    )
+    everyone = {SignatureRole.LEARNER, SignatureRole.ASSESSOR, SignatureRole.COUNTERSIGNER, SignatureRole.IQA}
+    assert live_roles(READY) == {"J/600/1003": everyone, "J/600/0658": everyone}
+    summative = SampleRecord.objects.get(kind=SampleKind.SUMMATIVE)
+    assert summative.registration == grace and summative.iqa.email == "iqa@northgate.example"
+
+    # Liam: one unit signed by the learner and the assessor only; the EQA it is shared with can sign it as EQS.
+    assert live_roles("learner1@northgate.example") == {"L/601/1614": {SignatureRole.LEARNER, SignatureRole.ASSESSOR}}
+    liam = registration_of("learner1@northgate.example")
+    unit = liam.units.get(reference="L/601/1614")
+    eqa = client_for("eqa@awarding.example")
+    sheet_url = reverse("tracking:sheet", args=[liam.pk, unit.pk])
+    assert "Sign as EQS" in eqa.get(sheet_url).text
+    state = signoff_state(liam, unit)
+    response = eqa.post(
+        reverse("tracking:sign", args=[liam.pk, unit.pk]), {"role": "eqa", "content_hash": state.content_hash}
+    )
+    assert response["Location"] == sheet_url
+    assert Signature.objects.live().get(sign_off__registration=liam, role=SignatureRole.EQA).user.email == (
+        "eqa@awarding.example"
+    )
+
+    # Sophie: one unit signed by her and the trainee, awaiting the trainee's countersignatory, and two of the
+    # trainee's later decisions in the countersignatory's queue.
+    assert live_roles("learner2@northgate.example") == {"J/617/6433": {SignatureRole.LEARNER, SignatureRole.ASSESSOR}}
+    sophie = registration_of("learner2@northgate.example")
+    countersignatory = User.objects.get(email="assessor@northgate.example")
+    page = client_for(countersignatory.email).get(
+        reverse("tracking:sheet", args=[sophie.pk, sophie.units.get(reference="J/617/6433").pk])
+    )
+    assert "Awaiting countersignature" in page.text and "Sign as countersignatory" in page.text
+    assert links_awaiting_countersignature(countersignatory).count() == 2
+    assert decisions_awaiting_countersignature(countersignatory).count() == 2
+
+
+def test_every_demo_login_opens_its_home_page_and_the_iqa_plan_counts_evidence_locations():
+    seed()
+    for email in [
+        "admin@northgate.example",
+        "assessor@northgate.example",
+        "trainee@northgate.example",
+        "iqa@northgate.example",
+        "admin@southbank.example",
+        "assessor@southbank.example",
+        "eqa@awarding.example",
+        *NORTHGATE_LEARNERS,
+        "learner1@southbank.example",
+    ]:
+        response = client_for(email).get(reverse("home"))
+        assert response.status_code == 200, email
+
+    # Every demo evidence records where it was assessed; the plan counts the places of the evidence sampled.
+    assert not Evidence.objects.filter(location="").exists()
+    grace = registration_of(READY)
+    plan = SamplingPlan.objects.get(qualification=grace.qualification, iqa=grace.iqa)
+    cover = coverage(plan)
+    row = next(row for row in cover.assessor_locations if row.assessor.pk == grace.assessor_id)
+    counted = dict(zip(cover.locations, row.counts, strict=True))
+    assert counted["Workplace: Brightwell Retail"] == 1  # recorded on the sample and on the evidence
+    assert counted["Remote (video call)"] == 1 and counted["Training centre, Northgate"] == 1  # on the evidence
+    page = client_for("iqa@northgate.example").get(reverse("quality:plan-detail", args=[plan.pk])).text
+    assert "Remote (video call)" in page
