@@ -106,6 +106,23 @@ def _assessor_panel(user) -> dict:
     }
 
 
+def _countersigned_where_needed():
+    """The sign-off has its countersignature, or the assessor who signed it does not need one.
+
+    As tracking.selectors decides it: the signing assessor needs a countersignature while their active
+    assessor membership at the registration's centre is "working towards"."""
+    trainee = Membership.objects.active().filter(
+        user=OuterRef("user"),
+        centre=OuterRef("sign_off__registration__centre"),
+        role=Role.ASSESSOR,
+        status=CompetenceStatus.WORKING_TOWARDS,
+    )
+    signed_by_trainee = Signature.objects.live().filter(
+        Exists(trainee), sign_off=OuterRef("pk"), role=SignatureRole.ASSESSOR
+    )
+    return Q(_live(SignatureRole.COUNTERSIGNER)) | ~Exists(signed_by_trainee)
+
+
 def _iqa_panel(user) -> dict:
     centres = Membership.objects.active().filter(user=user, role=Role.IQA).values("centre_id")
     since = timezone.now() - dt.timedelta(days=IQA_RECENT_DAYS)
@@ -114,6 +131,7 @@ def _iqa_panel(user) -> dict:
         .filter(registration__centre_id__in=centres)
         .exclude(registration__assessor=user)
         .filter(_live(SignatureRole.ASSESSOR, signed_at__gte=since))
+        .filter(_countersigned_where_needed())
         .exclude(_live(SignatureRole.IQA))
         .order_by("-created_at")
     )

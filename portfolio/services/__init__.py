@@ -17,10 +17,12 @@ class NotAllowed(PortfolioError):
 
 
 class UnitLocked(PortfolioError):
-    """The change touches a unit that the assessor has signed off."""
+    """The change touches a unit locked since the assessor signed it (RegistrationUnit.locked_at)."""
 
     def __init__(self, unit):
-        super().__init__(f"This unit is signed off; ask the assessor to reopen it ({unit.reference} {unit.title}).")
+        super().__init__(
+            f"This unit is locked for sign-off; ask the assessor to reopen it ({unit.reference} {unit.title})."
+        )
         self.unit = unit
 
 

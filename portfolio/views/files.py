@@ -1,4 +1,8 @@
-"""Evidence files go out only through these views: permission checked, integrity checked, never sniffed."""
+"""Evidence files go out only through these views: permission checked, integrity checked, never sniffed.
+
+A single byte range is served on request (206), so that Safari can play and seek video and audio; the whole
+file's hash is checked before any part of it is sent.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from centres.models import record_event
 from portfolio.access import get_evidence_file_for
 from portfolio.models import EvidenceFile
+from portfolio.ranges import ByteRange, FileSlice, RangeNotSatisfiable, requested_range
 from portfolio.uploads import content_disposition, sha256_of_stored
 
 logger = logging.getLogger(__name__)
@@ -57,9 +62,37 @@ def _serve(request, record: EvidenceFile, field_file, expected: str, content_typ
                 content_type="text/plain; charset=utf-8",
             )
         )
-    response = FileResponse(storage.open(field_file.name, "rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition(record.original_name, attachment=not inline)
+    size = storage.size(field_file.name)
+    etag = f'"{expected}"'
+    try:
+        byte_range = _requested_range(request, size, etag)
+    except RangeNotSatisfiable:
+        response = HttpResponse(status=416, content_type="text/plain; charset=utf-8")
+        response["Content-Range"] = f"bytes */{size}"
+    else:
+        handle = storage.open(field_file.name, "rb")
+        if byte_range is None:
+            response = FileResponse(handle, content_type=content_type)
+        else:
+            response = FileResponse(FileSlice(handle, byte_range), status=206, content_type=content_type)
+            response["Content-Range"] = byte_range.content_range(size)
+            response["Content-Length"] = byte_range.length
+        response["Content-Disposition"] = content_disposition(record.original_name, attachment=not inline)
+    response["Accept-Ranges"] = "bytes"
+    # The file's SHA-256 is a strong validator: a client resuming with If-Range gets the range only if the
+    # file is still the one it started on.
+    response["ETag"] = etag
     return _protect(response)
+
+
+def _requested_range(request, size: int, etag: str) -> ByteRange | None:
+    """The byte range to send (None for the whole file), honouring If-Range; RangeNotSatisfiable for a 416."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and if_range.strip() != etag:
+        return None  # a date, a weak tag or another file's tag: the client's part may be stale
+    return requested_range(request.headers.get("Range"), size)
 
 
 @login_required

@@ -24,7 +24,7 @@ from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, link_for, make_
 
 pytestmark = pytest.mark.django_db
 
-LOCKED_MESSAGE = "This unit is signed off; ask the assessor to reopen it"
+LOCKED_MESSAGE = "This unit is locked for sign-off; ask the assessor to reopen it"
 
 
 def _create(world, actor=None, **extra):

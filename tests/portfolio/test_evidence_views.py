@@ -463,6 +463,30 @@ def test_post_only_views_as_each_role(client, world):
     assert link_for(trainee_evidence, c1).countersign_status == CountersignStatus.CONFIRMED
 
 
+def test_a_locked_unit_is_shown_as_locked_not_as_signed_off(client, world):
+    """The assessor's signature locks the unit, but it may still await a countersignature: the portfolio pages,
+    which do not read the signatures, say only what is true in every case."""
+    from django.utils import timezone
+
+    from portfolio.models import RegistrationUnit
+
+    a1 = criteria_of(UNIT_A, 1)[0]
+    evidence = make_evidence(world.registration, criteria=[a1])
+    RegistrationUnit.objects.filter(registration=world.registration, unit=a1.unit).update(locked_at=timezone.now())
+    login(client, world.learner)
+    for url in (
+        reverse("portfolio:registration-portfolio", args=[world.registration.pk]),
+        reverse("portfolio:unit-progress", args=[world.registration.pk, a1.unit.pk]),
+        reverse("portfolio:evidence-link", args=[evidence.pk]),
+    ):
+        page = client.get(url).text
+        assert "Locked for sign-off" in page, url
+        assert "its evidence cannot change until the unit is reopened" in page, url
+        assert "signed off" not in page.lower(), url
+    unit_page = client.get(reverse("portfolio:unit-progress", args=[world.registration.pk, a1.unit.pk])).text
+    assert f"Locked for sign-off since {timezone.localdate():%d/%m/%Y}" in unit_page
+
+
 def test_picker_keeps_links_in_a_signed_off_unit_while_linking_another(client, world):
     from django.utils import timezone
 
@@ -475,11 +499,11 @@ def test_picker_keeps_links_in_a_signed_off_unit_while_linking_another(client, w
     login(client, world.learner)
     url = reverse("portfolio:evidence-link", args=[evidence.pk])
     page = client.get(url).text
-    assert "This unit is signed off" in page
+    assert "This unit is locked for sign-off" in page
     kept = re.findall(r'<input type="hidden" name="criteria" value="(\d+)">', page)
     assert kept == [str(a1.pk)]
     response = client.post(url, {"criteria": [*kept, b1.pk], "action": "save"}, follow=True)
     assert "1 added, 0 removed" in " ".join(_messages(response))
     response = client.post(url, {"criteria": [b1.pk], "action": "save"}, follow=True)
-    assert "This unit is signed off; ask the assessor to reopen it" in " ".join(_messages(response))
+    assert "This unit is locked for sign-off; ask the assessor to reopen it" in " ".join(_messages(response))
     assert set(evidence.links.values_list("criterion_id", flat=True)) == {a1.pk, b1.pk}

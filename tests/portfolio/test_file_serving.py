@@ -1,6 +1,7 @@
 """Files go out only through the permission-checked views, integrity-checked, with safe headers."""
 
 import datetime as dt
+import struct
 
 import pytest
 from django.urls import reverse
@@ -143,3 +144,117 @@ def test_missing_file_is_treated_as_tampered(client, world, media_root):
 
 def test_files_are_never_under_a_public_media_url(settings):
     assert not getattr(settings, "MEDIA_URL", "").strip("/")
+
+
+# --- byte ranges: Safari plays and seeks video only from 206 Partial Content -------------------------------------
+
+
+def _video(world):
+    """A phone video big enough to stream in several blocks."""
+    payload = bytes(range(256)) * 60
+    data = samples.mp4_bytes()[:-8] + struct.pack(">I", len(payload) + 8) + b"mdat" + payload
+    evidence = make_evidence(
+        world.registration, criteria=criteria_of(UNIT_A, 1), files=[samples.upload("Observation.mp4", data)]
+    )
+    video = evidence.files.get()
+    assert video.content_type == "video/mp4"
+    return video, video.file.storage.open(video.file.name).read()
+
+
+def _get(client, record, **headers):
+    return client.get(reverse("portfolio:file-download", args=[record.pk]), headers=headers)
+
+
+def test_range_request_gets_just_those_bytes_with_the_same_safe_headers(client, world):
+    video, data = _video(world)
+    login(client, world.learner)
+    response = _get(client, video, Range="bytes=100-9099")
+    assert response.status_code == 206
+    assert _body(response) == data[100:9100]
+    assert response["Content-Range"] == f"bytes 100-9099/{len(data)}"
+    assert response["Content-Length"] == "9000"
+    assert response["Accept-Ranges"] == "bytes"
+    assert response["Content-Type"] == "video/mp4"
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox; default-src 'none'")
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_whole_file_download_says_ranges_are_accepted(client, world):
+    video, data = _video(world)
+    login(client, world.learner)
+    response = _get(client, video)
+    assert response.status_code == 200 and response["Accept-Ranges"] == "bytes"
+    assert response["Content-Length"] == str(len(data)) and _body(response) == data
+
+
+def test_open_ended_range_runs_to_the_end_of_the_file(client, world):
+    video, data = _video(world)
+    login(client, world.assessor)
+    response = _get(client, video, Range="bytes=15000-")
+    assert response.status_code == 206
+    assert _body(response) == data[15000:]
+    assert response["Content-Range"] == f"bytes 15000-{len(data) - 1}/{len(data)}"
+
+
+def test_suffix_range_gets_the_last_bytes(client, world):
+    video, data = _video(world)
+    login(client, world.learner)
+    response = _get(client, video, Range="bytes=-500")
+    assert response.status_code == 206
+    assert _body(response) == data[-500:]
+    assert response["Content-Length"] == "500"
+
+
+def test_range_past_the_end_is_refused_with_the_files_size(client, world):
+    video, data = _video(world)
+    login(client, world.learner)
+    response = _get(client, video, Range=f"bytes={len(data)}-")
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{len(data)}"
+    assert response["Accept-Ranges"] == "bytes"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert data[:100] not in response.content
+
+
+@pytest.mark.parametrize("header", ["bytes=0-1,5-9", "bytes=9-2", "bytes=zero-ten", "pages=1-2"])
+def test_malformed_or_multiple_ranges_get_the_whole_file(client, world, header):
+    video, data = _video(world)
+    login(client, world.learner)
+    response = _get(client, video, Range=header)
+    assert response.status_code == 200 and _body(response) == data
+    assert "Content-Range" not in response
+
+
+def test_if_range_gets_the_part_only_while_the_file_is_unchanged(client, world):
+    video, data = _video(world)
+    login(client, world.learner)
+    etag = _get(client, video)["ETag"]
+    assert etag == f'"{video.sha256}"'
+    assert _get(client, video, Range="bytes=0-9", If_Range=etag).status_code == 206
+    for stale in ('"0123abc"', f"W/{etag}", "Wed, 21 Oct 2015 07:28:00 GMT"):
+        response = _get(client, video, Range="bytes=0-9", If_Range=stale)
+        assert response.status_code == 200 and _body(response) == data
+
+
+@pytest.mark.parametrize("who", ["other_learner", "other_centre_assessor", "eqa"])
+def test_a_range_of_someone_elses_file_is_still_not_found(client, world, who):
+    video, _data = _video(world)
+    login(client, getattr(world, who))
+    assert _get(client, video, Range="bytes=0-99").status_code == 404
+
+
+def test_anonymous_range_request_is_sent_to_sign_in(client, world):
+    video, _data = _video(world)
+    assert _get(client, video, Range="bytes=0-99").status_code == 302
+
+
+def test_tampered_file_sends_no_range_either(client, world, media_root):
+    video, data = _video(world)
+    (media_root / video.file.name).write_bytes(data[:100] + b"changed" + data[107:])
+    login(client, world.learner)
+    response = _get(client, video, Range="bytes=0-99")
+    assert response.status_code == 500
+    assert data[:100] not in response.content
+    assert Event.objects.filter(action="evidence_file.integrity_failed", object_id=video.pk).exists()

@@ -417,7 +417,7 @@ def test_editing_evidence_after_sign_off_is_refused(world, learner_client):
         return SimpleUploadedFile("late.png", hostile_files.png(), "image/png")
 
     attempts = [
-        ("portfolio:evidence-withdraw", {"reason": "Changing my mind"}, "This unit is signed off"),
+        ("portfolio:evidence-withdraw", {"reason": "Changing my mind"}, "This unit is locked for sign-off"),
         ("portfolio:evidence-files", {"files": [photo()]}, "Files can be added only before the evidence is submitted"),
         (
             "portfolio:evidence-new-version",

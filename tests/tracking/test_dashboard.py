@@ -9,7 +9,7 @@ from dashboard import views as dashboard_views
 from portfolio import progress
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
 from portfolio.progress import unit_status
-from tracking import demo
+from tracking import dashboard, demo
 from tracking.models import Signature
 from tracking.services.signoff import sign_unit
 
@@ -56,6 +56,52 @@ def test_iqa_and_eqa_see_signed_off_units_waiting(world, completed):
     assert "Lena Learner: J/600/1003" in home(world.eqa)
     sign_unit(registration=world.registration, unit=completed, user=world.iqa, role="iqa")
     assert "No recently signed-off units." in home(world.iqa)
+
+
+def _iqa_items(user) -> list[tuple[str, str]]:
+    panel = next(panel for panel in dashboard.panels(user, {"iqa": True}) if panel["id"] == "sign-off-iqa")
+    return [(item["learner"], item["unit"]) for item in panel["items"]]
+
+
+def test_iqa_sees_a_trainees_unit_only_once_it_is_countersigned(world, completed):
+    registration = world.trainee_registration
+    unit = first_unit(registration)
+    complete_unit(registration, unit, by=world.trainee)
+    CriterionDecision.objects.filter(registration=registration).update(countersign_status=CountersignStatus.CONFIRMED)
+    sign_unit(registration=registration, unit=unit, user=registration.learner, role="learner")
+    sign_unit(registration=registration, unit=unit, user=world.trainee, role="assessor")
+    # The qualified assessor's unit is signed off by their own signature.
+    sign_unit(registration=world.registration, unit=completed, user=world.learner, role="learner")
+    sign_unit(registration=world.registration, unit=completed, user=world.assessor, role="assessor")
+    qualified = (world.learner.full_name, f"{completed.reference} {completed.title}")
+    trainees = (registration.learner.full_name, f"{unit.reference} {unit.title}")
+    assert _iqa_items(world.iqa) == [qualified]
+    assert f"{registration.learner.full_name}: {unit.reference}" not in home(world.iqa)
+
+    sign_unit(registration=registration, unit=unit, user=world.assessor, role="countersigner")
+    assert sorted(_iqa_items(world.iqa)) == sorted([qualified, trainees])
+    assert f"{registration.learner.full_name}: {unit.reference}" in home(world.iqa)
+
+
+def test_iqa_panel_queries_do_not_grow_with_the_units_listed(world, completed):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _iqa_items(world.iqa)
+        return len(captured)
+
+    sign_unit(registration=world.registration, unit=completed, user=world.learner, role="learner")
+    sign_unit(registration=world.registration, unit=completed, user=world.assessor, role="assessor")
+    one = queries()
+    registration = world.trainee_registration
+    for unit in unit_status_units(registration):
+        complete_unit(registration, unit, by=world.trainee)
+    CriterionDecision.objects.filter(registration=registration).update(countersign_status=CountersignStatus.CONFIRMED)
+    for unit in unit_status_units(registration):
+        sign_unit(registration=registration, unit=unit, user=registration.learner, role="learner")
+        sign_unit(registration=registration, unit=unit, user=world.trainee, role="assessor")
+        sign_unit(registration=registration, unit=unit, user=world.assessor, role="countersigner")
+    assert len(_iqa_items(world.iqa)) > 2
+    assert queries() == one
 
 
 def test_demo_signs_one_complete_unit_once(world, completed):
