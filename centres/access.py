@@ -1,10 +1,92 @@
-"""Who holds which role where. Every view asks these questions on the server, never only in templates."""
+"""Who holds which role where. Every view asks these questions on the server, never only in templates.
+
+A person's roles are read once per request (`access_profile`, two queries) and every question below is answered
+from them; outside a request (services, commands, tests calling functions directly) each call reads afresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Centre, EqaLink, Membership, Role
+
+
+@dataclass(frozen=True)
+class AccessProfile:
+    """A person's active roles: their memberships (with centres), the centres they quality-assure as EQA, and
+    the trainee assessors they countersign for, as (trainee user id, centre id)."""
+
+    memberships: tuple[Membership, ...] = ()
+    eqa_centres: tuple[Centre, ...] = ()
+    supervised: tuple[tuple[int, int], ...] = ()
+
+    def centre_ids(self, *roles: str) -> list[int]:
+        """Ids of the centres where the person holds any of the roles (any staff role when none are named)."""
+        return sorted(
+            {membership.centre_id for membership in self.memberships if not roles or membership.role in roles}
+        )
+
+    def holds(self, role: str, centre_id: int | None = None) -> bool:
+        return any(
+            membership.role == role and (centre_id is None or membership.centre_id == centre_id)
+            for membership in self.memberships
+        )
+
+
+_request_profiles: ContextVar[dict[int, AccessProfile] | None] = ContextVar("access_profiles", default=None)
+
+
+@contextmanager
+def remembering_access() -> Iterator[None]:
+    """Within this block (one request), each person's access profile is read once. A change to any membership
+    or EQA link forgets what was remembered (see centres.signals)."""
+    token = _request_profiles.set({})
+    try:
+        yield
+    finally:
+        _request_profiles.reset(token)
+
+
+def forget_access() -> None:
+    remembered = _request_profiles.get()
+    if remembered is not None:
+        remembered.clear()
+
+
+def access_profile(user) -> AccessProfile:
+    if not user.is_authenticated or not user.is_active:
+        return AccessProfile()
+    remembered = _request_profiles.get()
+    if remembered is not None and user.pk in remembered:
+        return remembered[user.pk]
+    own, supervised = [], []
+    for membership in (
+        Membership.objects.active()
+        .filter(Q(user=user) | Q(countersignatory=user, role=Role.ASSESSOR))
+        .select_related("centre")
+        .order_by("centre__name", "role", "pk")
+    ):
+        if membership.user_id == user.pk:
+            own.append(membership)
+        if membership.countersignatory_id == user.pk and membership.role == Role.ASSESSOR:
+            supervised.append((membership.user_id, membership.centre_id))
+    assessing = {membership.centre_id for membership in own if membership.role == Role.ASSESSOR}
+    links = EqaLink.objects.filter(user=user, is_active=True).select_related("centre").order_by("centre__name")
+    profile = AccessProfile(
+        memberships=tuple(own),
+        eqa_centres=tuple(link.centre for link in links),
+        # A qualified assessor countersigns for the trainees they supervise at centres where they assess.
+        supervised=tuple(pair for pair in supervised if pair[1] in assessing),
+    )
+    if remembered is not None:
+        remembered[user.pk] = profile
+    return profile
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -15,56 +97,60 @@ def memberships_of(user) -> QuerySet[Membership]:
 
 def centres_where(user, *roles: str) -> QuerySet[Centre]:
     """The centres where the user holds any of the roles (all staff roles when none are named)."""
-    memberships = memberships_of(user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return Centre.objects.filter(pk__in=memberships.values("centre_id"))
+    return Centre.objects.filter(pk__in=access_profile(user).centre_ids(*roles))
 
 
 def has_role(user, role: str, centre=None) -> bool:
-    memberships = memberships_of(user).filter(role=role)
-    if centre is not None:
-        memberships = memberships.filter(centre=centre)
-    return memberships.exists()
+    centre_id = centre.pk if isinstance(centre, Centre) else centre
+    return access_profile(user).holds(role, centre_id)
 
 
 def is_eqa(user) -> bool:
-    return user.is_authenticated and EqaLink.objects.filter(user=user, is_active=True).exists()
+    return bool(access_profile(user).eqa_centres)
 
 
 def membership_for(user, centre, role: str) -> Membership | None:
-    return memberships_of(user).filter(centre=centre, role=role).first()
+    centre_id = centre.pk if isinstance(centre, Centre) else centre
+    for membership in access_profile(user).memberships:
+        if membership.centre_id == centre_id and membership.role == role:
+            return membership
+    return None
 
 
 def roles_of(user) -> dict[str, list]:
     """Role name -> centres, for navigation and home pages."""
+    profile = access_profile(user)
     result: dict[str, list] = {}
-    for membership in memberships_of(user).select_related("centre"):
+    for membership in profile.memberships:
         result.setdefault(membership.role, []).append(membership.centre)
-    if user.is_authenticated:
-        links = EqaLink.objects.filter(user=user, is_active=True).select_related("centre")
-        eqa_centres = [link.centre for link in links]
-        if eqa_centres:
-            result["eqa"] = eqa_centres
+    if profile.eqa_centres:
+        result["eqa"] = list(profile.eqa_centres)
     return result
 
 
 def get_centre_for(user, pk, *roles: str) -> Centre:
     """The centre, if the user works there (else 404); with roles named, 403 unless they hold one of them."""
-    centre = Centre.objects.filter(pk=pk, pk__in=memberships_of(user).values("centre_id")).first()
+    profile = access_profile(user)
+    try:
+        centre_id = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such centre.") from None
+    centre = next((m.centre for m in profile.memberships if m.centre_id == centre_id), None)
     if centre is None:
         raise Http404("No such centre.")
-    if roles and not memberships_of(user).filter(centre=centre, role__in=roles).exists():
+    if roles and centre_id not in profile.centre_ids(*roles):
         raise PermissionDenied("Your role at this centre does not allow this.")
     return centre
 
 
 def is_staff_member(user) -> bool:
-    return memberships_of(user).exists()
+    return bool(access_profile(user).memberships)
 
 
 __all__ = [
+    "AccessProfile",
     "Role",
+    "access_profile",
     "centres_where",
     "get_centre_for",
     "has_role",

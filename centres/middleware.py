@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 
+from .access import remembering_access
+
 SESSION_STARTED_KEY = "session_started_at"
 SESSION_LAST_SEEN_KEY = "session_last_seen_at"
 
@@ -49,3 +51,14 @@ class SessionLifetimeMiddleware:
         logout(request)
         messages.info(request, message)
         return redirect_to_login(request.get_full_path())
+
+
+class RememberAccessMiddleware:
+    """Each person's roles are read once per request (see centres.access.access_profile)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with remembering_access():
+            return self.get_response(request)

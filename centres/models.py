@@ -42,6 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        # Learner lists are ordered by name: with this index a page of a large centre is read in order, not sorted.
+        indexes = [models.Index(fields=["full_name", "email"], name="user_name_order")]
 
     def __str__(self) -> str:
         return self.full_name or self.email

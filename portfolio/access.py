@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from centres.access import memberships_of
+from centres.access import access_profile
 from centres.models import Role
 
 from .models import EqaShareItem, Evidence, EvidenceFile, EvidenceLink, Registration
@@ -24,19 +24,20 @@ def active_eqa_share_items(user) -> QuerySet[EqaShareItem]:
 
 
 def _learner_and_staff_scope(user) -> Q:
-    memberships = memberships_of(user)
-    whole_centre = memberships.filter(role__in=[Role.CENTRE_ADMIN, Role.IQA]).values("centre_id")
-    assessing_centres = memberships.filter(role=Role.ASSESSOR).values("centre_id")
-    # A qualified assessor countersigns the decisions of the trainees they supervise.
-    supervised = memberships.model.objects.active().filter(
-        role=Role.ASSESSOR, countersignatory=user, centre_id__in=assessing_centres
-    )
-    return (
-        Q(learner=user)
-        | Q(centre_id__in=whole_centre)
-        | Q(assessor=user, centre_id__in=assessing_centres)
-        | Q(assessor__in=supervised.values("user_id"), centre_id__in=supervised.values("centre_id"))
-    )
+    """Registrations the user may open: their own; their centres' as admin or IQA; their learners as assessor;
+    their trainees' learners as countersignatory. Written with the ids of their roles (read once per request),
+    so the database gets a plain filter to plan."""
+    profile = access_profile(user)
+    scope = Q(learner=user)
+    whole_centre = profile.centre_ids(Role.CENTRE_ADMIN, Role.IQA)
+    if whole_centre:
+        scope |= Q(centre_id__in=whole_centre)
+    assessing = profile.centre_ids(Role.ASSESSOR)
+    if assessing:
+        scope |= Q(assessor=user, centre_id__in=assessing)
+    for trainee_id, centre_id in profile.supervised:
+        scope |= Q(assessor_id=trainee_id, centre_id=centre_id)
+    return scope
 
 
 def registrations_for(user) -> QuerySet[Registration]:
@@ -44,7 +45,9 @@ def registrations_for(user) -> QuerySet[Registration]:
     countersignatory; the centre's as IQA or centre admin; what was shared with them as EQA."""
     if not user.is_authenticated or not user.is_active:
         return Registration.objects.none()
-    scope = _learner_and_staff_scope(user) | Q(pk__in=active_eqa_share_items(user).values("registration_id"))
+    scope = _learner_and_staff_scope(user)
+    if access_profile(user).eqa_centres:
+        scope |= Q(pk__in=active_eqa_share_items(user).values("registration_id"))
     return Registration.objects.filter(scope)
 
 
@@ -75,6 +78,9 @@ def evidence_for(user) -> QuerySet[Evidence]:
     evidence of what was shared with them (the whole registration, or evidence linked to a shared unit)."""
     if not user.is_authenticated or not user.is_active:
         return Evidence.objects.none()
+    portfolios = Registration.objects.filter(_learner_and_staff_scope(user)).values("pk")
+    if not access_profile(user).eqa_centres:
+        return Evidence.objects.filter(registration_id__in=portfolios)
     items = active_eqa_share_items(user)
     shared_unit = Exists(
         EvidenceLink.objects.filter(
@@ -87,7 +93,6 @@ def evidence_for(user) -> QuerySet[Evidence]:
     shared = (Q(registration_id__in=items.filter(unit__isnull=True).values("registration_id")) | Q(shared_unit)) & ~Q(
         status=Evidence.Status.DRAFT
     )
-    portfolios = Registration.objects.filter(_learner_and_staff_scope(user)).values("pk")
     return Evidence.objects.filter(Q(registration_id__in=portfolios) | shared)
 
 
@@ -117,5 +122,7 @@ def get_evidence_file_for(user, pk) -> EvidenceFile:
 
 
 def eqa_can_see_unit(user, registration: Registration, unit) -> bool:
+    if not access_profile(user).eqa_centres:
+        return False  # shares reach only an EQA linked to the centre
     items = active_eqa_share_items(user).filter(registration=registration)
     return items.filter(Q(unit__isnull=True) | Q(unit=unit)).exists()

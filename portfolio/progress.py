@@ -156,7 +156,7 @@ def sharing_unit_statuses() -> Iterator[None]:
 def unit_statuses(registration: Registration, units: list[Unit] | None = None) -> list[UnitStatus]:
     """The status of every criterion of the registration's plan (or of the given units), in unit order.
 
-    Seven queries whatever the number of units, criteria and evidence (none for a whole plan already
+    Eight queries whatever the number of units, criteria and evidence (none for a whole plan already
     assembled inside `sharing_unit_statuses()`)."""
     shared = _shared_statuses.get()
     if shared is None or units is not None:
@@ -185,21 +185,19 @@ def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None
     criteria = (
         AssessmentCriterion.objects.filter(unit_id__in=unit_ids).select_related("pathway").order_by("unit_id", "order")
     )
-    links = (
-        EvidenceLink.objects.filter(
-            evidence__registration=registration,
-            evidence__is_current=True,
-            criterion__unit_id__in=unit_ids,
-        )
-        .exclude(evidence__status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])
-        .select_related("evidence")
-        .prefetch_related("evidence__methods")
-        .order_by("evidence__reference")
-    )
+    # One Evidence object per piece, shared by its links (a piece is often linked to dozens of criteria).
+    evidence = {
+        item.pk: item
+        for item in Evidence.objects.filter(registration=registration, is_current=True)
+        .exclude(status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])
+        .prefetch_related("methods")
+    }
+    links = EvidenceLink.objects.filter(evidence_id__in=list(evidence), criterion__unit_id__in=unit_ids)
     decisions = CriterionDecision.objects.filter(registration=registration, criterion__unit_id__in=unit_ids)
 
     links_by_criterion: dict[int, list[EvidenceLink]] = defaultdict(list)
-    for link in links:
+    for link in sorted(links, key=lambda link: (evidence[link.evidence_id].reference, link.pk)):
+        link.evidence = evidence[link.evidence_id]
         links_by_criterion[link.criterion_id].append(link)
     decision_by_criterion = {decision.criterion_id: decision for decision in decisions}
     criteria_by_outcome: dict[int, list[CriterionStatus]] = defaultdict(list)
@@ -259,11 +257,18 @@ def registration_progress(registrations) -> dict[int, Progress]:
     ):
         counts[(row["unit_id"], row["pathway_id"])] = row["n"]
     met = defaultdict(int)
-    for registration_id, unit_id, pathway_id in CriterionDecision.objects.filter(
-        registration_id__in=ids, is_met=True, countersign_status__in=FINAL
-    ).values_list("registration_id", "criterion__unit_id", "criterion__pathway_id"):
-        if unit_id in plan[registration_id] and pathway_id in (None, pathway_of[registration_id]):
-            met[registration_id] += 1
+    for row in (
+        CriterionDecision.objects.filter(registration_id__in=ids, is_met=True, countersign_status__in=FINAL)
+        .order_by()
+        .values("registration_id", "criterion__unit_id", "criterion__pathway_id")
+        .annotate(n=Count("id"))
+    ):
+        registration_id = row["registration_id"]
+        if row["criterion__unit_id"] in plan[registration_id] and row["criterion__pathway_id"] in (
+            None,
+            pathway_of[registration_id],
+        ):
+            met[registration_id] += row["n"]
     awaiting = dict(
         Evidence.objects.filter(registration_id__in=ids, is_current=True, status=Evidence.Status.SUBMITTED)
         .filter(Q(links__status=EvidenceLink.Status.PENDING))

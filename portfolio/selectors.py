@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from centres.access import memberships_of
+from centres.access import access_profile
 from centres.models import Event, Role
 
 from .models import CountersignStatus, CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
@@ -164,7 +164,7 @@ def _with_link_counts_by_subquery(evidence: QuerySet[Evidence]) -> QuerySet[Evid
 
 def assessor_registrations(user) -> QuerySet[Registration]:
     """The active registrations this user assesses, at the centres where they hold an assessor role."""
-    centres = memberships_of(user).filter(role=Role.ASSESSOR).values("centre_id")
+    centres = access_profile(user).centre_ids(Role.ASSESSOR)
     return Registration.objects.filter(assessor=user, centre_id__in=centres, status=Registration.Status.ACTIVE)
 
 

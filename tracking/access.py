@@ -3,8 +3,8 @@
 from django.db.models import Q
 from django.http import Http404
 
-from centres.access import memberships_of
-from centres.models import Membership, Role
+from centres.access import access_profile
+from centres.models import Role
 from portfolio.access import active_eqa_share_items, get_registration_for
 from portfolio.models import Registration, RegistrationUnit
 from qualifications.models import Unit
@@ -14,19 +14,13 @@ def sees_only_through_share(user, registration: Registration) -> bool:
     """True when the user reads this registration only as an EQA it was shared with (so only the shared units)."""
     if registration.learner_id == user.pk:
         return False
-    roles = set(memberships_of(user).filter(centre_id=registration.centre_id).values_list("role", flat=True))
-    if roles & {Role.CENTRE_ADMIN, Role.IQA}:
+    profile = access_profile(user)
+    if registration.centre_id in profile.centre_ids(Role.CENTRE_ADMIN, Role.IQA):
         return False
-    if Role.ASSESSOR in roles:
+    if registration.centre_id in profile.centre_ids(Role.ASSESSOR):
         if registration.assessor_id == user.pk:
             return False
-        supervises = Membership.objects.active().filter(
-            user_id=registration.assessor_id,
-            centre_id=registration.centre_id,
-            role=Role.ASSESSOR,
-            countersignatory=user,
-        )
-        if supervises.exists():
+        if (registration.assessor_id, registration.centre_id) in profile.supervised:
             return False
     return True
 

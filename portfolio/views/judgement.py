@@ -40,7 +40,11 @@ def queue(request):
         .select_related("learner", "qualification", "pathway")
         .order_by("learner__full_name")
     )
-    items = list(assessor_queue(request.user, [registration.pk for registration in learners])[:QUEUE_LIMIT])
+    by_id = {registration.pk: registration for registration in learners}
+    # The learners are loaded already: the queue reads evidence alone rather than joining registrations again.
+    items = list(assessor_queue(request.user, list(by_id)).select_related(None).select_related("author")[:QUEUE_LIMIT])
+    for item in items:
+        item.registration = by_id[item.registration_id]
     progress = registration_progress(learners)
     rows = [(registration, progress[registration.pk]) for registration in learners]
     return render(request, "portfolio/assessor_queue.html", {"items": items, "rows": rows, "limit": QUEUE_LIMIT})

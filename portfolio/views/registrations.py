@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from centres.access import centres_where, get_centre_for, has_role, memberships_of
+from centres.access import access_profile, centres_where, get_centre_for, has_role
 from centres.models import Centre, Event, Invitation, Role
 from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
@@ -57,8 +57,8 @@ def _filtered_registrations(request):
     """The staff member's registrations at their centres, with the filters from the query string applied."""
     user = request.user
     roles_by_centre: dict[int, set[str]] = {}
-    for centre_id, role in memberships_of(user).values_list("centre_id", "role"):
-        roles_by_centre.setdefault(centre_id, set()).add(role)
+    for membership in access_profile(user).memberships:
+        roles_by_centre.setdefault(membership.centre_id, set()).add(membership.role)
     if not roles_by_centre:
         raise PermissionDenied("The learner list is for centre staff.")
     centres = Centre.objects.filter(pk__in=roles_by_centre)
@@ -139,7 +139,7 @@ def registration_list(request):
             "rows": rows,
             "query": query.urlencode(),
             "admin_centres": admin_centres,
-            "several_centres": centres_where(request.user).count() > 1,
+            "several_centres": len(access_profile(request.user).centre_ids()) > 1,
         },
     )
 

@@ -3,6 +3,7 @@ each assessor's planned against done, and the next samples that would close the 
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -342,54 +343,69 @@ def propose_samples(plan: SamplingPlan, *, iqa, cover: Coverage | None = None, l
         key=lambda item: (registration_order[item[0].registration.pk], unit_order[item[0].unit.pk], item[1]),
     )
 
-    def score(work: UnitWork, kind: str) -> tuple[float, list[str]]:
-        reasons = []
+    def score(work: UnitWork, kind: str, explain: bool = True) -> tuple[float, list[str]]:
+        """The value of sampling this work now and, when `explain`, the reasons in words."""
+        reasons: list[str] = []
         value = 0.0
         registration = work.registration
         key = (work.assessor_id, kind)
         if shortfall.get(key, 0) > 0:
             rate = progress[work.assessor_id].rate.rate_percent
             value += 3 + rate / 50
-            reasons.append(
-                f"{registration.assessor}'s {kind} sampling is behind plan ({done[key]} of {planned[key]} at {rate}%)"
-            )
+            if explain:
+                reasons.append(
+                    f"{registration.assessor}'s {kind} sampling is behind plan ({done[key]} of {planned[key]} "
+                    f"at {rate}%)"
+                )
         seen = learner_sampled.get(registration.pk, {})
         if not any(seen.values()):
             value += 2
-            reasons.append(f"{registration.learner} has not been sampled yet")
+            if explain:
+                reasons.append(f"{registration.learner} has not been sampled yet")
         elif not seen.get(kind):
             value += 1
-            reasons.append(f"{registration.learner} has no {kind} sample yet")
+            if explain:
+                reasons.append(f"{registration.learner} has no {kind} sample yet")
         new_methods = sorted(code for code in work.methods if (work.unit.pk, code) not in covered_methods)
         if new_methods:
             value += min(len(new_methods), 3)
-            reasons.append(f"methods not yet sampled on unit {work.unit.reference}: {', '.join(new_methods)}")
+            if explain:
+                reasons.append(f"methods not yet sampled on unit {work.unit.reference}: {', '.join(new_methods)}")
         if work.unit.pk not in unit_sampled:
             value += 1
-            reasons.append(f"unit {work.unit.reference} not yet sampled in this plan")
+            if explain:
+                reasons.append(f"unit {work.unit.reference} not yet sampled in this plan")
         if value and kind == SampleKind.SUMMATIVE:
             value += 0.5  # signed work stands between the learner and their certificate
         return value, reasons
 
     groups: dict[tuple[int, str], Proposal] = {}
-    chosen: set[tuple[int, int, str]] = set()
-    while candidates:
-        best = None
-        for work, kind in candidates:
-            if (work.registration.pk, work.unit.pk, kind) in chosen:
-                continue
-            group = groups.get((work.registration.pk, kind))
-            if group is None and len(groups) >= limit:
-                continue
-            if group is not None and len(group.units) >= MAX_UNITS_PER_PROPOSAL:
-                continue
-            value, reasons = score(work, kind)
-            if value > 0 and (best is None or value > best[0]):
-                best = (value, reasons, work, kind)
-        if best is None:
-            break
-        value, reasons, work, kind = best
-        chosen.add((work.registration.pk, work.unit.pk, kind))
+
+    def may_join(work: UnitWork, kind: str) -> bool:
+        group = groups.get((work.registration.pk, kind))
+        if group is None:
+            return len(groups) < limit
+        return len(group.units) < MAX_UNITS_PER_PROPOSAL
+
+    # Lazy greedy: a candidate's score only falls as picks cover more (shortfalls shrink, learners, units and
+    # methods become sampled), and one that cannot join a proposal never can again. So each candidate waits in a
+    # heap under its last score, and only the one on top is scored afresh: if its score held, nothing below can
+    # beat it, and ties still go to the earliest candidate, exactly as scoring every candidate on every pick would.
+    heap = [(-score(work, kind, explain=False)[0], index) for index, (work, kind) in enumerate(candidates)]
+    heap = [entry for entry in heap if entry[0] < 0]
+    heapq.heapify(heap)
+    while heap:
+        bound, index = heapq.heappop(heap)
+        work, kind = candidates[index]
+        if not may_join(work, kind):
+            continue
+        value, _ = score(work, kind, explain=False)
+        if value <= 0:
+            continue
+        if value < -bound:
+            heapq.heappush(heap, (-value, index))
+            continue
+        reasons = score(work, kind)[1]
         group = groups.get((work.registration.pk, kind))
         if group is None:
             group = groups[(work.registration.pk, kind)] = Proposal(work.registration, kind, [], [], 0.0)
