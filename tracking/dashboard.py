@@ -153,6 +153,7 @@ def _eqa_panel(user) -> dict:
     waiting = (
         UnitSignOff.objects.filter(Exists(shared))
         .filter(_live(SignatureRole.ASSESSOR))
+        .filter(_countersigned_where_needed())
         .exclude(_live(SignatureRole.EQA))
         .select_related("registration__learner", "unit")
         .order_by("registration__learner__full_name", "unit__reference")

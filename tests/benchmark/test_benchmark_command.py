@@ -41,6 +41,9 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
     assert http["mixed_pages"]["errors"] == 0 and http["trivial_view"]["errors"] == 0
     assert http["upload"]["accepted"] and http["upload"]["megabytes"] == 2
     assert "peak_above_idle_mb" in http["upload"]
+    persistent = http["persistent_connections"]
+    assert persistent["mixed_pages"]["requests"] > 0 and persistent["trivial_view"]["errors"] == 0
+    assert persistent["mixed_over_trivial"] > 0
     assert set(report["targets"]) >= {"query_counts_same_at_both_sizes", "mixed_load_at_least_30pc_of_trivial"}
 
     markdown = (tmp_path / "report.md").read_text()
@@ -48,6 +51,7 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
         assert heading in markdown
     for page in PAGES:
         assert f"| {page} |" in markdown
+    assert "connections kept open" in markdown
 
 
 def _drop_benchmark_databases(server_url: str, *, sizes) -> None:

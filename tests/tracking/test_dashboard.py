@@ -171,3 +171,18 @@ def test_learner_home_queries_are_fewer_and_do_not_grow_with_the_portfolio(world
     # Without sharing, each panel assembled the learner's criteria itself (seven queries more).
     monkeypatch.setattr(dashboard_views, "sharing_unit_statuses", contextlib.nullcontext)
     assert _home_queries(world.learner) >= small + 7
+
+
+def test_eqa_sees_a_shared_trainees_unit_only_once_it_is_countersigned(world):
+    registration = world.trainee_registration
+    unit = first_unit(registration)
+    complete_unit(registration, unit, by=world.trainee)
+    CriterionDecision.objects.filter(registration=registration).update(countersign_status=CountersignStatus.CONFIRMED)
+    sign_unit(registration=registration, unit=unit, user=registration.learner, role="learner")
+    sign_unit(registration=registration, unit=unit, user=world.trainee, role="assessor")
+    share_with_eqa(world, registration, unit)
+    listed = f"{registration.learner.full_name}: {unit.reference}"
+    assert listed not in home(world.eqa)
+
+    sign_unit(registration=registration, unit=unit, user=world.assessor, role="countersigner")
+    assert listed in home(world.eqa)
