@@ -96,9 +96,7 @@ def build_world() -> World:
     centre = make_centre("Northgate Training")
     admin = make_staff(centre, Role.CENTRE_ADMIN)
     assessor = make_staff(centre, Role.ASSESSOR)
-    trainee = make_staff(
-        centre, Role.ASSESSOR, status=CompetenceStatus.WORKING_TOWARDS, countersignatory=assessor
-    )
+    trainee = make_staff(centre, Role.ASSESSOR, status=CompetenceStatus.WORKING_TOWARDS, countersignatory=assessor)
     other_assessor = make_staff(centre, Role.ASSESSOR)
     iqa = make_staff(centre, Role.IQA)
     learner = make_user(full_name="Lena Learner")
@@ -111,9 +109,7 @@ def build_world() -> World:
     other_admin = make_staff(other_centre, Role.CENTRE_ADMIN)
     other_centre_assessor = make_staff(other_centre, Role.ASSESSOR)
     other_centre_iqa = make_staff(other_centre, Role.IQA)
-    other_centre_registration = make_registration(
-        other_centre, assessor=other_centre_assessor, iqa=other_centre_iqa
-    )
+    other_centre_registration = make_registration(other_centre, assessor=other_centre_assessor, iqa=other_centre_iqa)
     eqa = make_user(full_name="Eve External")
     EqaLink.objects.create(user=eqa, centre=centre)
     EqaLink.objects.create(user=eqa, centre=other_centre)

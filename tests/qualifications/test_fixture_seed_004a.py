@@ -7,6 +7,7 @@ first "Unit 24" (A/601/1222). The second half of the units is in another fixture
 
 Plain pytest: reads JSON only, no Django.
 """
+
 import json
 import re
 from pathlib import Path

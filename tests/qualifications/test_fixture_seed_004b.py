@@ -5,6 +5,7 @@ Service (RQF), 600/5469/4). This file covers the units printed from the second "
 (Deal with customers using bespoke software, L/601/1225) to Unit 49 (T/601/1574).
 Plain pytest: reads the JSON only, no Django.
 """
+
 import json
 import re
 from pathlib import Path
@@ -117,8 +118,7 @@ SPOT_CHECKS = [
     (
         "T/601/1512",
         "2.9",
-        "advise their manager or the appropriate colleagues if the customer is likely to re-open "
-        "the matter with them",
+        "advise their manager or the appropriate colleagues if the customer is likely to re-open the matter with them",
     ),
     ("M/601/1511", "4.4", "identify the limitations of what they can offer their customer"),
     # LO text on the same line as the first criterion in the seed
@@ -281,10 +281,7 @@ def test_printed_codes(units):
 
 
 def test_notes(data):
-    got = {
-        (n["unit"], n["criterion"], n["field"], n["printed"], n["corrected"])
-        for n in data["notes"]
-    }
+    got = {(n["unit"], n["criterion"], n["field"], n["printed"], n["corrected"]) for n in data["notes"]}
     assert got == EXPECTED_NOTES
     for n in data["notes"]:
         assert n["kind"] in ("correction", "judgement")
@@ -295,12 +292,26 @@ def test_notes(data):
 
 def test_shape_and_clean_text(data):
     unit_keys = {
-        "reference", "title", "level", "glh", "credit", "summary", "guidance",
-        "types_of_evidence", "amplification", "learning_outcomes",
+        "reference",
+        "title",
+        "level",
+        "glh",
+        "credit",
+        "summary",
+        "guidance",
+        "types_of_evidence",
+        "amplification",
+        "learning_outcomes",
     }
     lo_keys = {"number", "text", "amplification", "types_of_evidence", "criteria"}
     crit_keys = {
-        "code", "text", "kind", "guidance", "amplification", "printed_code", "pathway",
+        "code",
+        "text",
+        "kind",
+        "guidance",
+        "amplification",
+        "printed_code",
+        "pathway",
     }
     bad = re.compile(r"\s{2}|^\s|\s$|Learning Outcomes|The learner will The learner can|Highfield Level 2 NVQ|<")
     for u in data["units"]:
@@ -325,9 +336,7 @@ def test_summaries(units):
         "Customer service is often delivered using bespoke software when dealing with customers "
         "face-to-face, by telephone or on-line."
     )
-    assert units["T/601/1574"]["summary"].endswith(
-        "working with colleagues to improve their performance."
-    )
+    assert units["T/601/1574"]["summary"].endswith("working with colleagues to improve their performance.")
     for ref, u in units.items():
         if ref != "H/601/1229":
             assert u["summary"], ref

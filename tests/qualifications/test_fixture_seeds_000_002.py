@@ -82,6 +82,7 @@ def _norm(text):
 
 # --- shape and counts -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path,expected", [(FILE_000, EXPECTED_000), (FILE_002, EXPECTED_002)])
 def test_unit_counts(path, expected):
     doc = _load(path)
@@ -119,8 +120,18 @@ def test_record_shape(path):
     doc = _load(path)
     assert doc["awarding_bodies"] == [{"code": "highfield", "name": "Highfield Qualifications"}]
     crit_keys = {"code", "text", "kind", "guidance", "amplification", "printed_code", "pathway"}
-    unit_keys = {"reference", "title", "level", "glh", "credit", "summary", "guidance",
-                 "types_of_evidence", "amplification", "learning_outcomes"}
+    unit_keys = {
+        "reference",
+        "title",
+        "level",
+        "glh",
+        "credit",
+        "summary",
+        "guidance",
+        "types_of_evidence",
+        "amplification",
+        "learning_outcomes",
+    }
     for unit in doc["units"]:
         assert set(unit) == unit_keys
         for lo in unit["learning_outcomes"]:
@@ -142,24 +153,27 @@ def test_record_shape(path):
 
 # --- seed 000 ----------------------------------------------------------------------------
 
+
 def test_000_qualification_key_facts(d000):
     (q,) = d000["qualifications"]
     assert q["number"] == "600/5472/4"
     assert q["title"] == "Highfield Level 2 Certificate in Customer Service (RQF)"
     assert q["awarding_body"] == "highfield"
     assert (q["level"], q["credit"], q["glh"], q["tqt"], q["min_age"]) == (2, 13, 115, 130, 14)
-    assert [(u["reference"], u["number"]) for u in q["units"]] == [
-        ("J/600/1003", "1"), ("J/600/0658", "2")]
+    assert [(u["reference"], u["number"]) for u in q["units"]] == [("J/600/1003", "1"), ("J/600/0658", "2")]
     assert d000["pathways"] == []
 
 
 def test_000_units(d000):
     units = _units(d000)
     u1, u2 = units["J/600/1003"], units["J/600/0658"]
-    assert (u1["title"], u1["level"], u1["glh"], u1["credit"]) == (
-        "Delivery of effective customer service", 2, 50, 6)
+    assert (u1["title"], u1["level"], u1["glh"], u1["credit"]) == ("Delivery of effective customer service", 2, 50, 6)
     assert (u2["title"], u2["level"], u2["glh"], u2["credit"]) == (
-        "Supporting the customer service environment", 2, 65, 7)
+        "Supporting the customer service environment",
+        2,
+        65,
+        7,
+    )
     assert u1["learning_outcomes"][0]["text"] == "Describe the principles of customer service"
     assert u2["learning_outcomes"][3]["text"] == "Apply customer service improvements and develop self"
 
@@ -168,23 +182,26 @@ def test_000_criterion_texts(d000):
     # first criterion of the first unit
     assert _crit(d000, "J/600/1003", "1.1")["text"] == "Identify the purpose of customer service"
     assert _crit(d000, "J/600/1003", "1.10")["text"] == (
-        "Describe how an organisation can promote its products and/or services")
+        "Describe how an organisation can promote its products and/or services"
+    )
     # a long one
     assert _crit(d000, "J/600/1003", "1.9")["text"] == (
-        "Identify the methods a customer service deliverer can use to keep product and service "
-        "knowledge up-to-date")
+        "Identify the methods a customer service deliverer can use to keep product and service knowledge up-to-date"
+    )
     # last of unit 1
     assert _crit(d000, "J/600/1003", "5.6")["text"] == (
-        "Identify how a code of practice or ethical standards can impact upon the activities of a "
-        "service deliverer")
+        "Identify how a code of practice or ethical standards can impact upon the activities of a service deliverer"
+    )
     assert _crit(d000, "J/600/0658", "1.1")["text"] == "Identify the type of organisation"
     # kept as printed ("complain", not "complaint")
     assert _crit(d000, "J/600/0658", "3.8")["text"] == (
-        "Identify the process of solving a customer problem or complain")
+        "Identify the process of solving a customer problem or complain"
+    )
     # last criterion, long
     assert _crit(d000, "J/600/0658", "4.8")["text"] == (
         "Prepare an individual learning/development plan which could be used as a basis for "
-        "discussion with a relevant person, e.g. tutor, line manager, HR, training department")
+        "discussion with a relevant person, e.g. tutor, line manager, HR, training department"
+    )
     for unit in d000["units"]:
         for lo in unit["learning_outcomes"]:
             for c in lo["criteria"]:
@@ -195,17 +212,18 @@ def test_000_guidance(d000):
     u2 = _units(d000)["J/600/0658"]
     assert u2["guidance"].startswith(
         "The following assessment criteria are based on candidate performance; however, "
-        "simulation can be used if workplace evidence is not available.")
+        "simulation can be used if workplace evidence is not available."
+    )
     assert u2["guidance"].endswith("to evidence 1.4")
     guided = {code: c["guidance"] for code, c in _criteria(u2).items() if c["guidance"]}
     assert guided == {
         "1.4": "Completed customer record(s)",
         "3.1": "Various methods of communication such as letters, emails, producing posters etc.",
         "3.4": "Use of a telephone, using the correct greeting, putting the customer on hold, "
-               "transferring the call and wrapping up the call correctly.",
+        "transferring the call and wrapping up the call correctly.",
         "3.7": "This can be simulated through role play.",
         "4.1": "Learner should design a method of collecting feedback, eg customer feedback form "
-               "or a series of questions for completing an after-service phone call.",
+        "or a series of questions for completing an after-service phone call.",
     }
     assert _units(d000)["J/600/1003"]["guidance"] == ""
 
@@ -215,11 +233,16 @@ def test_000_notes(d000):
     assert len(notes) == 1
     (n,) = notes
     assert (n["kind"], n["unit"], n["field"], n["printed"], n["corrected"]) == (
-        "judgement", "J/600/1003", "title", "Delivery of Effective Customer Service",
-        "Delivery of effective customer service")
+        "judgement",
+        "J/600/1003",
+        "title",
+        "Delivery of Effective Customer Service",
+        "Delivery of effective customer service",
+    )
 
 
 # --- seed 002 ----------------------------------------------------------------------------
+
 
 def test_002_qualification_key_facts(d002):
     (q,) = d002["qualifications"]
@@ -232,16 +255,23 @@ def test_002_qualification_key_facts(d002):
 
 def test_002_pathways(d002):
     assert [(p["code"], p["name"]) for p in d002["pathways"]] == [
-        ("face-to-face", "Face to face"), ("non-facing", "Non-facing")]
+        ("face-to-face", "Face to face"),
+        ("non-facing", "Non-facing"),
+    ]
     on_path = {}
     for unit in d002["units"]:
         for code, c in _criteria(unit).items():
             if c["pathway"] is not None:
                 on_path[code] = c["pathway"]
     assert on_path == {
-        "S9.1": "face-to-face", "S9.2": "face-to-face", "S9.3": "face-to-face",
-        "S9.4": "non-facing", "S9.5": "non-facing", "S9.6": "non-facing",
-        "B17.1": "face-to-face", "B17.2": "non-facing",
+        "S9.1": "face-to-face",
+        "S9.2": "face-to-face",
+        "S9.3": "face-to-face",
+        "S9.4": "non-facing",
+        "S9.5": "non-facing",
+        "S9.6": "non-facing",
+        "B17.1": "face-to-face",
+        "B17.2": "non-facing",
     }
 
 
@@ -256,31 +286,34 @@ def test_002_kinds_and_lo_numbers(d002):
 
 def test_002_criterion_texts(d002):
     assert _crit(d002, "J/617/6433", "K1.1")["text"] == (
-        "Explain the difference between internal and external customers in the context of their "
-        "organisation")
-    assert _crit(d002, "L/617/6434", "K2.2")["text"] == (
-        "State what is meant by the organisation's 'brand promise'")
+        "Explain the difference between internal and external customers in the context of their organisation"
+    )
+    assert _crit(d002, "L/617/6434", "K2.2")["text"] == ("State what is meant by the organisation's 'brand promise'")
     # kept as printed ("an understand")
     assert _crit(d002, "H/617/6438", "K6.1")["text"] == (
-        "Explain how an understand of the facts can be used to create a customer focused experience")
+        "Explain how an understand of the facts can be used to create a customer focused experience"
+    )
     assert _crit(d002, "M/617/6443", "S9.4")["text"] == (
-        "Demonstrate ability to make initial customer contact and make use of appropriate "
-        "communication skills")
+        "Demonstrate ability to make initial customer contact and make use of appropriate communication skills"
+    )
     assert _crit(d002, "R/617/6452", "B17.1")["text"] == (
         "Face-to-face Present a professional image in line with the organisational dress code and "
         "code of conduct OR Non-facing Demonstrate a positive attitude and welcoming approach "
-        "consistently when dealing with customers")
+        "consistently when dealing with customers"
+    )
     # last criterion, long
     assert _crit(d002, "Y/617/6453", "B18.6")["text"] == (
         "Recognise the importance of good customer service to the customer and in turn the "
         "organisation, making contact as promised, referring to others as necessary with all "
-        "required detail, following up to ensure conclusion")
+        "required detail, following up to ensure conclusion"
+    )
     lo9 = _units(d002)["M/617/6443"]["learning_outcomes"][0]
     assert lo9["text"] == (
         "(Depending on job role and work environment) Use appropriate verbal and non-verbal "
         "communication skills, along with summarising language during face-to-face communications "
         "And/or Use appropriate communication skills, along with reinforcement techniques (to "
-        "confirm understanding) during non-facing customer interactions")
+        "confirm understanding) during non-facing customer interactions"
+    )
 
 
 def test_002_units_and_guidance(d002):
@@ -289,12 +322,12 @@ def test_002_units_and_guidance(d002):
     assert units["L/617/6448"]["title"] == "Developing Self"
     assert all(u["level"] == 2 for u in d002["units"])
     assert units["L/617/6434"]["amplification"].startswith(
-        "Sector Public, private or third sector (charity) ‘Brand promise' Is a commitment")
-    assert units["A/617/6445"]["amplification"] == (
-        "Clear and coherent manner i.e. without the use of jargon")
+        "Sector Public, private or third sector (charity) ‘Brand promise' Is a commitment"
+    )
+    assert units["A/617/6445"]["amplification"] == ("Clear and coherent manner i.e. without the use of jargon")
     assert units["M/617/6443"]["guidance"].endswith(
-        "If the learner deals with customers on a non-facing basis, they should complete S9.4, "
-        "S9.5 and S9.6.")
+        "If the learner deals with customers on a non-facing basis, they should complete S9.4, S9.5 and S9.6."
+    )
     assert units["R/617/6452"]["guidance"].endswith("they should complete B17.2.")
     with_amp = {ref for ref, u in units.items() if u["amplification"]}
     assert with_amp == {"L/617/6434", "Y/617/6436", "D/617/6440", "M/617/6443", "A/617/6445"}
@@ -306,8 +339,10 @@ def test_002_notes(d002):
     titles = {n["unit"]: (n["printed"], n["corrected"]) for n in notes if n["field"] == "title"}
     assert titles == {
         "L/617/6448": ("Developing self", "Developing Self"),
-        "L/617/6451": ("Equality – treating all customer as individuals",
-                       "Equality – treating all customers as individuals"),
+        "L/617/6451": (
+            "Equality – treating all customer as individuals",
+            "Equality – treating all customers as individuals",
+        ),
     }
     bullets = {n["unit"]: n for n in notes if n["field"] == "amplification"}
     assert set(bullets) == {"L/617/6434", "Y/617/6436", "D/617/6440", "M/617/6443", "A/617/6445"}
@@ -318,8 +353,7 @@ def test_002_notes(d002):
         assert n["corrected"] == units[ref]["amplification"]
     pathway = {(n["unit"], n["criterion"]): n["corrected"] for n in notes if n["field"] == "pathway"}
     assert pathway == {
-        ("M/617/6443", None): "S9.1, S9.2, S9.3: pathway face-to-face; "
-                              "S9.4, S9.5, S9.6: pathway non-facing",
+        ("M/617/6443", None): "S9.1, S9.2, S9.3: pathway face-to-face; S9.4, S9.5, S9.6: pathway non-facing",
         ("R/617/6452", "B17.1"): "face-to-face",
         ("R/617/6452", "B17.2"): "non-facing",
     }
@@ -336,6 +370,7 @@ def test_no_printed_code_corrections(d000, d002):
 
 
 # --- word for word against the seed text ----------------------------------------------------
+
 
 @pytest.mark.parametrize("path", [FILE_000, FILE_002])
 def test_texts_occur_in_seed(path):

@@ -9,6 +9,7 @@ Plain pytest: the fixtures are read as JSON, no Django needed.
 The EXPECTED tables were counted from the seed text itself (grep/awk over the learning outcome
 rows and criterion codes, then checked by eye), not from the parser that produced the fixtures.
 """
+
 import json
 import re
 from pathlib import Path
@@ -60,31 +61,29 @@ SPOT_001 = {
     ("K/617/5419", "1.1"): "Outline the difference between listening and hearing",
     ("K/617/5419", "2.6"): "Describe techniques to enable effective listening",
     ("D/617/5420", "1.2"): "Outline why it is important to continually meet and exceed organisational "
-                           "customer service standards",
+    "customer service standards",
     ("D/617/5420", "2.2"): "State the importance of company expectations in a customer service environment",
     ("K/617/5422", "1.1"): "Identify different ways an organisation can communicate with its customers",
-    ("K/617/5422", "3.4"): "List the disadvantages of communication with customers over "
-                           "email/social media/livechat",
+    ("K/617/5422", "3.4"): "List the disadvantages of communication with customers over email/social media/livechat",
     ("K/617/5422", "4.5"): "Identify the barriers to communicating verbally",
     ("A/617/5425", "1.1"): "Identify what time work starts and finishes",
     ("A/617/5425", "2.5"): "State the importance of good personal hygiene.",
     ("A/617/5425", "3.3"): "Describe the benefits of a good, clear handover",
     # a long criterion
     ("J/617/5427", "2.3"): "Identify possible regulations/legislation that could be broken when "
-                           "communicating with customers online",
+    "communicating with customers online",
     ("J/617/5427", "3.5"): "Describe a situation when communication by email/online chat may not be appropriate",
     ("L/617/5428", "1.1"): "State what the responsibilities of the employer are regarding health and safety",
     ("L/617/5428", "2.2"): "Describe how customer information is stored and retrieved in line with "
-                           "Data Protection legislation",
+    "Data Protection legislation",
     ("L/617/5428", "2.4"): "Outline how to protect the information and details of customers",
     ("J/617/5430", "1.1"): "Identify own strengths in a customer service environment",
     ("J/617/5430", "3.3"): "List reasons for undertaking personal development",
     ("R/617/5432", "1.1"): "State what diversity means",
     ("R/617/5432", "3.5"): "State the possible impact on an individual found to have demonstrate "
-                           "discriminatory behaviour",
+    "discriminatory behaviour",
     ("Y/617/5433", "1.1"): "State ways to obtain customer feedback",
-    ("Y/617/5433", "2.1"): "State how customer feedback can be used by the organisation, the team and "
-                           "the individual.",
+    ("Y/617/5433", "2.1"): "State how customer feedback can be used by the organisation, the team and the individual.",
     ("Y/617/5433", "3.3"): "State organisational decisions that can be influenced by customer feedback",
     ("A/617/5554", "1.1"): "State the benefits of working together with others in a customer service environment",
     # last criterion of the last unit
@@ -95,26 +94,29 @@ SPOT_003 = {
     ("F/618/0495", "1.1"): "Explain the purpose and scope of customer service",
     ("F/618/0495", "1.4"): "Explain barriers to providing effective customer service",
     ("F/618/0495", "2.5"): "Describe their responsibilities in meeting the requirements of legislation when "
-                           "delivering customer service and how to apply this in their role",
+    "delivering customer service and how to apply this in their role",
     ("J/618/0496", "1.1"): "Outline the aim and purpose of the organisation",
     ("J/618/0496", "1.5"): "Describe how the core values link to the culture of the organisation",
     ("J/618/0496", "3.5"): "Describe the organisation’s guidelines for the use of digital media",
     ("L/618/0497", "1.1"): "Explain what is meant by a customer-focused experience",
     ("L/618/0497", "1.5"): "Explain the importance of following up actions and keeping promises when "
-                           "delivering customer service",
+    "delivering customer service",
     ("L/618/0497", "1.10"): "Take action to ensure that customers are satisfied before closing dialogue",
     ("L/618/0497", "2.5"): "Deliver customer service in line with organisational policies and procedures",
     ("R/618/0498", "1.1"): "Describe different questioning techniques that can be used when communicating "
-                           "with customers",
+    "with customers",
     ("R/618/0498", "1.5"): "Use effective techniques to build rapport with a customer and achieve a positive outcome",
     # a long criterion
     ("R/618/0498", "1.7"): "Use an appropriate tone of voice in face-to-face communication, written "
-                           "communication and digital communication which reflects the organisation’s brand",
+    "communication and digital communication which reflects the organisation’s brand",
     ("R/618/0498", "2.10"): "Maintain organisational standards of behaviour and communication when "
-                            "interacting with customers",
-    ("Y/618/0499", "1.1"): "Describe the systems, equipment and technology that can be used to deliver customer service",
+    "interacting with customers",
+    (
+        "Y/618/0499",
+        "1.1",
+    ): "Describe the systems, equipment and technology that can be used to deliver customer service",
     ("Y/618/0499", "2.4"): "Explain the importance to an organisation of balancing its needs with the needs "
-                           "of its customers",
+    "of its customers",
     ("F/618/0500", "1.1"): "Describe their role, responsibilities and goals within the team and the organisation",
     ("F/618/0500", "1.5"): "Identify their own development needs in the customer service role and propose solutions",
     # last criterion of the last unit
@@ -134,16 +136,16 @@ LO_SPOT = {
 # (unit reference, code) -> start of the NCFE "Delivery and assessment" paragraph for that criterion
 GUIDANCE_SPOT = {
     ("F/618/0495", "1.1"): "The learner must explain why an organisation needs to provide customer service "
-                           "and where in their organisation customer service is delivered.",
+    "and where in their organisation customer service is delivered.",
     ("F/618/0495", "1.4"): "The learner should explain situations and circumstances that can prevent",
     ("L/618/0497", "1.8"): "The learner must demonstrate that they have provided a personalised customer "
-                           "service to at least 3 customers.",
+    "service to at least 3 customers.",
     ("Y/618/0499", "2.2"): "The learner should describe at least 3 methods of measuring whether customer "
-                           "service is effective and describe how the findings can be evaluated. This can "
-                           "include looking at quantitative and qualitative data from various sources.",
+    "service is effective and describe how the findings can be evaluated. This can "
+    "include looking at quantitative and qualitative data from various sources.",
     ("F/618/0500", "1.8"): "The learner should show that customer service deadlines have been met to the "
-                           "quality standard expected by the organisation on at least 2 occasions. This could "
-                           "be at any stage of the customer journey and in accordance with the learner’s own role.",
+    "quality standard expected by the organisation on at least 2 occasions. This could "
+    "be at any stage of the customer journey and in accordance with the learner’s own role.",
     ("F/618/0500", "2.4"): "Working with others can be with any number of colleagues.",
 }
 
@@ -153,8 +155,14 @@ NOTES_001 = {
     ("correction", "T/617/5410", "1.2", "code", "2.2", "1.2"),
     ("correction", "T/617/5410", "1.3", "code", "2.3", "1.3"),
     ("correction", "T/617/5410", "1.4", "code", "2.4", "1.4"),
-    ("judgement", "A/617/5425", None, "title", "Expectations of Working in Customer Service",
-     "Expectations of working in a customer service role"),
+    (
+        "judgement",
+        "A/617/5425",
+        None,
+        "title",
+        "Expectations of Working in Customer Service",
+        "Expectations of working in a customer service role",
+    ),
     ("judgement", "A/617/5425", None, "glh", "16", "22"),
     ("judgement", "L/617/5428", None, "glh", "22", "16"),
 }
@@ -170,16 +178,36 @@ NOTES_003 = {
     ("correction", "L/618/0497", None, "summary", "high- quality", "high-quality"),
     ("correction", "Y/618/0499", "2.2", "guidance", "gualitative", "qualitative"),
     ("correction", "F/618/0500", "1.8", "guidance", "learner’'s", "learner’s"),
-    ("correction", "F/618/0495", None, "types_of_evidence",
-     "Evidence could include: e written answers e oral questioning o professional discussion.",
-     "Evidence could include: written answers oral questioning professional discussion."),
-    ("correction", "F/618/0495", None, "types_of_evidence",
-     "Evidence could include: e written answers e oral questioning e professional discussion.",
-     "Evidence could include: written answers oral questioning professional discussion."),
+    (
+        "correction",
+        "F/618/0495",
+        None,
+        "types_of_evidence",
+        "Evidence could include: e written answers e oral questioning o professional discussion.",
+        "Evidence could include: written answers oral questioning professional discussion.",
+    ),
+    (
+        "correction",
+        "F/618/0495",
+        None,
+        "types_of_evidence",
+        "Evidence could include: e written answers e oral questioning e professional discussion.",
+        "Evidence could include: written answers oral questioning professional discussion.",
+    ),
 }
 
-UNIT_KEYS = ["reference", "title", "level", "glh", "credit", "summary", "guidance",
-             "types_of_evidence", "amplification", "learning_outcomes"]
+UNIT_KEYS = [
+    "reference",
+    "title",
+    "level",
+    "glh",
+    "credit",
+    "summary",
+    "guidance",
+    "types_of_evidence",
+    "amplification",
+    "learning_outcomes",
+]
 LO_KEYS = ["number", "text", "amplification", "types_of_evidence", "criteria"]
 CRIT_KEYS = ["code", "text", "kind", "guidance", "amplification", "printed_code", "pathway"]
 NOTE_KEYS = ["kind", "qualification", "unit", "criterion", "field", "printed", "corrected", "explanation"]
@@ -247,8 +275,10 @@ def test_unit_counts(both):
         got = {}
         for u in doc["units"]:
             assert u["reference"] not in got, "unit listed twice: {}".format(u["reference"])
-            got[u["reference"]] = (len(u["learning_outcomes"]),
-                                   sum(len(lo["criteria"]) for lo in u["learning_outcomes"]))
+            got[u["reference"]] = (
+                len(u["learning_outcomes"]),
+                sum(len(lo["criteria"]) for lo in u["learning_outcomes"]),
+            )
         assert set(got) == set(expected), f"missing {set(expected) - set(got)}, extra {set(got) - set(expected)}"
         for ref, counts in expected.items():
             assert got[ref] == counts, ref
@@ -313,11 +343,14 @@ def test_highfield_units(d001):
     assert all(u["level"] == 1 for u in d001["units"])
     assert units["A/617/5425"]["guidance"] == (
         "AC 1.1 & 1.2 – Learners do not need to be in employment. The training provider may wish to "
-        "provide a fictional brief for learners to work from.")
+        "provide a fictional brief for learners to work from."
+    )
     assert units["T/617/5410"]["amplification"].startswith(
-        "First Impression: An idea, feeling, or opinion about something or someone")
+        "First Impression: An idea, feeling, or opinion about something or someone"
+    )
     assert units["K/617/5422"]["amplification"].endswith(
-        "Documents shared (Hard/soft/uploaded to shared drive), social media and smartphone applications")
+        "Documents shared (Hard/soft/uploaded to shared drive), social media and smartphone applications"
+    )
     for u in d001["units"]:
         assert u["amplification"], u["reference"]
         assert u["summary"] == "" and u["types_of_evidence"] == ""
@@ -327,8 +360,11 @@ def test_highfield_qualifications(d001):
     quals = {q["number"]: q for q in d001["qualifications"]}
     assert set(quals) == {"603/4351/5", "603/4353/9", "603/4354/0"}
     refs = list(EXPECTED_001)
-    figures = {"603/4351/5": (6, 45, 60, 45, False), "603/4353/9": (13, 101, 130, 101, False),
-               "603/4354/0": (40, 296, 370, None, True)}
+    figures = {
+        "603/4351/5": (6, 45, 60, 45, False),
+        "603/4353/9": (13, 101, 130, 101, False),
+        "603/4354/0": (40, 296, 370, None, True),
+    }
     for number, (credit, glh, tqt, min_glh, all_units) in figures.items():
         q = quals[number]
         assert q["awarding_body"] == "highfield" and q["level"] == 1 and q["min_age"] == 14
@@ -341,8 +377,10 @@ def test_highfield_qualifications(d001):
         assert [m["number"] for m in q["units"]] == [str(i) for i in range(1, 14)]
         for m in q["units"]:
             assert m["mandatory"] is all_units and m["group"] is None
-    assert "A minimum of 45 Guided Learning Hours (GLH) from any of the below units" in \
-        quals["603/4351/5"]["rules"]["text"]
+    assert (
+        "A minimum of 45 Guided Learning Hours (GLH) from any of the below units"
+        in quals["603/4351/5"]["rules"]["text"]
+    )
     assert "A minimum of 101 Guided Learning Hours (GLH)" in quals["603/4353/9"]["rules"]["text"]
     assert quals["603/4354/0"]["rules"]["text"].endswith("All of the below units")
 
@@ -365,19 +403,26 @@ def test_ncfe(d003):
                 assert not re.match(r"\d+\.\d+", c["guidance"]), (u["reference"], c["code"])
     assert units["L/618/0497"]["summary"] == (
         "In this unit, learners show understanding of the components of a high-quality customer "
-        "experience and how they can deliver positive outcomes for both an organisation and its customers.")
+        "experience and how they can deliver positive outcomes for both an organisation and its customers."
+    )
     lo = {(u["reference"], l["number"]): l for u in d003["units"] for l in u["learning_outcomes"]}
-    assert lo[("F/618/0495", "1")]["amplification"] == \
-        "Customer journey: awareness, engagement, conversion, retention and loyalty"
+    assert (
+        lo[("F/618/0495", "1")]["amplification"]
+        == "Customer journey: awareness, engagement, conversion, retention and loyalty"
+    )
     assert lo[("J/618/0496", "2")]["amplification"] == ""
     assert lo[("R/618/0498", "1")]["amplification"].endswith(
-        "Appropriate method of communication: face-to-face and/or in writing")
-    assert lo[("F/618/0495", "1")]["types_of_evidence"] == \
-        "Evidence could include: written answers oral questioning professional discussion."
+        "Appropriate method of communication: face-to-face and/or in writing"
+    )
+    assert (
+        lo[("F/618/0495", "1")]["types_of_evidence"]
+        == "Evidence could include: written answers oral questioning professional discussion."
+    )
     assert lo[("F/618/0500", "1")]["types_of_evidence"] == (
         "Evidence could include: written report reflective account oral or written questions observation "
         "witness testimony annotated products (including personal development plan and/or appraisal "
-        "documents) professional discussion.")
+        "documents) professional discussion."
+    )
     crits = criteria(d003)
     for key, start in GUIDANCE_SPOT.items():
         assert crits[key]["guidance"].startswith(start), key
@@ -385,8 +430,7 @@ def test_ncfe(d003):
 
 def test_notes_and_printed_codes(d001, d003):
     for doc, expected in ((d001, NOTES_001), (d003, NOTES_003)):
-        got = [(n["kind"], n["unit"], n["criterion"], n["field"], n["printed"], n["corrected"])
-               for n in doc["notes"]]
+        got = [(n["kind"], n["unit"], n["criterion"], n["field"], n["printed"], n["corrected"]) for n in doc["notes"]]
         assert len(got) == len(set(got))
         assert set(got) == expected
         refs = {u["reference"] for u in doc["units"]}
