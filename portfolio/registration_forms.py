@@ -248,3 +248,27 @@ class RegistrationFilterForm(forms.Form):
         self.fields["qualification"].queryset = qualifications
         self.fields["assessor"].choices = _staff_choices(assessors, "Any assessor")
         self.fields["iqa"].choices = _staff_choices(iqas, "Any IQA")
+
+    @property
+    def select_fields(self) -> list[dict]:
+        """The drop-down filters, each option with whether it is chosen: worked out here once rather than by
+        template filters on each of hundreds of options."""
+        selects = []
+        for name in ("centre", "qualification", "assessor", "iqa", "status"):
+            bound = self[name]
+            current = "" if bound.value() is None else str(bound.value())
+            choices = bound.field.choices
+            if isinstance(bound.field, forms.ModelChoiceField):  # one plain query, no server-side cursor or count
+                field = bound.field
+                choices = [("", field.empty_label)] + [
+                    (item.pk, field.label_from_instance(item)) for item in field.queryset
+                ]
+            selects.append(
+                {
+                    "name": name,
+                    "id": bound.id_for_label,
+                    "label": bound.label,
+                    "options": [(str(value), label, str(value) == current) for value, label in choices],
+                }
+            )
+        return selects
