@@ -78,7 +78,7 @@ class CountersignStatus(models.TextChoices):
 
 
 class Countersignable(models.Model):
-    """A decision that a colleague must countersign while its maker works towards their assessing award."""
+    """A decision that a colleague must countersign while its maker works towards their assessing (or IQA) award."""
 
     countersign_status = models.CharField(
         max_length=20, choices=CountersignStatus.choices, default=CountersignStatus.NOT_REQUIRED

@@ -122,7 +122,13 @@ def get_sample_for(user, pk) -> SampleView:
     shared with (404 for anyone else)."""
     sample = get_object_or_404(
         SampleRecord.objects.select_related(
-            "plan__centre", "plan__qualification", "registration__learner", "registration__centre", "iqa", "assessor"
+            "plan__centre",
+            "plan__qualification",
+            "registration__learner",
+            "registration__centre",
+            "iqa",
+            "assessor",
+            "countersigned_by",
         ),
         pk=pk,
     )

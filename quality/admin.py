@@ -35,8 +35,8 @@ class SamplingPlanAdmin(ReadOnlyAdmin):
 
 @admin.register(SampleRecord)
 class SampleRecordAdmin(ReadOnlyAdmin):
-    list_display = ["registration", "kind", "iqa", "assessor", "outcome", "status", "sampled_at"]
-    list_filter = ["kind", "outcome", "status"]
+    list_display = ["registration", "kind", "iqa", "assessor", "outcome", "status", "countersign_status", "sampled_at"]
+    list_filter = ["kind", "outcome", "status", "countersign_status"]
 
 
 @admin.register(Action)

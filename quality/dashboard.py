@@ -1,18 +1,24 @@
-"""Home-page panels: an IQA's plans, proposed samples and actions to close; an assessor's actions to complete;
-an EQA's active shares; a centre admin's learners ready to claim."""
+"""Home-page panels: an IQA's plans, proposed samples and actions to close; the samples an IQA countersigns for
+a trainee IQA, and a trainee IQA's own samples awaiting countersignature or returned; an assessor's actions to
+complete; an EQA's active shares; a centre admin's learners ready to claim."""
 
-from django.db.models import Count
+import datetime as dt
+
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from centres.models import Role
 from portfolio.access import active_eqa_share_items
-from portfolio.models import Registration
+from portfolio.models import CountersignStatus, Registration
 
-from .models import Action, SamplingPlan
+from .models import Action, SampleRecord, SamplingPlan
 from .services.certification import CertificationState, certification_status
+from .services.countersign import samples_awaiting_countersignature
 from .services.coverage import coverage, propose_samples
 
 PROPOSALS_SHOWN = 3
+COUNTERSIGN_SHOWN = 10
+RETURNED_SHOWN_DAYS = 30  # a trainee IQA sees the samples returned to them (with the note) for this long
 
 
 def panels(user, roles) -> list[dict]:
@@ -50,6 +56,9 @@ def panels(user, roles) -> list[dict]:
         result.append(
             {"template": "quality/panels/iqa.html", "order": 25, "rows": rows, "to_close": to_close, "overdue": overdue}
         )
+        countersign = _countersign_panel(user)
+        if countersign is not None:
+            result.append(countersign)
     if roles.get(Role.ASSESSOR):
         actions = list(
             Action.objects.awaiting_assessor()
@@ -83,3 +92,32 @@ def panels(user, roles) -> list[dict]:
             }
         )
     return result
+
+
+def _countersign_panel(user) -> dict | None:
+    """Samples waiting for this IQA's countersignature, and this IQA's own samples awaiting it or lately returned."""
+    waiting = list(
+        samples_awaiting_countersignature(user)
+        .select_related("registration__learner", "iqa")
+        .order_by("sampled_at", "pk")[: COUNTERSIGN_SHOWN + 1]
+    )
+    since = timezone.now() - dt.timedelta(days=RETURNED_SHOWN_DAYS)
+    own = list(
+        SampleRecord.objects.filter(iqa=user)
+        .filter(
+            Q(countersign_status=CountersignStatus.AWAITING)
+            | Q(countersign_status=CountersignStatus.OVERTURNED, countersigned_at__gte=since)
+        )
+        .select_related("registration__learner", "countersigned_by")
+        .order_by("-sampled_at", "-pk")[:COUNTERSIGN_SHOWN]
+    )
+    if not (waiting or own):
+        return None
+    return {
+        "template": "quality/panels/countersign.html",
+        "order": 24,
+        "waiting": waiting[:COUNTERSIGN_SHOWN],
+        "more_waiting": len(waiting) > COUNTERSIGN_SHOWN,
+        "own_awaiting": [sample for sample in own if sample.awaiting_countersignature],
+        "own_returned": [sample for sample in own if sample.returned],
+    }

@@ -152,7 +152,7 @@ def build_eqa_pack(export_job: ExportJob) -> None:
     samples = [
         sample
         for sample in SampleRecord.objects.filter(registration_id__in=registration_ids, plan__centre_id=share.centre_id)
-        .select_related("registration__learner", "iqa", "assessor", "plan__qualification")
+        .select_related("registration__learner", "iqa", "assessor", "plan__qualification", "countersigned_by")
         .prefetch_related("units")
         .order_by("-sampled_at")
         if in_pack(sample)

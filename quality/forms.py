@@ -167,6 +167,11 @@ class NoteForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 
 
+class SampleCountersignForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[("confirm", "Confirm"), ("return", "Return")])
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class CompleteActionForm(forms.Form):
     note = forms.CharField(label="What you did", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 

@@ -1,13 +1,15 @@
 """Internal and external quality assurance: IQA sampling plans and sample records, the actions they raise,
 EQA comments, and certification claims."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from centres.models import Centre
-from portfolio.models import CriterionDecision, EqaShare, EvidenceLink, Registration
+from portfolio.models import Countersignable, CountersignStatus, CriterionDecision, EqaShare, EvidenceLink, Registration
 from qualifications.models import Qualification, Unit
 
 
@@ -111,8 +113,25 @@ class RecordChecked(models.TextChoices):
     COUNTERSIGNATURES = "countersignatures", "Countersignatures"
 
 
-class SampleRecord(models.Model):
-    """What an IQA looked at for one learner (interim or summative), their feedback and the overall outcome."""
+# A sample's decision is final when its IQA is qualified or their countersignatory confirmed it.
+FINAL_COUNTERSIGN_STATUSES = [CountersignStatus.NOT_REQUIRED, CountersignStatus.CONFIRMED]
+
+
+class SampleRecordQuerySet(models.QuerySet):
+    def final(self):
+        return self.filter(countersign_status__in=FINAL_COUNTERSIGN_STATUSES)
+
+    def awaiting_countersignature(self):
+        return self.filter(countersign_status=CountersignStatus.AWAITING)
+
+
+class SampleRecord(Countersignable):
+    """What an IQA looked at for one learner (interim or summative), their feedback and the overall outcome.
+
+    A sample by an IQA working towards their IQA award awaits their countersignatory (countersign_status):
+    it is recorded at once, but what makes it final (the IQA line signed, a unit reopened, actions raised
+    for the assessor, the assessor's risk) waits until it is confirmed. A returned sample ("overturned")
+    stays as a record with the countersignatory's note and never takes effect."""
 
     class Status(models.TextChoices):
         ACTIONS_OPEN = "actions_open", "Actions open"
@@ -135,11 +154,21 @@ class SampleRecord(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     feedback = models.TextField("feedback to the assessor")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.COMPLETE)
+    proposed_actions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Actions set by an IQA working towards their award ({text, due_on}), raised once countersigned.",
+    )
     sampled_at = models.DateTimeField(default=timezone.now)
+
+    objects = SampleRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sampled_at", "-id"]
-        indexes = [models.Index(fields=["plan", "kind"])]
+        indexes = [
+            models.Index(fields=["plan", "kind"]),
+            models.Index(fields=["countersign_status", "iqa"], name="sample_countersign_queue"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} sample of {self.registration} on {self.sampled_at:%d %b %Y}"
@@ -148,6 +177,31 @@ class SampleRecord(models.Model):
     def records_checked_labels(self) -> list[str]:
         labels = dict(RecordChecked.choices)
         return [labels.get(code, code) for code in self.records_checked]
+
+    @property
+    def awaiting_countersignature(self) -> bool:
+        return self.countersign_status == CountersignStatus.AWAITING
+
+    @property
+    def returned(self) -> bool:
+        return self.countersign_status == CountersignStatus.OVERTURNED
+
+    @property
+    def status_label(self) -> str:
+        """The status in words wherever samples are listed: a sample that is not final says so first."""
+        if self.awaiting_countersignature:
+            return "Awaiting countersignature"
+        if self.returned:
+            return "Returned by the countersignatory"
+        return self.get_status_display()
+
+    @property
+    def proposed_action_list(self) -> list[dict]:
+        """The proposed actions with their due dates as dates (for pages)."""
+        return [
+            {"text": action["text"], "due_on": dt.date.fromisoformat(action["due_on"])}
+            for action in self.proposed_actions
+        ]
 
 
 class SampleUnit(models.Model):

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .models import Action, SampleDecision, SampleRecord, SampleUnit
+from django.utils import timezone
+
+from portfolio.models import CountersignStatus
+
+from .models import Action, Outcome, SampleDecision, SampleKind, SampleRecord, SampleUnit
 
 
 @dataclass
@@ -50,3 +54,21 @@ def sample_details(samples: list[SampleRecord]) -> dict[int, SampleDetail]:
     for action in Action.objects.filter(sample_id__in=ids).select_related("assessor", "closed_by").order_by("due_on"):
         details[action.sample_id].actions.append(action)
     return details
+
+
+def pending_sample_notes(registration, unit_ids: list[int]) -> dict[int, list[str]]:
+    """Sheet notes (tracking.sheets.register_sheet_notes) for units a trainee IQA's summative sample has looked
+    at but which wait for their countersignatory before the IQA line is signed or the unit reopened. One query."""
+    notes: dict[int, list[str]] = defaultdict(list)
+    rows = SampleUnit.objects.filter(
+        sample__registration=registration,
+        sample__kind=SampleKind.SUMMATIVE,
+        sample__countersign_status=CountersignStatus.AWAITING,
+        unit_id__in=unit_ids,
+    ).values_list("unit_id", "outcome", "sample__iqa__full_name", "sample__iqa__email", "sample__sampled_at")
+    for unit_id, outcome, name, email, sampled_at in rows:
+        notes[unit_id].append(
+            f"IQA sample awaiting countersignature ({Outcome(outcome).label.lower()}, by {name or email} on "
+            f"{timezone.localtime(sampled_at):%d/%m/%Y}): not final until their countersignatory confirms it."
+        )
+    return notes

@@ -18,6 +18,8 @@ urlpatterns = [
         name="sample-create",
     ),
     path("samples/<int:pk>/", samples.sample_detail, name="sample-detail"),
+    path("samples/countersign/", samples.countersign_queue_view, name="countersign-queue"),
+    path("samples/<int:pk>/countersign/", samples.sample_countersign, name="sample-countersign"),
     path("actions/", samples.action_list, name="action-list"),
     path("actions/<int:pk>/complete/", samples.action_complete, name="action-complete"),
     path("actions/<int:pk>/close/", samples.action_close, name="action-close"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -42,6 +43,37 @@ SIGNATURE_ROLE_NAMES = {
 
 PDF_LAYOUT_VERSION = "3"  # bump when the PDF templates or print stylesheet change, to refresh cached PDFs
 
+# Apps that depend on tracking may add a line about a unit's sign-off to the sheet on screen (the quality app:
+# "IQA sample awaiting countersignature"). A provider takes the registration and the unit ids of the sheets
+# built together and returns unit id -> notes, in a fixed number of queries; see register_sheet_notes.
+SheetNotesProvider = Callable[[Registration, list[int]], dict[int, list[str]]]
+_note_providers: list[SheetNotesProvider] = []
+
+
+def register_sheet_notes(provider: SheetNotesProvider) -> SheetNotesProvider:
+    """Add a provider of sheet notes (call it from the app's AppConfig.ready). Idempotent."""
+    if provider not in _note_providers:
+        _note_providers.append(provider)
+    return provider
+
+
+class SheetNotes:
+    """The notes of the sheets built together, asked of every provider once, when a page first shows one (the
+    PDF, which prints only what was signed, never asks)."""
+
+    def __init__(self, registration: Registration, unit_ids: list[int]):
+        self.registration = registration
+        self.unit_ids = unit_ids
+        self._notes: dict[int, list[str]] | None = None
+
+    def for_unit(self, unit_id: int) -> list[str]:
+        if self._notes is None:
+            self._notes = {}
+            for provider in _note_providers:
+                for key, notes in provider(self.registration, self.unit_ids).items():
+                    self._notes.setdefault(key, []).extend(notes)
+        return self._notes.get(unit_id, [])
+
 
 @dataclass
 class SheetRow:
@@ -75,8 +107,14 @@ class Sheet:
     registration: Registration
     state: SignOffState
     methods: list[AssessmentMethod]
+    note_source: SheetNotes | None = None
     instructions = INSTRUCTIONS
     sampled_instruction = SAMPLED_INSTRUCTION
+
+    @property
+    def notes(self) -> list[str]:
+        """Lines other apps add about this unit's sign-off (for the page, not the PDF)."""
+        return self.note_source.for_unit(self.unit.pk) if self.note_source is not None else []
 
     @property
     def status(self):
@@ -176,7 +214,8 @@ def build_sheets(registration: Registration, units=None, *, methods=None) -> lis
     statuses = unit_statuses(registration, units)
     states = signoff_states(registration, statuses)
     methods = method_key() if methods is None else methods
-    return [Sheet(registration, states[status.unit.pk], methods) for status in statuses]
+    notes = SheetNotes(registration, [status.unit.pk for status in statuses])
+    return [Sheet(registration, states[status.unit.pk], methods, notes) for status in statuses]
 
 
 def build_sheet(registration: Registration, unit) -> Sheet:

@@ -2,8 +2,10 @@
 
 Ready for a full claim: the chosen units satisfy the rules of combination, every unit on the plan is
 signed off (the assessor and, where they work towards their award, their countersignatory), the
-sampling that the IQA's plan requires is done, and no IQA action on the learner is open. A learner who
-left early (withdrawn) can be claimed unit certification for the units that were signed off."""
+sampling that the IQA's plan requires is done with final samples (a trainee IQA's sample counts once
+countersigned), no IQA sample of the learner awaits countersignature, and no IQA action on the learner is
+open. A learner who left early (withdrawn) can be claimed unit certification for the units that were signed
+off."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from qualifications.models import QualificationUnit, Unit
 from qualifications.services.combination import check_combination
 from tracking.models import Signature, SignatureRole
 
-from ..models import Action, CertificationClaim, SamplingPlan
+from ..models import Action, CertificationClaim, SampleRecord, SamplingPlan
 from .coverage import coverage
 from .eqa import require_centre_admin
 from .errors import ClaimError
@@ -143,6 +145,14 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
         .annotate(n=Count("id"))
         .values_list("sample__registration_id", "n")
     )
+    # A trainee IQA's sample awaiting countersignature may still sign, reopen or raise actions: not final yet.
+    pending_samples = dict(
+        SampleRecord.objects.awaiting_countersignature()
+        .filter(registration_id__in=ids)
+        .values("registration_id")
+        .annotate(n=Count("id"))
+        .values_list("registration_id", "n")
+    )
     plans = _plans_for(registrations, today)
     covers = {key: coverage(plan) for key, plan in plans.items()}
 
@@ -198,12 +208,20 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
                         f"{registration.assessor} is sampled at 100%: each unit needs a summative IQA sample once "
                         "it is signed off."
                     )
-            elif progress is not None and progress.shortfall("summative"):
+            elif progress is not None and progress.final_shortfall("summative"):
+                awaiting = progress.awaiting_summative
                 reasons.append(
                     f"The plan's summative sampling of {registration.assessor} is not done: "
-                    f"{progress.done_summative} of {progress.planned_summative} samples "
-                    f"at {progress.rate.rate_percent}%."
+                    f"{progress.done_final['summative']} of {progress.planned_summative} samples "
+                    f"at {progress.rate.rate_percent}%"
+                    + (f" ({awaiting} more awaiting countersignature)." if awaiting else ".")
                 )
+        if pending_samples.get(registration.pk):
+            count = pending_samples[registration.pk]
+            reasons.append(
+                f"{count} IQA sample{'s' if count != 1 else ''} of this learner awaiting countersignature: "
+                "not final yet."
+            )
         if open_actions.get(registration.pk):
             count = open_actions[registration.pk]
             reasons.append(f"{count} IQA action{'s' if count != 1 else ''} on this learner's samples still open.")

@@ -32,7 +32,10 @@ class AssessorProgress:
     rate: AssessorRate
     started_units: int = 0
     signed_units: int = 0
+    # Units sampled of each kind: `done` counts samples awaiting countersignature (the work happened), `done_final`
+    # only final ones (what certification relies on).
     done: dict[str, int] = field(default_factory=lambda: {SampleKind.INTERIM: 0, SampleKind.SUMMATIVE: 0})
+    done_final: dict[str, int] = field(default_factory=lambda: {SampleKind.INTERIM: 0, SampleKind.SUMMATIVE: 0})
 
     @property
     def planned(self) -> dict[str, int]:
@@ -59,6 +62,20 @@ class AssessorProgress:
 
     def shortfall(self, kind: str) -> int:
         return max(0, self.planned[kind] - self.done[kind])
+
+    def final_shortfall(self, kind: str) -> int:
+        return max(0, self.planned[kind] - self.done_final[kind])
+
+    def awaiting_countersignature(self, kind: str) -> int:
+        return self.done[kind] - self.done_final[kind]
+
+    @property
+    def awaiting_interim(self) -> int:
+        return self.awaiting_countersignature(SampleKind.INTERIM)
+
+    @property
+    def awaiting_summative(self) -> int:
+        return self.awaiting_countersignature(SampleKind.SUMMATIVE)
 
     @property
     def on_track(self) -> bool:
@@ -190,6 +207,7 @@ def coverage(plan: SamplingPlan, data: PlanData | None = None) -> Coverage:
         row.signed_units += int(work.signed)
         for kind in KINDS:
             row.done[kind] += int(work.sampled[kind] > 0)
+            row.done_final[kind] += int(work.final_sampled[kind] > 0)
 
     sampled_methods: Counter = Counter()
     sampled_units: Counter = Counter()
@@ -199,8 +217,10 @@ def coverage(plan: SamplingPlan, data: PlanData | None = None) -> Coverage:
     labels: dict[str, str] = {}
     for location in plan.location_list:
         labels.setdefault(_location_key(location), location)
-    on_evidence = evidence_locations(data.samples)
-    for sample in data.samples:
+    # A sample the countersignatory returned never took effect: it covers nothing (its units are sampled again).
+    counted = [sample for sample in data.samples if not sample.returned]
+    on_evidence = evidence_locations(counted)
+    for sample in counted:
         # Where the sampled assessments took place: what the IQA recorded and what the evidence itself records.
         places = {}
         for location in [sample.location, *sorted(on_evidence.get(sample.pk, ()))]:
@@ -222,7 +242,7 @@ def coverage(plan: SamplingPlan, data: PlanData | None = None) -> Coverage:
         available[work.unit.pk].update(work.methods)
         learner_possible[work.registration.pk][SampleKind.INTERIM] |= work.started and not work.assessor_signed
         learner_possible[work.registration.pk][SampleKind.SUMMATIVE] |= work.signed
-    for sample in data.samples:
+    for sample in counted:
         learner_sampled[sample.registration_id][sample.kind] += 1
 
     # The units some learner in the plan takes (all of them for an "all units" qualification).
@@ -272,7 +292,7 @@ def shared_learner_rows(cover: Coverage, scope: dict[int, set[int] | None], samp
         shared = scope[registration.pk]
         sampled = {kind: 0 for kind in KINDS}
         for sample in samples:
-            if sample.registration_id == registration.pk:
+            if sample.registration_id == registration.pk and not sample.returned:
                 sampled[sample.kind] += 1
         possible = {kind: False for kind in KINDS}
         for (registration_id, unit_id), work in cover.data.work.items():
@@ -303,7 +323,7 @@ def eligible_for(work: UnitWork, kind: str) -> bool:
     """Whether this unit of work can be sampled this way now (interim: in progress; summative: signed off)."""
     if kind == SampleKind.INTERIM:
         return work.started and not work.assessor_signed and not work.sampled[SampleKind.INTERIM]
-    return work.signed and not work.iqa_signed and not work.summative_agreed
+    return work.signed and not work.iqa_signed and not work.summative_agreed and not work.summative_pending
 
 
 def may_sample(work: UnitWork, iqa_id: int, interests: set[int]) -> bool:

@@ -31,3 +31,7 @@ class ShareError(QualityError):
 
 class ClaimError(QualityError):
     pass
+
+
+class CountersignError(QualityError):
+    """A trainee IQA's sample cannot be confirmed or returned as asked (the reason is for the person acting)."""

@@ -32,8 +32,12 @@ class UnitWork:
     eqa_signed: bool = False
     makers: set[int] = field(default_factory=set)  # who made or countersigned a decision on it
     methods: set[str] = field(default_factory=set)  # methods of the learner's evidence linked to it
+    # Samples of each kind that looked at it: final ones and those awaiting countersignature (a trainee IQA's:
+    # the work is done), never those the countersignatory returned.
     sampled: dict[str, int] = field(default_factory=lambda: {SampleKind.INTERIM: 0, SampleKind.SUMMATIVE: 0})
+    final_sampled: dict[str, int] = field(default_factory=lambda: {SampleKind.INTERIM: 0, SampleKind.SUMMATIVE: 0})
     summative_agreed: bool = False  # a summative sample that did not disagree
+    summative_pending: bool = False  # a summative sample awaiting countersignature will sign or reopen it
 
     @property
     def key(self) -> tuple[int, int]:
@@ -201,13 +205,19 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
             work[key].methods.add(code_of[method_id])
 
     for sample in samples:
+        if sample.returned:
+            continue
         for sample_unit in sample.units.all():
             item = work.get((sample.registration_id, sample_unit.unit_id))
             if item is None:
                 continue
             item.sampled[sample.kind] += 1
+            if sample.is_final:
+                item.final_sampled[sample.kind] += 1
             if sample.kind == SampleKind.SUMMATIVE and sample_unit.outcome != "disagree":
                 item.summative_agreed = True
+            if sample.kind == SampleKind.SUMMATIVE and sample.awaiting_countersignature:
+                item.summative_pending = True
 
     return PlanData(
         plan=plan,

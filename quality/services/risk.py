@@ -7,7 +7,8 @@ The rule, in the words the plan page shows:
 - otherwise the base rate is 25% while they build experience (fewer than EXPERIENCED_UNITS signed units)
   and 10% once experienced;
 - in the last RISK_LOOKBACK_DAYS, a sample with actions or an overdue action raises the rate to at
-  least 25%, one sample with a disagreement to at least 50%, and two or more to 100%.
+  least 25%, one sample with a disagreement to at least 50%, and two or more to 100% (only final samples
+  count: a trainee IQA's sample once its countersignatory confirmed it).
 
 An IQA may override the rate for a plan, with a reason; the override is shown beside the computed rate.
 """
@@ -23,7 +24,7 @@ from django.utils import timezone
 from centres.models import CompetenceStatus, Membership, Role
 from tracking.models import Signature, SignatureRole
 
-from ..models import Action, Outcome, PlanAssessor, Risk, SampleDecision, SamplingPlan
+from ..models import FINAL_COUNTERSIGN_STATUSES, Action, Outcome, PlanAssessor, Risk, SampleDecision, SamplingPlan
 
 NEW_TO_QUALIFICATION_UNITS = 3
 EXPERIENCED_UNITS = 10
@@ -94,6 +95,8 @@ def compute_rates(
         SampleDecision.objects.filter(
             assessor_id__in=assessor_ids,
             sample__sampled_at__gte=since,
+            # Only final decisions: a trainee IQA's sample counts once countersigned, a returned one never.
+            sample__countersign_status__in=FINAL_COUNTERSIGN_STATUSES,
             outcome__in=[Outcome.DISAGREE, Outcome.AGREE_WITH_ACTIONS],
         )
         .values("assessor_id", "outcome")

@@ -2,7 +2,11 @@
 
 An IQA never samples a decision they made or countersigned, a learner they assess, or a learner they
 declared an interest in. A summative sample that agrees signs the tracking sheet's "IQA signature (if
-sampled)" line; one that disagrees reopens the unit for the assessor with the IQA's feedback."""
+sampled)" line; one that disagrees reopens the unit for the assessor with the IQA's feedback.
+
+What follows from a sample (`apply_sample_outcome`) happens when its decision is final: at once for a
+qualified IQA; for an IQA working towards their IQA award, when their countersignatory confirms it
+(quality.services.countersign)."""
 
 from __future__ import annotations
 
@@ -12,9 +16,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from centres.access import has_role
+from centres.access import has_role, membership_for
 from centres.models import PersonalInterest, Role, User, record_event
-from portfolio.models import CriterionDecision, Evidence, EvidenceLink, Registration
+from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.progress import UnitStatus, unit_statuses
 from qualifications.models import AssessmentCriterion, Unit
 from tracking.models import SignatureRole
@@ -87,7 +91,7 @@ class ReviewUnit:
         return [item for item in self.items if not item.conflict]
 
 
-def _why_not(kind: str, state: SignOffState, items: list[ReviewItem]) -> str:
+def _why_not(kind: str, state: SignOffState, items: list[ReviewItem], pending: SampleRecord | None = None) -> str:
     live = state.live
     if kind == SampleKind.INTERIM:
         if SignatureRole.ASSESSOR in live:
@@ -105,6 +109,8 @@ def _why_not(kind: str, state: SignOffState, items: list[ReviewItem]) -> str:
             return "Already sampled and signed by an IQA."
         if SignatureRole.EQA in live:
             return "Already signed by the EQS."
+        if pending is not None:
+            return f"{pending.iqa}'s summative sample of this unit is awaiting countersignature."
     if items and not any(not item.conflict for item in items):
         return "You made or countersigned every decision on this unit: another IQA must sample it."
     return ""
@@ -124,6 +130,16 @@ def review_units(*, registration: Registration, kind: str, iqa, units: list[Unit
             for link in criterion_status.links:
                 user_ids.update(u for u in (link.judged_by_id, link.countersigned_by_id) if u)
     users = User.objects.in_bulk(user_ids)
+    pending = {}
+    if kind == SampleKind.SUMMATIVE:
+        # A summative sample awaiting countersignature will sign or reopen the unit: nobody samples it meanwhile.
+        for sample_unit in SampleUnit.objects.filter(
+            sample__registration=registration,
+            sample__kind=SampleKind.SUMMATIVE,
+            sample__countersign_status=CountersignStatus.AWAITING,
+            unit_id__in=[status.unit.pk for status in statuses],
+        ).select_related("sample__iqa"):
+            pending[sample_unit.unit_id] = sample_unit.sample
     result = []
     for status in statuses:
         items = []
@@ -165,7 +181,8 @@ def review_units(*, registration: Registration, kind: str, iqa, units: list[Unit
                     )
                 )
         state = states[status.unit.pk]
-        result.append(ReviewUnit(status.unit, status, state, items, _why_not(kind, state, items)))
+        why_not = _why_not(kind, state, items, pending.get(status.unit.pk))
+        result.append(ReviewUnit(status.unit, status, state, items, why_not))
     return result
 
 
@@ -186,6 +203,20 @@ def check_may_sample_learner(*, iqa, plan: SamplingPlan, registration: Registrat
 
 
 # --- Recording a sample ---------------------------------------------------------------------------------------
+
+
+def _countersignatory_needed(iqa, plan: SamplingPlan) -> User | None:
+    """The countersignatory of an IQA working towards their IQA award at the plan's centre (None when qualified).
+    A trainee with nobody named cannot record samples: nobody could make them final."""
+    membership = membership_for(iqa, plan.centre_id, Role.IQA)
+    if membership is None or not membership.needs_countersignature:
+        return None
+    if membership.countersignatory_id is None:
+        raise SampleError(
+            "You are working towards your IQA award and have no countersignatory; ask your centre admin to name "
+            "one before you record samples."
+        )
+    return membership.countersignatory
 
 
 @dataclass(frozen=True)
@@ -221,7 +252,10 @@ def record_sample(
 
     Summative: agreeing units are signed on the IQA line; a disagreed unit is reopened for the assessor with
     the feedback. Every decision sampled must be one the IQA neither made nor countersigned. The assessor's
-    sampling rate is brought up to date afterwards (the risk loop)."""
+    sampling rate is brought up to date afterwards (the risk loop).
+
+    An IQA working towards their IQA award records the sample the same way, but it awaits their
+    countersignatory: the signing, reopening and actions (`apply_sample_outcome`) wait for the confirmation."""
     comments = comments or {}
     records_checked = list(dict.fromkeys(records_checked or []))
     actions = actions or []
@@ -230,6 +264,7 @@ def record_sample(
         Registration.objects.select_for_update().select_related("centre", "learner", "assessor").get(pk=registration.pk)
     )
     check_may_sample_learner(iqa=actor, plan=plan, registration=registration)
+    countersignatory = _countersignatory_needed(actor, plan)
     if kind not in SampleKind.values:
         raise SampleError("Choose an interim or a summative sample.")
     location = _require_text(location, "Say where the sampled assessment took place.")
@@ -288,14 +323,17 @@ def record_sample(
         records_checked=records_checked,
         outcome=overall,
         feedback=feedback,
-        status=SampleRecord.Status.ACTIONS_OPEN if clean_actions else SampleRecord.Status.COMPLETE,
+        countersign_status=CountersignStatus.AWAITING if countersignatory else CountersignStatus.NOT_REQUIRED,
+        proposed_actions=[{"text": a.text, "due_on": a.due_on.isoformat()} for a in clean_actions]
+        if countersignatory
+        else [],
     )
     unit_results = {}
     for review in reviewed:
         sampled_items = [item for item in review.items if item.key in outcomes]
         unit_outcome = worst_outcome(outcomes[item.key] for item in sampled_items)
         methods = sorted(set().union(*(item.methods for item in sampled_items)))
-        sample_unit = SampleUnit.objects.create(sample=sample, unit=review.unit, methods=methods, outcome=unit_outcome)
+        SampleUnit.objects.create(sample=sample, unit=review.unit, methods=methods, outcome=unit_outcome)
         SampleDecision.objects.bulk_create(
             SampleDecision(
                 sample=sample,
@@ -309,47 +347,21 @@ def record_sample(
             for item in sampled_items
         )
         unit_results[review.unit.reference] = unit_outcome
-        if kind == SampleKind.SUMMATIVE:
-            try:
-                if unit_outcome == Outcome.DISAGREE:
-                    reopen_unit(
-                        registration=registration,
-                        unit=review.unit,
-                        user=actor,
-                        reason=f"IQA sample disagreed: {feedback}",
-                        by_iqa_sample=True,
-                    )
-                    sample_unit.result = SampleUnit.Result.REOPENED
-                else:
-                    sign_unit(registration=registration, unit=review.unit, user=actor, role=SignatureRole.IQA)
-                    sample_unit.result = SampleUnit.Result.IQA_SIGNED
-            except SignOffError as exc:
-                raise SampleError(f"Unit {review.unit.reference}: {exc}") from exc
-            sample_unit.save(update_fields=["result"])
-    for action in clean_actions:
-        created = Action.objects.create(
-            sample=sample, assessor_id=registration.assessor_id, text=action.text, due_on=action.due_on
-        )
-        record_event(
-            action="iqa_action_set",
-            obj=created,
-            actor=actor,
-            centre=registration.centre,
-            registration_id=registration.pk,
-            summary=f"Action for {registration.assessor} due {action.due_on:%d %b %Y}: {action.text}",
-            sample_id=sample.pk,
-            due_on=action.due_on.isoformat(),
-        )
+    if countersignatory is None:
+        apply_sample_outcome(sample=sample, actions=clean_actions)
+    summary = (
+        f"{SampleKind(kind).label.split(' (')[0]} sample of {registration.learner} "
+        f"({', '.join(unit_results)}): {Outcome(overall).label.lower()}"
+    )
+    if countersignatory is not None:
+        summary += f"; awaiting countersignature by {countersignatory}"
     record_event(
         action="iqa_sample_recorded",
         obj=sample,
         actor=actor,
         centre=registration.centre,
         registration_id=registration.pk,
-        summary=(
-            f"{SampleKind(kind).label.split(' (')[0]} sample of {registration.learner} "
-            f"({', '.join(unit_results)}): {Outcome(overall).label.lower()}"
-        ),
+        summary=summary,
         kind=kind,
         plan_id=plan.pk,
         outcome=overall,
@@ -357,9 +369,71 @@ def record_sample(
         decisions=len(outcomes),
         location=location,
         feedback=feedback,
+        countersign_status=sample.countersign_status,
     )
     refresh_rates(plan=plan, actor=actor)
     return sample
+
+
+def apply_sample_outcome(*, sample: SampleRecord, actions: list[ActionInput], countersigned_by=None) -> None:
+    """What makes a sample's decision final, applied once: for a summative sample, each unit agreed is signed on
+    the IQA line in the sampling IQA's name and each unit disagreed is reopened for the assessor with the
+    feedback; the actions are raised for the assessor. `record_sample` calls this for a qualified IQA, and
+    `countersign_sample` when the countersignatory confirms a trainee IQA's sample (`countersigned_by`, named in
+    the history). Runs inside the caller's transaction, with the registration locked."""
+    registration = sample.registration
+    iqa = sample.iqa
+    if sample.kind == SampleKind.SUMMATIVE:
+        for sample_unit in sample.units.select_related("unit"):
+            unit = sample_unit.unit
+            try:
+                if sample_unit.outcome == Outcome.DISAGREE:
+                    reopen_unit(
+                        registration=registration,
+                        unit=unit,
+                        user=iqa,
+                        reason=f"IQA sample disagreed: {sample.feedback}",
+                        by_iqa_sample=True,
+                        countersigned_by=countersigned_by,
+                    )
+                    sample_unit.result = SampleUnit.Result.REOPENED
+                else:
+                    sign_unit(
+                        registration=registration,
+                        unit=unit,
+                        user=iqa,
+                        role=SignatureRole.IQA,
+                        countersigned_by=countersigned_by,
+                    )
+                    sample_unit.result = SampleUnit.Result.IQA_SIGNED
+            except SignOffError as exc:
+                raise SampleError(f"Unit {unit.reference}: {exc}") from exc
+            sample_unit.save(update_fields=["result"])
+    confirmed = f" (sample countersigned by {countersigned_by})" if countersigned_by is not None else ""
+    for action in actions:
+        created = Action.objects.create(
+            sample=sample, assessor_id=sample.assessor_id, text=action.text, due_on=action.due_on
+        )
+        record_event(
+            action="iqa_action_set",
+            obj=created,
+            actor=iqa,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"Action for {sample.assessor} due {action.due_on:%d %b %Y}: {action.text}{confirmed}",
+            sample_id=sample.pk,
+            due_on=action.due_on.isoformat(),
+            **({"countersigned_by": countersigned_by.pk} if countersigned_by is not None else {}),
+        )
+    status = SampleRecord.Status.ACTIONS_OPEN if actions else SampleRecord.Status.COMPLETE
+    if sample.status != status:
+        sample.status = status
+        sample.save(update_fields=["status"])
+
+
+def proposed_actions_of(sample: SampleRecord) -> list[ActionInput]:
+    """The actions a trainee IQA set, kept on the sample until it is countersigned."""
+    return [ActionInput(action["text"], dt.date.fromisoformat(action["due_on"])) for action in sample.proposed_actions]
 
 
 # --- Actions ------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Taking a sample (choose the learner, the kind and the units, then review the decisions), the sample
-record, and the actions it raised (the assessor completes them, the IQA closes them)."""
+record, countersigning a trainee IQA's samples, and the actions samples raise (the assessor completes them,
+the IQA closes them)."""
 
 from collections import defaultdict
 
@@ -14,12 +15,13 @@ from centres.access import centres_where
 from centres.models import PersonalInterest, Role
 from portfolio.models import Registration
 
-from ..access import get_action_for, get_plan_for, get_sample_for, iqa_centres
-from ..forms import CompleteActionForm, NoteForm, SampleReviewForm
+from ..access import get_action_for, get_plan_for, get_sample_for, iqa_centres, require_iqa_somewhere
+from ..forms import CompleteActionForm, NoteForm, SampleCountersignForm, SampleReviewForm
 from ..models import Action, SampleKind, SampleUnit
 from ..selectors import sample_details
+from ..services.countersign import countersign_queue, countersign_sample, is_countersignatory, named_countersignatory
 from ..services.coverage import eligible_for, may_sample
-from ..services.errors import QualityError
+from ..services.errors import NotAllowed, QualityError
 from ..services.plan_data import load_plan_data
 from ..services.samples import check_may_sample_learner, close_action, complete_action, record_sample, review_units
 
@@ -112,13 +114,14 @@ def sample_review(request, pk: int, registration_pk: int, kind: str):
         except QualityError as error:
             form.add_error(None, str(error))
         else:
-            results = []
-            for sample_unit in sample.units.select_related("unit"):
-                if sample_unit.result == SampleUnit.Result.IQA_SIGNED:
-                    results.append(f"{sample_unit.unit.reference} signed on the IQA line")
-                elif sample_unit.result == SampleUnit.Result.REOPENED:
-                    results.append(f"{sample_unit.unit.reference} reopened for the assessor")
-            messages.success(request, "Sample recorded." + (" " + "; ".join(results) + "." if results else ""))
+            if sample.awaiting_countersignature:
+                messages.success(
+                    request,
+                    "Sample recorded. It awaits your countersignatory: until they confirm it, no unit is signed or "
+                    "reopened and no action is raised.",
+                )
+            else:
+                messages.success(request, "Sample recorded." + _results_phrase(sample))
             return redirect("quality:sample-detail", pk=sample.pk)
     return render(
         request,
@@ -127,23 +130,77 @@ def sample_review(request, pk: int, registration_pk: int, kind: str):
     )
 
 
+def _results_phrase(sample) -> str:
+    results = []
+    for sample_unit in sample.units.select_related("unit"):
+        if sample_unit.result == SampleUnit.Result.IQA_SIGNED:
+            results.append(f"{sample_unit.unit.reference} signed on the IQA line")
+        elif sample_unit.result == SampleUnit.Result.REOPENED:
+            results.append(f"{sample_unit.unit.reference} reopened for the assessor")
+    return " " + "; ".join(results) + "." if results else ""
+
+
 @login_required
 @require_GET
 def sample_detail(request, pk: int):
     view = get_sample_for(request.user, pk)
-    detail = sample_details([view.sample])[view.sample.pk]
+    sample = view.sample
+    detail = sample_details([sample])[sample.pk]
+    countersignatory = named_countersignatory(sample) if sample.awaiting_countersignature else None
     return render(
         request,
         "quality/sample_detail.html",
         {
-            "sample": view.sample,
+            "sample": sample,
             "detail": detail,
             "as_iqa": view.as_iqa,
             "as_eqa": view.as_eqa,
+            "countersignatory": countersignatory,
+            "may_countersign": countersignatory is not None and countersignatory.pk == request.user.pk,
+            "countersign_form": SampleCountersignForm(),
             "complete_form": CompleteActionForm(),
             "close_form": NoteForm(),
         },
     )
+
+
+# --- Countersigning a trainee IQA's samples -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def countersign_queue_view(request):
+    """The samples of the trainee IQAs this IQA countersigns, waiting for them."""
+    require_iqa_somewhere(request.user)
+    return render(request, "quality/countersign_queue.html", {"samples": countersign_queue(request.user)})
+
+
+@login_required
+@require_POST
+def sample_countersign(request, pk: int):
+    """Confirm a trainee IQA's sample (what follows from it is applied) or return it with a note."""
+    view = get_sample_for(request.user, pk)
+    sample = view.sample
+    # Seeing the sample is not enough: only the countersignatory named for its IQA may act (the service checks too).
+    if not (view.as_iqa and is_countersignatory(request.user, sample)):
+        raise PermissionDenied("Only the countersignatory named for this IQA may countersign their samples.")
+    form = SampleCountersignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose to confirm or return the sample (a note has at most 2000 characters).")
+        return redirect("quality:sample-detail", pk=sample.pk)
+    confirm = form.cleaned_data["outcome"] == "confirm"
+    try:
+        sample = countersign_sample(actor=request.user, sample=sample, confirm=confirm, note=form.cleaned_data["note"])
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except QualityError as error:
+        messages.error(request, str(error))
+    else:
+        if confirm:
+            messages.success(request, "Sample countersigned." + _results_phrase(sample))
+        else:
+            messages.success(request, f"Sample returned to {sample.iqa} with your note.")
+    return redirect("quality:sample-detail", pk=sample.pk)
 
 
 # --- Actions ------------------------------------------------------------------------------------------------

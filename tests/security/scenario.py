@@ -2,8 +2,9 @@
 
 Built straight through the ORM (no services) so that it does not depend on the rules it is used to test:
 evidence with a stored file, a link and a decision, a witness invitation, a unit sign-off with the learner's
-signature, an export job, an IQA sampling plan with a sample and an action, an EQA share (to `eqa`) and an EQA
-linked to the centre with no share (`eqa_unshared`), an EQA comment and a certification claim.
+signature, an export job, an IQA sampling plan with a sample and an action, a trainee IQA's sample awaiting the
+countersignature of `iqa`, an EQA share (to `eqa`) and an EQA linked to the centre with no share (`eqa_unshared`),
+an EQA comment and a certification claim.
 """
 
 import datetime as dt
@@ -14,7 +15,7 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from centres.models import EqaLink, Invitation
+from centres.models import CompetenceStatus, EqaLink, Invitation, Role
 from portfolio.models import (
     CountersignStatus,
     CriterionDecision,
@@ -26,7 +27,7 @@ from portfolio.models import (
     WitnessInvitation,
 )
 from qualifications.models import AssessmentMethod
-from tests.factories import build_world, make_user
+from tests.factories import build_world, make_staff, make_user
 
 # The smallest valid PNG: 1x1 transparent pixel.
 PNG_1PX = bytes.fromhex(
@@ -190,6 +191,19 @@ def _quality(s: SimpleNamespace) -> None:
     )
     s.action = Action.objects.create(
         sample=s.sample, assessor=s.assessor, text="Record questions asked.", due_on=today + dt.timedelta(days=14)
+    )
+    # An IQA working towards their IQA award, countersigned by `iqa`, and their sample waiting for it.
+    s.trainee_iqa = make_staff(s.centre, Role.IQA, status=CompetenceStatus.WORKING_TOWARDS, countersignatory=s.iqa)
+    s.trainee_sample = SampleRecord.objects.create(
+        plan=s.plan,
+        registration=s.registration,
+        kind=SampleKind.INTERIM,
+        iqa=s.trainee_iqa,
+        assessor=s.assessor,
+        location="Workplace",
+        outcome=Outcome.AGREE,
+        feedback="Clear decisions.",
+        countersign_status=CountersignStatus.AWAITING,
     )
     s.comment = EqaComment.objects.create(share=s.share, registration=s.registration, eqa=s.eqa, text="Seen.")
     s.claim = CertificationClaim.objects.create(

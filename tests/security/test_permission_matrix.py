@@ -247,6 +247,15 @@ MATRIX: dict[str, Route] = {
     "quality:sample-detail": Route(
         get=expect(ok=("iqa", "assessor", "eqa_shared")), kwargs=lambda s: {"pk": s.sample.pk}
     ),
+    # Any IQA may open the countersigning page; it lists only the samples waiting for them.
+    "quality:countersign-queue": Route(get=IQA_PAGES),
+    # The trainee IQA's sample: only their countersignatory (`iqa`) may confirm it; the others who can read the
+    # sample (its assessor, the EQA it is shared with) are refused with 403, everyone else cannot see it (404).
+    "quality:sample-countersign": post_only(
+        expect(ok=("iqa",), e403=("assessor", "eqa_shared")),
+        kwargs=lambda s: {"pk": s.trainee_sample.pk},
+        data=lambda s: {"outcome": "confirm", "note": ""},
+    ),
     "quality:action-list": Route(get=expect(ok=("assessor", "other_assessor", "iqa"), rest=E403)),
     "quality:action-complete": post_only(expect(ok=("assessor", "iqa")), kwargs=lambda s: {"pk": s.action.pk}),
     "quality:action-close": post_only(expect(ok=("assessor", "iqa")), kwargs=lambda s: {"pk": s.action.pk}),

@@ -72,8 +72,8 @@ def test_the_unique_constraint_is_the_backstop_when_both_pass_the_checks(signabl
     both_checked = threading.Barrier(2)
     real_check = signoff.check_may_sign
 
-    def check_then_wait(state, user, role):
-        real_check(state, user, role)
+    def check_then_wait(state, user, role, **options):
+        real_check(state, user, role, **options)
         both_checked.wait(timeout=10)
 
     monkeypatch.setattr(signoff, "check_may_sign", check_then_wait)

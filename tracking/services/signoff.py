@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from centres.access import has_role
+from centres.access import has_role, membership_for
 from centres.models import PersonalInterest, Role, record_event
 from portfolio.access import eqa_can_see_unit
 from portfolio.models import CriterionDecision, EvidenceLink, Registration, RegistrationUnit
@@ -60,8 +60,11 @@ def _has_personal_interest(registration: Registration, user) -> bool:
     return PersonalInterest.objects.filter(staff=user, learner_id=registration.learner_id).exists()
 
 
-def _check_person(state: SignOffState, user, role: str) -> None:
-    """Nobody signs for someone else: the user must be the person (or hold the post) the role needs."""
+def _check_person(state: SignOffState, user, role: str, *, countersigned: bool = False) -> None:
+    """Nobody signs for someone else: the user must be the person (or hold the post) the role needs.
+
+    An IQA working towards their IQA award signs only through a sample their countersignatory confirmed
+    (`countersigned`): their decision is not final before that."""
     registration = state.registration
     unit = state.unit
     if not user.is_authenticated or not user.is_active:
@@ -86,6 +89,11 @@ def _check_person(state: SignOffState, user, role: str) -> None:
     elif role == SignatureRole.IQA:
         if not has_role(user, Role.IQA, registration.centre_id):
             raise SignOffError("Only an internal quality assurer of this centre can sign as IQA.")
+        if membership_for(user, registration.centre_id, Role.IQA).needs_countersignature and not countersigned:
+            raise SignOffError(
+                "You are working towards your IQA award: record a summative sample instead, and the IQA line is "
+                "signed when your countersignatory confirms it."
+            )
         if user.pk in (registration.learner_id, registration.assessor_id):
             raise SignOffError("You cannot quality-assure a unit you assessed or a portfolio of your own.")
         if any(signature.user_id == user.pk for signature in state.live.values()):
@@ -138,14 +146,14 @@ def _check_order(state: SignOffState, role: str) -> None:
         raise SignOffError(f"The unit is not signed off yet: the {missing} has still to sign.")
 
 
-def check_may_sign(state: SignOffState, user, role: str) -> None:
+def check_may_sign(state: SignOffState, user, role: str, *, countersigned: bool = False) -> None:
     """Raise SignOffError unless the user may now sign the sheet in this role."""
     if role not in ROLE_ORDER:
         raise SignOffError("Unknown signature role.")
     signed = state.live.get(role)
     if signed is not None:
         raise SignOffError(f"{signed.name_at_signing} has already signed as {ROLE_LABELS[role]}.")
-    _check_person(state, user, role)
+    _check_person(state, user, role, countersigned=countersigned)
     _check_order(state, role)
 
 
@@ -198,9 +206,23 @@ def _lock(registration: Registration, unit: Unit) -> tuple[Registration, Registr
     return registration, plan_entry, sign_off
 
 
+def _countersigned_phrase(countersigned_by) -> str:
+    return f" (sample countersigned by {_name(countersigned_by)})" if countersigned_by is not None else ""
+
+
+def _countersigned_data(countersigned_by) -> dict:
+    return {"countersigned_by": countersigned_by.pk} if countersigned_by is not None else {}
+
+
 @transaction.atomic
 def sign_unit(
-    *, registration: Registration, unit: Unit, user, role: str, expected_hash: str | None = None
+    *,
+    registration: Registration,
+    unit: Unit,
+    user,
+    role: str,
+    expected_hash: str | None = None,
+    countersigned_by=None,
 ) -> Signature:
     """Sign the unit's tracking sheet as `user` in `role` (a SignatureRole value) and return the signature.
 
@@ -213,12 +235,14 @@ def sign_unit(
     if the sheet changed since, nothing is signed. The assessor's signature locks the unit's evidence.
 
     IQA and EQS signatures are "if sampled": the quality app calls this with role="iqa" / "eqa" when its
-    IQA or EQA samples the unit. Raises SignOffError with a message for the user."""
+    IQA or EQA samples the unit. An IQA working towards their IQA award signs only with `countersigned_by`,
+    the qualified IQA who confirmed their sample (the quality app checks who that may be); the history names
+    them. Raises SignOffError with a message for the user."""
     if unit is None:
         raise SignOffError("Choose a unit to sign.")
     registration, plan_entry, sign_off = _lock(registration, unit)
     state = signoff_state(registration, unit)
-    check_may_sign(state, user, role)
+    check_may_sign(state, user, role, countersigned=countersigned_by is not None)
     if expected_hash is not None and expected_hash != state.content_hash:
         raise SignOffError("The sheet changed while you were reading it. Check it again before you sign.")
     now = timezone.now()
@@ -246,11 +270,13 @@ def sign_unit(
         actor=user,
         centre=registration.centre,
         registration_id=registration.pk,
-        summary=f"{signature.name_at_signing} signed unit {unit.reference} as {ROLE_LABELS[role]}",
+        summary=f"{signature.name_at_signing} signed unit {unit.reference} as {ROLE_LABELS[role]}"
+        + _countersigned_phrase(countersigned_by),
         role=role,
         unit=unit.reference,
         content_hash=state.content_hash,
         locked=role == SignatureRole.ASSESSOR,
+        **_countersigned_data(countersigned_by),
     )
     return signature
 
@@ -271,12 +297,13 @@ def check_may_reopen(state: SignOffState, user, *, by_iqa_sample: bool = False) 
 
 @transaction.atomic
 def reopen_unit(
-    *, registration: Registration, unit: Unit, user, reason: str, by_iqa_sample: bool = False
+    *, registration: Registration, unit: Unit, user, reason: str, by_iqa_sample: bool = False, countersigned_by=None
 ) -> list[Signature]:
     """Reopen a unit's sign-off so its evidence can change again; return the signatures voided.
 
     Who: the registration's assessor; or, with by_iqa_sample=True, an IQA of the centre whose sample of
-    the unit disagreed with the assessor (the quality app passes it when recording that decision).
+    the unit disagreed with the assessor (the quality app passes it when that decision is final; for an IQA
+    working towards their award, with `countersigned_by`, who confirmed it and whom the history names).
 
     What it voids: every live signature, the learner's declaration included. Each signature vouches for
     the sheet's content at that moment and reopening is done because that content is about to change, so
@@ -304,10 +331,11 @@ def reopen_unit(
         actor=user,
         centre=registration.centre,
         registration_id=registration.pk,
-        summary=f"{_name(user)} reopened unit {unit.reference}: {reason}",
+        summary=f"{_name(user)} reopened unit {unit.reference}{_countersigned_phrase(countersigned_by)}: {reason}",
         unit=unit.reference,
         reason=reason,
         by_iqa_sample=by_iqa_sample,
         voided=[{"role": s.role, "name": s.name_at_signing, "signature_id": s.pk} for s in voided],
+        **_countersigned_data(countersigned_by),
     )
     return voided
