@@ -1,6 +1,6 @@
 """Home-page panels: an IQA's plans, proposed samples and actions to close; the samples an IQA countersigns for
 a trainee IQA, and a trainee IQA's own samples awaiting countersignature or returned; an assessor's actions to
-complete; an EQA's active shares; a centre admin's learners ready to claim."""
+complete; an EQA's active shares; a centre admin's learners ready to claim; a learner's certificate claims."""
 
 import datetime as dt
 
@@ -11,7 +11,7 @@ from centres.models import Role
 from portfolio.access import active_eqa_share_items
 from portfolio.models import CountersignStatus, Registration
 
-from .models import Action, SampleRecord, SamplingPlan
+from .models import Action, CertificationClaim, SampleRecord, SamplingPlan
 from .services.certification import CertificationState, certification_status
 from .services.countersign import samples_awaiting_countersignature
 from .services.coverage import coverage, propose_samples
@@ -21,8 +21,24 @@ COUNTERSIGN_SHOWN = 10
 RETURNED_SHOWN_DAYS = 30  # a trainee IQA sees the samples returned to them (with the note) for this long
 
 
+def _learner_panel(user) -> dict | None:
+    """The learner's certificate claims: what the centre claimed for them, when, and the certificate date."""
+    claims = list(
+        CertificationClaim.objects.filter(registration__learner=user)
+        .select_related("registration__qualification", "registration__centre")
+        .prefetch_related("units")
+        .order_by("-claimed_at", "-pk")
+    )
+    if not claims:
+        return None
+    return {"template": "quality/panels/learner.html", "order": 11, "claims": claims}
+
+
 def panels(user, roles) -> list[dict]:
     result = []
+    learner = _learner_panel(user)
+    if learner is not None:
+        result.append(learner)
     today = timezone.localdate()
     if roles.get(Role.IQA):
         plans = list(

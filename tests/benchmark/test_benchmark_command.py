@@ -30,8 +30,9 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
     assert set(report["sizes"]) == {"2", "4"}
     for part in report["sizes"].values():
         assert set(part["pages"]) == PAGES
-        for page in part["pages"].values():
+        for page in [*part["pages"].values(), part["trivial_view"]]:
             assert page["queries"] > 0 and page["p95_ms"] >= page["median_ms"] > 0
+            assert page["new_connection"]["median_ms"] > 0
         for document in ("unit sheet", "whole NVQ registration"):
             entry = part["pdf"][document]
             assert entry["pdf_bytes"] > 1000 and entry["criteria"] > 0
@@ -51,7 +52,7 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
         assert heading in markdown
     for page in PAGES:
         assert f"| {page} |" in markdown
-    assert "connections kept open" in markdown
+    assert "connections kept open" in markdown and "| *trivial view, for comparison* |" in markdown
 
 
 def _drop_benchmark_databases(server_url: str, *, sizes) -> None:

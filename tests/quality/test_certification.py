@@ -220,3 +220,18 @@ def test_certification_page_costs_the_same_queries_at_two_sizes(world, plan):
     small = count()
     grow(4)
     assert count() == small
+
+
+def test_learner_sees_their_claim_and_then_the_certificate_date_on_their_home_page(world, plan):
+    home = reverse("home")
+    learner = client_for(world.learner)
+    assert "Your certificate" not in learner.get(home).content.decode()
+    _sign_and_sample_everything(plan, world.registration)
+    claim = record_claim(actor=world.admin, registration=world.registration, kind="full")
+    page = learner.get(home).content.decode()
+    assert "Your certificate" in page and "claimed your certificate from the awarding body" in page
+    assert "The certificate date will show here" in page
+    record_certificate_date(actor=world.admin, claim=claim, certificate_date=timezone.localdate())
+    assert f"Certificate dated {timezone.localdate():%-d %b %Y}" in learner.get(home).content.decode()
+    # Only the learner's own claims: another learner's home page says nothing of it.
+    assert "Your certificate" not in client_for(world.other_learner).get(home).content.decode()

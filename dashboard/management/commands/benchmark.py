@@ -118,12 +118,14 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         pages = measure.time_pages(bench, options["repeat"])
+        trivial = measure.time_trivial_view(bench, options["repeat"])
         pdfs = measure.time_pdfs(bench, max(2, options["repeat"] // 6))
         part = {
             "learners": size,
             "build_seconds": round(build_seconds, 1),
             "rows": bench.rows,
             "pages": pages,
+            "trivial_view": trivial,
             "pdf": pdfs,
             "people": {who: _email(pk) for who, pk in bench.users().items()},
             "registration_id": bench.registration_id,
@@ -301,15 +303,26 @@ def markdown(report: dict) -> str:
         "",
         f"Django test client, {env['repeat']} timed requests per page after a warm-up; queries counted on one request.",
         "",
-        "| page | " + " | ".join(f"{int(s):,} learners: median / p95 ms (queries)" for s in sizes) + " |",
-        "|---|" + "---|" * len(sizes),
+        "| page | "
+        + " | ".join(f"{int(s):,} learners: median / p95 ms (queries)" for s in sizes)
+        + f" | {int(sizes[-1]):,} learners, new database connection per request: median ms |",
+        "|---|" + "---|" * (len(sizes) + 1),
     ]
     for name in report["sizes"][sizes[0]]["pages"]:
         cells = []
         for size in sizes:
             page = report["sizes"][size]["pages"][name]
             cells.append(f"{page['median_ms']:.1f} / {page['p95_ms']:.1f} ({page['queries']})")
+        cold = report["sizes"][sizes[-1]]["pages"][name].get("new_connection")
+        cells.append(f"{cold['median_ms']:.1f}" if cold else "")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if all("trivial_view" in report["sizes"][size] for size in sizes):
+        cells = []
+        for size in sizes:
+            trivial = report["sizes"][size]["trivial_view"]
+            cells.append(f"{trivial['median_ms']:.1f} / {trivial['p95_ms']:.1f} ({trivial['queries']})")
+        cells.append(f"{report['sizes'][sizes[-1]]['trivial_view']['new_connection']['median_ms']:.1f}")
+        lines.append("| *trivial view, for comparison* | " + " | ".join(cells) + " |")
     pdf = report["sizes"][sizes[-1]]["pdf"]
     lines += [
         "",
