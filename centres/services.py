@@ -285,12 +285,46 @@ def add_staff_member(
     return membership
 
 
+def _awaiting_countersignature(membership: Membership) -> str:
+    """What this trainee decided at the centre that still waits for their countersignatory, in words ("" if
+    nothing). Their countersignatory is found through this membership: were it to end, or the person be recorded
+    as qualified, that work would wait for nobody and never become final."""
+    # portfolio and quality depend on centres; imported here to keep the arrow
+    from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
+    from quality.models import SampleRecord
+
+    user, centre, awaiting = membership.user, membership.centre, CountersignStatus.AWAITING
+    if membership.role == Role.ASSESSOR:
+        count = (
+            EvidenceLink.objects.filter(
+                judged_by=user, countersign_status=awaiting, evidence__registration__centre=centre
+            ).count()
+            + CriterionDecision.objects.filter(
+                decided_by=user, countersign_status=awaiting, registration__centre=centre
+            ).count()
+        )
+        noun = "assessment decision"
+    elif membership.role == Role.IQA:
+        count = SampleRecord.objects.filter(iqa=user, countersign_status=awaiting, plan__centre=centre).count()
+        noun = "IQA sample"
+    else:
+        return ""
+    return f"{count} {noun}{'' if count == 1 else 's'}" if count else ""
+
+
 @transaction.atomic
 def update_staff_credential(*, actor, membership: Membership, credential: Credential) -> Membership:
     require_centre_admin(actor, membership.centre)
     if not membership.is_active:
         raise StaffError("This role has ended; add the person again to restore it.")
     _check_credential(centre=membership.centre, role=membership.role, user=membership.user, credential=credential)
+    if membership.needs_countersignature and credential.status != CompetenceStatus.WORKING_TOWARDS:
+        pending = _awaiting_countersignature(membership)
+        if pending:
+            raise StaffError(
+                f"{membership.user} has {pending} awaiting countersignature by {membership.countersignatory}: "
+                "have them countersigned first, then record the award."
+            )
     before = {
         "status": membership.status,
         "countersignatory": membership.countersignatory.email if membership.countersignatory else None,
@@ -351,6 +385,13 @@ def end_membership(*, actor, membership: Membership, reason: str) -> Membership:
         if Membership.objects.active().filter(centre=centre, role=Role.IQA, countersignatory=membership.user).exists():
             raise StaffError(
                 f"{membership.user} countersigns for a trainee IQA: choose another countersignatory first."
+            )
+    if membership.needs_countersignature:
+        pending = _awaiting_countersignature(membership)
+        if pending:
+            raise StaffError(
+                f"{membership.user} has {pending} awaiting countersignature by {membership.countersignatory}: "
+                "have them countersigned first."
             )
     if membership.role == Role.CENTRE_ADMIN:
         others = Membership.objects.active().filter(centre=centre, role=Role.CENTRE_ADMIN).exclude(pk=membership.pk)

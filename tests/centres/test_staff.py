@@ -288,3 +288,35 @@ def test_new_staff_without_a_name_is_refused(world):
             full_name=" ",
             role=Role.IQA,
         )
+
+
+def _qualify(admin, membership):
+    from centres.services import update_staff_credential
+
+    return update_staff_credential(
+        actor=admin, membership=membership, credential=Credential(status=CompetenceStatus.QUALIFIED)
+    )
+
+
+def test_a_trainee_assessor_with_decisions_awaiting_countersignature_is_not_recorded_qualified(world):
+    from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
+    from tests.tracking.helpers import complete_unit, first_unit
+
+    complete_unit(world.trainee_registration, first_unit(world.trainee_registration), by=world.trainee)
+    awaiting = {"countersign_status": CountersignStatus.AWAITING}  # as the trainee's judgements are recorded
+    EvidenceLink.objects.filter(judged_by=world.trainee).update(**awaiting)
+    CriterionDecision.objects.filter(decided_by=world.trainee).update(**awaiting)
+    membership = Membership.objects.get(user=world.trainee, role=Role.ASSESSOR)
+    with pytest.raises(StaffError, match="awaiting countersignature by .*have them countersigned first"):
+        _qualify(world.admin, membership)
+    with pytest.raises(StaffError, match="awaiting countersignature"):
+        Registration.objects.filter(assessor=world.trainee).update(assessor=world.assessor)
+        end_membership(actor=world.admin, membership=membership, reason="Left")
+    membership.refresh_from_db()
+    assert membership.is_active and membership.status == CompetenceStatus.WORKING_TOWARDS
+
+    # Once the countersignatory has confirmed everything, the award is recorded.
+    confirmed = {"countersign_status": CountersignStatus.CONFIRMED, "countersigned_by": world.assessor}
+    EvidenceLink.objects.filter(judged_by=world.trainee).update(**confirmed)
+    CriterionDecision.objects.filter(decided_by=world.trainee).update(**confirmed)
+    assert _qualify(world.admin, membership).status == CompetenceStatus.QUALIFIED

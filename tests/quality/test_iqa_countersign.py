@@ -390,3 +390,19 @@ def test_nobody_else_samples_a_unit_whose_summative_sample_awaits_countersignatu
     assert "awaiting countersignature" in review.why_not
     work = coverage(t.plan).data.work[(t.registration.pk, t.unit1.pk)]
     assert not eligible_for(work, SampleKind.SUMMATIVE)
+
+
+def test_a_trainee_iqa_with_a_sample_awaiting_countersignature_is_not_recorded_qualified(world, t):
+    from centres.services import Credential, StaffError, update_staff_credential
+
+    sample = _summative(t)
+    membership = Membership.objects.get(user=t.trainee, role=Role.IQA)
+    with pytest.raises(StaffError, match="1 IQA sample awaiting countersignature"):
+        update_staff_credential(
+            actor=world.admin, membership=membership, credential=Credential(status=CompetenceStatus.QUALIFIED)
+        )
+    countersign_sample(actor=world.iqa, sample=sample, confirm=True)
+    membership = update_staff_credential(
+        actor=world.admin, membership=membership, credential=Credential(status=CompetenceStatus.QUALIFIED)
+    )
+    assert membership.status == CompetenceStatus.QUALIFIED
