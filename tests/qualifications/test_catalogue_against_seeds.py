@@ -1,22 +1,20 @@
 """The catalogue in the database against its sources: the fixture files (every unit's outcomes and criteria) and
 the specification texts in shared/seeds (texts found there word for word, and hand-checked spot checks).
 
-The seeds live beside the repository (../shared/seeds, or SEEDS_DIR); they are always there in CI."""
+The seeds live beside the repository (../shared/seeds, or SEEDS_DIR; see seed_paths.py)."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db.models import Count
 
 from qualifications.models import AssessmentCriterion, CatalogueNote, LearningOutcome, Unit
 from qualifications.services.catalogue import normalise, read_fixtures
+from tests.qualifications.seed_paths import find_seeds
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(os.environ.get("SEEDS_DIR") or Path(settings.BASE_DIR).parent / "shared" / "seeds")
+SEEDS = find_seeds()
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the specification texts are not at {SEEDS}")
 
 # The table header that the PDFs repeat at each page break, cutting through criteria that straddle a page.

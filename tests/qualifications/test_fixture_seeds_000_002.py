@@ -8,16 +8,17 @@ when the seeds are present (they live outside the repository, in ../shared/seeds
 """
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from tests.qualifications.seed_paths import find_seeds
+
 CATALOGUE = Path(__file__).resolve().parents[2] / "fixtures" / "catalogue"
 FILE_000 = CATALOGUE / "000_highfield_l2_certificate_customer_service.json"
 FILE_002 = CATALOGUE / "002_highfield_l2_diploma_customer_service_skills.json"
-SEEDS = Path(os.environ.get("SEEDS_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "seeds")
+SEEDS = find_seeds()
 
 # unit reference: (learning outcomes, assessment criteria), counted on the seed text with grep
 # and checked by eye.

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.qualifications.seed_paths import find_seeds
+
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUE = REPO / "fixtures" / "catalogue"
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = find_seeds()
 
 FILE_001 = CATALOGUE / "001_highfield_l1_work_related_studies_customer_service.json"
 FILE_003 = CATALOGUE / "003_ncfe_l2_diploma_customer_service_practitioners.json"
