@@ -25,6 +25,8 @@ class AccessProfile:
     memberships: tuple[Membership, ...] = ()
     eqa_centres: tuple[Centre, ...] = ()
     supervised: tuple[tuple[int, int], ...] = ()
+    # (role, centre id) for each trainee (assessor or IQA) whose work this person countersigns
+    countersigns: tuple[tuple[str, int], ...] = ()
 
     def centre_ids(self, *roles: str) -> list[int]:
         """Ids of the centres where the person holds any of the roles (any staff role when none are named)."""
@@ -65,10 +67,10 @@ def access_profile(user) -> AccessProfile:
     remembered = _request_profiles.get()
     if remembered is not None and user.pk in remembered:
         return remembered[user.pk]
-    own, supervised = [], []
+    own, supervised, countersigns = [], [], set()
     for membership in (
         Membership.objects.active()
-        .filter(Q(user=user) | Q(countersignatory=user, role=Role.ASSESSOR))
+        .filter(Q(user=user) | Q(countersignatory=user))
         .select_related("centre")
         .order_by("centre__name", "role", "pk")
     ):
@@ -76,6 +78,8 @@ def access_profile(user) -> AccessProfile:
             own.append(membership)
         if membership.countersignatory_id == user.pk and membership.role == Role.ASSESSOR:
             supervised.append((membership.user_id, membership.centre_id))
+        if membership.countersignatory_id == user.pk and membership.needs_countersignature:
+            countersigns.add((membership.role, membership.centre_id))
     assessing = {membership.centre_id for membership in own if membership.role == Role.ASSESSOR}
     links = EqaLink.objects.filter(user=user, is_active=True).select_related("centre").order_by("centre__name")
     profile = AccessProfile(
@@ -83,6 +87,7 @@ def access_profile(user) -> AccessProfile:
         eqa_centres=tuple(link.centre for link in links),
         # A qualified assessor countersigns for the trainees they supervise at centres where they assess.
         supervised=tuple(pair for pair in supervised if pair[1] in assessing),
+        countersigns=tuple(sorted(countersigns)),
     )
     if remembered is not None:
         remembered[user.pk] = profile
@@ -125,6 +130,11 @@ def roles_of(user) -> dict[str, list]:
         result.setdefault(membership.role, []).append(membership.centre)
     if profile.eqa_centres:
         result["eqa"] = list(profile.eqa_centres)
+    # Where they countersign for trainees: "countersigns_assessor" / "countersigns_iqa" -> centres
+    centres = {membership.centre_id: membership.centre for membership in profile.memberships}
+    for role, centre_id in profile.countersigns:
+        if centre_id in centres:
+            result.setdefault(f"countersigns_{role}", []).append(centres[centre_id])
     return result
 
 

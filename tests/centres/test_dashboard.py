@@ -72,3 +72,20 @@ def test_home_page_queries_do_not_grow_with_learners(client, world, django_asser
     with CaptureQueriesContext(connection) as large:
         client.get(HOME)
     assert len(large) == len(small)
+
+
+def test_countersigning_links_show_only_for_those_who_countersign_a_trainee(client, world):
+    from centres.models import CompetenceStatus, Role
+    from tests.factories import make_staff
+
+    def nav(user) -> str:
+        client.force_login(user)
+        return client.get(reverse("home")).content.decode()
+
+    countersign_queue = reverse("portfolio:countersign-queue")
+    samples_queue = reverse("quality:countersign-queue")
+    assert countersign_queue in nav(world.assessor)  # countersigns for the trainee assessor
+    assert countersign_queue not in nav(world.other_assessor)
+    assert samples_queue not in nav(world.iqa)
+    make_staff(world.centre, Role.IQA, status=CompetenceStatus.WORKING_TOWARDS, countersignatory=world.iqa)
+    assert samples_queue in nav(world.iqa)
