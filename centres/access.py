@@ -105,9 +105,18 @@ def centres_where(user, *roles: str) -> QuerySet[Centre]:
     return Centre.objects.filter(pk__in=access_profile(user).centre_ids(*roles))
 
 
+def _centre_id(centre) -> int | None:
+    """A centre, its id, or its id as text (from a URL) -> its id; None for none; -1 for nonsense (no centre)."""
+    if centre is None or isinstance(centre, Centre):
+        return centre.pk if centre is not None else None
+    try:
+        return int(centre)
+    except (TypeError, ValueError):
+        return -1
+
+
 def has_role(user, role: str, centre=None) -> bool:
-    centre_id = centre.pk if isinstance(centre, Centre) else centre
-    return access_profile(user).holds(role, centre_id)
+    return access_profile(user).holds(role, _centre_id(centre))
 
 
 def is_eqa(user) -> bool:
@@ -115,7 +124,7 @@ def is_eqa(user) -> bool:
 
 
 def membership_for(user, centre, role: str) -> Membership | None:
-    centre_id = centre.pk if isinstance(centre, Centre) else centre
+    centre_id = _centre_id(centre)
     for membership in access_profile(user).memberships:
         if membership.centre_id == centre_id and membership.role == role:
             return membership
@@ -141,10 +150,7 @@ def roles_of(user) -> dict[str, list]:
 def get_centre_for(user, pk, *roles: str) -> Centre:
     """The centre, if the user works there (else 404); with roles named, 403 unless they hold one of them."""
     profile = access_profile(user)
-    try:
-        centre_id = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("No such centre.") from None
+    centre_id = _centre_id(pk)
     centre = next((m.centre for m in profile.memberships if m.centre_id == centre_id), None)
     if centre is None:
         raise Http404("No such centre.")
