@@ -46,9 +46,15 @@ def _learner_panel(user) -> dict | None:
     )
     if not registrations:
         return None
-    items = []
+    items, finished = [], []
     for registration in registrations:
-        for sheet in build_sheets(registration, methods=[]):  # the panel shows no method key
+        sheets = build_sheets(registration, methods=[])  # the panel shows no method key
+        if sheets and all(sheet.state.signed_off and not sheet.state.content_changed for sheet in sheets):
+            finished.append(
+                f"Every unit of your {registration.qualification.title} is signed off: your centre's quality "
+                "assurance and the claim for your certificate come next."
+            )
+        for sheet in sheets:
             live = sheet.state.live
             if sheet.status.complete and SignatureRole.LEARNER not in live and not sheet.state.content_changed:
                 items.append(
@@ -67,6 +73,7 @@ def _learner_panel(user) -> dict | None:
         "evidence is your own.",
         "items": items,
         "empty": "No units are waiting for your signature.",
+        "notes": finished,
         "links": [
             (reverse("tracking:registration", args=[r.pk]), f"All tracking sheets: {r.qualification.title}")
             for r in registrations

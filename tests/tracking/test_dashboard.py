@@ -186,3 +186,16 @@ def test_eqa_sees_a_shared_trainees_unit_only_once_it_is_countersigned(world):
 
     sign_unit(registration=registration, unit=unit, user=world.assessor, role="countersigner")
     assert listed in home(world.eqa)
+
+
+def test_learner_is_told_when_every_unit_is_signed_off(world):
+    registration = world.registration
+    units = unit_status_units(registration)
+    finished = "quality assurance and the claim for your certificate come next"
+    for unit in units:
+        assert finished not in home(world.learner)
+        complete_unit(registration, unit)
+        sign_unit(registration=registration, unit=unit, user=world.learner, role="learner")
+        sign_unit(registration=registration, unit=unit, user=world.assessor, role="assessor")
+    assert finished in home(world.learner)
+    assert finished not in home(world.other_learner)
