@@ -56,16 +56,24 @@ def sample_details(samples: list[SampleRecord]) -> dict[int, SampleDetail]:
     return details
 
 
-def pending_sample_notes(registration, unit_ids: list[int]) -> dict[int, list[str]]:
-    """Sheet notes (tracking.sheets.register_sheet_notes) for units a trainee IQA's summative sample has looked
-    at but which wait for their countersignatory before the IQA line is signed or the unit reopened. One query."""
-    notes: dict[int, list[str]] = defaultdict(list)
-    rows = SampleUnit.objects.filter(
+def pending_summative_units(registration, unit_ids: list[int]):
+    """The units of summative samples of this learner that await a trainee IQA's countersignatory: until confirmed,
+    they neither sign nor reopen the unit, and nobody else samples it."""
+    return SampleUnit.objects.filter(
         sample__registration=registration,
         sample__kind=SampleKind.SUMMATIVE,
         sample__countersign_status=CountersignStatus.AWAITING,
         unit_id__in=unit_ids,
-    ).values_list("unit_id", "outcome", "sample__iqa__full_name", "sample__iqa__email", "sample__sampled_at")
+    )
+
+
+def pending_sample_notes(registration, unit_ids: list[int]) -> dict[int, list[str]]:
+    """Sheet notes (tracking.sheets.register_sheet_notes) for units a trainee IQA's summative sample has looked
+    at but which wait for their countersignatory before the IQA line is signed or the unit reopened. One query."""
+    notes: dict[int, list[str]] = defaultdict(list)
+    rows = pending_summative_units(registration, unit_ids).values_list(
+        "unit_id", "outcome", "sample__iqa__full_name", "sample__iqa__email", "sample__sampled_at"
+    )
     for unit_id, outcome, name, email, sampled_at in rows:
         notes[unit_id].append(
             f"IQA sample awaiting countersignature ({Outcome(outcome).label.lower()}, by {name or email} on "

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from centres.access import memberships_of
+from centres.access import membership_for, memberships_of
 from centres.models import CompetenceStatus, Membership, PersonalInterest, Role, record_event
 from portfolio.models import CountersignStatus, Registration
 from tracking.models import Signature, SignatureRole
@@ -58,40 +58,36 @@ def countersign_queue(user) -> list[SampleRecord]:
     )
 
 
-def named_countersignatory(sample: SampleRecord):
-    """The countersignatory named on the sampling IQA's membership at the plan's centre (None if nobody is)."""
-    membership = (
+def _trainee_membership(sample: SampleRecord) -> Membership | None:
+    """The sampling IQA's IQA membership at the plan's centre, with its countersignatory."""
+    return (
         Membership.objects.filter(user_id=sample.iqa_id, centre_id=sample.plan.centre_id, role=Role.IQA)
         .select_related("countersignatory")
         .first()
     )
+
+
+def named_countersignatory(sample: SampleRecord):
+    """The countersignatory named on the sampling IQA's membership at the plan's centre (None if nobody is)."""
+    membership = _trainee_membership(sample)
     return membership.countersignatory if membership is not None else None
 
 
 def is_countersignatory(user, sample: SampleRecord) -> bool:
     """Whether the user is named as countersignatory on the sampling IQA's membership at the plan's centre."""
-    return (
-        user.is_authenticated
-        and user.pk != sample.iqa_id
-        and Membership.objects.filter(
-            user_id=sample.iqa_id, centre_id=sample.plan.centre_id, role=Role.IQA, countersignatory=user
-        ).exists()
-    )
+    named = named_countersignatory(sample) if user.is_authenticated and user.pk != sample.iqa_id else None
+    return named is not None and named.pk == user.pk
 
 
 def _require_countersignatory(actor, sample: SampleRecord) -> None:
     centre = sample.plan.centre
     if actor.pk == sample.iqa_id:
         raise NotAllowed("You cannot countersign your own sample: your countersignatory confirms it.")
-    trainee = (
-        Membership.objects.filter(user_id=sample.iqa_id, centre=centre, role=Role.IQA)
-        .select_related("countersignatory")
-        .first()
-    )
-    if trainee is None or trainee.countersignatory_id != actor.pk:
-        named = f", {trainee.countersignatory}," if trainee is not None and trainee.countersignatory else ""
-        raise NotAllowed(f"Only {sample.iqa}'s countersignatory{named} may countersign this sample.")
-    own = memberships_of(actor).filter(centre=centre, role=Role.IQA).first()
+    named = named_countersignatory(sample)
+    if named is None or named.pk != actor.pk:
+        named_phrase = f", {named}," if named is not None else ""
+        raise NotAllowed(f"Only {sample.iqa}'s countersignatory{named_phrase} may countersign this sample.")
+    own = membership_for(actor, centre, Role.IQA)
     if own is None or own.needs_countersignature:
         raise CountersignError(
             f"You are named as {sample.iqa}'s countersignatory, but you do not hold an active, qualified IQA role at "

@@ -36,6 +36,7 @@ from ..models import (
     SamplingPlan,
     worst_outcome,
 )
+from ..selectors import pending_summative_units
 from .errors import ActionError, ConflictOfInterest, NotAllowed, SampleError
 from .plans import refresh_rates, require_iqa
 
@@ -133,12 +134,8 @@ def review_units(*, registration: Registration, kind: str, iqa, units: list[Unit
     pending = {}
     if kind == SampleKind.SUMMATIVE:
         # A summative sample awaiting countersignature will sign or reopen the unit: nobody samples it meanwhile.
-        for sample_unit in SampleUnit.objects.filter(
-            sample__registration=registration,
-            sample__kind=SampleKind.SUMMATIVE,
-            sample__countersign_status=CountersignStatus.AWAITING,
-            unit_id__in=[status.unit.pk for status in statuses],
-        ).select_related("sample__iqa"):
+        units = pending_summative_units(registration, [status.unit.pk for status in statuses])
+        for sample_unit in units.select_related("sample__iqa"):
             pending[sample_unit.unit_id] = sample_unit.sample
     result = []
     for status in statuses:
