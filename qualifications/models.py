@@ -1,6 +1,58 @@
 """The catalogue: qualifications, units, learning outcomes and assessment criteria, as the specifications give them."""
 
+from dataclasses import dataclass, field
+
 from django.db import models
+
+BULLET = "• "
+SUB_BULLET = "◦ "
+
+
+@dataclass
+class ListItem:
+    text: str
+    items: list[str] = field(default_factory=list)  # a second level, as printed (Highfield's "o" bullets)
+
+
+@dataclass
+class TextBlock:
+    """A paragraph of catalogue text, or (with `items`) a bulleted list as printed."""
+
+    text: str = ""
+    items: list[ListItem] = field(default_factory=list)
+
+
+def text_blocks(text: str) -> list[TextBlock]:
+    """Guidance, amplification, range or rules text as stored (one printed paragraph or bulleted item per line:
+    "• " starts an item, "◦ " an item within the item before) split into paragraphs and lists, so that lists
+    stay lists on every page."""
+    blocks: list[TextBlock] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(BULLET) or line.startswith(SUB_BULLET):
+            if not blocks or not blocks[-1].items:
+                blocks.append(TextBlock())
+            items = blocks[-1].items
+            if line.startswith(SUB_BULLET):
+                if not items:
+                    items.append(ListItem(text=""))
+                items[-1].items.append(line.removeprefix(SUB_BULLET).strip())
+            else:
+                items.append(ListItem(text=line.removeprefix(BULLET).strip()))
+        else:
+            blocks.append(TextBlock(text=line))
+    return blocks
+
+
+def text_items(text: str) -> list[str]:
+    """The stored lines of a text field, bullets removed: for exports and plain-text uses."""
+    return [
+        line.strip().removeprefix(BULLET).removeprefix(SUB_BULLET).strip()
+        for line in (text or "").splitlines()
+        if line.strip()
+    ]
 
 
 class AwardingBody(models.Model):
@@ -150,6 +202,40 @@ class AssessmentCriterion(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text}"
 
+    @property
+    def renumbered(self) -> bool:
+        """We use another code than the one printed (only where printed codes collide)."""
+        return bool(self.printed_code) and self.printed_code != self.code
+
+    @property
+    def code_label(self) -> str:
+        """The code with the printed one beside it where they differ: "1.1 (printed as 2.1)"."""
+        return f"{self.code} (printed as {self.printed_code})" if self.renumbered else self.code
+
+    def wordings_shown(self) -> list["CriterionWording"]:
+        """The per-pathway wordings (from a prefetch of `wordings` with their pathway), in printed order."""
+        return sorted(self.wordings.all(), key=lambda wording: wording.order)
+
+
+class CriterionWording(models.Model):
+    """How a criterion is worded for learners on one pathway, word for word from the specification, where the
+    criterion applies to every learner but its table prints one wording per role (603/4687/5 B17.1). The
+    criterion's own text stays the whole printed text, alternatives and all, for where no pathway is known."""
+
+    criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.CASCADE, related_name="wordings")
+    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="wordings")
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["criterion", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "pathway"], name="unique_criterion_wording_per_pathway")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code} ({self.pathway.name}): {self.text}"
+
 
 class AssessmentMethod(models.Model):
     """An assessment method code printed on tracking sheets (Obs, Q, Sim ...); centres may add more."""
@@ -172,6 +258,7 @@ class CatalogueNote(models.Model):
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
         JUDGEMENT = "judgement", "Judgement"
+        MISPRINT = "misprint", "Misprint kept"
 
     source = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -186,6 +273,9 @@ class CatalogueNote(models.Model):
     printed = models.TextField(blank=True)
     corrected = models.TextField(blank=True)
     explanation = models.TextField()
+    shown_on_sheet = models.BooleanField(
+        default=False, help_text="Printed on the unit's tracking sheet (page and PDF), not only in the catalogue."
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -12,6 +12,7 @@ from qualifications.models import (
     AssessmentMethod,
     AwardingBody,
     CatalogueNote,
+    CriterionWording,
     LearningOutcome,
     Pathway,
     Qualification,
@@ -53,6 +54,14 @@ class LoadReport:
 
 def normalise(text: str | None) -> str:
     return " ".join((text or "").split())
+
+
+def normalise_lines(value: str | list[str] | None) -> str:
+    """A text field that may be printed as several paragraphs and bulleted items: given in the fixture as a list
+    of strings (items start with "• "), stored one per line, each line's whitespace normalised."""
+    if isinstance(value, list):
+        return "\n".join(line for line in (normalise(item) for item in value) if line)
+    return normalise(value)
 
 
 def _upsert(model, lookup: dict, values: dict):
@@ -133,13 +142,15 @@ def _load_unit(data: dict, pathways: dict, report: LoadReport) -> Unit:
             "glh": data.get("glh"),
             "credit": data.get("credit"),
             "summary": normalise(data.get("summary")),
-            "guidance": normalise(data.get("guidance")),
-            "types_of_evidence": normalise(data.get("types_of_evidence")),
-            "amplification": normalise(data.get("amplification")),
+            "guidance": normalise_lines(data.get("guidance")),
+            "types_of_evidence": normalise_lines(data.get("types_of_evidence")),
+            "amplification": normalise_lines(data.get("amplification")),
         },
     )
     report.units += 1
-    existing_codes = set(unit.criteria.values_list("code", flat=True))
+    existing = list(unit.criteria.select_related("learning_outcome"))
+    existing_codes = {criterion.code for criterion in existing}
+    _recode(unit, existing, data)
     seen_codes = set()
     criterion_order = 0
     for outcome_order, outcome_data in enumerate(data.get("learning_outcomes", []), start=1):
@@ -149,8 +160,8 @@ def _load_unit(data: dict, pathways: dict, report: LoadReport) -> Unit:
             {
                 "text": normalise(outcome_data["text"]),
                 "order": outcome_order,
-                "amplification": normalise(outcome_data.get("amplification")),
-                "types_of_evidence": normalise(outcome_data.get("types_of_evidence")),
+                "amplification": normalise_lines(outcome_data.get("amplification")),
+                "types_of_evidence": normalise_lines(outcome_data.get("types_of_evidence")),
             },
         )
         report.learning_outcomes += 1
@@ -159,7 +170,7 @@ def _load_unit(data: dict, pathways: dict, report: LoadReport) -> Unit:
             pathway_code = criterion_data.get("pathway")
             if pathway_code and pathway_code not in pathways:
                 raise CatalogueError(f"{unit.reference} {criterion_data['code']}: unknown pathway {pathway_code!r}")
-            _upsert(
+            criterion = _upsert(
                 AssessmentCriterion,
                 {"unit": unit, "code": criterion_data["code"]},
                 {
@@ -167,17 +178,67 @@ def _load_unit(data: dict, pathways: dict, report: LoadReport) -> Unit:
                     "text": normalise(criterion_data["text"]),
                     "order": criterion_order,
                     "kind": criterion_data.get("kind") or "",
-                    "guidance": normalise(criterion_data.get("guidance")),
-                    "amplification": normalise(criterion_data.get("amplification")),
+                    "guidance": normalise_lines(criterion_data.get("guidance")),
+                    "amplification": normalise_lines(criterion_data.get("amplification")),
                     "printed_code": criterion_data.get("printed_code") or "",
                     "pathway": pathways.get(pathway_code) if pathway_code else None,
                 },
             )
+            _load_wordings(criterion, criterion_data.get("wordings") or [], pathways)
             seen_codes.add(criterion_data["code"])
             report.criteria += 1
     for code in sorted(existing_codes - seen_codes):
         report.warnings.append(f"{unit.reference} {code} is in the database but no longer in the fixtures; kept.")
     return unit
+
+
+def _printed_identity(outcome_number: str, code: str, printed_code: str | None) -> tuple[str, str]:
+    return (str(outcome_number), printed_code or code)
+
+
+def _recode(unit: Unit, existing: list[AssessmentCriterion], data: dict) -> None:
+    """Give existing criteria their new codes where the fixtures now code them differently (a renumbering
+    undone or made), so that a criterion keeps its row, and the evidence linked to it, whatever its code.
+
+    A criterion is known by what was printed: its learning outcome and printed code. Codes change in two steps
+    (each to a temporary code first) so that swapped codes never collide."""
+    by_identity = {
+        _printed_identity(criterion.learning_outcome.number, criterion.code, criterion.printed_code): criterion
+        for criterion in existing
+    }
+    renames = {}
+    for outcome_data in data.get("learning_outcomes", []):
+        for criterion_data in outcome_data.get("criteria", []):
+            identity = _printed_identity(
+                outcome_data["number"], criterion_data["code"], criterion_data.get("printed_code")
+            )
+            criterion = by_identity.get(identity)
+            if criterion is not None and criterion.code != criterion_data["code"]:
+                renames[criterion.pk] = criterion_data["code"]
+    if not renames:
+        return
+    for pk in renames:
+        AssessmentCriterion.objects.filter(pk=pk).update(code=f"~{pk}")
+    for pk, code in renames.items():
+        AssessmentCriterion.objects.filter(pk=pk).update(code=code)
+
+
+def _load_wordings(criterion: AssessmentCriterion, wordings: list[dict], pathways: dict) -> None:
+    """The criterion's per-pathway wordings, exactly as the fixture gives them (others are removed: a wording is
+    catalogue text, which nothing else refers to)."""
+    kept = []
+    for order, wording in enumerate(wordings, start=1):
+        if wording["pathway"] not in pathways:
+            raise CatalogueError(
+                f"{criterion.unit.reference} {criterion.code}: a wording names unknown pathway {wording['pathway']!r}"
+            )
+        row = _upsert(
+            CriterionWording,
+            {"criterion": criterion, "pathway": pathways[wording["pathway"]]},
+            {"text": normalise(wording["text"]), "order": order},
+        )
+        kept.append(row.pk)
+    CriterionWording.objects.filter(criterion=criterion).exclude(pk__in=kept).delete()
 
 
 def _load_qualification(data: dict, source: str, report: LoadReport) -> None:
@@ -196,7 +257,7 @@ def _load_qualification(data: dict, source: str, report: LoadReport) -> None:
             "all_units": bool(rules.get("all_units")),
             "min_credits_from_optional": rules.get("min_credits_from_optional"),
             "min_glh": rules.get("min_glh"),
-            "rules_text": normalise(rules.get("text")),
+            "rules_text": normalise_lines(rules.get("text")),
             "source": source,
         },
     )
@@ -232,12 +293,12 @@ def _load_qualification(data: dict, source: str, report: LoadReport) -> None:
         listed.append(unit.pk)
     # Memberships carry no evidence, so a unit dropped from a qualification can go.
     QualificationUnit.objects.filter(qualification=qualification).exclude(unit_id__in=listed).delete()
-    pathway_ids = (
-        AssessmentCriterion.objects.filter(unit_id__in=listed, pathway__isnull=False)
-        .values_list("pathway_id", flat=True)
-        .distinct()
-    )
-    qualification.pathways.set(list(pathway_ids))
+    pathway_ids = set(
+        AssessmentCriterion.objects.filter(unit_id__in=listed, pathway__isnull=False).values_list(
+            "pathway_id", flat=True
+        )
+    ) | set(CriterionWording.objects.filter(criterion__unit_id__in=listed).values_list("pathway_id", flat=True))
+    qualification.pathways.set(sorted(pathway_ids))
 
 
 def _load_note(data: dict, source: str, order: int, report: LoadReport) -> None:
@@ -260,6 +321,7 @@ def _load_note(data: dict, source: str, order: int, report: LoadReport) -> None:
         printed="" if data.get("printed") is None else str(data.get("printed")),
         corrected="" if data.get("corrected") is None else str(data.get("corrected")),
         explanation=data.get("explanation") or "",
+        shown_on_sheet=bool(data.get("shown_on_sheet")),
         order=order,
     )
     report.notes += 1

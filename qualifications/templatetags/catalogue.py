@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from qualifications import models
+
 register = template.Library()
 
 
@@ -19,3 +21,25 @@ def highlight(text: str, query: str) -> SafeString:
     for index, piece in enumerate(pieces):
         out.append(format_html('<mark class="p-0">{}</mark>', piece) if index % 2 else conditional_escape(piece))
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+
+
+@register.inclusion_tag("qualifications/_code.html")
+def criterion_code(criterion) -> dict:
+    """A criterion's code, with the printed code beside it where we renumbered (only where printed codes
+    collide): the one way every page shows a code."""
+    return {"criterion": criterion}
+
+
+@register.inclusion_tag("qualifications/_text_blocks.html")
+def text_blocks(text: str, css_class: str = "") -> dict:
+    """Catalogue text with its printed bulleted lists shown as lists."""
+    return {"blocks": models.text_blocks(text), "css_class": css_class}
+
+
+@register.filter
+def wording_for(criterion, pathway_id) -> str:
+    """The criterion's text as a learner on the pathway reads it (from a prefetch of `wordings`)."""
+    for wording in criterion.wordings.all():
+        if wording.pathway_id == pathway_id:
+            return wording.text
+    return criterion.text

@@ -1,14 +1,11 @@
-"""Where the specification texts (the seeds) are: SEEDS_DIR if set, else `shared/seeds` beside the repository,
-else the workplace's copy; tests that read them are skipped only when none of these exists."""
+"""Where the specification texts (the seeds) are: copies kept in the repository beside these tests
+(tests/qualifications/seeds/), so that the tests never read outside the repository. They are the plain-text
+extractions the catalogue fixtures were made from, word for word; replace them only together with the fixtures."""
 
-import os
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-CANDIDATES = [REPO.parent / "shared" / "seeds", Path("/work/shared/seeds")]
+SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 
 
 def find_seeds() -> Path:
-    if os.environ.get("SEEDS_DIR"):
-        return Path(os.environ["SEEDS_DIR"])
-    return next((path for path in CANDIDATES if path.is_dir()), CANDIDATES[0])
+    return SEEDS_DIR

@@ -1,6 +1,6 @@
 """Checks the catalogue fixture for seed 004, first half.
 
-Seed: ../shared/seeds/004_e2cf327b755f4700.txt, Highfield Level 2 NVQ Certificate in Customer
+Seed: tests/qualifications/seeds/004_e2cf327b755f4700.txt, Highfield Level 2 NVQ Certificate in Customer
 Service (RQF), 600/5469/4. This file holds the qualification (key facts, rules, groups and the
 membership of all 49 units) and the content of the units whose headings are "Unit 1" to the
 first "Unit 24" (A/601/1222). The second half of the units is in another fixture file.
@@ -229,10 +229,14 @@ def test_qualification_rules(qual):
     assert rules["all_units"] is False
     assert rules["min_credits_from_optional"] == 20
     assert rules["min_glh"] is None
-    assert "all units contained within the mandatory group" in rules["text"]
-    assert "a minimum of 20 credits from the optional units in groups A-D" in rules["text"]
-    assert "At least one unit must be chosen from each of the optional groups" in rules["text"]
-    assert "•" not in rules["text"]
+    # The printed list stays a list; "learners must complete" is printed twice across a line break, given once.
+    assert rules["text"] == [
+        "To complete the Highfield Level 2 NVQ Certificate in Customer Service (RQF), learners must complete the "
+        "following",
+        "• all units contained within the mandatory group",
+        "• a minimum of 20 credits from the optional units in groups A-D",
+        "At least one unit must be chosen from each of the optional groups",
+    ]
     assert qual["groups"] == [{"name": f"Group {g}", "min_units": 1} for g in "ABCD"]
 
 
@@ -331,9 +335,9 @@ def test_no_printed_codes_in_this_half(units):
 
 def test_notes(data):
     notes = {(n["unit"], n["field"]): n for n in data["notes"]}
-    assert len(notes) == len(data["notes"]) == 3
+    assert len(notes) == len(data["notes"]) == 5
     for n in data["notes"]:
-        assert n["kind"] in ("correction", "judgement")
+        assert n["kind"] in ("correction", "judgement", "misprint")
         assert n["explanation"]
 
     n = notes[("L/601/1225", "number")]
@@ -346,6 +350,13 @@ def test_notes(data):
     assert n["kind"] == "correction" and n["criterion"] == "2.2"
     assert n["printed"].startswith("show an awareness of their customer’s needs for personal space 2.3 focus")
     assert n["corrected"] == "show an awareness of their customer’s needs for personal space"
+
+    n = notes[("T/601/1218", "text")]
+    assert (n["kind"], n["criterion"], n["printed"]) == ("misprint", "2.2", "they re")
+
+    n = notes[(None, "rules")]
+    assert (n["kind"], n["qualification"]) == ("correction", QUAL_NUMBER)
+    assert "learners must complete learners must complete the following" in n["printed"]
 
 
 def test_corrected_values_applied(units, qual):

@@ -3,8 +3,8 @@
 000: Highfield Level 2 Certificate in Customer Service (RQF), 600/5472/4.
 002: Highfield Level 2 Diploma in Customer Service Skills (RQF), 603/4687/5.
 
-Plain pytest: reads the JSON only. The word-for-word checks against the seed text run only
-when the seeds are present (they live outside the repository, in ../shared/seeds).
+Plain pytest: reads the JSON only. The word-for-word checks read the seed texts kept beside these tests
+(tests/qualifications/seeds).
 """
 
 import json
@@ -121,6 +121,7 @@ def test_record_shape(path):
     doc = _load(path)
     assert doc["awarding_bodies"] == [{"code": "highfield", "name": "Highfield Qualifications"}]
     crit_keys = {"code", "text", "kind", "guidance", "amplification", "printed_code", "pathway"}
+    optional_crit_keys = {"wordings"}
     unit_keys = {
         "reference",
         "title",
@@ -138,7 +139,7 @@ def test_record_shape(path):
         for lo in unit["learning_outcomes"]:
             assert set(lo) == {"number", "text", "amplification", "types_of_evidence", "criteria"}
             for c in lo["criteria"]:
-                assert set(c) == crit_keys
+                assert crit_keys <= set(c) <= crit_keys | optional_crit_keys
     for q in doc["qualifications"]:
         assert q["rules"]["all_units"] is True
         assert q["rules"]["min_credits_from_optional"] is None
@@ -211,11 +212,14 @@ def test_000_criterion_texts(d000):
 
 def test_000_guidance(d000):
     u2 = _units(d000)["J/600/0658"]
-    assert u2["guidance"].startswith(
+    # one printed paragraph per line
+    assert len(u2["guidance"]) == 9
+    assert u2["guidance"][0] == (
         "The following assessment criteria are based on candidate performance; however, "
         "simulation can be used if workplace evidence is not available."
     )
-    assert u2["guidance"].endswith("to evidence 1.4")
+    assert u2["guidance"][2] == "Suitable evidence may include:"
+    assert u2["guidance"][-1].endswith("to evidence 1.4")
     guided = {code: c["guidance"] for code, c in _criteria(u2).items() if c["guidance"]}
     assert guided == {
         "1.4": "Completed customer record(s)",
@@ -231,8 +235,14 @@ def test_000_guidance(d000):
 
 def test_000_notes(d000):
     notes = d000["notes"]
-    assert len(notes) == 1
-    (n,) = notes
+    assert len(notes) == 2
+    n, misprint = notes
+    assert (misprint["kind"], misprint["unit"], misprint["criterion"], misprint["printed"]) == (
+        "misprint",
+        "J/600/0658",
+        "3.8",
+        "complain",
+    )
     assert (n["kind"], n["unit"], n["field"], n["printed"], n["corrected"]) == (
         "judgement",
         "J/600/1003",
@@ -271,9 +281,26 @@ def test_002_pathways(d002):
         "S9.4": "non-facing",
         "S9.5": "non-facing",
         "S9.6": "non-facing",
-        "B17.1": "face-to-face",
-        "B17.2": "non-facing",
     }
+
+
+def test_002_unit_17_every_learner_takes_b17_1_in_their_pathway_wording_and_b17_2(d002):
+    b171 = _crit(d002, "R/617/6452", "B17.1")
+    b172 = _crit(d002, "R/617/6452", "B17.2")
+    assert b171["pathway"] is None and b172["pathway"] is None
+    assert b171["wordings"] == [
+        {
+            "pathway": "face-to-face",
+            "text": "Present a professional image in line with the organisational dress code and code of conduct",
+        },
+        {
+            "pathway": "non-facing",
+            "text": "Demonstrate a positive attitude and welcoming approach consistently when dealing with customers",
+        },
+    ]
+    # each wording is part of the printed text, word for word
+    for wording in b171["wordings"]:
+        assert wording["text"] in b171["text"]
 
 
 def test_002_kinds_and_lo_numbers(d002):
@@ -322,21 +349,25 @@ def test_002_units_and_guidance(d002):
     assert units["L/617/6451"]["title"] == "Equality – treating all customers as individuals"
     assert units["L/617/6448"]["title"] == "Developing Self"
     assert all(u["level"] == 2 for u in d002["units"])
-    assert units["L/617/6434"]["amplification"].startswith(
-        "Sector Public, private or third sector (charity) ‘Brand promise' Is a commitment"
-    )
-    assert units["A/617/6445"]["amplification"] == ("Clear and coherent manner i.e. without the use of jargon")
-    assert units["M/617/6443"]["guidance"].endswith(
+    assert units["L/617/6434"]["amplification"][:3] == [
+        "• Sector",
+        "◦ Public, private or third sector (charity)",
+        "• ‘Brand promise'",
+    ]
+    assert units["A/617/6445"]["amplification"] == ["• Clear and coherent manner", "◦ i.e. without the use of jargon"]
+    (guidance,) = units["M/617/6443"]["guidance"]
+    assert guidance.startswith("• ") and guidance.endswith(
         "If the learner deals with customers on a non-facing basis, they should complete S9.4, S9.5 and S9.6."
     )
-    assert units["R/617/6452"]["guidance"].endswith("they should complete B17.2.")
+    (guidance,) = units["R/617/6452"]["guidance"]
+    assert guidance.endswith("they should complete B17.2.")
     with_amp = {ref for ref, u in units.items() if u["amplification"]}
     assert with_amp == {"L/617/6434", "Y/617/6436", "D/617/6440", "M/617/6443", "A/617/6445"}
 
 
 def test_002_notes(d002):
     notes = d002["notes"]
-    assert len(notes) == 10
+    assert len(notes) == 11
     titles = {n["unit"]: (n["printed"], n["corrected"]) for n in notes if n["field"] == "title"}
     assert titles == {
         "L/617/6448": ("Developing self", "Developing Self"),
@@ -351,15 +382,23 @@ def test_002_notes(d002):
     for ref, n in bullets.items():
         assert n["kind"] == "correction"
         assert " o " in n["printed"]
-        assert n["corrected"] == units[ref]["amplification"]
-    pathway = {(n["unit"], n["criterion"]): n["corrected"] for n in notes if n["field"] == "pathway"}
-    assert pathway == {
-        ("M/617/6443", None): "S9.1, S9.2, S9.3: pathway face-to-face; S9.4, S9.5, S9.6: pathway non-facing",
-        ("R/617/6452", "B17.1"): "face-to-face",
-        ("R/617/6452", "B17.2"): "non-facing",
-    }
+        assert n["corrected"] == " ".join(units[ref]["amplification"])
+    pathway = {(n["unit"], n["criterion"]): n for n in notes if n["field"] == "pathway"}
+    assert set(pathway) == {("M/617/6443", None), ("R/617/6452", None)}
+    assert pathway[("M/617/6443", None)]["corrected"] == (
+        "S9.1, S9.2, S9.3: pathway face-to-face; S9.4, S9.5, S9.6: pathway non-facing"
+    )
+    unit_17 = pathway[("R/617/6452", None)]
+    # both readings recorded, the one taken said, and shown on the unit's tracking sheet
+    assert unit_17["kind"] == "judgement" and unit_17["shown_on_sheet"] is True
+    assert "B17.1 for face-to-face" not in unit_17["explanation"]
+    assert "face-to-face learners take B17.1 and non-facing learners take B17.2" in unit_17["explanation"]
+    assert "never under-assesses" in unit_17["explanation"]
+    assert unit_17["corrected"].startswith("Every learner is assessed on B17.1 in the wording of their pathway")
+    misprints = {(n["unit"], n["criterion"]): n["printed"] for n in notes if n["kind"] == "misprint"}
+    assert misprints == {("H/617/6438", "K6.1"): "an understand", ("L/617/6451", None): "the organisations core values"}
     for n in notes:
-        assert n["kind"] in ("correction", "judgement") and n["explanation"]
+        assert n["kind"] in ("correction", "judgement", "misprint") and n["explanation"]
 
 
 def test_no_printed_code_corrections(d000, d002):
@@ -373,29 +412,38 @@ def test_no_printed_code_corrections(d000, d002):
 # --- word for word against the seed text ----------------------------------------------------
 
 
+def _flat(value) -> str:
+    """A text that the fixture may give as lines (paragraphs and "• " items), as one run of words."""
+    if isinstance(value, list):
+        return " ".join(line.removeprefix("• ").removeprefix("◦ ") for line in value)
+    return value
+
+
 @pytest.mark.parametrize("path", [FILE_000, FILE_002])
 def test_texts_occur_in_seed(path):
     doc = _load(path)
     seed = SEEDS / doc["source"]
-    if not seed.exists():
-        pytest.skip(f"seed not available: {seed}")
     text = _norm(seed.read_text(encoding="utf-8").replace("**", ""))
     for q in doc["qualifications"]:
         assert q["title"] in text
-        assert q["rules"]["text"] in text
+        assert _flat(q["rules"]["text"]) in text
     for p in doc["pathways"]:
         assert p["description"] in text
     for unit in doc["units"]:
         assert unit["reference"] in text
         assert unit["title"] in text
         if unit["guidance"]:
-            assert unit["guidance"] in text.replace("• ", "")
+            assert _flat(unit["guidance"]) in _norm(re.sub(r"</?p>", " ", text.replace("• ", "")))
+        for line in unit["amplification"]:
+            assert line.removeprefix("• ").removeprefix("◦ ") in text
         for lo in unit["learning_outcomes"]:
             assert f"{lo['number']}. {lo['text']}" in text or f"{lo['number']} {lo['text']}" in text
             for c in lo["criteria"]:
                 assert f"{c['code']} {c['text']}" in text, (unit["reference"], c["code"])
+                for wording in c.get("wordings", []):
+                    assert wording["text"] in text
                 if c["guidance"]:
                     assert f"{c['code']} {c['guidance']}" in text
     for n in doc["notes"]:
-        if n["field"] in ("title", "amplification"):
+        if n["field"] in ("title", "amplification") or n["kind"] == "misprint":
             assert n["printed"] in text
