@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
-from qualifications.models import AssessmentCriterion, LearningOutcome, QualificationUnit, Unit
+from qualifications.models import AssessmentCriterion, CriterionWording, LearningOutcome, QualificationUnit, Unit
 
 from .models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration, RegistrationUnit
 
@@ -46,6 +46,12 @@ class CriterionStatus:
     required: bool
     decision: CriterionDecision | None = None
     links: list[EvidenceLink] = field(default_factory=list)
+    wording: str = ""  # the criterion's wording for the learner's pathway, where it has one per pathway
+
+    @property
+    def text(self) -> str:
+        """The criterion as this learner is assessed on it: their pathway's wording, else the printed text."""
+        return self.wording or self.criterion.text
 
     @property
     def met(self) -> bool:
@@ -185,6 +191,14 @@ def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None
     criteria = (
         AssessmentCriterion.objects.filter(unit_id__in=unit_ids).select_related("pathway").order_by("unit_id", "order")
     )
+    if registration.pathway_id is not None:  # in the same query: the wording for the learner's pathway, if any
+        criteria = criteria.annotate(
+            pathway_wording=Subquery(
+                CriterionWording.objects.filter(criterion=OuterRef("pk"), pathway_id=registration.pathway_id).values(
+                    "text"
+                )[:1]
+            )
+        )
     # One Evidence object per piece, shared by its links (a piece is often linked to dozens of criteria).
     evidence = {
         item.pk: item
@@ -209,6 +223,7 @@ def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None
                 required=required,
                 decision=decision_by_criterion.get(criterion.pk),
                 links=links_by_criterion.get(criterion.pk, []),
+                wording=getattr(criterion, "pathway_wording", None) or "",
             )
         )
     outcomes_by_unit: dict[int, list[OutcomeStatus]] = defaultdict(list)

@@ -107,9 +107,9 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
     )
     files = list(evidence.files.select_related("uploaded_by"))
     links = list(
-        evidence.links.select_related(
-            "criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by"
-        ).order_by("criterion__unit__reference", "criterion__order")
+        evidence.links.select_related("criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by")
+        .prefetch_related("criterion__wordings")  # a criterion worded per pathway is shown in the learner's wording
+        .order_by("criterion__unit__reference", "criterion__order")
     )
     criterion_ids = [link.criterion_id for link in links]
     decisions = {

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from qualifications.models import (
     AssessmentCriterion,
     CatalogueNote,
+    CriterionWording,
     LearningOutcome,
     Qualification,
     QualificationUnit,
@@ -125,11 +126,21 @@ class UnitOutline:
                     seen.setdefault(row.criterion.pathway_id, row.criterion.pathway)
         return sorted(seen.values(), key=lambda p: p.name)
 
+    @property
+    def has_wordings(self) -> bool:
+        return any(row.criterion.wordings.all() for block in self.outcomes for row in block.rows)
+
 
 def unit_outline(unit: Unit) -> UnitOutline:
-    """A unit's outcomes, criteria (with pathway), notes and qualifications, in four queries."""
+    """A unit's outcomes, criteria (with pathway and per-pathway wordings), notes and qualifications, in five
+    queries."""
     outcomes = list(LearningOutcome.objects.filter(unit=unit).order_by("order", "pk"))
-    criteria = list(AssessmentCriterion.objects.filter(unit=unit).select_related("pathway").order_by("order", "pk"))
+    criteria = list(
+        AssessmentCriterion.objects.filter(unit=unit)
+        .select_related("pathway")
+        .prefetch_related(Prefetch("wordings", queryset=CriterionWording.objects.select_related("pathway")))
+        .order_by("order", "pk")
+    )
     notes = list(
         CatalogueNote.objects.filter(Q(unit=unit) | Q(criterion__unit=unit))
         .select_related("qualification")

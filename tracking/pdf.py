@@ -184,7 +184,7 @@ def printed_sheet(sheet: Sheet) -> PrintedSheet:
             rows.append(
                 PrintedRow(
                     outcome=f"{outcome.number}. {outcome.text}" if index == 0 else "",
-                    criterion=f"{status.criterion.code} {status.criterion.text}",
+                    criterion=f"{status.criterion.code_label} {status.text}",
                     methods=", ".join(status.methods),
                     references=", ".join(str(reference) for reference in status.references),
                     met=met,

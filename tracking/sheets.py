@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
 from portfolio.models import Registration
 from portfolio.progress import CriterionStatus, unit_statuses
-from qualifications.models import AssessmentMethod, LearningOutcome
+from qualifications.models import AssessmentMethod, CatalogueNote, LearningOutcome
 
 from .models import Signature, SignatureRole
 from .selectors import SignOffState, signoff_states
@@ -41,7 +41,7 @@ SIGNATURE_ROLE_NAMES = {
     SignatureRole.EQA: "EQA",
 }
 
-PDF_LAYOUT_VERSION = "3"  # bump when the PDF templates or print stylesheet change, to refresh cached PDFs
+PDF_LAYOUT_VERSION = "4"  # bump when the PDF templates or print stylesheet change, to refresh cached PDFs
 
 # Apps that depend on tracking may add a line about a unit's sign-off to the sheet on screen (the quality app:
 # "IQA sample awaiting countersignature"). A provider takes the registration and the unit ids of the sheets
@@ -108,6 +108,8 @@ class Sheet:
     state: SignOffState
     methods: list[AssessmentMethod]
     note_source: SheetNotes | None = None
+    # The catalogue's notes that belong on this unit's sheet (a judgement on how the unit is assessed).
+    catalogue_notes: list[CatalogueNote] = field(default_factory=list)
     instructions = INSTRUCTIONS
     sampled_instruction = SAMPLED_INSTRUCTION
 
@@ -157,7 +159,7 @@ class Sheet:
         for criterion_status in self.status.criteria:
             for evidence in criterion_status.accepted_evidence:
                 entry = by_reference.setdefault(evidence.reference, {"evidence": evidence, "codes": []})
-                entry["codes"].append(criterion_status.criterion.code)
+                entry["codes"].append(criterion_status.criterion.code_label)
         return [by_reference[reference] for reference in sorted(by_reference)]
 
     @property
@@ -193,7 +195,10 @@ class Sheet:
                 registration.qualification.title,
                 self.unit_heading,
             ],
-            "criteria": [[row.criterion.code, row.criterion.text, row.status.state] for row in self.rows],
+            "criteria": [[row.criterion.code_label, row.status.text, row.status.state] for row in self.rows],
+            "catalogue_notes": [
+                [note.pk, note.explanation, note.printed, note.corrected] for note in self.catalogue_notes
+            ],
             "evidence": [[e["evidence"].pk, e["evidence"].title, str(e["evidence"].date)] for e in self.evidence],
             "signatures": [
                 [s.pk, s.role, s.name_at_signing, s.signed_at.isoformat(), s.content_hash, bool(s.voided_at)]
@@ -209,13 +214,27 @@ def method_key() -> list[AssessmentMethod]:
     return list(AssessmentMethod.objects.order_by("order", "code"))
 
 
+def catalogue_notes_on_sheets(unit_ids: list[int]) -> dict[int, list[CatalogueNote]]:
+    """The catalogue notes to print on the sheets of these units, by unit id, in one query."""
+    notes: dict[int, list[CatalogueNote]] = {}
+    if unit_ids:
+        for note in CatalogueNote.objects.filter(shown_on_sheet=True, unit_id__in=unit_ids).order_by("order"):
+            notes.setdefault(note.unit_id, []).append(note)
+    return notes
+
+
 def build_sheets(registration: Registration, units=None, *, methods=None) -> list[Sheet]:
     """Sheets for the given units of the learner's plan (all of it by default), in a fixed number of queries."""
     statuses = unit_statuses(registration, units)
     states = signoff_states(registration, statuses)
     methods = method_key() if methods is None else methods
-    notes = SheetNotes(registration, [status.unit.pk for status in statuses])
-    return [Sheet(registration, states[status.unit.pk], methods, notes) for status in statuses]
+    unit_ids = [status.unit.pk for status in statuses]
+    notes = SheetNotes(registration, unit_ids)
+    catalogue_notes = catalogue_notes_on_sheets(unit_ids)
+    return [
+        Sheet(registration, states[status.unit.pk], methods, notes, catalogue_notes.get(status.unit.pk, []))
+        for status in statuses
+    ]
 
 
 def build_sheet(registration: Registration, unit) -> Sheet:

@@ -24,10 +24,10 @@ def highlight(text: str, query: str) -> SafeString:
 
 
 @register.inclusion_tag("qualifications/_code.html")
-def criterion_code(criterion) -> dict:
+def criterion_code(criterion, query: str = "") -> dict:
     """A criterion's code, with the printed code beside it where we renumbered (only where printed codes
-    collide): the one way every page shows a code."""
-    return {"criterion": criterion}
+    collide): the one way every page shows a code. With a search query, the code's match is highlighted."""
+    return {"criterion": criterion, "query": query}
 
 
 @register.inclusion_tag("qualifications/_text_blocks.html")

@@ -189,8 +189,9 @@ def test_unit_page_shows_guidance_beside_each_criterion_and_types_of_evidence(cl
     assert '<th scope="col">Guidance</th>' in html
     criterion = AssessmentCriterion.objects.get(unit__reference="F/618/0495", code="1.1")
     assert criterion.guidance in html
-    assert "Types of evidence:" in html
-    assert "Evidence could include" in html
+    assert "Types of evidence</h4>" in html
+    # the printed bulleted list stays a list
+    assert '<p class="mb-1">Evidence could include:</p><ul class="mb-1"><li>written answers</li>' in html
 
 
 def test_unit_page_marks_the_pathway_of_alternative_criteria(client):
@@ -208,7 +209,10 @@ def test_unit_page_shows_corrections_beside_the_criterion_they_correct(client):
     html = response.content.decode()
     rows = {row.criterion.code: row for block in response.context["outline"].outcomes for row in block.rows}
     assert [note.printed for note in rows["1.1"].notes] == ["2.1"]
-    assert "Printed as 2.1." in html
+    assert (
+        '<span class="criterion-code">1.1</span> <span class="printed-code small text-body-secondary">(printed as 2.1)</span>'
+        in html
+    )
     assert "are renumbered 1.1-1.4" in html
     assert "<details" in html
 

@@ -8,15 +8,41 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from qualifications.models import AssessmentCriterion, Qualification, Unit
+from qualifications.models import AssessmentCriterion, CatalogueNote, Qualification, Unit
 from qualifications.services.catalogue import normalise, read_fixtures
 from qualifications.services.export import export_catalogue
 
 pytestmark = pytest.mark.django_db
 
 QUALIFICATION_KEYS = {"number", "title", "awarding_body", "level", "credit", "glh", "tqt", "min_age", "units", "rules"}
-RULE_KEYS = {"all_units", "mandatory_units", "groups", "min_credits_from_optional", "min_glh"}
-UNIT_KEYS = {"reference", "title", "level", "glh", "credit", "learning_outcomes", "alternatives"}
+RULE_KEYS = {"all_units", "mandatory_units", "groups", "min_credits_from_optional", "min_glh", "text"}
+UNIT_KEYS = {
+    "reference",
+    "title",
+    "level",
+    "glh",
+    "credit",
+    "summary",
+    "guidance",
+    "amplification",
+    "types_of_evidence",
+    "learning_outcomes",
+    "alternatives",
+}
+OUTCOME_KEYS = {"number", "text", "amplification", "types_of_evidence", "criteria"}
+CRITERION_KEYS = {"code", "printed_code", "kind", "text", "pathway", "wordings", "guidance", "amplification"}
+NOTE_KEYS = {
+    "source",
+    "kind",
+    "qualification",
+    "unit",
+    "criterion",
+    "field",
+    "printed",
+    "corrected",
+    "explanation",
+    "shown_on_sheet",
+}
 
 
 @pytest.fixture
@@ -31,7 +57,7 @@ def by_key(items, key):
 
 
 def test_export_prints_json_with_the_documented_shape(exported):
-    assert set(exported) == {"qualifications", "units"}
+    assert set(exported) == {"qualifications", "units", "notes"}
     for qualification in exported["qualifications"]:
         assert set(qualification) == QUALIFICATION_KEYS
         assert set(qualification["rules"]) == RULE_KEYS
@@ -40,11 +66,13 @@ def test_export_prints_json_with_the_documented_shape(exported):
     for unit in exported["units"]:
         assert set(unit) == UNIT_KEYS
         for outcome in unit["learning_outcomes"]:
-            assert set(outcome) == {"number", "text", "criteria"}
+            assert set(outcome) == OUTCOME_KEYS
             for criterion in outcome["criteria"]:
-                assert set(criterion) == {"code", "text"}
+                assert set(criterion) == CRITERION_KEYS
         for alternative in unit["alternatives"]:
             assert set(alternative) == {"pathway", "criteria"}
+    for note in exported["notes"]:
+        assert set(note) == NOTE_KEYS
 
 
 def test_export_holds_every_qualification_and_unit(exported):
@@ -102,10 +130,82 @@ def test_export_lists_alternatives_by_pathway(exported):
         {"pathway": "face-to-face", "criteria": ["S9.1", "S9.2", "S9.3"]},
         {"pathway": "non-facing", "criteria": ["S9.4", "S9.5", "S9.6"]},
     ]
-    assert units["R/617/6452"]["alternatives"] == [
-        {"pathway": "face-to-face", "criteria": ["B17.1"]},
-        {"pathway": "non-facing", "criteria": ["B17.2"]},
+    # Unit 17: every learner takes B17.1 (in their pathway's wording) and B17.2, so no alternatives.
+    assert units["R/617/6452"]["alternatives"] == []
+
+
+def criterion_of(exported, reference, code):
+    unit = by_key(exported["units"], "reference")[reference]
+    return next(c for lo in unit["learning_outcomes"] for c in lo["criteria"] if c["code"] == code)
+
+
+def test_export_gives_each_criterion_its_per_pathway_wordings(exported):
+    b171 = criterion_of(exported, "R/617/6452", "B17.1")
+    assert b171["pathway"] is None
+    assert b171["wordings"] == [
+        {
+            "pathway": "face-to-face",
+            "text": "Present a professional image in line with the organisational dress code and code of conduct",
+        },
+        {
+            "pathway": "non-facing",
+            "text": "Demonstrate a positive attitude and welcoming approach consistently when dealing with customers",
+        },
     ]
+    assert criterion_of(exported, "R/617/6452", "B17.2")["wordings"] == []
+    assert criterion_of(exported, "M/617/6443", "S9.4")["pathway"] == "non-facing"
+
+
+def test_export_gives_the_printed_code_and_kind_of_each_criterion(exported):
+    renumbered = criterion_of(exported, "T/617/5410", "1.1")
+    assert (renumbered["code"], renumbered["printed_code"]) == ("1.1", "2.1")
+    assert criterion_of(exported, "T/617/5410", "2.1")["printed_code"] == "2.1"
+    # a gap in the printed numbering is kept: no 3.3 is printed, and none is exported
+    unit = by_key(exported["units"], "reference")["T/601/1574"]
+    lo3 = next(lo for lo in unit["learning_outcomes"] if lo["number"] == "3")
+    assert [(c["code"], c["printed_code"]) for c in lo3["criteria"]] == [
+        ("3.1", "3.1"),
+        ("3.2", "3.2"),
+        ("3.4", "3.4"),
+        ("3.5", "3.5"),
+        ("3.6", "3.6"),
+    ]
+    assert criterion_of(exported, "J/617/6433", "K1.1")["kind"] == "K"
+    assert criterion_of(exported, "R/617/6452", "B17.2")["kind"] == "B"
+    assert criterion_of(exported, "J/600/1003", "1.1")["kind"] == ""
+
+
+def test_export_gives_guidance_amplification_and_types_of_evidence_as_printed_lines(exported):
+    units = by_key(exported["units"], "reference")
+    assert criterion_of(exported, "J/600/0658", "1.4")["guidance"] == ["Completed customer record(s)"]
+    assert units["A/617/6445"]["amplification"] == ["• Clear and coherent manner", "◦ i.e. without the use of jargon"]
+    outcome = units["F/618/0495"]["learning_outcomes"][0]
+    assert outcome["types_of_evidence"] == [
+        "Evidence could include:",
+        "• written answers",
+        "• oral questioning",
+        "• professional discussion.",
+    ]
+    assert outcome["amplification"] == ["Customer journey: awareness, engagement, conversion, retention and loyalty"]
+    nvq = by_key(exported["qualifications"], "number")["600/5469/4"]
+    assert nvq["rules"]["text"][1:3] == [
+        "• all units contained within the mandatory group",
+        "• a minimum of 20 credits from the optional units in groups A-D",
+    ]
+
+
+def test_export_gives_every_catalogue_note(exported):
+    assert len(exported["notes"]) == CatalogueNote.objects.count()
+    unit_17 = [n for n in exported["notes"] if n["unit"] == "R/617/6452"]
+    assert [(n["kind"], n["field"], n["shown_on_sheet"]) for n in unit_17] == [("judgement", "pathway", True)]
+    misprints = {(n["unit"], n["criterion"]) for n in exported["notes"] if n["kind"] == "misprint"}
+    assert {
+        ("T/601/1218", "2.2"),
+        ("J/600/0658", "3.8"),
+        ("H/617/6438", "K6.1"),
+        ("R/617/5432", "3.5"),
+        ("D/601/1519", "1.1"),
+    } <= misprints
 
 
 def test_export_units_match_the_fixtures_word_for_word(exported):

@@ -6,7 +6,10 @@ from qualifications.services.export import export_catalogue
 
 
 class Command(BaseCommand):
-    help = "Print the whole catalogue (qualifications, rules of combination, units, outcomes, criteria) as JSON."
+    help = (
+        "Print the whole catalogue (qualifications, rules of combination, units, outcomes, criteria with their "
+        "printed codes, kinds, wordings and guidance, and the catalogue notes) as JSON."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--indent", type=int, default=2, help="Spaces of indentation (0 for one line).")
