@@ -148,9 +148,8 @@ def _load_unit(data: dict, pathways: dict, report: LoadReport) -> Unit:
         },
     )
     report.units += 1
-    existing = list(unit.criteria.select_related("learning_outcome"))
-    existing_codes = {criterion.code for criterion in existing}
-    _recode(unit, existing, data)
+    _recode(unit, list(unit.criteria.select_related("learning_outcome")), data)
+    existing_codes = set(unit.criteria.values_list("code", flat=True))
     seen_codes = set()
     criterion_order = 0
     for outcome_order, outcome_data in enumerate(data.get("learning_outcomes", []), start=1):

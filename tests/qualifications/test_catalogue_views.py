@@ -209,10 +209,8 @@ def test_unit_page_shows_corrections_beside_the_criterion_they_correct(client):
     html = response.content.decode()
     rows = {row.criterion.code: row for block in response.context["outline"].outcomes for row in block.rows}
     assert [note.printed for note in rows["1.1"].notes] == ["2.1"]
-    assert (
-        '<span class="criterion-code">1.1</span> <span class="printed-code small text-body-secondary">(printed as 2.1)</span>'
-        in html
-    )
+    assert '<span class="criterion-code">1.1</span> <span class="printed-code small text-body-secondary">' in html
+    assert "(printed as 2.1)" in html
     assert "are renumbered 1.1-1.4" in html
     assert "<details" in html
 
