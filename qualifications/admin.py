@@ -8,6 +8,7 @@ from qualifications.models import (
     AssessmentMethod,
     AwardingBody,
     CatalogueNote,
+    CriterionWording,
     LearningOutcome,
     Pathway,
     Qualification,
@@ -93,18 +94,25 @@ class LearningOutcomeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [AssessmentCriterionInline]
 
 
+class CriterionWordingInline(ReadOnlyInline):
+    model = CriterionWording
+    fields = ["pathway", "text"]
+    readonly_fields = fields
+
+
 @admin.register(AssessmentCriterion)
 class AssessmentCriterionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["unit", "code", "text", "pathway"]
+    list_display = ["unit", "code", "printed_code", "text", "pathway"]
     list_filter = ["pathway", "kind"]
     list_select_related = ["unit", "pathway"]
-    search_fields = ["unit__reference", "code", "text"]
+    search_fields = ["unit__reference", "code", "printed_code", "text"]
+    inlines = [CriterionWordingInline]
 
 
 @admin.register(CatalogueNote)
 class CatalogueNoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["source", "kind", "qualification", "unit", "criterion", "field"]
-    list_filter = ["kind", "source"]
+    list_display = ["source", "kind", "qualification", "unit", "criterion", "field", "shown_on_sheet"]
+    list_filter = ["kind", "source", "shown_on_sheet"]
     list_select_related = ["qualification", "unit", "criterion"]
     search_fields = ["explanation", "printed", "corrected", "unit__reference"]
 

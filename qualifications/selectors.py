@@ -200,6 +200,10 @@ class NotesOfSource:
     def judgements(self) -> int:
         return sum(1 for note in self.notes if note.kind == CatalogueNote.Kind.JUDGEMENT)
 
+    @property
+    def misprints(self) -> int:
+        return sum(1 for note in self.notes if note.kind == CatalogueNote.Kind.MISPRINT)
+
 
 def notes_by_source() -> list[NotesOfSource]:
     """Every catalogue note, grouped by the specification it was made on, in two queries."""
