@@ -179,3 +179,14 @@ def test_a_unit_17_signed_under_the_old_reading_keeps_its_signatures_and_shows_i
     assert sheet.state.content_changed
     assert "must reopen" in sheet.state.stage
     assert (sheet.status.met, sheet.status.required) == (1, 2)
+
+
+@pytest.mark.parametrize("pathway", PATHWAYS)
+def test_evidence_and_judging_pages_show_b17_1_in_the_learners_wording(world, unit_17, pathway):
+    registration = learner_on(world, pathway)
+    evidence = add_evidence(registration, [criterion("B17.1")], status="pending")
+    assessor = client_for(world.assessor)
+    for name in ("portfolio:evidence-detail", "portfolio:evidence-judge"):
+        html = assessor.get(reverse(name, args=[evidence.pk])).content.decode()
+        assert WORDING[pathway] in html, name
+        assert WORDING[OTHER[pathway]] not in html, name
