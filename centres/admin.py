@@ -4,7 +4,18 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import services
-from .models import Centre, EqaLink, Event, Invitation, LoginFailure, Membership, PersonalInterest, User
+from .models import (
+    Centre,
+    CpdEntry,
+    EqaLink,
+    Event,
+    Invitation,
+    LoginFailure,
+    Membership,
+    OccupationalCompetence,
+    PersonalInterest,
+    User,
+)
 
 
 @admin.register(User)
@@ -40,13 +51,13 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Centre)
 class CentreAdmin(admin.ModelAdmin):
-    list_display = ["name", "centre_number", "created_at"]
+    list_display = ["name", "centre_number", "cpd_currency_months", "created_at"]
     search_fields = ["name", "centre_number"]
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "centre", "role", "status", "countersignatory", "is_active"]
+    list_display = ["user", "centre", "role", "status", "award", "countersignatory", "is_active"]
     list_filter = ["centre", "role", "status", "is_active"]
     search_fields = ["user__email", "user__full_name"]
     raw_id_fields = ["user", "countersignatory"]
@@ -96,3 +107,18 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ["at", "centre", "actor", "action", "object_type", "object_id", "summary"]
     list_filter = ["action", "centre"]
     search_fields = ["summary", "actor__email"]
+
+
+# Competence and CPD change through the centre admin's staff pages (each change in the audit history).
+@admin.register(OccupationalCompetence)
+class OccupationalCompetenceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "centre", "qualification", "verified_by", "verified_on", "recorded_at"]
+    list_filter = ["centre"]
+    search_fields = ["user__email", "user__full_name"]
+
+
+@admin.register(CpdEntry)
+class CpdEntryAdmin(ReadOnlyAdmin):
+    list_display = ["user", "centre", "date", "activity", "hours"]
+    list_filter = ["centre"]
+    search_fields = ["user__email", "user__full_name", "activity"]

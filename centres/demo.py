@@ -1,6 +1,25 @@
 """Demo centres, staff and an EQA (see `manage.py seed_demo`). Idempotent: running again changes nothing."""
 
-from .models import Centre, CompetenceStatus, EqaLink, Membership, Role, User
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from qualifications.models import Qualification
+
+from . import services
+from .models import (
+    AssessorAward,
+    Centre,
+    CompetenceStatus,
+    CpdEntry,
+    EqaLink,
+    IqaAward,
+    Membership,
+    OccupationalCompetence,
+    Role,
+    User,
+)
 
 CENTRES = {
     "northgate": ("Northgate Training", "HF-104217"),
@@ -12,6 +31,7 @@ PEOPLE = {
     "assessor@northgate.example": "Marcus Reid",
     "trainee@northgate.example": "Aisha Khan",
     "iqa@northgate.example": "David Owens",
+    "iqa-trainee@northgate.example": "Priya Shah",
     "admin@southbank.example": "Rachel Moss",
     "assessor@southbank.example": "Tom Fletcher",
     "eqa@awarding.example": "Susan Price",
@@ -42,6 +62,155 @@ def _membership(user, centre, role, **credential) -> Membership:
     return membership
 
 
+def _held(award, number: str, awarded_on: dt.date) -> dict:
+    return {
+        "status": CompetenceStatus.QUALIFIED,
+        "countersignatory": None,
+        "award": award,
+        "certificate_number": number,
+        "awarded_on": awarded_on,
+        "registered_on": None,
+    }
+
+
+def _working_towards(award, registered_on: dt.date, countersignatory: User) -> dict:
+    return {
+        "status": CompetenceStatus.WORKING_TOWARDS,
+        "countersignatory": countersignatory,
+        "award": award,
+        "certificate_number": "",
+        "awarded_on": None,
+        "registered_on": registered_on,
+    }
+
+
+# Occupational competence (for every qualification in the catalogue) and CPD, by email: (experience, evidence,
+# verified by the centre admin, [(days ago, activity, hours, reflection)]).
+COMPETENCE = {
+    "assessor@northgate.example": (
+        "Twelve years in retail and contact-centre customer service; team leader since 2019.",
+        "CV; Highfield Level 3 Diploma in Customer Service certificate; employer's reference.",
+        True,
+        [
+            (
+                40,
+                "Assessor standardisation meeting (customer service)",
+                "3",
+                "Agreed what sufficient product evidence looks like for complaint handling; "
+                "I now ask for the customer's follow-up too.",
+            )
+        ],
+    ),
+    "trainee@northgate.example": (
+        "Five years as a customer service adviser in a housing association.",
+        "CV; Level 2 Certificate in Customer Service certificate.",
+        True,
+        [
+            (
+                75,
+                "Observed two assessments by Marcus Reid",
+                "4",
+                "Saw how he plans holistic observations across units; I will plan mine the same way.",
+            )
+        ],
+    ),
+    "iqa@northgate.example": (
+        "Former customer service manager; qualified assessor and IQA.",
+        "CV; Level 3 Diploma in Customer Service; A1 and V1 certificates.",
+        True,
+        [
+            (
+                20,
+                "Highfield EQA update webinar",
+                "1.5",
+                "New guidance on sampling strategy; my plan now weights trainee assessors at 100%.",
+            )
+        ],
+    ),
+    "iqa-trainee@northgate.example": (
+        "Eight years as a contact-centre team leader; assessor of customer service since 2021.",
+        "CV; Level 3 Certificate in Assessing Vocational Achievement certificate.",
+        True,
+        [
+            (
+                30,
+                "Shadowed David Owens on an interim sample",
+                "3",
+                "Learnt to check that each method is covered over the year, not in every sample.",
+            ),
+            (
+                150,
+                "Level 4 IQA award: unit 1 workshop",
+                "6",
+                "The principles of IQA; I drafted my first sampling plan.",
+            ),
+        ],
+    ),
+    "admin@southbank.example": (
+        "Curriculum manager for business and customer service; qualified IQA.",
+        "CV; V1 certificate.",
+        False,  # Southbank's only admin is the IQA herself: nobody else there can verify it yet.
+        [
+            (
+                100,
+                "Internal standardisation day",
+                "5",
+                "Compared judgements on three portfolios; agreed feedback wording.",
+            )
+        ],
+    ),
+    "assessor@southbank.example": (
+        "Hospitality front-of-house supervisor for eight years.",
+        "CV; employer's reference.",
+        True,
+        # Older than the centre's 12 months: the staff list and the EQA see a warning.
+        [
+            (
+                430,
+                "Customer service in hospitality: short course",
+                "7",
+                "Refreshed complaint handling; used it in my questioning.",
+            )
+        ],
+    ),
+}
+
+
+def _competence_and_cpd(users: dict, centres: dict) -> None:
+    admins = {"northgate": users["admin@northgate.example"], "southbank": users["admin@southbank.example"]}
+    for email, (experience, evidence, verify, cpd) in COMPETENCE.items():
+        user = users[email]
+        key = email.split("@")[1].split(".")[0]
+        centre, admin = centres[key], admins[key]
+        for qualification in Qualification.objects.order_by("number"):
+            competence = OccupationalCompetence.objects.covering(
+                centre=centre, user=user, qualification=qualification
+            ).first()
+            if competence is None:
+                competence = services.record_competence(
+                    actor=admin,
+                    centre=centre,
+                    user=user,
+                    qualification=qualification,
+                    sector_experience=experience,
+                    evidence=evidence,
+                )
+            if verify and competence.verified_by_id is None:
+                services.verify_competence(actor=admin, competence=competence)
+        today = timezone.localdate()
+        for days_ago, activity, hours, reflection in cpd:
+            if not CpdEntry.objects.filter(centre=centre, user=user, activity=activity).exists():
+                services.add_cpd_entry(
+                    actor=user,
+                    centre=centre,
+                    user=user,
+                    date=today - dt.timedelta(days=days_ago),
+                    activity=activity,
+                    hours=Decimal(hours),
+                    reflection=reflection,
+                )
+
+
 def seed(context: dict) -> None:
     password = context["password"]
     centres = context.setdefault("centres", {})
@@ -58,28 +227,22 @@ def seed(context: dict) -> None:
         users["assessor@northgate.example"],
         northgate,
         Role.ASSESSOR,
-        status=CompetenceStatus.QUALIFIED,
-        countersignatory=None,
-        competence_notes="Twelve years in retail and contact-centre customer service; team leader since 2019.",
-        cpd_notes="Assessor standardisation, March; Highfield customer service update webinar, June.",
+        **_held(AssessorAward.A1, "A1-0418822", dt.date(2015, 7, 14)),
     )
     _membership(
         users["trainee@northgate.example"],
         northgate,
         Role.ASSESSOR,
-        status=CompetenceStatus.WORKING_TOWARDS,
-        countersignatory=users["assessor@northgate.example"],
-        competence_notes="Five years as a customer service adviser in a housing association.",
-        cpd_notes="Working towards the Level 3 Certificate in Assessing Vocational Achievement.",
+        **_working_towards(AssessorAward.L3_CAVA, dt.date(2026, 2, 2), users["assessor@northgate.example"]),
     )
     _membership(
-        users["iqa@northgate.example"],
+        users["iqa@northgate.example"], northgate, Role.IQA, **_held(IqaAward.V1, "V1-0091273", dt.date(2012, 3, 9))
+    )
+    _membership(
+        users["iqa-trainee@northgate.example"],
         northgate,
         Role.IQA,
-        status=CompetenceStatus.QUALIFIED,
-        countersignatory=None,
-        competence_notes="Former customer service manager; qualified assessor and IQA.",
-        cpd_notes="IQA standardisation meeting each quarter.",
+        **_working_towards(IqaAward.L4_AIQA, dt.date(2026, 4, 20), users["iqa@northgate.example"]),
     )
     _membership(users["admin@southbank.example"], southbank, Role.CENTRE_ADMIN)
     # One person may hold several roles: Southbank's admin is also its IQA.
@@ -87,18 +250,15 @@ def seed(context: dict) -> None:
         users["admin@southbank.example"],
         southbank,
         Role.IQA,
-        status=CompetenceStatus.QUALIFIED,
-        countersignatory=None,
-        competence_notes="Qualified IQA; curriculum manager for business and customer service.",
+        **_held(IqaAward.HIGHFIELD_L4_IQA, "HQ-IQA-552019", dt.date(2019, 11, 1)),
     )
     _membership(
         users["assessor@southbank.example"],
         southbank,
         Role.ASSESSOR,
-        status=CompetenceStatus.QUALIFIED,
-        countersignatory=None,
-        competence_notes="Hospitality front-of-house supervisor for eight years.",
+        **_held(AssessorAward.D32_D33, "D3233-771045", dt.date(2009, 5, 22)),
     )
+    _competence_and_cpd(users, centres)
     for centre in (northgate, southbank):
         EqaLink.objects.update_or_create(
             user=users["eqa@awarding.example"], centre=centre, defaults={"is_active": True}
@@ -110,6 +270,7 @@ def seed(context: dict) -> None:
             ("assessor@northgate.example", "Northgate Training: qualified assessor"),
             ("trainee@northgate.example", "Northgate Training: assessor working towards the award"),
             ("iqa@northgate.example", "Northgate Training: IQA"),
+            ("iqa-trainee@northgate.example", "Northgate Training: IQA working towards the award, with CPD"),
             ("admin@southbank.example", "Southbank College: centre admin and IQA"),
             ("assessor@southbank.example", "Southbank College: assessor"),
             ("eqa@awarding.example", "EQA for both centres"),

@@ -1,11 +1,15 @@
 """Forms for signing in, setting a password from an invitation and managing staff. They validate input only."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
+from qualifications.models import Qualification
+
 from . import services
-from .models import CompetenceStatus, Membership, Role, User
+from .models import AWARDS_BY_ROLE, AssessorAward, CompetenceStatus, IqaAward, Membership, Role, User
 
 
 def client_ip(request) -> str | None:
@@ -50,6 +54,16 @@ class InvitationPasswordForm(SetPasswordForm):
     """Choose a password: Django's validators, checked against this user."""
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def award_choices(role: str | None = None) -> list:
+    """The awards the specifications name: for one role, or grouped by role when the role is not yet known."""
+    if role in AWARDS_BY_ROLE:
+        return [("", "Choose the award"), *AWARDS_BY_ROLE[role].choices]
+    return [("", "Choose the award"), ("Assessors", AssessorAward.choices), ("IQAs", IqaAward.choices)]
+
+
 class CredentialForm(forms.Form):
     status = forms.ChoiceField(
         label="Assessing / IQA qualification",
@@ -57,23 +71,35 @@ class CredentialForm(forms.Form):
         initial=CompetenceStatus.QUALIFIED,
         help_text="Working towards: a qualified colleague countersigns their decisions until they qualify.",
     )
+    award = forms.ChoiceField(
+        label="Award held or being worked towards",
+        required=False,
+        help_text="As the specifications name them. Not needed for a centre admin.",
+    )
+    award_title = forms.CharField(
+        label="Name of the other award", max_length=200, required=False, help_text="Only for another award."
+    )
+    certificate_number = forms.CharField(
+        max_length=60, required=False, help_text="When the award is held.", label="Certificate number"
+    )
+    awarded_on = forms.DateField(
+        label="Date awarded", required=False, widget=DATE_INPUT, help_text="When the award is held."
+    )
+    registered_on = forms.DateField(
+        label="Date registered on the award", required=False, widget=DATE_INPUT, help_text="While working towards it."
+    )
     countersignatory = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
         label="Countersigned by",
-        help_text="A qualified colleague with the same role at this centre.",
+        help_text="While working towards it: a qualified colleague with the same role at this centre.",
         error_messages={"invalid_choice": "Choose a qualified colleague who works at this centre."},
     )
-    competence_notes = forms.CharField(
-        label="Occupational competence", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    cpd_notes = forms.CharField(
-        label="Continuing professional development (CPD)", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
 
-    def __init__(self, *args, centre, **kwargs):
+    def __init__(self, *args, centre, role: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.centre = centre
+        self.fields["award"].choices = award_choices(role)
         qualified = Membership.objects.active().filter(
             centre=centre, role__in=[Role.ASSESSOR, Role.IQA], status=CompetenceStatus.QUALIFIED
         )
@@ -82,13 +108,18 @@ class CredentialForm(forms.Form):
         )
 
     def credential(self) -> services.Credential:
+        """The credential as the status chosen reads it: the fields of the other status are left out, so that a
+        person recorded as qualified keeps no countersignatory and a trainee no certificate."""
         data = self.cleaned_data
         working_towards = data["status"] == CompetenceStatus.WORKING_TOWARDS
         return services.Credential(
             status=data["status"],
             countersignatory=data.get("countersignatory") if working_towards else None,
-            competence_notes=data.get("competence_notes", ""),
-            cpd_notes=data.get("cpd_notes", ""),
+            award=data.get("award") or "",
+            award_title=data.get("award_title") or "",
+            certificate_number="" if working_towards else data.get("certificate_number") or "",
+            awarded_on=None if working_towards else data.get("awarded_on"),
+            registered_on=data.get("registered_on") if working_towards else None,
         )
 
 
@@ -97,7 +128,35 @@ class StaffMemberForm(CredentialForm):
     full_name = forms.CharField(max_length=200, required=False, help_text="Needed when the person is new here.")
     role = forms.ChoiceField(choices=Role.choices)
 
-    field_order = ["email", "full_name", "role", "status", "countersignatory", "competence_notes", "cpd_notes"]
+    field_order = ["email", "full_name", "role", "status", "award", "award_title", "certificate_number", "awarded_on"]
+
+
+class CompetenceForm(forms.Form):
+    qualification = forms.ModelChoiceField(
+        queryset=Qualification.objects.order_by("number"),
+        error_messages={"invalid_choice": "Choose a qualification from the catalogue."},
+        help_text="Recording it again for the same qualification corrects the record (to be verified again).",
+    )
+    sector_experience = forms.CharField(
+        label="Experience in the sector", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    evidence = forms.CharField(
+        label="Evidence held",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        help_text="For example: CV, Level 3 Diploma in Customer Service certificate, employer's reference.",
+    )
+
+
+class CpdForm(forms.Form):
+    date = forms.DateField(widget=DATE_INPUT)
+    activity = forms.CharField(max_length=300, help_text="For example: awarding body standardisation event.")
+    hours = forms.DecimalField(min_value=Decimal("0.1"), max_value=services.MAX_CPD_HOURS, decimal_places=1)
+    reflection = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="What was learnt, and how it changes the way you assess or quality-assure.",
+    )
 
 
 class EndMembershipForm(forms.Form):

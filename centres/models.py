@@ -58,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Centre(models.Model):
     name = models.CharField(max_length=200)
     centre_number = models.CharField("awarding-body centre number", max_length=30, unique=True)
+    cpd_currency_months = models.PositiveSmallIntegerField(
+        "CPD currency (months)",
+        default=12,
+        help_text="Staff whose latest CPD is older than this are shown with a warning, to the centre and the EQA.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -76,6 +81,39 @@ class Role(models.TextChoices):
 class CompetenceStatus(models.TextChoices):
     QUALIFIED = "qualified", "Qualified"
     WORKING_TOWARDS = "working_towards", "Working towards"
+
+
+class AssessorAward(models.TextChoices):
+    """The assessing qualifications the specifications name (seeds 000, 001, 002, 004), word for word."""
+
+    A1 = "a1", "A1 Assess Learner Performance Using a Range of Methods"
+    D32_D33 = "d32_d33", "D32 Assess Learner Performance and D33 Assess Learner Using Different Sources of Evidence"
+    HIGHFIELD_L3_AVRA = "hq_l3_avra", "Highfield Level 3 Award in Assessing Vocationally Related Achievement"
+    L3_ACWE = "l3_acwe", "Level 3 Award in Assessing Competence in the Work Environment"
+    L3_CAVA = "l3_cava", "Level 3 Certificate in Assessing Vocational Achievement"
+    # The specifications list what the award "could include": another recognised award is named in full.
+    OTHER = "other_assessing", "Another recognised assessing qualification (name it)"
+
+
+class IqaAward(models.TextChoices):
+    """The internal quality assurance qualifications the specifications name, word for word."""
+
+    D34 = "d34", "D34"
+    V1 = "v1", "V1"
+    HIGHFIELD_L4_IQA = (
+        "hq_l4_iqa",
+        "Highfield Level 4 Award in the Internal Quality Assurance of Assessment Processes and Practice or above",
+    )
+    L4_AIQA = "l4_aiqa", "Level 4 Award in the Internal Quality Assurance of Assessment Processes and Practice"
+    L4_CLIQA = (
+        "l4_cliqa",
+        "Level 4 Certificate in Leading the Internal Quality Assurance of Assessment Processes and Practice",
+    )
+    OTHER = "other_iqa", "Another recognised internal quality assurance qualification (name it)"
+
+
+AWARDS_BY_ROLE: dict[str, type[models.TextChoices]] = {"assessor": AssessorAward, "iqa": IqaAward}
+OTHER_AWARDS = {AssessorAward.OTHER, IqaAward.OTHER}
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -105,8 +143,19 @@ class Membership(models.Model):
         related_name="countersigned_memberships",
         help_text="The qualified colleague who countersigns decisions while this person works towards their award.",
     )
-    competence_notes = models.TextField("occupational competence", blank=True)
-    cpd_notes = models.TextField("continuing professional development", blank=True)
+    award = models.CharField(
+        "award",
+        max_length=20,
+        blank=True,
+        choices=AssessorAward.choices + IqaAward.choices,
+        help_text="The assessing or IQA award held, or being worked towards.",
+    )
+    award_title = models.CharField("award (when another)", max_length=200, blank=True)
+    certificate_number = models.CharField(max_length=60, blank=True)
+    awarded_on = models.DateField("date awarded", null=True, blank=True)
+    registered_on = models.DateField(
+        "date registered on the award", null=True, blank=True, help_text="While working towards it."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = MembershipQuerySet.as_manager()
@@ -121,6 +170,83 @@ class Membership(models.Model):
     @property
     def needs_countersignature(self) -> bool:
         return self.role != Role.CENTRE_ADMIN and self.status == CompetenceStatus.WORKING_TOWARDS
+
+    @property
+    def award_name(self) -> str:
+        """The award in words: the specification's name, or the one the centre typed for another award."""
+        if self.award in OTHER_AWARDS:
+            return self.award_title
+        return self.get_award_display() if self.award else ""
+
+    @property
+    def award_missing(self) -> bool:
+        """An assessor or IQA whose award is not recorded (as records kept as free text before could be)."""
+        return self.role != Role.CENTRE_ADMIN and not self.award
+
+
+class CompetenceQuerySet(models.QuerySet):
+    def covering(self, *, centre, user, qualification):
+        """The records that make `user` occupationally competent for `qualification` at `centre`."""
+        return self.filter(centre=centre, user=user, qualification=qualification)
+
+
+class OccupationalCompetence(models.Model):
+    """A staff member's occupational competence for one qualification at a centre: their sector experience and
+    the evidence of it, and who at the centre verified it. Assessors and IQAs are assigned only to
+    qualifications they have one for."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="competences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="competences")
+    qualification = models.ForeignKey(
+        "qualifications.Qualification", on_delete=models.PROTECT, related_name="staff_competences"
+    )
+    sector_experience = models.TextField()
+    evidence = models.TextField(blank=True, help_text="What was seen: CV, certificates, references, observation.")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = CompetenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["qualification__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "user", "qualification"], name="unique_competence_per_qualification"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: competent for {self.qualification_id}"
+
+
+class CpdEntry(models.Model):
+    """One entry of a staff member's continuing professional development log at a centre."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="cpd_entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cpd_entries")
+    date = models.DateField()
+    activity = models.CharField(max_length=300)
+    hours = models.DecimalField(max_digits=5, decimal_places=1)
+    reflection = models.TextField(
+        help_text="What was learnt, and how it changes the way they assess or quality-assure."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["centre", "user", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.activity} ({self.date})"
 
 
 class EqaLink(models.Model):

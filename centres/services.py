@@ -3,6 +3,7 @@
 Each service takes the acting user, checks the rule, writes an Event and raises a CentresError subclass
 with a message fit to show the user."""
 
+import calendar
 import datetime as dt
 import hashlib
 import secrets
@@ -19,11 +20,15 @@ from django.utils import timezone
 
 from .access import has_role
 from .models import (
+    AWARDS_BY_ROLE,
+    OTHER_AWARDS,
     Centre,
     CompetenceStatus,
+    CpdEntry,
     Invitation,
     LoginFailure,
     Membership,
+    OccupationalCompetence,
     PersonalInterest,
     Role,
     User,
@@ -211,15 +216,23 @@ def accept_invitation(*, token: str, password: str) -> User:
 
 @dataclass
 class Credential:
+    """An assessor's or IQA's award: held (certificate number and date), or being worked towards (date registered
+    and the qualified colleague who countersigns meanwhile)."""
+
     status: str = CompetenceStatus.QUALIFIED
     countersignatory: User | None = None
-    competence_notes: str = ""
-    cpd_notes: str = ""
+    award: str = ""
+    award_title: str = ""
+    certificate_number: str = ""
+    awarded_on: dt.date | None = None
+    registered_on: dt.date | None = None
 
 
 def _check_credential(*, centre: Centre, role: str, user: User | None, credential: Credential) -> None:
     if role == Role.CENTRE_ADMIN:
         return
+    label = Role(role).label.lower()
+    today = timezone.localdate()
     if credential.status == CompetenceStatus.WORKING_TOWARDS:
         signer = credential.countersignatory
         if signer is None:
@@ -232,11 +245,68 @@ def _check_credential(*, centre: Centre, role: str, user: User | None, credentia
             user=signer, centre=centre, role=role, status=CompetenceStatus.QUALIFIED
         )
         if not qualified.exists():
-            raise StaffError(
-                f"The countersignatory must be a qualified {Role(role).label.lower()} working at {centre}."
-            )
+            raise StaffError(f"The countersignatory must be a qualified {label} working at {centre}.")
     elif credential.countersignatory is not None:
         raise StaffError("Only someone working towards their award has a countersignatory.")
+    awards = AWARDS_BY_ROLE[role]
+    if credential.award not in awards.values:
+        raise StaffError(
+            f"Choose the {label}'s award (held or being worked towards) from those the specifications name."
+        )
+    if credential.award in OTHER_AWARDS and not credential.award_title.strip():
+        raise StaffError("Give the full name of the other award.")
+    if credential.award not in OTHER_AWARDS and credential.award_title.strip():
+        raise StaffError("Name an award only when choosing another recognised award.")
+    if credential.status == CompetenceStatus.WORKING_TOWARDS:
+        if credential.registered_on is None:
+            raise StaffError("Give the date they registered on the award they are working towards.")
+        if credential.registered_on > today:
+            raise StaffError("The date registered on the award cannot be in the future.")
+        if credential.certificate_number.strip() or credential.awarded_on is not None:
+            raise StaffError(
+                "Someone working towards an award has no certificate yet: record it as held when it is awarded."
+            )
+    else:
+        if not credential.certificate_number.strip():
+            raise StaffError("Give the certificate number of the award held.")
+        if credential.awarded_on is None:
+            raise StaffError("Give the date of the award held.")
+        if credential.awarded_on > today:
+            raise StaffError("The date of the award cannot be in the future.")
+        if credential.registered_on is not None:
+            raise StaffError("The date registered is only for someone working towards their award.")
+
+
+def _apply_credential(membership: Membership, credential: Credential) -> None:
+    if membership.role == Role.CENTRE_ADMIN:
+        credential = Credential()
+    membership.status = credential.status
+    membership.countersignatory = credential.countersignatory
+    membership.award = credential.award
+    membership.award_title = credential.award_title.strip()
+    membership.certificate_number = credential.certificate_number.strip()
+    membership.awarded_on = credential.awarded_on
+    membership.registered_on = credential.registered_on
+
+
+CREDENTIAL_FIELDS = [
+    "status",
+    "countersignatory",
+    "award",
+    "award_title",
+    "certificate_number",
+    "awarded_on",
+    "registered_on",
+]
+
+
+def _credential_record(membership: Membership) -> dict:
+    """The credential as the audit history stores it (emails and ISO dates)."""
+    record = {name: getattr(membership, name) for name in CREDENTIAL_FIELDS}
+    record["countersignatory"] = membership.countersignatory.email if membership.countersignatory else None
+    for name in ("awarded_on", "registered_on"):
+        record[name] = record[name].isoformat() if record[name] else None
+    return record
 
 
 @transaction.atomic
@@ -264,10 +334,7 @@ def add_staff_member(
     if membership is None:
         membership = Membership(user=user, centre=centre, role=role)
     membership.is_active = True
-    membership.status = credential.status if role != Role.CENTRE_ADMIN else CompetenceStatus.QUALIFIED
-    membership.countersignatory = credential.countersignatory if role != Role.CENTRE_ADMIN else None
-    membership.competence_notes = credential.competence_notes
-    membership.cpd_notes = credential.cpd_notes
+    _apply_credential(membership, credential)
     membership.save()
     record_event(
         action="membership.added",
@@ -277,8 +344,7 @@ def add_staff_member(
         summary=f"{user} added as {Role(role).label.lower()}",
         email=user.email,
         role=role,
-        status=membership.status,
-        countersignatory=membership.countersignatory.email if membership.countersignatory else None,
+        **_credential_record(membership),
     )
     if not user.has_usable_password() and not user.invitations.pending().exists():
         invite_user(actor=actor, user=user, centre=centre, kind=Invitation.Kind.STAFF)
@@ -325,23 +391,10 @@ def update_staff_credential(*, actor, membership: Membership, credential: Creden
                 f"{membership.user} has {pending} awaiting countersignature by {membership.countersignatory}: "
                 "have them countersigned first, then record the award."
             )
-    before = {
-        "status": membership.status,
-        "countersignatory": membership.countersignatory.email if membership.countersignatory else None,
-        "competence_notes": membership.competence_notes,
-        "cpd_notes": membership.cpd_notes,
-    }
-    membership.status = credential.status
-    membership.countersignatory = credential.countersignatory
-    membership.competence_notes = credential.competence_notes
-    membership.cpd_notes = credential.cpd_notes
-    membership.save(update_fields=["status", "countersignatory", "competence_notes", "cpd_notes"])
-    after = {
-        "status": membership.status,
-        "countersignatory": membership.countersignatory.email if membership.countersignatory else None,
-        "competence_notes": membership.competence_notes,
-        "cpd_notes": membership.cpd_notes,
-    }
+    before = _credential_record(membership)
+    _apply_credential(membership, credential)
+    membership.save(update_fields=CREDENTIAL_FIELDS)
+    after = _credential_record(membership)
     changed = {key: {"from": before[key], "to": after[key]} for key in before if before[key] != after[key]}
     record_event(
         action="membership.updated",
@@ -464,3 +517,183 @@ def declare_personal_interest(*, actor, centre: Centre, staff: User, learner: Us
         .filter(models.Q(assessor=staff) | models.Q(iqa=staff))
         .select_related("qualification")
     )
+
+
+# --- Occupational competence and CPD -----------------------------------------------------------------------
+
+ASSESSING_ROLES = (Role.ASSESSOR, Role.IQA)
+
+
+def _require_assessing_staff(*, centre: Centre, user: User) -> None:
+    if not Membership.objects.active().filter(centre=centre, user=user, role__in=ASSESSING_ROLES).exists():
+        raise StaffError(f"{user} is not an assessor or IQA at {centre}.")
+
+
+def competence_problem(*, centre: Centre, user: User, qualification, role_label: str) -> str | None:
+    """Why `user` may not assess or quality-assure `qualification` at `centre` (None if they may): nobody is
+    assigned to a qualification they are not recorded occupationally competent for."""
+    if OccupationalCompetence.objects.covering(centre=centre, user=user, qualification=qualification).exists():
+        return None
+    return (
+        f"{user} is not recorded as occupationally competent for {qualification.number} {qualification.title}: "
+        f"record their competence on their staff page before making them the learner's {role_label}."
+    )
+
+
+@transaction.atomic
+def record_competence(
+    *, actor, centre: Centre, user: User, qualification, sector_experience: str, evidence: str
+) -> OccupationalCompetence:
+    """Record (or correct) a staff member's occupational competence for a qualification. A correction needs
+    verifying again: the verification was of what was recorded before."""
+    require_centre_admin(actor, centre)
+    _require_assessing_staff(centre=centre, user=user)
+    if qualification is None:
+        raise StaffError("Choose the qualification.")
+    sector_experience, evidence = sector_experience.strip(), evidence.strip()
+    if not sector_experience:
+        raise StaffError("Describe their experience in the sector.")
+    if not evidence:
+        raise StaffError("Say what evidence of that experience the centre holds (CV, certificates, references).")
+    competence = (
+        OccupationalCompetence.objects.select_for_update()
+        .filter(centre=centre, user=user, qualification=qualification)
+        .first()
+    )
+    if competence is None:
+        competence = OccupationalCompetence.objects.create(
+            centre=centre,
+            user=user,
+            qualification=qualification,
+            sector_experience=sector_experience,
+            evidence=evidence,
+            recorded_by=actor,
+        )
+        action, changes = "competence.recorded", {}
+    else:
+        before = {"sector_experience": competence.sector_experience, "evidence": competence.evidence}
+        after = {"sector_experience": sector_experience, "evidence": evidence}
+        if before == after:
+            raise StaffError("Nothing changed.")
+        changes = {key: {"from": before[key], "to": after[key]} for key in before if before[key] != after[key]}
+        if competence.verified_by_id is not None:
+            changes["verified_by"] = {"from": competence.verified_by.email, "to": None}
+        competence.sector_experience, competence.evidence = sector_experience, evidence
+        competence.verified_by, competence.verified_on = None, None
+        competence.recorded_by, competence.recorded_at = actor, timezone.now()
+        competence.save()
+        action = "competence.updated"
+    record_event(
+        action=action,
+        obj=competence,
+        actor=actor,
+        centre=centre,
+        summary=f"{user}'s occupational competence for {qualification.number} "
+        + ("recorded" if action == "competence.recorded" else "corrected (to be verified again)"),
+        email=user.email,
+        qualification=qualification.number,
+        sector_experience=sector_experience,
+        evidence=evidence,
+        changes=changes,
+    )
+    return competence
+
+
+@transaction.atomic
+def verify_competence(*, actor, competence: OccupationalCompetence) -> OccupationalCompetence:
+    """The centre admin confirms they have seen the evidence of a colleague's occupational competence."""
+    require_centre_admin(actor, competence.centre)
+    competence = OccupationalCompetence.objects.select_for_update().get(pk=competence.pk)
+    if competence.user_id == actor.pk:
+        raise StaffError("Nobody verifies their own occupational competence: ask another centre admin.")
+    if competence.verified_by_id is not None:
+        raise StaffError(f"This competence was already verified by {competence.verified_by}.")
+    competence.verified_by, competence.verified_on = actor, timezone.localdate()
+    competence.save(update_fields=["verified_by", "verified_on"])
+    record_event(
+        action="competence.verified",
+        obj=competence,
+        actor=actor,
+        centre=competence.centre,
+        summary=f"{competence.user}'s occupational competence for {competence.qualification.number} verified",
+        email=competence.user.email,
+        qualification=competence.qualification.number,
+    )
+    return competence
+
+
+MAX_CPD_HOURS = 200
+
+
+@transaction.atomic
+def add_cpd_entry(
+    *, actor, centre: Centre, user: User, date: dt.date | None, activity: str, hours, reflection: str
+) -> CpdEntry:
+    """Add an entry to a staff member's CPD log: by the person themselves, or by their centre admin."""
+    if actor.pk != user.pk:
+        require_centre_admin(actor, centre)
+    if not Membership.objects.active().filter(centre=centre, user=user).exists():
+        raise NotAllowed(f"{user} does not work at {centre}.")
+    activity, reflection = activity.strip(), reflection.strip()
+    if date is None:
+        raise StaffError("Give the date of the activity.")
+    if date > timezone.localdate():
+        raise StaffError("CPD is recorded once it has happened: the date cannot be in the future.")
+    if not activity:
+        raise StaffError("Say what the activity was.")
+    if hours is None or hours <= 0 or hours > MAX_CPD_HOURS:
+        raise StaffError(f"Give the hours spent, more than 0 and at most {MAX_CPD_HOURS}.")
+    if not reflection:
+        raise StaffError("Reflect on what was learnt and how it will change the way you work.")
+    entry = CpdEntry.objects.create(
+        centre=centre,
+        user=user,
+        date=date,
+        activity=activity,
+        hours=hours,
+        reflection=reflection,
+        recorded_by=actor,
+    )
+    record_event(
+        action="cpd.added",
+        obj=entry,
+        actor=actor,
+        centre=centre,
+        summary=f"CPD recorded for {user}: {activity} ({hours} h on {date:%-d %B %Y})",
+        email=user.email,
+        date=date.isoformat(),
+        activity=activity,
+        hours=str(hours),
+        reflection=reflection,
+    )
+    return entry
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def cpd_cutoff(centre: Centre, today: dt.date | None = None) -> dt.date:
+    """CPD dated before this day is out of date at the centre (its currency period, 12 months unless set)."""
+    return _months_before(today or timezone.localdate(), centre.cpd_currency_months)
+
+
+def latest_cpd(centre: Centre, user_ids) -> dict[int, dt.date]:
+    """Each staff member's latest CPD date at the centre, in one query."""
+    rows = (
+        CpdEntry.objects.filter(centre=centre, user_id__in=list(user_ids))
+        .values("user_id")
+        .annotate(latest=models.Max("date"))
+        .values_list("user_id", "latest")
+    )
+    return dict(rows)
+
+
+def cpd_warning(centre: Centre, latest: dt.date | None, today: dt.date | None = None) -> str:
+    """What the staff list and the EQA are told about a staff member's CPD ("" when it is current)."""
+    if latest is None:
+        return "No CPD recorded."
+    if latest < cpd_cutoff(centre, today):
+        return f"Latest CPD {latest:%-d %B %Y}: older than the centre's {centre.cpd_currency_months} months."
+    return ""

@@ -9,6 +9,10 @@ centre_patterns = [
     path("<int:centre_id>/staff/add/", views.staff_add, name="staff-add"),
     path("<int:centre_id>/staff/<int:pk>/", views.membership_edit, name="membership-edit"),
     path("<int:centre_id>/staff/<int:pk>/end/", views.membership_end, name="membership-end"),
+    path("<int:centre_id>/staff/<int:pk>/competence/", views.competence_record, name="competence-record"),
+    path("<int:centre_id>/staff/<int:pk>/cpd/", views.membership_cpd_add, name="membership-cpd-add"),
+    path("<int:centre_id>/competence/<int:pk>/verify/", views.competence_verify, name="competence-verify"),
+    path("<int:centre_id>/cpd/", views.my_cpd, name="my-cpd"),
     path("<int:centre_id>/people/<int:user_id>/invite/", views.invitation_resend, name="invitation-resend"),
     path("<int:centre_id>/interests/", views.interest_list, name="interest-list"),
 ]

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from . import services
 from .access import get_centre_for
 from .forms import (
+    CompetenceForm,
+    CpdForm,
     CredentialForm,
     EndMembershipForm,
     InvitationPasswordForm,
@@ -20,7 +22,7 @@ from .forms import (
     ThrottledLoginForm,
 )
 from .middleware import start_session_clock
-from .models import EqaLink, Invitation, Membership, PersonalInterest, Role, User
+from .models import CpdEntry, EqaLink, Invitation, Membership, OccupationalCompetence, PersonalInterest, Role, User
 
 
 class LoginView(auth_views.LoginView):
@@ -98,6 +100,14 @@ def staff_list(request, centre_id: int):
     invited = set(
         Invitation.objects.pending().filter(user_id__in=user_ids, centre=centre).values_list("user_id", flat=True)
     )
+    latest_cpd = services.latest_cpd(centre, user_ids)
+    competent_for: dict[int, list[str]] = {}
+    for user_id, number in (
+        OccupationalCompetence.objects.filter(centre=centre, user_id__in=user_ids)
+        .order_by("qualification__number")
+        .values_list("user_id", "qualification__number")
+    ):
+        competent_for.setdefault(user_id, []).append(number)
     sections = []
     for role in Role:
         rows = []
@@ -115,6 +125,10 @@ def staff_list(request, centre_id: int):
                     "caseload": caseload,
                     "invitation_pending": membership.user_id in invited,
                     "password_set": membership.user.has_usable_password(),
+                    "competent_for": competent_for.get(membership.user_id, []),
+                    "cpd_warning": ""
+                    if role == Role.CENTRE_ADMIN
+                    else services.cpd_warning(centre, latest_cpd.get(membership.user_id)),
                 }
             )
         sections.append({"role": role, "rows": rows})
@@ -123,7 +137,13 @@ def staff_list(request, centre_id: int):
     return render(
         request,
         "centres/staff_list.html",
-        {"centre": centre, "sections": sections, "ended": ended, "eqa_links": eqa_links},
+        {
+            "centre": centre,
+            "sections": sections,
+            "ended": ended,
+            "eqa_links": eqa_links,
+            "cpd_cutoff": services.cpd_cutoff(centre),
+        },
     )
 
 
@@ -156,20 +176,51 @@ def _membership_for_admin(request, centre_id: int, pk: int) -> Membership:
     )
 
 
+def _credential_initial(membership: Membership) -> dict:
+    return {
+        "status": membership.status,
+        "countersignatory": membership.countersignatory_id,
+        "award": membership.award,
+        "award_title": membership.award_title,
+        "certificate_number": membership.certificate_number,
+        "awarded_on": membership.awarded_on,
+        "registered_on": membership.registered_on,
+    }
+
+
+def _membership_page(request, membership: Membership, *, form=None, competence_form=None, cpd_form=None, status=200):
+    """The centre admin's page for one role: the award, occupational competence per qualification, the CPD log."""
+    centre = membership.centre
+    assessing = membership.role != Role.CENTRE_ADMIN
+    if form is None and assessing:
+        form = CredentialForm(centre=centre, role=membership.role, initial=_credential_initial(membership))
+    cpd_entries = list(CpdEntry.objects.filter(centre=centre, user=membership.user).select_related("recorded_by"))
+    context = {
+        "centre": centre,
+        "membership": membership,
+        "form": form,
+        "end_form": EndMembershipForm(),
+        "competences": list(
+            OccupationalCompetence.objects.filter(centre=centre, user=membership.user).select_related(
+                "qualification", "verified_by", "recorded_by"
+            )
+        ),
+        "competence_form": (competence_form or CompetenceForm()) if assessing else None,
+        "cpd_entries": cpd_entries,
+        "cpd_form": cpd_form or CpdForm(),
+        "cpd_warning": services.cpd_warning(centre, max((e.date for e in cpd_entries), default=None)),
+    }
+    return render(request, "centres/membership_form.html", context, status=status)
+
+
 @login_required
 def membership_edit(request, centre_id: int, pk: int):
     membership = _membership_for_admin(request, centre_id, pk)
     centre = membership.centre
-    initial = {
-        "status": membership.status,
-        "countersignatory": membership.countersignatory_id,
-        "competence_notes": membership.competence_notes,
-        "cpd_notes": membership.cpd_notes,
-    }
-    form = CredentialForm(request.POST or None, centre=centre, initial=initial)
-    if membership.role == Role.CENTRE_ADMIN:
-        form = None
-    if request.method == "POST" and form is not None and form.is_valid():
+    if request.method != "POST" or membership.role == Role.CENTRE_ADMIN:
+        return _membership_page(request, membership)
+    form = CredentialForm(request.POST, centre=centre, role=membership.role, initial=_credential_initial(membership))
+    if form.is_valid():
         try:
             services.update_staff_credential(actor=request.user, membership=membership, credential=form.credential())
         except services.CentresError as exc:
@@ -177,10 +228,90 @@ def membership_edit(request, centre_id: int, pk: int):
         else:
             messages.success(request, f"{membership.user}'s record is updated.")
             return redirect("centres:staff-list", centre_id=centre.pk)
+    return _membership_page(request, membership, form=form)
+
+
+@login_required
+@require_POST
+def competence_record(request, centre_id: int, pk: int):
+    membership = _membership_for_admin(request, centre_id, pk)
+    form = CompetenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_competence(
+                actor=request.user,
+                centre=membership.centre,
+                user=membership.user,
+                qualification=form.cleaned_data["qualification"],
+                sector_experience=form.cleaned_data["sector_experience"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except services.CentresError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"{membership.user}'s competence for {form.cleaned_data['qualification'].number} is recorded."
+            )
+            return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
+    return _membership_page(request, membership, competence_form=form)
+
+
+@login_required
+@require_POST
+def competence_verify(request, centre_id: int, pk: int):
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    competence = get_object_or_404(
+        OccupationalCompetence.objects.select_related("centre", "user", "qualification", "verified_by"),
+        pk=pk,
+        centre=centre,
+    )
+    membership = Membership.objects.filter(centre=centre, user=competence.user).exclude(role=Role.CENTRE_ADMIN).first()
+    try:
+        services.verify_competence(actor=request.user, competence=competence)
+    except services.CentresError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{competence.user}'s competence for {competence.qualification.number} is verified.")
+    if membership is None:
+        return redirect("centres:staff-list", centre_id=centre.pk)
+    return redirect("centres:membership-edit", centre_id=centre.pk, pk=membership.pk)
+
+
+@login_required
+@require_POST
+def membership_cpd_add(request, centre_id: int, pk: int):
+    membership = _membership_for_admin(request, centre_id, pk)
+    form = CpdForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_cpd_entry(
+                actor=request.user, centre=membership.centre, user=membership.user, **form.cleaned_data
+            )
+        except services.CentresError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"CPD recorded for {membership.user}.")
+            return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
+    return _membership_page(request, membership, cpd_form=form)
+
+
+@login_required
+def my_cpd(request, centre_id: int):
+    """A member of staff's own CPD log at a centre where they work, and a form to add to it."""
+    centre = get_centre_for(request.user, centre_id)
+    form = CpdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_cpd_entry(actor=request.user, centre=centre, user=request.user, **form.cleaned_data)
+        except services.CentresError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your CPD is recorded.")
+            return redirect("centres:my-cpd", centre_id=centre.pk)
+    entries = list(CpdEntry.objects.filter(centre=centre, user=request.user))
+    warning = services.cpd_warning(centre, max((e.date for e in entries), default=None))
     return render(
-        request,
-        "centres/membership_form.html",
-        {"centre": centre, "membership": membership, "form": form, "end_form": EndMembershipForm()},
+        request, "centres/my_cpd.html", {"centre": centre, "form": form, "entries": entries, "cpd_warning": warning}
     )
 
 

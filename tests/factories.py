@@ -4,7 +4,18 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from centres.models import Centre, CompetenceStatus, EqaLink, Membership, Role, User
+from centres.models import (
+    AssessorAward,
+    Centre,
+    CompetenceStatus,
+    EqaLink,
+    IqaAward,
+    Membership,
+    OccupationalCompetence,
+    Role,
+    User,
+)
+from centres.services import Credential
 from portfolio.models import Registration, RegistrationUnit
 from qualifications.models import Pathway, Qualification
 
@@ -27,10 +38,46 @@ def make_centre(name: str | None = None) -> Centre:
     return Centre.objects.create(name=name or f"Centre {n}", centre_number=f"C{n:05d}")
 
 
-def make_staff(centre: Centre, role: str, user: User | None = None, **extra) -> User:
+def make_staff(centre: Centre, role: str, user: User | None = None, *, competent_for=None, **extra) -> User:
+    """A member of staff. Assessors and IQAs hold their award (or work towards it, when `status` says so) and are
+    recorded occupationally competent for every qualification in the catalogue, unless `competent_for` lists
+    the qualification numbers they are competent for."""
     user = user or make_user(full_name=f"{Role(role).label} {next(_numbers)}")
+    if role != Role.CENTRE_ADMIN:
+        working_towards = extra.get("status") == CompetenceStatus.WORKING_TOWARDS
+        award = AssessorAward.L3_CAVA if role == Role.ASSESSOR else IqaAward.L4_AIQA
+        defaults = {"award": award, "registered_on": dt.date(2025, 9, 1)}
+        if not working_towards:
+            defaults = {
+                "award": award,
+                "certificate_number": f"CERT-{next(_numbers)}",
+                "awarded_on": dt.date(2020, 6, 1),
+            }
+        extra = {**defaults, **extra}
     Membership.objects.create(user=user, centre=centre, role=role, **extra)
+    if role != Role.CENTRE_ADMIN:
+        make_competence(centre, user, competent_for)
     return user
+
+
+def make_competence(centre: Centre, user: User, numbers: list[str] | None = None) -> None:
+    """Record `user` occupationally competent for the qualifications numbered (all when None)."""
+    qualifications = (
+        Qualification.objects.all() if numbers is None else Qualification.objects.filter(number__in=numbers)
+    )
+    OccupationalCompetence.objects.bulk_create(
+        [
+            OccupationalCompetence(
+                centre=centre,
+                user=user,
+                qualification=qualification,
+                sector_experience="Five years in customer service.",
+                evidence="CV and certificates seen.",
+            )
+            for qualification in qualifications
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def make_registration(
@@ -131,3 +178,9 @@ def build_world() -> World:
         other_centre_registration=other_centre_registration,
         eqa=eqa,
     )
+
+
+def held_award(role: str = Role.ASSESSOR) -> Credential:
+    """A credential for an assessor or IQA who holds their award (as the specifications name it)."""
+    award = AssessorAward.L3_CAVA if role == Role.ASSESSOR else IqaAward.L4_AIQA
+    return Credential(award=award, certificate_number="CERT-0001", awarded_on=dt.date(2020, 6, 1))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from centres.access import has_role
 from centres.models import Centre, Invitation, Membership, PersonalInterest, Role, User, record_event
-from centres.services import CentresError, invite_user, normalise_email
+from centres.services import CentresError, competence_problem, invite_user, normalise_email
 from portfolio.models import Registration, RegistrationUnit
 from portfolio.progress import Progress, registration_progress
 from portfolio.services import PortfolioError
@@ -96,7 +96,9 @@ class RegistrationInput:
     id_checked_on: dt.date | None = None
 
 
-def _staff_problem(*, centre: Centre, user: User | None, role: str, learner: User | None) -> str | None:
+def _staff_problem(
+    *, centre: Centre, user: User | None, role: str, learner: User | None, qualification: Qualification | None
+) -> str | None:
     label = "assessor" if role == Role.ASSESSOR else "IQA"
     if user is None:
         return f"Choose the learner's {label}."
@@ -106,6 +108,8 @@ def _staff_problem(*, centre: Centre, user: User | None, role: str, learner: Use
         return f"Learners cannot be their own {label}."
     if learner is not None and PersonalInterest.objects.filter(centre=centre, staff=user, learner=learner).exists():
         return f"{user} has declared a personal interest in this learner and may not be their {label}."
+    if qualification is not None:
+        return competence_problem(centre=centre, user=user, qualification=qualification, role_label=label)
     return None
 
 
@@ -165,10 +169,12 @@ def registration_problems(*, centre: Centre, data: RegistrationInput, today: dt.
     elif data.start_date is not None and data.planned_end_date <= data.start_date:
         _add(errors, "planned_end_date", "The planned end date must be after the start date.")
 
-    problem = _staff_problem(centre=centre, user=data.assessor, role=Role.ASSESSOR, learner=learner)
+    problem = _staff_problem(
+        centre=centre, user=data.assessor, role=Role.ASSESSOR, learner=learner, qualification=qualification
+    )
     if problem:
         _add(errors, "assessor", problem)
-    problem = _staff_problem(centre=centre, user=data.iqa, role=Role.IQA, learner=learner)
+    problem = _staff_problem(centre=centre, user=data.iqa, role=Role.IQA, learner=learner, qualification=qualification)
     if problem:
         _add(errors, "iqa", problem)
     if data.assessor is not None and data.iqa is not None and data.assessor.pk == data.iqa.pk:
@@ -280,7 +286,7 @@ def register_learner(*, actor, centre: Centre, data: RegistrationInput) -> Regis
 def _lock(registration: Registration) -> Registration:
     return (
         Registration.objects.select_for_update()
-        .select_related("centre", "learner", "assessor", "iqa")
+        .select_related("centre", "learner", "assessor", "iqa", "qualification")
         .get(pk=registration.pk)
     )
 
@@ -293,7 +299,11 @@ def move_to_assessor(*, actor, registration: Registration, assessor: User, reaso
     if assessor.pk == registration.assessor_id:
         raise RegistrationError({"assessor": [f"{assessor} is already this learner's assessor."]})
     problem = _staff_problem(
-        centre=registration.centre, user=assessor, role=Role.ASSESSOR, learner=registration.learner
+        centre=registration.centre,
+        user=assessor,
+        role=Role.ASSESSOR,
+        learner=registration.learner,
+        qualification=registration.qualification,
     )
     if problem:
         raise RegistrationError({"assessor": [problem]})
@@ -325,7 +335,13 @@ def change_iqa(*, actor, registration: Registration, iqa: User, reason: str = ""
     _require_active(registration)
     if iqa.pk == registration.iqa_id:
         raise RegistrationError({"iqa": [f"{iqa} is already this learner's IQA."]})
-    problem = _staff_problem(centre=registration.centre, user=iqa, role=Role.IQA, learner=registration.learner)
+    problem = _staff_problem(
+        centre=registration.centre,
+        user=iqa,
+        role=Role.IQA,
+        learner=registration.learner,
+        qualification=registration.qualification,
+    )
     if problem:
         raise RegistrationError({"iqa": [problem]})
     if iqa.pk == registration.assessor_id:

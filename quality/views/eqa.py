@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from centres.access import is_eqa
-from centres.models import Membership, Role, User
+from centres.models import Membership, OccupationalCompetence, Role, User
+from centres.services import cpd_warning
+from centres.services import latest_cpd as latest_cpd_dates
 from portfolio.access import active_eqa_share_items
 from portfolio.models import CountersignStatus, CriterionDecision, EqaShare, Registration, RegistrationUnit
 from qualifications.models import Unit
@@ -302,7 +304,7 @@ def eqa_staff(request, centre_pk: int):
     people = {r.assessor_id for r in registrations} | {r.iqa_id for r in registrations}
     countersignatories = set(
         Membership.objects.active()
-        .filter(centre=centre, role=Role.ASSESSOR, user_id__in=people, countersignatory__isnull=False)
+        .filter(centre=centre, role__in=[Role.ASSESSOR, Role.IQA], user_id__in=people, countersignatory__isnull=False)
         .values_list("countersignatory_id", flat=True)
     )
     memberships = list(
@@ -311,6 +313,27 @@ def eqa_staff(request, centre_pk: int):
         .select_related("user", "countersignatory")
         .order_by("user__full_name", "role")
     )
+    staff_ids = {membership.user_id for membership in memberships}
+    qualification_ids = {registration.qualification_id for registration in registrations}
+    competences: dict[int, list] = {}
+    for competence in (
+        OccupationalCompetence.objects.filter(
+            centre=centre, user_id__in=staff_ids, qualification_id__in=qualification_ids
+        )
+        .select_related("qualification", "verified_by")
+        .order_by("qualification__number")
+    ):
+        competences.setdefault(competence.user_id, []).append(competence)
+    latest_cpd = latest_cpd_dates(centre, staff_ids)
+    rows = [
+        {
+            "membership": membership,
+            "competences": competences.get(membership.user_id, []),
+            "latest_cpd": latest_cpd.get(membership.user_id),
+            "cpd_warning": cpd_warning(centre, latest_cpd.get(membership.user_id)),
+        }
+        for membership in memberships
+    ]
     countersigning = list(
         CriterionDecision.objects.filter(registration__in=registrations)
         .exclude(countersign_status=CountersignStatus.NOT_REQUIRED)
@@ -323,7 +346,7 @@ def eqa_staff(request, centre_pk: int):
         "quality/eqa_staff.html",
         {
             "centre": centre,
-            "memberships": memberships,
+            "rows": rows,
             "countersigning": countersigning,
             "statuses": dict(CountersignStatus.choices),
         },

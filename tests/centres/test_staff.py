@@ -1,14 +1,16 @@
 """The centre admin's staff pages: list with caseloads, adding people, credentials, ending roles, interests."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from centres.models import CompetenceStatus, Event, Membership, PersonalInterest, Role, User
+from centres.models import AssessorAward, CompetenceStatus, Event, Membership, PersonalInterest, Role, User
 from centres.services import Credential, StaffError, add_staff_member, end_membership
 from portfolio.models import Registration
 from tests.centres.helpers import invitation_link, last_mail_to
-from tests.factories import make_registration, make_staff, make_user
+from tests.factories import held_award, make_registration, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -97,15 +99,15 @@ def test_adding_a_new_person_invites_them(client, world, django_capture_on_commi
                 "role": Role.ASSESSOR,
                 "status": CompetenceStatus.WORKING_TOWARDS,
                 "countersignatory": world.assessor.pk,
-                "competence_notes": "Ten years in retail",
-                "cpd_notes": "Standardisation",
+                "award": AssessorAward.L3_CAVA,
+                "registered_on": "2026-01-10",
             },
         )
     assert response.status_code == 302
     user = User.objects.get(email="new.assessor@example.test")
     membership = Membership.objects.get(user=user, centre=world.centre)
     assert membership.countersignatory == world.assessor
-    assert membership.competence_notes == "Ten years in retail"
+    assert membership.award == AssessorAward.L3_CAVA and membership.registered_on == dt.date(2026, 1, 10)
     assert not user.has_usable_password()
     assert invitation_link(last_mail_to(user.email))
     assert Event.objects.filter(action="membership.added", object_id=membership.pk).exists()
@@ -114,7 +116,12 @@ def test_adding_a_new_person_invites_them(client, world, django_capture_on_commi
 def test_an_existing_person_gains_a_second_role_without_an_invitation(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         add_staff_member(
-            actor=world.admin, centre=world.centre, email=world.assessor.email, full_name="", role=Role.IQA
+            actor=world.admin,
+            centre=world.centre,
+            email=world.assessor.email,
+            full_name="",
+            role=Role.IQA,
+            credential=held_award(Role.IQA),
         )
     assert set(Membership.objects.filter(user=world.assessor, centre=world.centre).values_list("role", flat=True)) == {
         Role.ASSESSOR,
@@ -125,7 +132,12 @@ def test_an_existing_person_gains_a_second_role_without_an_invitation(world, dja
 
 def test_a_person_may_work_at_several_centres(world):
     add_staff_member(
-        actor=world.other_admin, centre=world.other_centre, email=world.assessor.email, full_name="", role=Role.ASSESSOR
+        actor=world.other_admin,
+        centre=world.other_centre,
+        email=world.assessor.email,
+        full_name="",
+        role=Role.ASSESSOR,
+        credential=held_award(),
     )
     assert Membership.objects.filter(user=world.assessor, role=Role.ASSESSOR).count() == 2
 
@@ -133,7 +145,12 @@ def test_a_person_may_work_at_several_centres(world):
 def test_the_same_role_twice_is_refused(world):
     with pytest.raises(StaffError, match="already"):
         add_staff_member(
-            actor=world.admin, centre=world.centre, email=world.assessor.email, full_name="", role=Role.ASSESSOR
+            actor=world.admin,
+            centre=world.centre,
+            email=world.assessor.email,
+            full_name="",
+            role=Role.ASSESSOR,
+            credential=held_award(),
         )
 
 
@@ -208,15 +225,21 @@ def test_editing_a_credential_records_the_change(client, world):
         {
             "status": CompetenceStatus.QUALIFIED,
             "countersignatory": "",
-            "competence_notes": "Passed the award",
-            "cpd_notes": "",
+            "award": AssessorAward.L3_CAVA,
+            "certificate_number": "L3CAVA-55012",
+            "awarded_on": "2026-11-30",
+            # Left over from working towards: the form drops it once the award is held.
+            "registered_on": "2025-09-01",
         },
     )
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.status == CompetenceStatus.QUALIFIED and membership.countersignatory is None
+    assert membership.certificate_number == "L3CAVA-55012" and membership.registered_on is None
     event = Event.objects.get(action="membership.updated", object_id=membership.pk)
     assert event.data["changes"]["status"] == {"from": "working_towards", "to": "qualified"}
+    assert event.data["changes"]["certificate_number"] == {"from": "", "to": "L3CAVA-55012"}
+    assert event.data["changes"]["awarded_on"] == {"from": None, "to": "2026-11-30"}
 
 
 def test_ending_an_assessor_with_learners_is_refused(client, world):
@@ -287,15 +310,14 @@ def test_new_staff_without_a_name_is_refused(world):
             email=make_user().email.replace("@", "x@"),
             full_name=" ",
             role=Role.IQA,
+            credential=held_award(Role.IQA),
         )
 
 
 def _qualify(admin, membership):
     from centres.services import update_staff_credential
 
-    return update_staff_credential(
-        actor=admin, membership=membership, credential=Credential(status=CompetenceStatus.QUALIFIED)
-    )
+    return update_staff_credential(actor=admin, membership=membership, credential=held_award())
 
 
 def test_a_trainee_assessor_with_decisions_awaiting_countersignature_is_not_recorded_qualified(world):

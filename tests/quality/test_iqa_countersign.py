@@ -393,16 +393,13 @@ def test_nobody_else_samples_a_unit_whose_summative_sample_awaits_countersignatu
 
 
 def test_a_trainee_iqa_with_a_sample_awaiting_countersignature_is_not_recorded_qualified(world, t):
-    from centres.services import Credential, StaffError, update_staff_credential
+    from centres.services import StaffError, update_staff_credential
+    from tests.factories import held_award
 
     sample = _summative(t)
     membership = Membership.objects.get(user=t.trainee, role=Role.IQA)
     with pytest.raises(StaffError, match="1 IQA sample awaiting countersignature"):
-        update_staff_credential(
-            actor=world.admin, membership=membership, credential=Credential(status=CompetenceStatus.QUALIFIED)
-        )
+        update_staff_credential(actor=world.admin, membership=membership, credential=held_award(Role.IQA))
     countersign_sample(actor=world.iqa, sample=sample, confirm=True)
-    membership = update_staff_credential(
-        actor=world.admin, membership=membership, credential=Credential(status=CompetenceStatus.QUALIFIED)
-    )
+    membership = update_staff_credential(actor=world.admin, membership=membership, credential=held_award(Role.IQA))
     assert membership.status == CompetenceStatus.QUALIFIED
