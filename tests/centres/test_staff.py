@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from centres.models import AssessorAward, CompetenceStatus, Event, Membership, PersonalInterest, Role, User
+from centres.models import AssessorAward, CompetenceStatus, CpdEntry, Event, Membership, PersonalInterest, Role, User
 from centres.services import Credential, StaffError, add_staff_member, end_membership
 from portfolio.models import Registration
 from tests.centres.helpers import invitation_link, last_mail_to
@@ -80,9 +80,18 @@ def test_staff_list_queries_do_not_grow_with_staff_and_learners(client, world, d
 
     with CaptureQueriesContext(connection) as small:
         client.get(url)
-    for _ in range(5):
+    for n in range(5):
         assessor = make_staff(world.centre, Role.ASSESSOR)
         make_registration(world.centre, assessor=assessor, iqa=world.iqa)
+        for days_ago in (10, 400):
+            CpdEntry.objects.create(
+                centre=world.centre,
+                user=assessor,
+                date=dt.date.today() - dt.timedelta(days=days_ago + n),
+                activity="Standardisation",
+                hours=2,
+                reflection="Learnt.",
+            )
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)

@@ -202,3 +202,26 @@ def test_every_demo_login_opens_its_home_page_and_the_iqa_plan_counts_evidence_l
     assert counted["Remote (video call)"] == 1 and counted["Training centre, Northgate"] == 1  # on the evidence
     page = client_for("iqa@northgate.example").get(reverse("quality:plan-detail", args=[plan.pk])).text
     assert "Remote (video call)" in page
+
+
+def test_the_demo_shows_staff_competence_a_working_towards_iqa_with_cpd_and_a_cpd_warning():
+    from centres.models import CompetenceStatus, CpdEntry, Membership, OccupationalCompetence, Role
+
+    seed()
+    trainee_iqa = Membership.objects.get(user__email="iqa-trainee@northgate.example", role=Role.IQA)
+    assert trainee_iqa.status == CompetenceStatus.WORKING_TOWARDS and trainee_iqa.registered_on is not None
+    assert trainee_iqa.countersignatory.email == "iqa@northgate.example"
+    assert CpdEntry.objects.filter(user=trainee_iqa.user).count() == 2
+    assert OccupationalCompetence.objects.filter(user=trainee_iqa.user, verified_by__isnull=False).exists()
+    # Every demo assessor and IQA holds (or works towards) an award the specifications name.
+    assert not Membership.objects.filter(role__in=[Role.ASSESSOR, Role.IQA], award="").exists()
+
+    northgate = trainee_iqa.centre
+    page = client_for("admin@northgate.example").get(reverse("centres:staff-list", args=[northgate.pk])).text
+    assert "Priya Shah" in page and "Level 4 Award in the Internal Quality Assurance" in page
+    southbank = Membership.objects.get(user__email="assessor@southbank.example").centre
+    page = client_for("admin@southbank.example").get(reverse("centres:staff-list", args=[southbank.pk])).text
+    tom = next(row for row in page.split("<tr>") if "assessor@southbank.example" in row)
+    assert "CPD not current" in tom
+    page = client_for("iqa-trainee@northgate.example").get(reverse("centres:my-cpd", args=[northgate.pk])).text
+    assert "Shadowed David Owens on an interim sample" in page

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from centres.models import CompetenceStatus, EqaLink, Invitation, Role
+from centres.models import CompetenceStatus, EqaLink, Invitation, OccupationalCompetence, Role
 from portfolio.models import (
     CountersignStatus,
     CriterionDecision,
@@ -205,6 +205,8 @@ def _quality(s: SimpleNamespace) -> None:
         feedback="Clear decisions.",
         countersign_status=CountersignStatus.AWAITING,
     )
+    # An unverified competence record of the other assessor, for the centre admin to verify.
+    s.competence = OccupationalCompetence.objects.filter(centre=s.centre, user=s.other_assessor).first()
     s.comment = EqaComment.objects.create(share=s.share, registration=s.registration, eqa=s.eqa, text="Seen.")
     s.claim = CertificationClaim.objects.create(
         registration=s.other_registration, kind=CertificationClaim.Kind.UNIT, claimed_by=s.admin
