@@ -6,6 +6,7 @@ from centres.models import CompetenceStatus, Membership, Role, User
 from qualifications.models import Pathway, QualificationUnit, Unit
 from qualifications.services.combination import optional_units
 
+from .models import SkillsLevel
 from .services.registration import ID_DOCUMENT_TYPES, RegistrationInput, uln_problem
 
 
@@ -203,6 +204,24 @@ class IdentityCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["id_checked_by"].queryset = staff_queryset(centre)
         self.fields["id_checked_by"].error_messages.update(_wrong_centre("someone", centre))
+
+
+class InitialAssessmentForm(forms.Form):
+    english_level = forms.ChoiceField(label="English level", choices=[("", "Choose"), *SkillsLevel.choices])
+    maths_level = forms.ChoiceField(label="Maths level", choices=[("", "Choose"), *SkillsLevel.choices])
+    prior_experience = forms.CharField(
+        label="Prior learning and experience",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="Qualifications held and work experience; what could be recognised as prior learning.",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+        help_text="How the programme is tailored to the learner's needs.",
+    )
+    assessed_on = forms.DateField(label="Assessed on", widget=DateInput())
 
 
 class WithdrawForm(forms.Form):

@@ -21,6 +21,11 @@ urlpatterns = [
     path("registrations/<int:pk>/assessor/", views.registration_move, name="registration-move"),
     path("registrations/<int:pk>/iqa/", views.registration_change_iqa, name="registration-change-iqa"),
     path("registrations/<int:pk>/identity/", views.registration_identity, name="registration-identity"),
+    path(
+        "registrations/<int:pk>/initial-assessment/",
+        views.registration_initial_assessment,
+        name="registration-initial-assessment",
+    ),
     path("registrations/<int:pk>/withdraw/", views.registration_withdraw, name="registration-withdraw"),
     path("registrations/<int:pk>/complete/", views.registration_complete, name="registration-complete"),
 ]

@@ -20,19 +20,21 @@ from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
 
 from ..access import get_registration_for, registrations_for
-from ..models import Registration
+from ..models import InitialAssessment, Registration
 from ..progress import registration_progress
 from ..registration_forms import (
     BulkUploadForm,
     ChangeIqaForm,
     CompleteForm,
     IdentityCheckForm,
+    InitialAssessmentForm,
     MoveAssessorForm,
     RegistrationFilterForm,
     RegistrationForm,
     WithdrawForm,
     filter_staff_queryset,
 )
+from ..services import initial_assessment
 from ..services import registration as services
 
 PAGE_SIZE = 25
@@ -378,6 +380,13 @@ def registration_detail(request, pk: int):
         "is_admin": is_admin,
         "is_staff": is_staff,
         "id_checked_by": registration.id_checked_by,
+        "initial_assessment": InitialAssessment.objects.filter(registration=registration)
+        .select_related("assessed_by")
+        .first()
+        if is_staff
+        else None,
+        "may_record_initial_assessment": registration.status == Registration.Status.ACTIVE
+        and initial_assessment.may_record_initial_assessment(request.user, registration),
         "events": Event.objects.filter(registration_id=registration.pk).select_related("actor").order_by("-at", "-id")
         if is_staff
         else [],
@@ -447,6 +456,42 @@ def registration_identity(request, pk: int):
             checked_on=data["id_checked_on"],
         ),
         "The identity check is recorded.",
+    )
+
+
+@login_required
+def registration_initial_assessment(request, pk: int):
+    """The learner's assessor or the centre admin records (or corrects) the initial assessment."""
+    registration = get_registration_for(request.user, pk)
+    if not initial_assessment.may_record_initial_assessment(request.user, registration):
+        raise PermissionDenied("Only the learner's assessor or the centre admin records the initial assessment.")
+    current = InitialAssessment.objects.filter(registration=registration).first()
+    initial = (
+        {
+            "english_level": current.english_level,
+            "maths_level": current.maths_level,
+            "prior_experience": current.prior_experience,
+            "notes": current.notes,
+            "assessed_on": current.assessed_on,
+        }
+        if current
+        else {}
+    )
+    form = InitialAssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initial_assessment.record_initial_assessment(
+                actor=request.user, registration=registration, **form.cleaned_data
+            )
+        except initial_assessment.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except initial_assessment.PortfolioError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The initial assessment is recorded.")
+            return redirect("portfolio:registration-detail", pk=registration.pk)
+    return render(
+        request, "portfolio/registrations/initial_assessment.html", {"registration": registration, "form": form}
     )
 
 

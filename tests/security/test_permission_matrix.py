@@ -194,6 +194,10 @@ MATRIX: dict[str, Route] = {
     "portfolio:registration-move": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     "portfolio:registration-change-iqa": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     "portfolio:registration-identity": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
+    # The learner's assessor or the centre admin; others who can read the registration are refused with 403.
+    "portfolio:registration-initial-assessment": Route(
+        get=expect(ok=("assessor", "admin"), e403=("learner", "iqa", "eqa_shared")), kwargs=_registration
+    ),
     "portfolio:registration-withdraw": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     "portfolio:registration-complete": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     # --- Portfolio: evidence, judgement, countersignature, witnesses ------------------------------------------
