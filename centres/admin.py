@@ -12,7 +12,6 @@ from .models import (
     Invitation,
     LoginFailure,
     Membership,
-    OccupationalCompetence,
     PersonalInterest,
     User,
 )
@@ -109,14 +108,7 @@ class EventAdmin(ReadOnlyAdmin):
     search_fields = ["summary", "actor__email"]
 
 
-# Competence and CPD change through the centre admin's staff pages (each change in the audit history).
-@admin.register(OccupationalCompetence)
-class OccupationalCompetenceAdmin(ReadOnlyAdmin):
-    list_display = ["user", "centre", "qualification", "verified_by", "verified_on", "recorded_at"]
-    list_filter = ["centre"]
-    search_fields = ["user__email", "user__full_name"]
-
-
+# CPD is added through the staff pages (each entry in the audit history).
 @admin.register(CpdEntry)
 class CpdEntryAdmin(ReadOnlyAdmin):
     list_display = ["user", "centre", "date", "activity", "hours"]

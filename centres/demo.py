@@ -5,8 +5,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from qualifications.models import Qualification
-
 from . import services
 from .models import (
     AssessorAward,
@@ -16,7 +14,6 @@ from .models import (
     EqaLink,
     IqaAward,
     Membership,
-    OccupationalCompetence,
     Role,
     User,
 )
@@ -84,121 +81,62 @@ def _working_towards(award, registered_on: dt.date, countersignatory: User) -> d
     }
 
 
-# Occupational competence (for every qualification in the catalogue) and CPD, by email: (experience, evidence,
-# verified by the centre admin, [(days ago, activity, hours, reflection)]).
-COMPETENCE = {
-    "assessor@northgate.example": (
-        "Twelve years in retail and contact-centre customer service; team leader since 2019.",
-        "CV; Highfield Level 3 Diploma in Customer Service certificate; employer's reference.",
-        True,
-        [
-            (
-                40,
-                "Assessor standardisation meeting (customer service)",
-                "3",
-                "Agreed what sufficient product evidence looks like for complaint handling; "
-                "I now ask for the customer's follow-up too.",
-            )
-        ],
-    ),
-    "trainee@northgate.example": (
-        "Five years as a customer service adviser in a housing association.",
-        "CV; Level 2 Certificate in Customer Service certificate.",
-        True,
-        [
-            (
-                75,
-                "Observed two assessments by Marcus Reid",
-                "4",
-                "Saw how he plans holistic observations across units; I will plan mine the same way.",
-            )
-        ],
-    ),
-    "iqa@northgate.example": (
-        "Former customer service manager; qualified assessor and IQA.",
-        "CV; Level 3 Diploma in Customer Service; A1 and V1 certificates.",
-        True,
-        [
-            (
-                20,
-                "Highfield EQA update webinar",
-                "1.5",
-                "New guidance on sampling strategy; my plan now weights trainee assessors at 100%.",
-            )
-        ],
-    ),
-    "iqa-trainee@northgate.example": (
-        "Eight years as a contact-centre team leader; assessor of customer service since 2021.",
-        "CV; Level 3 Certificate in Assessing Vocational Achievement certificate.",
-        True,
-        [
-            (
-                30,
-                "Shadowed David Owens on an interim sample",
-                "3",
-                "Learnt to check that each method is covered over the year, not in every sample.",
-            ),
-            (
-                150,
-                "Level 4 IQA award: unit 1 workshop",
-                "6",
-                "The principles of IQA; I drafted my first sampling plan.",
-            ),
-        ],
-    ),
-    "admin@southbank.example": (
-        "Curriculum manager for business and customer service; qualified IQA.",
-        "CV; V1 certificate.",
-        False,  # Southbank's only admin is the IQA herself: nobody else there can verify it yet.
-        [
-            (
-                100,
-                "Internal standardisation day",
-                "5",
-                "Compared judgements on three portfolios; agreed feedback wording.",
-            )
-        ],
-    ),
-    "assessor@southbank.example": (
-        "Hospitality front-of-house supervisor for eight years.",
-        "CV; employer's reference.",
-        True,
-        # Older than the centre's 12 months: the staff list and the EQA see a warning.
-        [
-            (
-                430,
-                "Customer service in hospitality: short course",
-                "7",
-                "Refreshed complaint handling; used it in my questioning.",
-            )
-        ],
-    ),
+# CPD by email: [(days ago, activity, hours, reflection)]. Occupational competence is seeded with the registrations.
+CPD = {
+    "assessor@northgate.example": [
+        (
+            40,
+            "Assessor standardisation meeting (customer service)",
+            "3",
+            "Agreed what sufficient product evidence looks like for complaint handling; "
+            "I now ask for the customer's follow-up too.",
+        )
+    ],
+    "trainee@northgate.example": [
+        (
+            75,
+            "Observed two assessments by Marcus Reid",
+            "4",
+            "Saw how he plans holistic observations across units; I will plan mine the same way.",
+        )
+    ],
+    "iqa@northgate.example": [
+        (
+            20,
+            "Highfield EQA update webinar",
+            "1.5",
+            "New guidance on sampling strategy; my plan now weights trainee assessors at 100%.",
+        )
+    ],
+    "iqa-trainee@northgate.example": [
+        (
+            30,
+            "Shadowed David Owens on an interim sample",
+            "3",
+            "Learnt to check that each method is covered over the year, not in every sample.",
+        ),
+        (150, "Level 4 IQA award: unit 1 workshop", "6", "The principles of IQA; I drafted my first sampling plan."),
+    ],
+    "admin@southbank.example": [
+        (100, "Internal standardisation day", "5", "Compared judgements on three portfolios; agreed feedback wording.")
+    ],
+    # Older than the centre's 12 months: the staff list and the EQA see a warning.
+    "assessor@southbank.example": [
+        (
+            430,
+            "Customer service in hospitality: short course",
+            "7",
+            "Refreshed complaint handling; used it in my questioning.",
+        )
+    ],
 }
 
 
-def _competence_and_cpd(users: dict, centres: dict) -> None:
-    admins = {"northgate": users["admin@northgate.example"], "southbank": users["admin@southbank.example"]}
-    for email, (experience, evidence, verify, cpd) in COMPETENCE.items():
-        user = users[email]
-        key = email.split("@")[1].split(".")[0]
-        centre, admin = centres[key], admins[key]
-        for qualification in Qualification.objects.order_by("number"):
-            competence = OccupationalCompetence.objects.covering(
-                centre=centre, user=user, qualification=qualification
-            ).first()
-            if competence is None:
-                competence = services.record_competence(
-                    actor=admin,
-                    centre=centre,
-                    user=user,
-                    qualification=qualification,
-                    sector_experience=experience,
-                    evidence=evidence,
-                )
-            if verify and competence.verified_by_id is None:
-                services.verify_competence(actor=admin, competence=competence)
-        today = timezone.localdate()
-        for days_ago, activity, hours, reflection in cpd:
+def _cpd(users: dict, centres: dict) -> None:
+    today = timezone.localdate()
+    for email, entries in CPD.items():
+        user, centre = users[email], centres[email.split("@")[1].split(".")[0]]
+        for days_ago, activity, hours, reflection in entries:
             if not CpdEntry.objects.filter(centre=centre, user=user, activity=activity).exists():
                 services.add_cpd_entry(
                     actor=user,
@@ -258,7 +196,7 @@ def seed(context: dict) -> None:
         Role.ASSESSOR,
         **_held(AssessorAward.D32_D33, "D3233-771045", dt.date(2009, 5, 22)),
     )
-    _competence_and_cpd(users, centres)
+    _cpd(users, centres)
     for centre in (northgate, southbank):
         EqaLink.objects.update_or_create(
             user=users["eqa@awarding.example"], centre=centre, defaults={"is_active": True}

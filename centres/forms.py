@@ -6,8 +6,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
-from qualifications.models import Qualification
-
 from . import services
 from .models import AWARDS_BY_ROLE, AssessorAward, CompetenceStatus, IqaAward, Membership, Role, User
 
@@ -129,23 +127,6 @@ class StaffMemberForm(CredentialForm):
     role = forms.ChoiceField(choices=Role.choices)
 
     field_order = ["email", "full_name", "role", "status", "award", "award_title", "certificate_number", "awarded_on"]
-
-
-class CompetenceForm(forms.Form):
-    qualification = forms.ModelChoiceField(
-        queryset=Qualification.objects.order_by("number"),
-        error_messages={"invalid_choice": "Choose a qualification from the catalogue."},
-        help_text="Recording it again for the same qualification corrects the record (to be verified again).",
-    )
-    sector_experience = forms.CharField(
-        label="Experience in the sector", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
-    )
-    evidence = forms.CharField(
-        label="Evidence held",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=4000,
-        help_text="For example: CV, Level 3 Diploma in Customer Service certificate, employer's reference.",
-    )
 
 
 class CpdForm(forms.Form):

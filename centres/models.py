@@ -184,47 +184,6 @@ class Membership(models.Model):
         return self.role != Role.CENTRE_ADMIN and not self.award
 
 
-class CompetenceQuerySet(models.QuerySet):
-    def covering(self, *, centre, user, qualification):
-        """The records that make `user` occupationally competent for `qualification` at `centre`."""
-        return self.filter(centre=centre, user=user, qualification=qualification)
-
-
-class OccupationalCompetence(models.Model):
-    """A staff member's occupational competence for one qualification at a centre: their sector experience and
-    the evidence of it, and who at the centre verified it. Assessors and IQAs are assigned only to
-    qualifications they have one for."""
-
-    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="competences")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="competences")
-    qualification = models.ForeignKey(
-        "qualifications.Qualification", on_delete=models.PROTECT, related_name="staff_competences"
-    )
-    sector_experience = models.TextField()
-    evidence = models.TextField(blank=True, help_text="What was seen: CV, certificates, references, observation.")
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    verified_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    objects = CompetenceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["qualification__number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["centre", "user", "qualification"], name="unique_competence_per_qualification"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}: competent for {self.qualification_id}"
-
-
 class CpdEntry(models.Model):
     """One entry of a staff member's continuing professional development log at a centre."""
 

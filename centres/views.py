@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from . import services
 from .access import get_centre_for
 from .forms import (
-    CompetenceForm,
     CpdForm,
     CredentialForm,
     EndMembershipForm,
@@ -22,7 +21,7 @@ from .forms import (
     ThrottledLoginForm,
 )
 from .middleware import start_session_clock
-from .models import CpdEntry, EqaLink, Invitation, Membership, OccupationalCompetence, PersonalInterest, Role, User
+from .models import CpdEntry, EqaLink, Invitation, Membership, PersonalInterest, Role, User
 
 
 class LoginView(auth_views.LoginView):
@@ -101,13 +100,6 @@ def staff_list(request, centre_id: int):
         Invitation.objects.pending().filter(user_id__in=user_ids, centre=centre).values_list("user_id", flat=True)
     )
     latest_cpd = services.latest_cpd(centre, user_ids)
-    competent_for: dict[int, list[str]] = {}
-    for user_id, number in (
-        OccupationalCompetence.objects.filter(centre=centre, user_id__in=user_ids)
-        .order_by("qualification__number")
-        .values_list("user_id", "qualification__number")
-    ):
-        competent_for.setdefault(user_id, []).append(number)
     sections = []
     for role in Role:
         rows = []
@@ -125,7 +117,6 @@ def staff_list(request, centre_id: int):
                     "caseload": caseload,
                     "invitation_pending": membership.user_id in invited,
                     "password_set": membership.user.has_usable_password(),
-                    "competent_for": competent_for.get(membership.user_id, []),
                     "cpd_warning": ""
                     if role == Role.CENTRE_ADMIN
                     else services.cpd_warning(centre, latest_cpd.get(membership.user_id)),
@@ -188,8 +179,9 @@ def _credential_initial(membership: Membership) -> dict:
     }
 
 
-def _membership_page(request, membership: Membership, *, form=None, competence_form=None, cpd_form=None, status=200):
-    """The centre admin's page for one role: the award, occupational competence per qualification, the CPD log."""
+def _membership_page(request, membership: Membership, *, form=None, cpd_form=None, status=200):
+    """The centre admin's page for one role: the award and the CPD log (occupational competence per qualification
+    has its own page, in portfolio: it joins people to the catalogue)."""
     centre = membership.centre
     assessing = membership.role != Role.CENTRE_ADMIN
     if form is None and assessing:
@@ -200,12 +192,7 @@ def _membership_page(request, membership: Membership, *, form=None, competence_f
         "membership": membership,
         "form": form,
         "end_form": EndMembershipForm(),
-        "competences": list(
-            OccupationalCompetence.objects.filter(centre=centre, user=membership.user).select_related(
-                "qualification", "verified_by", "recorded_by"
-            )
-        ),
-        "competence_form": (competence_form or CompetenceForm()) if assessing else None,
+        "assessing": assessing,
         "cpd_entries": cpd_entries,
         "cpd_form": cpd_form or CpdForm(),
         "cpd_warning": services.cpd_warning(centre, max((e.date for e in cpd_entries), default=None)),
@@ -229,52 +216,6 @@ def membership_edit(request, centre_id: int, pk: int):
             messages.success(request, f"{membership.user}'s record is updated.")
             return redirect("centres:staff-list", centre_id=centre.pk)
     return _membership_page(request, membership, form=form)
-
-
-@login_required
-@require_POST
-def competence_record(request, centre_id: int, pk: int):
-    membership = _membership_for_admin(request, centre_id, pk)
-    form = CompetenceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_competence(
-                actor=request.user,
-                centre=membership.centre,
-                user=membership.user,
-                qualification=form.cleaned_data["qualification"],
-                sector_experience=form.cleaned_data["sector_experience"],
-                evidence=form.cleaned_data["evidence"],
-            )
-        except services.CentresError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"{membership.user}'s competence for {form.cleaned_data['qualification'].number} is recorded."
-            )
-            return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
-    return _membership_page(request, membership, competence_form=form)
-
-
-@login_required
-@require_POST
-def competence_verify(request, centre_id: int, pk: int):
-    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
-    competence = get_object_or_404(
-        OccupationalCompetence.objects.select_related("centre", "user", "qualification", "verified_by"),
-        pk=pk,
-        centre=centre,
-    )
-    membership = Membership.objects.filter(centre=centre, user=competence.user).exclude(role=Role.CENTRE_ADMIN).first()
-    try:
-        services.verify_competence(actor=request.user, competence=competence)
-    except services.CentresError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{competence.user}'s competence for {competence.qualification.number} is verified.")
-    if membership is None:
-        return redirect("centres:staff-list", centre_id=centre.pk)
-    return redirect("centres:membership-edit", centre_id=centre.pk, pk=membership.pk)
 
 
 @login_required

@@ -8,8 +8,9 @@ from django.utils import timezone
 from centres.demo import demo_user
 from qualifications.models import Pathway, Qualification, Unit
 
-from .models import Registration
+from .models import OccupationalCompetence, Registration
 from .services.registration import RegistrationInput, register_learner
+from .services.staff import record_competence, verify_competence
 
 # email, name, centre, qualification, optional units, pathway, assessor, date of birth, started days ago, months
 LEARNERS = [
@@ -113,11 +114,70 @@ def demo_uln(n: int) -> str:
         base += 1
 
 
+# Occupational competence of the demo staff, for every qualification in the catalogue, by email: (experience,
+# evidence, verified by the centre admin).
+COMPETENCE = {
+    "assessor@northgate.example": (
+        "Twelve years in retail and contact-centre customer service; team leader since 2019.",
+        "CV; Highfield Level 3 Diploma in Customer Service certificate; employer's reference.",
+        True,
+    ),
+    "trainee@northgate.example": (
+        "Five years as a customer service adviser in a housing association.",
+        "CV; Level 2 Certificate in Customer Service certificate.",
+        True,
+    ),
+    "iqa@northgate.example": (
+        "Former customer service manager; qualified assessor and IQA.",
+        "CV; Level 3 Diploma in Customer Service; A1 and V1 certificates.",
+        True,
+    ),
+    "iqa-trainee@northgate.example": (
+        "Eight years as a contact-centre team leader; assessor of customer service since 2021.",
+        "CV; Level 3 Certificate in Assessing Vocational Achievement certificate.",
+        True,
+    ),
+    # Southbank's only admin is the IQA herself: nobody else there can verify it yet.
+    "admin@southbank.example": (
+        "Curriculum manager for business and customer service; qualified IQA.",
+        "CV; V1 certificate.",
+        False,
+    ),
+    "assessor@southbank.example": (
+        "Hospitality front-of-house supervisor for eight years.",
+        "CV; employer's reference.",
+        True,
+    ),
+}
+
+
+def _competence(users: dict, centres: dict) -> None:
+    for email, (experience, evidence, verify) in COMPETENCE.items():
+        key = email.split("@")[1].split(".")[0]
+        user, centre, admin = users[email], centres[key], users[ADMIN[key]]
+        for qualification in Qualification.objects.order_by("number"):
+            competence = OccupationalCompetence.objects.covering(
+                centre=centre, user=user, qualification=qualification
+            ).first()
+            if competence is None:
+                competence = record_competence(
+                    actor=admin,
+                    centre=centre,
+                    user=user,
+                    qualification=qualification,
+                    sector_experience=experience,
+                    evidence=evidence,
+                )
+            if verify and competence.verified_by_id is None:
+                verify_competence(actor=admin, competence=competence)
+
+
 def seed(context: dict) -> None:
     password = context["password"]
     users = context["users"]
     centres = context["centres"]
     registrations = context.setdefault("registrations", {})
+    _competence(users, centres)
     today = timezone.localdate()
     for index, (email, name, centre_key, number, unit_refs, pathway, assessor, born, days_ago, months) in enumerate(
         LEARNERS, start=1

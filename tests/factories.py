@@ -11,12 +11,11 @@ from centres.models import (
     EqaLink,
     IqaAward,
     Membership,
-    OccupationalCompetence,
     Role,
     User,
 )
 from centres.services import Credential
-from portfolio.models import Registration, RegistrationUnit
+from portfolio.models import OccupationalCompetence, Registration, RegistrationUnit
 from qualifications.models import Pathway, Qualification
 
 PASSWORD = "test-pass-2026"

@@ -1,4 +1,4 @@
-"""The free-text competence and CPD notes are gone: portfolio's migration 0005 turned them into records (and kept
+"""The free-text competence and CPD notes are gone: portfolio's migration 0006 turned them into records (and kept
 their text in the audit history) before this one runs."""
 
 from django.db import migrations
@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("centres", "0004_staff_awards_competence_and_cpd"),
+        ("centres", "0004_staff_awards_and_cpd"),
     ]
 
     operations = [

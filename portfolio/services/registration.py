@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from centres.access import has_role
 from centres.models import Centre, Invitation, Membership, PersonalInterest, Role, User, record_event
-from centres.services import CentresError, competence_problem, invite_user, normalise_email
+from centres.services import CentresError, invite_user, normalise_email
 from portfolio.models import Registration, RegistrationUnit
 from portfolio.progress import Progress, registration_progress
 from portfolio.services import PortfolioError
+from portfolio.services.staff import competence_problem
 from qualifications.models import Pathway, Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination, plan_for
 

@@ -14,11 +14,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from centres.access import is_eqa
-from centres.models import Membership, OccupationalCompetence, Role, User
+from centres.models import Membership, Role, User
 from centres.services import cpd_warning
 from centres.services import latest_cpd as latest_cpd_dates
 from portfolio.access import active_eqa_share_items
-from portfolio.models import CountersignStatus, CriterionDecision, EqaShare, Registration, RegistrationUnit
+from portfolio.models import (
+    CountersignStatus,
+    CriterionDecision,
+    EqaShare,
+    OccupationalCompetence,
+    Registration,
+    RegistrationUnit,
+)
 from qualifications.models import Unit
 from tracking.jobs import JobError, enqueue
 from tracking.models import ExportJob

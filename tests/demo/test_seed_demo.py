@@ -205,7 +205,8 @@ def test_every_demo_login_opens_its_home_page_and_the_iqa_plan_counts_evidence_l
 
 
 def test_the_demo_shows_staff_competence_a_working_towards_iqa_with_cpd_and_a_cpd_warning():
-    from centres.models import CompetenceStatus, CpdEntry, Membership, OccupationalCompetence, Role
+    from centres.models import CompetenceStatus, CpdEntry, Membership, Role
+    from portfolio.models import OccupationalCompetence
 
     seed()
     trainee_iqa = Membership.objects.get(user__email="iqa-trainee@northgate.example", role=Role.IQA)

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from centres.models import CompetenceStatus, EqaLink, Invitation, OccupationalCompetence, Role
+from centres.models import CompetenceStatus, EqaLink, Invitation, Role
 from portfolio.models import (
     CountersignStatus,
     CriterionDecision,
@@ -24,6 +24,7 @@ from portfolio.models import (
     Evidence,
     EvidenceFile,
     EvidenceLink,
+    OccupationalCompetence,
     WitnessInvitation,
 )
 from qualifications.models import AssessmentMethod

@@ -168,18 +168,19 @@ MATRIX: dict[str, Route] = {
         CENTRE_ADMIN, kwargs=lambda s: {"centre_id": s.centre.pk, "user_id": s.learner.pk}
     ),
     "centres:interest-list": Route(get=CENTRE_ADMIN, kwargs=_centre),
-    "centres:competence-record": post_only(
-        CENTRE_ADMIN, kwargs=lambda s: {"centre_id": s.centre.pk, "pk": s.assessor.memberships.get().pk}
-    ),
-    "centres:competence-verify": post_only(
-        CENTRE_ADMIN, kwargs=lambda s: {"centre_id": s.centre.pk, "pk": s.competence.pk}
-    ),
     "centres:membership-cpd-add": post_only(
         CENTRE_ADMIN, kwargs=lambda s: {"centre_id": s.centre.pk, "pk": s.assessor.memberships.get().pk}
     ),
     # Anyone who works at the centre keeps their own CPD log there.
     "centres:my-cpd": Route(get=expect(ok=STAFF), kwargs=_centre),
     # --- Registrations ---------------------------------------------------------------------------------------
+    # Occupational competence of the centre's staff (portfolio's pages beside the staff pages of centres).
+    "portfolio:staff-competence": Route(
+        get=CENTRE_ADMIN, kwargs=lambda s: {"centre_id": s.centre.pk, "pk": s.assessor.memberships.get().pk}
+    ),
+    "portfolio:competence-verify": post_only(
+        CENTRE_ADMIN, kwargs=lambda s: {"centre_id": s.centre.pk, "pk": s.competence.pk}
+    ),
     "portfolio:registration-list": Route(get=ANY_STAFF),
     "portfolio:registration-export": Route(get=ANY_CENTRE_ADMIN),
     "portfolio:registration-start": Route(get=ANY_CENTRE_ADMIN),

@@ -2,14 +2,15 @@
 qualification they assess or quality-assure at their centre (unverified: nobody verified free text), and keep the
 old competence and CPD notes word for word in the audit history before centres drops them.
 
-It lives here, not in centres, because it reads registrations: the arrow points from portfolio to centres."""
+It lives here, not in centres, because competence records and registrations are portfolio's: the arrow points
+from portfolio to centres."""
 
 from django.db import migrations
 
 
 def notes_to_records(apps, schema_editor):
     Membership = apps.get_model("centres", "Membership")
-    OccupationalCompetence = apps.get_model("centres", "OccupationalCompetence")
+    OccupationalCompetence = apps.get_model("portfolio", "OccupationalCompetence")
     Event = apps.get_model("centres", "Event")
     Registration = apps.get_model("portfolio", "Registration")
     memberships = (
@@ -50,8 +51,8 @@ def notes_to_records(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolio", "0004_indexes_for_queues_and_plans"),
-        ("centres", "0004_staff_awards_competence_and_cpd"),
+        ("portfolio", "0005_competence_and_initial_assessment"),
+        ("centres", "0004_staff_awards_and_cpd"),
     ]
     run_before = [("centres", "0005_remove_membership_notes")]
 
