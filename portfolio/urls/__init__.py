@@ -1,7 +1,7 @@
 """Portfolio URLs, one module per area of work."""
 
-from . import evidence, registrations, staff
+from . import evidence, registrations, rpl, staff
 
 app_name = "portfolio"
 
-urlpatterns = [*registrations.urlpatterns, *evidence.urlpatterns, *staff.urlpatterns]
+urlpatterns = [*registrations.urlpatterns, *evidence.urlpatterns, *staff.urlpatterns, *rpl.urlpatterns]

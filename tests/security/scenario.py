@@ -25,6 +25,7 @@ from portfolio.models import (
     EvidenceFile,
     EvidenceLink,
     OccupationalCompetence,
+    RplClaim,
     WitnessInvitation,
 )
 from qualifications.models import AssessmentMethod
@@ -205,6 +206,19 @@ def _quality(s: SimpleNamespace) -> None:
         outcome=Outcome.AGREE,
         feedback="Clear decisions.",
         countersign_status=CountersignStatus.AWAITING,
+    )
+    # An RPL claim waiting for the assessor's decision, and one decided, waiting for the IQA's check.
+    s.rpl_claim = RplClaim.objects.create(
+        registration=s.registration, evidence=s.evidence, prior_learning="NVQ Level 2 (2018).", created_by=s.assessor
+    )
+    s.decided_rpl_claim = RplClaim.objects.create(
+        registration=s.registration,
+        evidence=s.draft_evidence,
+        prior_learning="Five years in a call centre.",
+        created_by=s.assessor,
+        decided_by=s.assessor,
+        decided_at=timezone.now(),
+        decision_note="Certificate seen.",
     )
     # An unverified competence record of the other assessor, for the centre admin to verify.
     s.competence = OccupationalCompetence.objects.filter(centre=s.centre, user=s.other_assessor).first()

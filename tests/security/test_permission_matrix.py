@@ -236,6 +236,16 @@ MATRIX: dict[str, Route] = {
         data=lambda s: {"outcome": "confirm", "note": "Seen the observation record."},
     ),
     "portfolio:witness-testimony": Route(get=EVERYONE, kwargs=lambda s: {"token": s.witness_token}),
+    # RPL: the learner and the centre's staff in scope read claims; the assessor records and decides; the IQA checks.
+    "portfolio:rpl-list": Route(get=PORTFOLIO_READ, kwargs=_registration),
+    "portfolio:rpl-create": Route(get=expect(ok=("assessor",), e403=("learner", "iqa", "admin")), kwargs=_registration),
+    "portfolio:rpl-detail": Route(get=PORTFOLIO_READ, kwargs=lambda s: {"pk": s.rpl_claim.pk}),
+    "portfolio:rpl-decide": post_only(
+        expect(ok=("assessor",), e403=("learner", "iqa", "admin")), kwargs=lambda s: {"pk": s.rpl_claim.pk}
+    ),
+    "portfolio:rpl-check": post_only(
+        expect(ok=("iqa",), e403=("learner", "assessor", "admin")), kwargs=lambda s: {"pk": s.decided_rpl_claim.pk}
+    ),
     # --- Tracking sheets, sign-off, jobs ---------------------------------------------------------------------
     "tracking:registration": Route(get=REGISTRATION_READ, kwargs=_sheet_registration),
     "tracking:registration-pdf": post_only(REGISTRATION_READ, kwargs=_sheet_registration),

@@ -1,0 +1,56 @@
+"""Forms of the RPL pages: they validate input only; portfolio.services.rpl applies the rules."""
+
+from django import forms
+from django.utils import timezone
+
+from portfolio.forms import DateInput
+from portfolio.models import RplClaim
+
+
+def _criterion_label(criterion) -> str:
+    return f"{criterion.unit.reference} {criterion.code}: {criterion.text}"
+
+
+class RplClaimForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="For example: Level 2 Certificate in Customer Service (2019).")
+    date = forms.DateField(widget=DateInput, help_text="When you reviewed the prior learning.")
+    prior_learning = forms.CharField(
+        label="Prior certificates or experience",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=8000,
+        help_text="What was achieved, where and when, and what you saw (certificate, transcript, references).",
+    )
+    criteria = forms.MultipleChoiceField(
+        label="Criteria it covers",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the criteria the prior learning covers."},
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].choices = [(c.pk, _criterion_label(c)) for c in criteria]
+        self.fields["date"].initial = timezone.localdate()
+
+
+class RplDecisionForm(forms.Form):
+    accepted = forms.MultipleChoiceField(
+        label="Criteria the prior learning meets", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    note = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="Is the prior learning valid, authentic, current and sufficient for each criterion? Unticked "
+        "criteria are rejected with this note.",
+    )
+
+    def __init__(self, *args, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accepted"].choices = [(link.criterion_id, _criterion_label(link.criterion)) for link in links]
+
+
+class RplCheckForm(forms.Form):
+    outcome = forms.ChoiceField(label="Your check", choices=RplClaim.Check.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False, help_text="Needed to disagree."
+    )
