@@ -11,13 +11,35 @@ from django.utils import timezone
 from centres.models import CpdEntry, Event, Membership, Role
 from centres.services import NotAllowed, StaffError
 from portfolio.models import OccupationalCompetence
-from portfolio.services.registration import RegistrationError, change_iqa, move_to_assessor, register_learner
+from portfolio.services.registration import (
+    RegistrationError,
+    RegistrationInput,
+    change_iqa,
+    move_to_assessor,
+    register_learner,
+)
 from portfolio.services.staff import record_competence, verify_competence
-from qualifications.models import Qualification
+from qualifications.models import Qualification, Unit
 from tests.factories import CERTIFICATE, NVQ, make_registration, make_staff
-from tests.registrations.conftest import make_input  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
+
+
+def _input(world, *, qualification=CERTIFICATE, units=(), **overrides) -> RegistrationInput:
+    """A new learner's registration at Northgate, with the world's assessor and IQA unless told otherwise."""
+    values = dict(
+        email="new.learner@example.test",
+        full_name="Nina New",
+        date_of_birth=dt.date(2000, 5, 17),
+        qualification=Qualification.objects.get(number=qualification),
+        start_date=timezone.localdate(),
+        planned_end_date=timezone.localdate() + dt.timedelta(days=365),
+        assessor=world.assessor,
+        iqa=world.iqa,
+        optional_units=list(Unit.objects.filter(reference__in=units)),
+    )
+    return RegistrationInput(**{**values, **overrides})
+
 
 TODAY = timezone.localdate
 
@@ -124,10 +146,10 @@ def test_another_centres_competence_cannot_be_verified(client, world):
 # --- Assignment only where competent -----------------------------------------------------------------------
 
 
-def test_an_assessor_is_registered_only_for_a_qualification_they_are_competent_for(world, make_input):  # noqa: F811
+def test_an_assessor_is_registered_only_for_a_qualification_they_are_competent_for(world):
     only_nvq = make_staff(world.centre, Role.ASSESSOR, competent_for=[NVQ])
     with pytest.raises(RegistrationError) as refused:
-        register_learner(actor=world.admin, centre=world.centre, data=make_input(assessor=only_nvq))
+        register_learner(actor=world.admin, centre=world.centre, data=_input(world, assessor=only_nvq))
     message = refused.value.errors["assessor"][0]
     assert message.startswith(f"{only_nvq} is not recorded as occupationally competent for {CERTIFICATE}")
     assert "record their competence on their staff page" in message
@@ -135,17 +157,17 @@ def test_an_assessor_is_registered_only_for_a_qualification_they_are_competent_f
     registration = register_learner(
         actor=world.admin,
         centre=world.centre,
-        data=make_input(
-            assessor=only_nvq, qualification=NVQ, units=["R/601/1209", "A/601/1205", "M/601/1508", "A/601/1530"]
+        data=_input(
+            world, assessor=only_nvq, qualification=NVQ, units=["R/601/1209", "A/601/1205", "M/601/1508", "A/601/1530"]
         ),
     )
     assert registration.assessor == only_nvq
 
 
-def test_an_iqa_is_registered_only_for_a_qualification_they_are_competent_for(world, make_input):  # noqa: F811
+def test_an_iqa_is_registered_only_for_a_qualification_they_are_competent_for(world):
     new_iqa = make_staff(world.centre, Role.IQA, competent_for=[])
     with pytest.raises(RegistrationError) as refused:
-        register_learner(actor=world.admin, centre=world.centre, data=make_input(iqa=new_iqa))
+        register_learner(actor=world.admin, centre=world.centre, data=_input(world, iqa=new_iqa))
     assert "not recorded as occupationally competent" in refused.value.errors["iqa"][0]
     record_competence(
         actor=world.admin,
@@ -155,7 +177,7 @@ def test_an_iqa_is_registered_only_for_a_qualification_they_are_competent_for(wo
         sector_experience="Customer service manager",
         evidence="CV",
     )
-    assert register_learner(actor=world.admin, centre=world.centre, data=make_input(iqa=new_iqa)).iqa == new_iqa
+    assert register_learner(actor=world.admin, centre=world.centre, data=_input(world, iqa=new_iqa)).iqa == new_iqa
 
 
 def test_moving_a_learner_needs_competence_for_their_qualification(client, world):
@@ -189,12 +211,12 @@ def test_changing_the_iqa_needs_competence_for_the_qualification(world):
     assert change_iqa(actor=world.admin, registration=nvq_registration, iqa=new_iqa).iqa == new_iqa
 
 
-def test_competence_at_another_centre_does_not_count(world, make_input):  # noqa: F811
+def test_competence_at_another_centre_does_not_count(world):
     # The assessor works at both centres, but only the other centre recorded their competence.
     person = make_staff(world.other_centre, Role.ASSESSOR)
     make_staff(world.centre, Role.ASSESSOR, user=person, competent_for=[])
     with pytest.raises(RegistrationError, match="not recorded as occupationally competent"):
-        register_learner(actor=world.admin, centre=world.centre, data=make_input(assessor=person))
+        register_learner(actor=world.admin, centre=world.centre, data=_input(world, assessor=person))
 
 
 def _cpd(world, user, days_ago):
