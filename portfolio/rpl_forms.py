@@ -5,10 +5,13 @@ from django.utils import timezone
 
 from portfolio.forms import DateInput
 from portfolio.models import RplClaim
+from qualifications.templatetags.catalogue import wording_for
 
 
-def _criterion_label(criterion) -> str:
-    return f"{criterion.unit.reference} {criterion.code}: {criterion.text}"
+def _criterion_label(criterion, pathway_id) -> str:
+    """Unit, code (with the printed code where we renumbered) and the wording the learner's pathway reads."""
+    printed = f" (printed as {criterion.printed_code})" if criterion.renumbered else ""
+    return f"{criterion.unit.reference} {criterion.code}{printed}: {wording_for(criterion, pathway_id)}"
 
 
 class RplClaimForm(forms.Form):
@@ -26,9 +29,9 @@ class RplClaimForm(forms.Form):
         error_messages={"required": "Choose the criteria the prior learning covers."},
     )
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, pathway_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["criteria"].choices = [(c.pk, _criterion_label(c)) for c in criteria]
+        self.fields["criteria"].choices = [(c.pk, _criterion_label(c, pathway_id)) for c in criteria]
         self.fields["date"].initial = timezone.localdate()
 
 
@@ -44,9 +47,11 @@ class RplDecisionForm(forms.Form):
         "criteria are rejected with this note.",
     )
 
-    def __init__(self, *args, links, **kwargs):
+    def __init__(self, *args, links, pathway_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["accepted"].choices = [(link.criterion_id, _criterion_label(link.criterion)) for link in links]
+        self.fields["accepted"].choices = [
+            (link.criterion_id, _criterion_label(link.criterion, pathway_id)) for link in links
+        ]
 
 
 class RplCheckForm(forms.Form):

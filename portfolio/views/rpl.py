@@ -3,6 +3,7 @@ decision (the learner's IQA). Readable by the learner and the centre's staff in 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,11 @@ def _claim_for(user, pk: int) -> RplClaim:
 
 
 def _links(claim: RplClaim) -> list:
-    return list(claim.evidence.links.select_related("criterion__unit").order_by("criterion__unit__reference", "pk"))
+    return list(
+        claim.evidence.links.select_related("criterion__unit")
+        .prefetch_related("criterion__wordings")
+        .order_by("criterion__unit__reference", "pk")
+    )
 
 
 @login_required
@@ -50,7 +55,8 @@ def rpl_create(request, pk: int):
     registration = get_portfolio_for(request.user, pk)
     require_permission(is_assessor(request.user, registration), "Only the learner's assessor records an RPL claim.")
     criteria = sorted(allowed_criteria(registration).values(), key=lambda c: (c.unit.reference, c.pk))
-    form = RplClaimForm(request.POST or None, criteria=criteria)
+    prefetch_related_objects(criteria, "wordings")
+    form = RplClaimForm(request.POST or None, criteria=criteria, pathway_id=registration.pathway_id)
     if request.method == "POST" and form.is_valid():
         try:
             claim = services.claim_rpl(actor=request.user, registration=registration, **form.cleaned_data)
@@ -71,7 +77,9 @@ def _detail(request, claim: RplClaim, *, decision_form=None, check_form=None):
         "claim": claim,
         "registration": registration,
         "links": links,
-        "decision_form": (decision_form or RplDecisionForm(links=links)) if may_decide else None,
+        "decision_form": (decision_form or RplDecisionForm(links=links, pathway_id=registration.pathway_id))
+        if may_decide
+        else None,
         "check_form": (check_form or RplCheckForm()) if may_check and claim.decided_by_id != request.user.pk else None,
         "may_add_files": is_assessor(request.user, registration),
     }
@@ -88,7 +96,7 @@ def rpl_detail(request, pk: int):
 def rpl_decide(request, pk: int):
     claim = _claim_for(request.user, pk)
     require_permission(is_assessor(request.user, claim.registration), "Only the learner's assessor decides RPL.")
-    form = RplDecisionForm(request.POST, links=_links(claim))
+    form = RplDecisionForm(request.POST, links=_links(claim), pathway_id=claim.registration.pathway_id)
     if form.is_valid():
         try:
             services.decide_rpl(

@@ -54,6 +54,8 @@ def test_the_assessor_records_a_claim_as_rpl_evidence_linked_to_the_criteria(cli
     assert evidence.status == Evidence.Status.SUBMITTED
     assert set(evidence.links.values_list("criterion_id", flat=True)) == {c.pk for c in criteria}
     assert Event.objects.filter(action="rpl.claimed", registration_id=world.registration.pk).exists()
+    page = client.get(reverse("portfolio:rpl-detail", args=[claim.pk])).content.decode()
+    assert f'<span class="criterion-code">{criteria[0].code}</span>' in page and criteria[0].text in page
     client.force_login(world.learner)
     page = client.get(reverse("portfolio:rpl-list", args=[world.registration.pk])).content.decode()
     assert "NVQ Level 2 Customer Service" in page and "Waiting for the assessor" in page
@@ -167,3 +169,18 @@ def test_the_learners_iqa_checks_the_decision(client, world):
     assert Event.objects.get(action="rpl.checked").data["outcome"] == "agree"
     client.force_login(world.admin)
     assert client.post(url, {"outcome": RplClaim.Check.AGREE}).status_code == 403
+
+
+def test_the_claim_form_lists_criteria_in_the_wording_of_the_learners_pathway(client, world):
+    from qualifications.models import AssessmentCriterion
+    from tests.factories import DIPLOMA_SKILLS, make_registration
+
+    registration = make_registration(
+        world.centre, assessor=world.assessor, iqa=world.iqa, qualification=DIPLOMA_SKILLS, pathway="face-to-face"
+    )
+    client.force_login(world.assessor)
+    page = client.get(reverse("portfolio:rpl-create", args=[registration.pk])).content.decode()
+    b17 = AssessmentCriterion.objects.get(unit__reference="R/617/6452", code="B17.1")
+    wording = b17.wordings.get(pathway=registration.pathway).text
+    other = b17.wordings.exclude(pathway=registration.pathway).first().text
+    assert wording in page and other not in page
