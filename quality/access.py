@@ -17,7 +17,14 @@ from centres.models import Centre, Role
 from portfolio.access import active_eqa_share_items
 from portfolio.models import EqaShare, Registration
 
-from .models import Action, CertificationClaim, SampleRecord, SamplingPlan
+from .models import (
+    Action,
+    CertificationClaim,
+    SampleRecord,
+    SamplingPlan,
+    StandardisationActivity,
+    StandardisationParticipant,
+)
 
 
 def iqa_centres(user) -> QuerySet[Centre]:
@@ -219,3 +226,74 @@ def get_registration_for_admin(user, pk) -> Registration:
     return get_object_or_404(
         Registration.objects.filter(centre__in=admin_centres(user)).select_related("centre", "learner"), pk=pk
     )
+
+
+@dataclass
+class ActivityView:
+    activity: StandardisationActivity
+    as_iqa: bool
+    participant: StandardisationParticipant | None  # set when the user is an invited assessor
+    as_eqa: bool
+
+    @property
+    def may_see_judgements(self) -> bool:
+        """The IQA once judging is closed; an assessor once they have submitted; the EQA (closed records only)."""
+        if self.as_iqa:
+            return self.activity.status != StandardisationActivity.Status.JUDGING
+        if self.participant is not None:
+            return self.participant.submitted_at is not None
+        return self.as_eqa
+
+
+def standardisation_for(user) -> QuerySet[StandardisationActivity]:
+    """Activities the user takes part in: every one of their IQA centres, and those they are invited to judge."""
+    if not user.is_authenticated:
+        return StandardisationActivity.objects.none()
+    invited = StandardisationParticipant.objects.filter(assessor=user).values("activity_id")
+    return StandardisationActivity.objects.filter(Q(centre__in=iqa_centres(user)) | Q(pk__in=invited))
+
+
+def get_activity_for(user, pk) -> ActivityView:
+    """A standardisation activity for an IQA of its centre, an assessor invited to it, or (once closed) an EQA with
+    an active share of a learner on its qualification at its centre. Others of its centre (staff not invited,
+    learners) get 403; anyone else 404."""
+    activity = get_object_or_404(
+        StandardisationActivity.objects.select_related(
+            "centre", "qualification", "unit", "iqa", "closed_by", "evidence__registration__learner"
+        ),
+        pk=pk,
+    )
+    as_iqa = iqa_centres(user).filter(pk=activity.centre_id).exists()
+    participant = (
+        activity.participants.select_related("assessor").filter(assessor=user).first()
+        if user.is_authenticated
+        else None
+    )
+    if as_iqa or participant is not None:
+        return ActivityView(activity, as_iqa=as_iqa, participant=participant, as_eqa=False)
+    if (
+        activity.is_closed
+        and active_eqa_share_items(user)
+        .filter(share__centre_id=activity.centre_id, registration__qualification_id=activity.qualification_id)
+        .exists()
+    ):
+        return ActivityView(activity, as_iqa=False, participant=None, as_eqa=True)
+    works_there = centres_where(user).filter(pk=activity.centre_id).exists()
+    learns_there = user.is_authenticated and Registration.objects.filter(learner=user, centre=activity.centre).exists()
+    if works_there or learns_there:
+        raise PermissionDenied("Only the centre's IQAs and the assessors invited take part in this standardisation.")
+    raise Http404("No such standardisation activity.")
+
+
+def eqa_standardisation(user, centre_id: int | None = None) -> QuerySet[StandardisationActivity]:
+    """Closed activities an EQA may read: at centres and on qualifications of the learners shared with them."""
+    items = active_eqa_share_items(user)
+    if centre_id is not None:
+        items = items.filter(share__centre_id=centre_id)
+    pairs = set(items.values_list("share__centre_id", "registration__qualification_id"))
+    if not pairs:
+        return StandardisationActivity.objects.none()
+    condition = Q()
+    for pair_centre_id, qualification_id in pairs:
+        condition |= Q(centre_id=pair_centre_id, qualification_id=qualification_id)
+    return StandardisationActivity.objects.closed().filter(condition)

@@ -339,3 +339,15 @@ class CertificationClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} claim for {self.registration}"
+
+
+# Standardisation lives in its own module; imported here so that Django registers its models with this app.
+from .standardisation_models import (  # noqa: E402, F401
+    AgreedOutcome,
+    StandardisationAction,
+    StandardisationActivity,
+    StandardisationCriterion,
+    StandardisationJudgement,
+    StandardisationParticipant,
+    Verdict,
+)

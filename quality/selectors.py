@@ -9,7 +9,20 @@ from django.utils import timezone
 
 from portfolio.models import CountersignStatus
 
-from .models import Action, Outcome, SampleDecision, SampleKind, SampleRecord, SampleUnit
+from .models import (
+    Action,
+    Outcome,
+    SampleDecision,
+    SampleKind,
+    SampleRecord,
+    SampleUnit,
+    StandardisationAction,
+    StandardisationActivity,
+    StandardisationCriterion,
+    StandardisationJudgement,
+    StandardisationParticipant,
+    Verdict,
+)
 
 
 @dataclass
@@ -80,3 +93,76 @@ def pending_sample_notes(registration, unit_ids: list[int]) -> dict[int, list[st
             f"{timezone.localtime(sampled_at):%d/%m/%Y}): not final until their countersignatory confirms it."
         )
     return notes
+
+
+# --- Standardisation -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class JudgementCell:
+    participant: StandardisationParticipant
+    judgement: StandardisationJudgement | None  # None: not submitted
+
+
+@dataclass
+class CriterionComparison:
+    item: StandardisationCriterion
+    cells: list[JudgementCell]
+
+    @property
+    def verdicts(self) -> list[str]:
+        return [cell.judgement.verdict for cell in self.cells if cell.judgement is not None]
+
+    @property
+    def agreed(self) -> bool:
+        """Every submitted judgement is the same firm verdict (met, or not met); "not sure" is never agreement."""
+        verdicts = set(self.verdicts)
+        return len(verdicts) == 1 and Verdict.NOT_SURE not in verdicts
+
+    @property
+    def agreement_label(self) -> str:
+        if not self.verdicts:
+            return "No judgements"
+        if self.agreed:
+            return f"Agree: {Verdict(self.verdicts[0]).label.lower()}"
+        counts = {verdict: self.verdicts.count(verdict) for verdict in Verdict.values}
+        return "Differ: " + ", ".join(
+            f"{count} {Verdict(verdict).label.lower()}" for verdict, count in counts.items() if count
+        )
+
+
+@dataclass
+class StandardisationResults:
+    activity: StandardisationActivity
+    participants: list[StandardisationParticipant]
+    rows: list[CriterionComparison]
+    actions: list[StandardisationAction]
+
+    @property
+    def submitted(self) -> list[StandardisationParticipant]:
+        return [participant for participant in self.participants if participant.submitted_at]
+
+    @property
+    def differences(self) -> int:
+        return sum(1 for row in self.rows if row.verdicts and not row.agreed)
+
+
+def standardisation_results(activity: StandardisationActivity) -> StandardisationResults:
+    """The criterion × assessor table of an activity, only submitted judgements in it: four queries."""
+    participants = list(activity.participants.select_related("assessor"))
+    criteria = list(activity.criteria.select_related("criterion").order_by("criterion__order", "pk"))
+    judgements = {
+        (judgement.participant_id, judgement.criterion_id): judgement
+        for judgement in StandardisationJudgement.objects.filter(
+            participant__activity=activity, participant__submitted_at__isnull=False
+        )
+    }
+    rows = [
+        CriterionComparison(
+            item,
+            [JudgementCell(participant, judgements.get((participant.pk, item.pk))) for participant in participants],
+        )
+        for item in criteria
+    ]
+    actions = list(activity.actions.select_related("assessor"))
+    return StandardisationResults(activity, participants, rows, actions)

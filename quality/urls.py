@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import certification, eqa, plans, samples
+from .views import certification, eqa, plans, samples, standardisation
 
 app_name = "quality"
 
@@ -33,6 +33,21 @@ urlpatterns = [
     path("eqa/registrations/<int:pk>/comments/", eqa.eqa_comment_create, name="eqa-comment"),
     path("eqa/registrations/<int:pk>/units/<int:unit_pk>/sign/", eqa.eqa_sign_unit, name="eqa-sign"),
     path("eqa/centres/<int:centre_pk>/staff/", eqa.eqa_staff, name="eqa-staff"),
+    path("standardisation/", standardisation.standardisation_list, name="standardisation-list"),
+    path("standardisation/new/", standardisation.standardisation_create, name="standardisation-create"),
+    path("standardisation/<int:pk>/", standardisation.standardisation_detail, name="standardisation-detail"),
+    path("standardisation/<int:pk>/judge/", standardisation.standardisation_judge, name="standardisation-judge"),
+    path("standardisation/<int:pk>/results/", standardisation.standardisation_results, name="standardisation-results"),
+    path(
+        "standardisation/<int:pk>/close-judging/",
+        standardisation.standardisation_close_judging,
+        name="standardisation-close-judging",
+    ),
+    path(
+        "standardisation/<int:pk>/outcomes/", standardisation.standardisation_outcomes, name="standardisation-outcomes"
+    ),
+    path("standardisation/<int:pk>/actions/", standardisation.standardisation_action, name="standardisation-action"),
+    path("standardisation/<int:pk>/close/", standardisation.standardisation_close, name="standardisation-close"),
     path("centres/<int:centre_pk>/certification/", certification.certification_list, name="certification"),
     path("centres/<int:centre_pk>/certification.csv", certification.certification_csv, name="certification-csv"),
     path("registrations/<int:pk>/claim/", certification.claim_create, name="claim-create"),

@@ -33,6 +33,7 @@ from tracking.sheets import build_sheets
 
 from ..access import (
     admin_centres,
+    eqa_standardisation,
     get_centre_as_admin,
     get_registration_for_eqa,
     get_share_for_admin,
@@ -201,6 +202,11 @@ def eqa_home(request):
             .order_by("centre__name", "-period_start")
         )
     centres = {item.share.centre_id: item.share.centre for item in items}
+    standardisation = list(
+        eqa_standardisation(request.user)
+        .select_related("centre", "qualification", "unit")
+        .order_by("centre__name", "-closed_at", "-pk")
+    )
     return render(
         request,
         "quality/eqa_home.html",
@@ -211,6 +217,7 @@ def eqa_home(request):
             ],
             "plans": plans,
             "centres": sorted(centres.values(), key=lambda centre: centre.name),
+            "standardisation": standardisation,
         },
     )
 

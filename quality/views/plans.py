@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..access import get_plan_for, get_plan_for_reader, iqa_centres, plans_for, require_iqa_somewhere
 from ..forms import ClearOverrideForm, PlanForm, RateOverrideForm
-from ..models import Action, SampleKind
+from ..models import Action, SampleKind, StandardisationActivity
 from ..services.coverage import coverage, propose_samples, shared_learner_rows
 from ..services.errors import QualityError
 from ..services.plans import create_plan, override_rate, refresh_rates
@@ -68,6 +68,9 @@ def plan_detail(request, pk: int):
     else:
         proposals = propose_samples(plan, iqa=request.user, cover=cover)
     open_actions = Action.objects.open().filter(sample__plan=plan).count()
+    standardisation = StandardisationActivity.objects.filter(centre=plan.centre, qualification=plan.qualification)
+    if view.as_eqa:
+        standardisation = standardisation.closed()
     return render(
         request,
         "quality/plan_detail.html",
@@ -80,6 +83,7 @@ def plan_detail(request, pk: int):
             "proposals": proposals,
             "open_actions": open_actions,
             "kinds": SampleKind,
+            "standardisation": list(standardisation.select_related("unit").order_by("-created_at", "-pk")),
         },
     )
 

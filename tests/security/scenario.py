@@ -4,7 +4,8 @@ Built straight through the ORM (no services) so that it does not depend on the r
 evidence with a stored file, a link and a decision, a witness invitation, a unit sign-off with the learner's
 signature, an export job, an IQA sampling plan with a sample and an action, a trainee IQA's sample awaiting the
 countersignature of `iqa`, an EQA share (to `eqa`) and an EQA linked to the centre with no share (`eqa_unshared`),
-an EQA comment and a certification claim.
+an EQA comment, a certification claim, and a standardisation activity still open for judging (set for `assessor`,
+who has submitted, and `trainee`, who has not).
 """
 
 import datetime as dt
@@ -222,7 +223,35 @@ def _quality(s: SimpleNamespace) -> None:
     )
     # An unverified competence record of the other assessor, for the centre admin to verify.
     s.competence = OccupationalCompetence.objects.filter(centre=s.centre, user=s.other_assessor).first()
+    _standardisation(s)
     s.comment = EqaComment.objects.create(share=s.share, registration=s.registration, eqa=s.eqa, text="Seen.")
     s.claim = CertificationClaim.objects.create(
         registration=s.other_registration, kind=CertificationClaim.Kind.UNIT, claimed_by=s.admin
+    )
+
+
+def _standardisation(s: SimpleNamespace) -> None:
+    from quality.models import (
+        StandardisationActivity,
+        StandardisationCriterion,
+        StandardisationJudgement,
+        StandardisationParticipant,
+        Verdict,
+    )
+
+    s.activity = StandardisationActivity.objects.create(
+        centre=s.centre,
+        qualification=s.registration.qualification,
+        unit=s.unit,
+        title="Matrix standardisation",
+        evidence=s.evidence,
+        iqa=s.iqa,
+    )
+    item = StandardisationCriterion.objects.create(activity=s.activity, criterion=s.criterion)
+    submitted = StandardisationParticipant.objects.create(
+        activity=s.activity, assessor=s.assessor, submitted_at=timezone.now()
+    )
+    StandardisationParticipant.objects.create(activity=s.activity, assessor=s.trainee)
+    StandardisationJudgement.objects.create(
+        participant=submitted, criterion=item, verdict=Verdict.MET, rationale="Shown in the log."
     )

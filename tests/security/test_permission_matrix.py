@@ -79,6 +79,10 @@ ASSESSORS = expect(ok=("assessor", "other_assessor"), rest=E403)
 IQA_PAGES = expect(ok=("iqa",), rest=E403)
 PLAN_IQA = expect(ok=("iqa",))
 EQA_ONLY = expect(ok=("eqa_shared",))
+# A standardisation activity still open for judging: its centre's IQAs and the assessors invited take part; the
+# centre's learners and other staff get 403; the EQA reads it only once closed (404 until then).
+NOT_TAKING_PART = ("learner", "other_learner", "other_assessor", "admin")
+STANDARDISATION_IQA = expect(ok=("iqa",), e403=(*NOT_TAKING_PART, "assessor"))
 
 SAME = "same as GET"
 
@@ -123,6 +127,10 @@ def _evidence(s):
 
 def _plan(s):
     return {"pk": s.plan.pk}
+
+
+def _activity(s):
+    return {"pk": s.activity.pk}
 
 
 def _centre_pk(s):
@@ -297,6 +305,21 @@ MATRIX: dict[str, Route] = {
     "quality:eqa-sign": post_only(EQA_ONLY, kwargs=lambda s: {"pk": s.registration.pk, "unit_pk": s.unit.pk}),
     "quality:eqa-staff": Route(get=expect(ok=("eqa_shared",), e404=("eqa_unshared",), rest=E403), kwargs=_centre_pk),
     # --- Quality: certification ------------------------------------------------------------------------------
+    "quality:standardisation-list": Route(get=expect(ok=("assessor", "other_assessor", "iqa"), rest=E403)),
+    "quality:standardisation-create": Route(get=IQA_PAGES),
+    "quality:standardisation-detail": Route(get=expect(ok=("assessor", "iqa"), e403=NOT_TAKING_PART), kwargs=_activity),
+    # `assessor` has submitted (a second submission is refused with a message); the IQA is not invited to judge.
+    "quality:standardisation-judge": post_only(
+        expect(ok=("assessor",), e403=(*NOT_TAKING_PART, "iqa")), kwargs=_activity
+    ),
+    # While judging is open the IQA sees who submitted, not the judgements; `assessor` has submitted.
+    "quality:standardisation-results": Route(
+        get=expect(ok=("assessor",), e403=(*NOT_TAKING_PART, "iqa")), kwargs=_activity
+    ),
+    "quality:standardisation-close-judging": post_only(STANDARDISATION_IQA, kwargs=_activity),
+    "quality:standardisation-outcomes": post_only(STANDARDISATION_IQA, kwargs=_activity),
+    "quality:standardisation-action": post_only(STANDARDISATION_IQA, kwargs=_activity),
+    "quality:standardisation-close": post_only(STANDARDISATION_IQA, kwargs=_activity),
     "quality:certification": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
     "quality:certification-csv": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
     "quality:claim-create": post_only(expect(ok=("admin",)), kwargs=_registration),
