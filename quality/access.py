@@ -234,6 +234,7 @@ class ActivityView:
     as_iqa: bool
     participant: StandardisationParticipant | None  # set when the user is an invited assessor
     as_eqa: bool
+    evidence_shown: bool = True  # False for an EQA when the learner whose evidence was judged is not shared
 
     @property
     def may_see_judgements(self) -> bool:
@@ -255,8 +256,9 @@ def standardisation_for(user) -> QuerySet[StandardisationActivity]:
 
 def get_activity_for(user, pk) -> ActivityView:
     """A standardisation activity for an IQA of its centre, an assessor invited to it, or (once closed) an EQA with
-    an active share of a learner on its qualification at its centre. Others of its centre (staff not invited,
-    learners) get 403; anyone else 404."""
+    an active share at its centre: the record is the centre's, about its assessors, and EQAs ask for it at every
+    visit; the learner's evidence judged in it is shown to the EQA only if that learner is shared with them.
+    Others of its centre (staff not invited, learners) get 403; anyone else 404."""
     activity = get_object_or_404(
         StandardisationActivity.objects.select_related(
             "centre", "qualification", "unit", "iqa", "closed_by", "evidence__registration__learner"
@@ -271,13 +273,12 @@ def get_activity_for(user, pk) -> ActivityView:
     )
     if as_iqa or participant is not None:
         return ActivityView(activity, as_iqa=as_iqa, participant=participant, as_eqa=False)
-    if (
-        activity.is_closed
-        and active_eqa_share_items(user)
-        .filter(share__centre_id=activity.centre_id, registration__qualification_id=activity.qualification_id)
-        .exists()
-    ):
-        return ActivityView(activity, as_iqa=False, participant=None, as_eqa=True)
+    scope = eqa_scope(user, activity.centre_id) if activity.is_closed else {}
+    if scope:
+        shown = activity.evidence_id is None or sample_in_scope(
+            scope, activity.evidence.registration_id, [activity.unit_id]
+        )
+        return ActivityView(activity, as_iqa=False, participant=None, as_eqa=True, evidence_shown=shown)
     works_there = centres_where(user).filter(pk=activity.centre_id).exists()
     learns_there = user.is_authenticated and Registration.objects.filter(learner=user, centre=activity.centre).exists()
     if works_there or learns_there:
@@ -286,14 +287,8 @@ def get_activity_for(user, pk) -> ActivityView:
 
 
 def eqa_standardisation(user, centre_id: int | None = None) -> QuerySet[StandardisationActivity]:
-    """Closed activities an EQA may read: at centres and on qualifications of the learners shared with them."""
+    """Closed activities an EQA may read: those of the centres with an active share to them."""
     items = active_eqa_share_items(user)
     if centre_id is not None:
         items = items.filter(share__centre_id=centre_id)
-    pairs = set(items.values_list("share__centre_id", "registration__qualification_id"))
-    if not pairs:
-        return StandardisationActivity.objects.none()
-    condition = Q()
-    for pair_centre_id, qualification_id in pairs:
-        condition |= Q(centre_id=pair_centre_id, qualification_id=qualification_id)
-    return StandardisationActivity.objects.closed().filter(condition)
+    return StandardisationActivity.objects.closed().filter(centre_id__in=items.values("share__centre_id"))

@@ -6,7 +6,9 @@
 - a summative sample of Grace Patel's (learner4) signed-off units that agrees, so the IQA signs both sheets and
   she is ready for her certification claim;
 - learner1's whole registration, with its signed-off unit, is shared with the awarding body's EQA for 30 days,
-  so the EQA can sign that sheet as EQS.
+  so the EQA can sign that sheet as EQS;
+- a finished standardisation activity: Northgate's assessors of one qualification judged the same piece of a
+  learner's evidence, differed on one criterion, and the IQA recorded the agreed outcomes, minutes and an action.
 
 Idempotent: nothing is sampled or shared twice."""
 
@@ -18,10 +20,31 @@ from centres.models import Role
 from portfolio.models import EqaShare, Registration
 
 from .forms import academic_year
-from .models import Outcome, RecordChecked, SampleKind, SampleRecord, SamplingPlan
+from .models import (
+    AgreedOutcome,
+    Outcome,
+    RecordChecked,
+    SampleKind,
+    SampleRecord,
+    SamplingPlan,
+    StandardisationActivity,
+    Verdict,
+)
 from .services.eqa import ShareItemInput, share_with_eqa
 from .services.plans import create_plan
 from .services.samples import ActionInput, record_sample, review_units
+from .services.standardisation import (
+    JudgementInput,
+    OutcomeInput,
+    add_action,
+    close_activity,
+    close_judging,
+    create_activity,
+    evidence_to_standardise,
+    qualification_assessors,
+    record_outcomes,
+    submit_judgements,
+)
 
 IQA_EMAIL = "iqa@northgate.example"
 ADMIN_EMAIL = "admin@northgate.example"
@@ -30,6 +53,7 @@ SHARED_LEARNER = "learner1@northgate.example"
 READY_LEARNER = "learner4@northgate.example"
 LOCATIONS = "Training centre, Northgate\nWorkplace: Brightwell Retail\nWorkplace: Harbour Housing contact centre"
 SHARE_DAYS = 30
+STANDARDISATION_TITLE = "Termly standardisation: judging customer feedback evidence"
 
 
 def _plans(centre, iqa) -> list[SamplingPlan]:
@@ -155,6 +179,89 @@ def _share(context, centre) -> None:
     )
 
 
+def _standardisation(context, plans, iqa) -> None:
+    """Two assessors of a qualification judge the same evidence; one is unsure of a criterion; the IQA closes judging,
+    records the agreed outcomes and minutes, sets that assessor an action and closes the record. The qualification of
+    the learner shared with the EQA comes first, so that the EQA sees the record."""
+    if any(
+        StandardisationActivity.objects.filter(centre_id=plan.centre_id, title=STANDARDISATION_TITLE).exists()
+        for plan in plans
+    ):
+        return
+    shared = context.get("registrations", {}).get(SHARED_LEARNER)
+    for plan in sorted(plans, key=lambda plan: shared is None or plan.qualification_id != shared.qualification_id):
+        assessors = list(qualification_assessors(plan.centre, plan.qualification)[:2])
+        evidence = next(
+            (item for item in evidence_to_standardise(plan.centre, plan.qualification) if item.links.exists()), None
+        )
+        if len(assessors) < 2 or evidence is None:
+            continue
+        unit = evidence.links.select_related("criterion__unit").order_by("criterion__order").first().criterion.unit
+        criteria = list(unit.criteria.order_by("order")[:3])
+        activity = create_activity(
+            actor=iqa,
+            centre=plan.centre,
+            qualification=plan.qualification,
+            unit=unit,
+            title=STANDARDISATION_TITLE,
+            criteria=criteria,
+            assessors=assessors,
+            evidence=evidence,
+        )
+        items = list(activity.criteria.order_by("criterion__order"))
+        first, second = assessors
+        submit_judgements(
+            actor=first,
+            activity=activity,
+            judgements={
+                item.pk: JudgementInput(Verdict.MET, "The learner's account and the manager's note both show it.")
+                for item in items
+            },
+        )
+        submit_judgements(
+            actor=second,
+            activity=activity,
+            judgements={
+                item.pk: JudgementInput(
+                    Verdict.NOT_SURE if index == len(items) - 1 else Verdict.MET,
+                    "Only one customer interaction is described: is that sufficient?"
+                    if index == len(items) - 1
+                    else "Clearly shown in the learner's own words.",
+                )
+                for index, item in enumerate(items)
+            },
+        )
+        close_judging(actor=iqa, activity=activity)
+        record_outcomes(
+            actor=iqa,
+            activity=activity,
+            outcomes={
+                item.pk: OutcomeInput(
+                    AgreedOutcome.MET,
+                    "Met: the unit's guidance asks for the learner to show it, not for a number of customers."
+                    if index == len(items) - 1
+                    else "Met: the evidence is valid, authentic, current and sufficient.",
+                )
+                for index, item in enumerate(items)
+            },
+            minutes=(
+                f"Attended: {first}, {second}, {iqa} (IQA). Judgements agreed on all but the last criterion, where "
+                f"{second} was unsure whether one interaction is sufficient. We read the unit's assessment guidance "
+                "together and agreed that one well-evidenced interaction is sufficient unless the guidance sets a "
+                "number."
+            ),
+        )
+        add_action(
+            actor=iqa,
+            activity=activity,
+            assessor=second,
+            text="Read the unit's assessment guidance for each criterion before judging; bring one example next term.",
+            due_on=timezone.localdate() + dt.timedelta(days=30),
+        )
+        close_activity(actor=iqa, activity=activity)
+        return
+
+
 def seed(context: dict) -> None:
     centre = context["centres"]["northgate"]
     iqa = context["users"][IQA_EMAIL]
@@ -164,11 +271,18 @@ def seed(context: dict) -> None:
     _interim_sample(plans, iqa)
     _summative_sample(context, plans, iqa)
     _share(context, centre)
+    _standardisation(context, plans, iqa)
     tour = context.setdefault("tour", [])
     if SampleRecord.objects.filter(registration__learner__email=READY_LEARNER, kind=SampleKind.SUMMATIVE).exists():
         tour.append(
             "Grace Patel (learner4): both units signed off and sampled by the IQA: ready to claim on the "
             "certification page (admin@northgate.example)."
+        )
+    if StandardisationActivity.objects.filter(centre=centre, title=STANDARDISATION_TITLE).exists():
+        tour.append(
+            "A closed standardisation record (Standardisation, iqa@northgate.example): two assessors judged the same "
+            "evidence, differed on one criterion, and the agreed outcome, minutes and an action are recorded; the "
+            "EQA sees it on their home page."
         )
     if SHARED_LEARNER in context.get("registrations", {}):
         tour.append("Liam Walsh's portfolio is shared with eqa@awarding.example, who can sign that unit as EQS.")

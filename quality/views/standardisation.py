@@ -164,8 +164,9 @@ def _detail(request, view, form=None, status=200):
     if judging and form is None:
         form = JudgementForm(criteria=criteria)
     participants = list(activity.participants.select_related("assessor")) if view.as_iqa or view.as_eqa else []
-    files = list(activity.evidence.files.all()) if activity.evidence_id else []
-    methods = list(activity.evidence.methods.all()) if activity.evidence_id else []
+    shown = activity.evidence_id is not None and view.evidence_shown
+    files = list(activity.evidence.files.all()) if shown else []
+    methods = list(activity.evidence.methods.all()) if shown else []
     return render(
         request,
         "quality/standardisation/detail.html",

@@ -469,10 +469,33 @@ def test_closed_record_shows_on_the_plan_and_to_the_eqa(world, activity):
     assert page.status_code == 200 and "Re-read the unit" in page.content.decode()
 
 
-def test_an_eqa_without_a_share_of_the_qualification_gets_404(world, activity):
+def test_an_eqa_without_an_active_share_at_the_centre_gets_404(world, activity):
     _closed(world, activity)
     url = reverse("quality:standardisation-results", args=[activity.pk])
     assert _status(world.eqa, url) == 404
+    share = _share_with_eqa(world)
+    assert _status(world.eqa, url) == 200
+    share.revoked_at = timezone.now()
+    share.save(update_fields=["revoked_at"])
+    assert _status(world.eqa, url) == 404
+
+
+def test_the_eqa_reads_the_record_but_not_evidence_of_a_learner_not_shared(world, unit, criteria):
+    unshared = add_evidence(world.other_registration, criteria)
+    unshared.description = "Omar's private account of a refund."
+    unshared.save(update_fields=["description"])
+    activity = _create(world, unit, criteria, unshared)
+    _closed(world, activity)
+    _share_with_eqa(world)  # Lena's registration only
+    eqa = client_for(world.eqa)
+    page = eqa.get(reverse("quality:standardisation-detail", args=[activity.pk])).content.decode()
+    assert "not shared with you" in page and "private account" not in page and "Omar Other" not in page
+    assert (
+        "private account"
+        in client_for(world.iqa).get(reverse("quality:standardisation-detail", args=[activity.pk])).content.decode()
+    )
+    results = eqa.get(reverse("quality:standardisation-results", args=[activity.pk]))
+    assert results.status_code == 200 and "Met on 1 December" in results.content.decode()
 
 
 # --- Query counts --------------------------------------------------------------------------------------------
