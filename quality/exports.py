@@ -1,5 +1,6 @@
 """The EQA pack: one ZIP with the shared learners' tracking sheets and registration PDFs, their evidence files,
-the IQA plan and sample records, and an index page that opens offline. Built in the background (tracking.jobs).
+the IQA plan and sample records, the centre's closed standardisation records, and an index page that opens
+offline. Built in the background (tracking.jobs).
 
 Every name inside the archive is generated (learners/<id>-<slugified name>/...), never a learner's file
 name, so nothing in the pack can escape its folder or clash. The ZIP is written to a temporary file on
@@ -31,8 +32,8 @@ from tracking.pdf import render_pdf, unit_sheet_pdf
 from tracking.sheets import build_sheets
 
 from .access import sample_in_scope
-from .models import SampleRecord, SamplingPlan
-from .selectors import sample_details
+from .models import SampleRecord, SamplingPlan, StandardisationActivity
+from .selectors import sample_details, standardisation_results
 from .services.coverage import coverage, shared_learner_rows
 
 EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
@@ -169,7 +170,19 @@ def build_eqa_pack(export_job: ExportJob) -> None:
     for sample in samples:
         by_registration[sample.registration_id].samples.append((f"quality/sample-{sample.pk}.html", sample))
 
-    total = sum(len(learner.sheets) + 1 + len(learner.evidence) for learner in learners) + len(plans) + len(samples) + 2
+    standardisation = list(
+        StandardisationActivity.objects.closed()
+        .filter(centre_id=share.centre_id)
+        .select_related("qualification", "unit", "iqa", "closed_by", "evidence__registration__learner")
+        .order_by("-closed_at", "-pk")
+    )
+    total = (
+        sum(len(learner.sheets) + 1 + len(learner.evidence) for learner in learners)
+        + len(plans)
+        + len(samples)
+        + len(standardisation)
+        + 2
+    )
     done = 0
 
     def step(message: str) -> None:
@@ -223,6 +236,24 @@ def build_eqa_pack(export_job: ExportJob) -> None:
                 )
                 archive.writestr(f"quality/sample-{sample.pk}.html", html)
                 step("Sample records")
+            standardisation_members = []
+            for activity in standardisation:
+                member = f"quality/standardisation-{activity.pk}.html"
+                evidence_shown = activity.evidence_id is None or sample_in_scope(
+                    scope, activity.evidence.registration_id, [activity.unit_id]
+                )
+                html = render_to_string(
+                    "quality/pack/standardisation.html",
+                    {
+                        "activity": activity,
+                        "results": standardisation_results(activity),
+                        "evidence_shown": evidence_shown,
+                        "generated_on": generated_on,
+                    },
+                )
+                archive.writestr(member, html)
+                standardisation_members.append((member, activity))
+                step(f"Standardisation record {activity.title}")
 
             index = render_to_string(
                 "quality/pack/index.html",
@@ -230,6 +261,7 @@ def build_eqa_pack(export_job: ExportJob) -> None:
                     "share": share,
                     "learners": learners,
                     "plans": plan_members,
+                    "standardisation": standardisation_members,
                     "generated_on": generated_on,
                 },
             )

@@ -543,3 +543,36 @@ def test_results_page_costs_the_same_queries_with_more_assessors(world, unit, cr
     small = _count(client, reverse("quality:standardisation-results", args=[small_activity.pk]))
     large = _count(client, reverse("quality:standardisation-results", args=[large_activity.pk]))
     assert small == large
+
+
+# --- EQA pack ------------------------------------------------------------------------------------------------
+
+
+def test_eqa_pack_holds_closed_records_and_hides_evidence_of_learners_not_in_it(world, unit, criteria):
+    import io
+    import zipfile
+
+    from tracking.models import ExportJob
+
+    shared_record = _create(world, unit, criteria, add_evidence(world.registration, criteria))
+    _closed(world, shared_record)
+    other = add_evidence(world.other_registration, criteria)
+    other.title = "Omar's refund call"
+    other.save(update_fields=["title"])
+    unshared_record = _create(world, unit, criteria, other)
+    _closed(world, unshared_record)
+    still_open = _create(world, unit, criteria, other)
+    share = _share_with_eqa(world)
+    client = client_for(world.admin)
+    client.post(reverse("quality:pack-request", args=[share.pk]))
+    job = ExportJob.objects.get(kind="eqa_pack")
+    assert job.status == ExportJob.Status.DONE, job.message
+    response = client.get(reverse("tracking:job-download", args=[job.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = archive.namelist()
+    assert f"quality/standardisation-{shared_record.pk}.html" in names
+    assert f"quality/standardisation-{still_open.pk}.html" not in names
+    hidden = archive.read(f"quality/standardisation-{unshared_record.pk}.html").decode()
+    assert "not in this pack" in hidden and "Omar" not in hidden and "Differ: 1 met, 1 not sure" in hidden
+    index = archive.read("index.html").decode()
+    assert f"quality/standardisation-{shared_record.pk}.html" in index
