@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -6,7 +8,7 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database holds the real catalogue, loaded once per run."""
     with django_db_blocker.unblock():
-        call_command("load_catalogue", verbosity=0, stdout=open("/dev/null", "w"))
+        call_command("load_catalogue", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture

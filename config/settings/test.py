@@ -14,3 +14,6 @@ STORAGES = {
 }
 LOGIN_FAILURES_BEFORE_DELAY = 5
 JOBS_RUNNER = "sync"
+# Tests never run collectstatic: static files come from the finders (the live server serves them that way), so
+# there is no collected folder for WhiteNoise to index.
+STATIC_ROOT = None

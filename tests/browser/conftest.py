@@ -5,6 +5,7 @@ the flush after a transactional test empties every table. Screenshots go to
 test-artifacts/screenshots/<test>/<step>.png and stay there after the run.
 """
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -75,7 +76,7 @@ def catalogue(transactional_db):
     from qualifications.models import Qualification
 
     if not Qualification.objects.exists():
-        call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_catalogue", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -10,7 +12,7 @@ PASSWORD = "demo-pass-2026"
 
 
 def seed():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 def test_seed_demo_creates_the_demo_cast_and_is_idempotent():

@@ -333,11 +333,10 @@ class TestSignedOffUnitIsFrozen:
         assert Evidence.objects.filter(reference=evidence.reference).count() == 1
 
     def test_another_qualifications_unit_being_locked_does_not_matter(self, world):
-        nvq = make_registration(world.centre, assessor=world.assessor, iqa=world.iqa, qualification=NVQ)
-        evidence = create_evidence(actor=nvq.learner, registration=nvq, title="T", date=today(), methods=["RA"])
+        """The learner's Certificate unit is locked; their evidence for the NVQ still links, and the link is kept."""
+        nvq = make_registration(world.centre, world.learner, assessor=world.assessor, iqa=world.iqa, qualification=NVQ)
+        evidence = create_evidence(actor=world.learner, registration=nvq, title="T", date=today(), methods=["RA"])
+        criterion = AssessmentCriterion.objects.filter(unit__in=nvq.units.all()).first()
         _lock(world.registration, UNIT_A)
-        link_criteria(
-            actor=nvq.learner,
-            evidence=evidence,
-            add=[AssessmentCriterion.objects.filter(unit__in=nvq.units.all()).first().pk],
-        )
+        link_criteria(actor=world.learner, evidence=evidence, add=[criterion.pk])
+        assert list(evidence.links.values_list("criterion_id", flat=True)) == [criterion.pk]

@@ -4,16 +4,18 @@ through tracking's service, and plans and samples through ours."""
 from __future__ import annotations
 
 import datetime as dt
+from html.parser import HTMLParser
 
 from django.test import Client
 from django.utils import timezone
 
 from centres.models import Role
-from portfolio.models import CriterionDecision, Evidence, EvidenceLink
+from portfolio.models import CriterionDecision, EqaShare, Evidence, EvidenceLink
 from portfolio.progress import unit_statuses
 from qualifications.models import AssessmentMethod, Unit
 from quality.forms import academic_year
 from quality.models import Outcome, SampleKind
+from quality.services.eqa import ShareItemInput, share_with_eqa
 from quality.services.plans import create_plan
 from quality.services.samples import ActionInput, record_sample, review_units
 from tests.factories import PASSWORD, make_registration, make_staff
@@ -165,3 +167,55 @@ def take_sample(
 
 def other_centre_iqa(world):
     return make_staff(world.other_centre, Role.IQA)
+
+
+def share(world, registration, *, days=30):
+    return share_with_eqa(
+        actor=world.admin,
+        centre=world.centre,
+        eqa=world.eqa,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=days),
+        items=[ShareItemInput(registration)],
+    )
+
+
+def expire(share_row):
+    EqaShare.objects.filter(pk=share_row.pk).update(
+        starts_on=timezone.localdate() - dt.timedelta(days=40), ends_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+
+
+def status(user, url, method="get", data=None):
+
+    client = client_for(user) if user is not None else Client()
+    response = getattr(client, method)(url, data or {})
+    return response.status_code
+
+
+def share_units(world, registration, units, *, days=30):
+    return share_with_eqa(
+        actor=world.admin,
+        centre=world.centre,
+        eqa=world.eqa,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=days),
+        items=[ShareItemInput(registration, unit) for unit in units],
+    )
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def links_in(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.links

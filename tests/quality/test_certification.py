@@ -24,8 +24,7 @@ from quality.services.errors import ClaimError, NotAllowed
 from quality.services.plans import override_rate
 from tests.factories import NVQ, make_registration
 
-from .helpers import client_for, complete_and_sign, fake_signed_units, start_unit, take_sample
-from .test_views_plans import status
+from .helpers import client_for, complete_and_sign, fake_signed_units, start_unit, status, take_sample
 
 
 def _status(registration):

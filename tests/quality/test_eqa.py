@@ -15,20 +15,17 @@ from quality.services.errors import NotAllowed, ShareError
 from tests.factories import make_user
 from tracking.models import Signature, SignatureRole
 
-from .helpers import client_for, complete_and_sign, other_centre_iqa, start_unit, take_sample
-from .test_views_plans import expire, share, status
-
-
-def share_units(world, registration, units, *, days=30):
-    return share_with_eqa(
-        actor=world.admin,
-        centre=world.centre,
-        eqa=world.eqa,
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate() + dt.timedelta(days=days),
-        items=[ShareItemInput(registration, unit) for unit in units],
-    )
-
+from .helpers import (
+    client_for,
+    complete_and_sign,
+    expire,
+    other_centre_iqa,
+    share,
+    share_units,
+    start_unit,
+    status,
+    take_sample,
+)
 
 # --- The rules of sharing ----------------------------------------------------------------------------------------
 

@@ -28,11 +28,11 @@ from .helpers import (
     fake_signed_units,
     make_plan,
     other_centre_iqa,
+    share,
     start_unit,
     take_sample,
     units_of,
 )
-from .test_views_plans import share
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from django.utils import timezone
 from quality.models import Action, Outcome, SamplingPlan
 from tracking.models import ExportJob, Signature, SignatureRole
 
-from .helpers import client_for, complete_and_sign, fake_signed_units, start_unit
-from .test_pack import links_in
+from .helpers import client_for, complete_and_sign, fake_signed_units, links_in, start_unit
 
 
 def test_plan_sample_disagree_share_sign_pack_and_certify(world, unit1, unit2):

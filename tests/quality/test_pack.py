@@ -4,7 +4,6 @@ import io
 import posixpath
 import re
 import zipfile
-from html.parser import HTMLParser
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -13,28 +12,21 @@ from portfolio.models import EvidenceFile
 from quality.models import SampleKind
 from tracking.models import ExportJob
 
-from .helpers import add_evidence, client_for, complete_and_sign, required_criteria, start_unit, take_sample
-from .test_eqa import share_units
-from .test_views_plans import expire, share, status
+from .helpers import (
+    add_evidence,
+    client_for,
+    complete_and_sign,
+    expire,
+    links_in,
+    required_criteria,
+    share,
+    share_units,
+    start_unit,
+    status,
+    take_sample,
+)
 
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.links.append(value)
-
-
-def links_in(html: str) -> list[str]:
-    parser = _Links()
-    parser.feed(html)
-    return parser.links
 
 
 def attach_file(evidence, original_name: str, data: bytes = b"%PDF-1.4 evidence", content_type="application/pdf"):

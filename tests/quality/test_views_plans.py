@@ -8,46 +8,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolio.models import EqaShare
 from quality.models import Action, Outcome, PlanAssessor, SampleKind, SampleRecord, SamplingPlan
-from quality.services.eqa import ShareItemInput, share_with_eqa
 from tests.factories import make_registration
 from tracking.models import Signature
 
 from .helpers import (
     client_for,
     complete_and_sign,
+    expire,
     fake_signed_units,
     other_centre_iqa,
+    share,
     start_unit,
+    status,
     take_sample,
 )
-
-
-def share(world, registration, *, days=30):
-    return share_with_eqa(
-        actor=world.admin,
-        centre=world.centre,
-        eqa=world.eqa,
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate() + dt.timedelta(days=days),
-        items=[ShareItemInput(registration)],
-    )
-
-
-def expire(share_row):
-    EqaShare.objects.filter(pk=share_row.pk).update(
-        starts_on=timezone.localdate() - dt.timedelta(days=40), ends_on=timezone.localdate() - dt.timedelta(days=1)
-    )
-
-
-def status(user, url, method="get", data=None):
-    from django.test import Client
-
-    client = client_for(user) if user is not None else Client()
-    response = getattr(client, method)(url, data or {})
-    return response.status_code
-
 
 # --- Access --------------------------------------------------------------------------------------------------
 

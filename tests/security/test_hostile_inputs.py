@@ -7,7 +7,6 @@ CSV cells) are checked for how they come out: stored under generated names, esca
 
 import csv
 import io
-import os
 import re
 import threading
 import uuid
@@ -492,7 +491,7 @@ def test_two_sign_offs_at_the_same_moment_give_one_signature():
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent requests are tested on PostgreSQL (CI); SQLite serialises every write.")
     if not Qualification.objects.exists():
-        call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_catalogue", verbosity=0, stdout=io.StringIO())
     world = build_world()
     unit = world.registration.plan.first().unit
     meet_unit(world.registration, unit)
@@ -552,7 +551,6 @@ def test_a_trainee_cannot_countersign_their_own_decision(world):
     link.refresh_from_db()
     assert link.countersign_status == "awaiting"
     assert Membership.objects.filter(user=world.trainee, role=Role.ASSESSOR).exists()
-    assert connection.vendor in {"sqlite", "postgresql"}
 
 
 def _other_centre_iqa(world):

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.test import Client
 
-from portfolio.models import CriterionDecision, Evidence, EvidenceLink
+from portfolio.models import CriterionDecision, EqaShare, EqaShareItem, Evidence, EvidenceLink
 from portfolio.progress import unit_status
 from qualifications.models import AssessmentMethod, Unit
 from tests.factories import PASSWORD
@@ -109,3 +109,16 @@ def client_for(user) -> Client:
     client = Client()
     assert client.login(email=user.email, password=PASSWORD)
     return client
+
+
+def share_with_eqa(world, registration, unit=None, *, days=30):
+    today = dt.date.today()
+    share = EqaShare.objects.create(
+        centre=registration.centre,
+        eqa=world.eqa,
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=days),
+        created_by=world.admin,
+    )
+    EqaShareItem.objects.create(share=share, registration=registration, unit=unit)
+    return share

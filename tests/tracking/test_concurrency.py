@@ -2,7 +2,7 @@
 
 Needs PostgreSQL (row locks and concurrent transactions); CI runs the suite on PostgreSQL."""
 
-import os
+import io
 import threading
 
 import pytest
@@ -26,7 +26,7 @@ def signable(transactional_db):
     from qualifications.models import Qualification
 
     if not Qualification.objects.exists():  # the flush after an earlier transactional test emptied it
-        call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_catalogue", verbosity=0, stdout=io.StringIO())
     world = build_world()
     unit = first_unit(world.registration)
     complete_unit(world.registration, unit)

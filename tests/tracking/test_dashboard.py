@@ -13,8 +13,7 @@ from tracking import dashboard, demo
 from tracking.models import Signature
 from tracking.services.signoff import sign_unit
 
-from .helpers import add_evidence, client_for, complete_unit, first_unit, unit_status_units
-from .test_signoff import share_with_eqa
+from .helpers import add_evidence, client_for, complete_unit, first_unit, share_with_eqa, unit_status_units
 
 pytestmark = pytest.mark.django_db
 

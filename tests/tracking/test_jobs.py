@@ -18,8 +18,7 @@ from tracking.jobs import JobError, enqueue, job, run_job, save_result
 from tracking.models import ExportJob
 from tracking.services.signoff import sign_unit
 
-from .helpers import client_for
-from .test_signoff import share_with_eqa
+from .helpers import client_for, share_with_eqa
 
 pytestmark = pytest.mark.django_db
 

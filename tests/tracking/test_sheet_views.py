@@ -9,8 +9,7 @@ from tests.factories import DIPLOMA_SKILLS, NVQ, make_registration
 from tracking.models import Signature, SignatureRole
 from tracking.services.signoff import sign_unit
 
-from .helpers import add_evidence, client_for, complete_unit
-from .test_signoff import share_with_eqa
+from .helpers import add_evidence, client_for, complete_unit, share_with_eqa
 
 pytestmark = pytest.mark.django_db
 

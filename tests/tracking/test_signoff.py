@@ -4,14 +4,14 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from centres.models import Event, PersonalInterest
-from portfolio.models import CriterionDecision, EqaShare, EqaShareItem, EvidenceLink, RegistrationUnit
+from portfolio.models import CriterionDecision, EqaShare, EvidenceLink, RegistrationUnit
 from qualifications.models import Unit
 from tests.factories import make_staff
 from tracking.models import Signature, SignatureRole, UnitSignOff
 from tracking.selectors import signoff_state
 from tracking.services.signoff import SignOffError, reopen_unit, roles_user_may_sign, sign_unit
 
-from .helpers import add_evidence, complete_unit, first_unit, new_version
+from .helpers import add_evidence, complete_unit, first_unit, new_version, share_with_eqa
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +23,6 @@ def _sign(world, unit, user, role, registration=None):
 def _signed_off(world, unit):
     _sign(world, unit, world.learner, SignatureRole.LEARNER)
     return _sign(world, unit, world.assessor, SignatureRole.ASSESSOR)
-
-
-def share_with_eqa(world, registration, unit=None, *, days=30):
-    today = dt.date.today()
-    share = EqaShare.objects.create(
-        centre=registration.centre,
-        eqa=world.eqa,
-        starts_on=today - dt.timedelta(days=1),
-        ends_on=today + dt.timedelta(days=days),
-        created_by=world.admin,
-    )
-    EqaShareItem.objects.create(share=share, registration=registration, unit=unit)
-    return share
 
 
 def test_learner_then_assessor_sign_a_complete_unit_and_the_unit_locks(world, completed):
