@@ -28,27 +28,11 @@ class MethodsField(forms.ModelMultipleChoiceField):
         return f"{method.name} ({method.code})"
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on the widgets."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            checkbox = isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple))
-            css = "form-check-input" if checkbox else "form-control"
-            if isinstance(widget, forms.Select):
-                css = "form-select"
-            widget.attrs["class"] = css
-
-
 def new_token() -> str:
     return uuid.uuid4().hex
 
 
-class EvidenceForm(StyledForm):
+class EvidenceForm(forms.Form):
     """Title, date, written record and methods. Files are read from the request by the view (the uploads are
     streamed and checked by portfolio.uploads, not by the form)."""
 
@@ -104,11 +88,11 @@ class NewVersionForm(EvidenceForm):
     keep_files = forms.BooleanField(required=False, label="Keep the files of the earlier version")
 
 
-class WithdrawForm(StyledForm):
+class WithdrawForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why withdraw it?")
 
 
-class WitnessInviteForm(StyledForm):
+class WitnessInviteForm(forms.Form):
     name = forms.CharField(max_length=200, label="Witness's full name")
     job_title = forms.CharField(max_length=200)
     relationship = forms.CharField(
@@ -124,7 +108,7 @@ class WitnessInviteForm(StyledForm):
     )
 
 
-class TestimonyForm(StyledForm):
+class TestimonyForm(forms.Form):
     testimony = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=20_000,

@@ -247,7 +247,7 @@ class RegistrationFilterForm(forms.Form):
     q = forms.CharField(
         label="Search",
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Name, email, ULN or registration number"}),
+        widget=forms.SearchInput(attrs={"placeholder": "Name, email, ULN or registration number"}),
     )
     centre = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my centres")
     qualification = forms.ModelChoiceField(queryset=None, required=False, empty_label="All qualifications")

@@ -23,4 +23,5 @@ class CriterionSearchForm(forms.Form):
         max_length=SEARCH_MAX_LENGTH,
         required=False,
         help_text="Words from a criterion, or a code such as 3.2 or S9.",
+        widget=forms.SearchInput,
     )

@@ -75,13 +75,13 @@ class SampleReviewForm(forms.Form):
     and up to three actions."""
 
     location = forms.CharField(
-        label="Assessment location", max_length=200, help_text="Where the sampled assessment took place."
+        label="Assessment location",
+        max_length=200,
+        help_text="Where the sampled assessment took place.",
+        widget=forms.TextInput(attrs={"list": "plan-locations"}),  # the plan's locations, offered by the page
     )
     records_checked = forms.MultipleChoiceField(
-        label="Records checked",
-        choices=RecordChecked.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        label="Records checked", choices=RecordChecked.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     feedback = forms.CharField(label="Feedback to the assessor", widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -177,18 +177,18 @@ class CompleteActionForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    eqa = forms.ModelChoiceField(
-        label="EQA", queryset=User.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
-    )
-    starts_on = forms.DateField(widget=DATE_INPUT)
-    ends_on = forms.DateField(widget=DATE_INPUT)
+    eqa = forms.ModelChoiceField(label="EQA", queryset=User.objects.none())
+    starts_on = forms.DateField(label="From", widget=DATE_INPUT)
+    ends_on = forms.DateField(label="Until (last day)", widget=DATE_INPUT)
     items = forms.MultipleChoiceField(
         label="What to share",
         choices=[],
         widget=forms.CheckboxSelectMultiple,
         help_text="A whole registration, or only some of its units.",
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = forms.CharField(
+        label="Note for the EQA (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
     def __init__(self, *args, eqas, registrations, plan_units: dict[int, list], **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,8 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "crispy_forms",
-    "crispy_bootstrap5",
+    "django.forms",  # the form renderer finds Django's widget templates beside ours
     "qualifications",
     "centres",
     "portfolio",
@@ -173,8 +172,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every form renders through templates/forms/ (Bootstrap 5 markup, help text and errors announced): see config/forms.py.
+FORM_RENDERER = "config.forms.BootstrapFormRenderer"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
