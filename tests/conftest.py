@@ -1,14 +1,70 @@
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
+
+# The catalogue's rows as the run's first load left them, model by model: transactional tests put them back
+# from here (a few bulk inserts) instead of loading the catalogue again after each flush.
+_CATALOGUE_ROWS: list[tuple[type, list[dict]]] = []
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests marked `starts_first` (long, in processes and databases of their own) go to the front, so that under
+    xdist the rest run beside them rather than after them. The order pytest-django gave the others is kept."""
+    items.sort(key=lambda item: item.get_closest_marker("starts_first") is None)
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database holds the real catalogue, loaded once per run."""
+    """Every test database holds the real catalogue, loaded once per run (once per xdist worker)."""
     with django_db_blocker.unblock():
         call_command("load_catalogue", verbosity=0, stdout=io.StringIO())
+        models = apps.get_app_config("qualifications").get_models(include_auto_created=True)
+        _CATALOGUE_ROWS[:] = [(model, list(model._base_manager.order_by("pk").values())) for model in models]
+
+
+@pytest.fixture
+def catalogue(transactional_db):
+    """The catalogue for a transactional test: the flush after an earlier transactional test emptied every
+    table, so the rows of the first load go back, with their ids (foreign keys are checked at commit)."""
+    from qualifications.models import Qualification
+
+    if not Qualification.objects.exists():
+        with transaction.atomic():
+            for model, rows in _CATALOGUE_ROWS:
+                model._base_manager.bulk_create([model(**row) for row in rows], batch_size=1000)
+
+
+@pytest.fixture(autouse=True)
+def _close_streamed_responses(monkeypatch):
+    """A WSGI server closes every response, which closes a streamed file; Django's test client closes a streamed
+    response only once the test reads it to the end. Close the rest when the test ends, as the server would, so no
+    file is left open (a ResourceWarning, which fails the run)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+    from django.test.client import ClientHandler
+
+    opened = []
+    handle = ClientHandler.__call__
+
+    def handle_and_remember(self, environ):
+        response = handle(self, environ)
+        if response.streaming:
+            opened.append(response)
+        return response
+
+    monkeypatch.setattr(ClientHandler, "__call__", handle_and_remember)
+    yield
+    # Closing fires request_finished; as the test client does, keep it from closing the test's database connection.
+    request_finished.disconnect(close_old_connections)
+    try:
+        for response in opened:
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -21,7 +77,7 @@ def world(db):
 
 @pytest.fixture(scope="session", autouse=True)
 def _remove_test_media():
-    """Test uploads go to a throwaway MEDIA_ROOT; remove it when the run ends."""
+    """Test uploads go to a throwaway MEDIA_ROOT (one per xdist worker); remove it when the run ends."""
     import shutil
 
     from django.conf import settings

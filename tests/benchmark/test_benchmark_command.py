@@ -8,13 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"learner home", "evidence page", "unit sheet", "assessor queue", "IQA plan", "centre learner list"}
+
+pytestmark = pytest.mark.starts_first
 
 
 def test_benchmark_writes_json_and_markdown_reports(tmp_path):
     command = [sys.executable, "manage.py", "benchmark", "--output", str(tmp_path), "--sizes", "2,4", "--quick"]
-    command += ["--upload-mb", "2", "--load-seconds", "1", "--workers", "2", "--concurrency", "2"]
+    command += ["--upload-mb", "2", "--load-seconds", "1", "--workers", "2", "--concurrency", "2", "--repeat", "1"]
     database = os.environ.get("DATABASE_URL", "")
     if database.startswith("postgres"):
         command += ["--database-url", database]

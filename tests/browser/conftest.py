@@ -1,17 +1,15 @@
 """Headless Chromium (Debian's package) driven by Playwright against pytest-django's live server.
 
-Browser tests are transactional (the live server runs in another thread), so each one loads the catalogue again:
-the flush after a transactional test empties every table. Screenshots go to
-test-artifacts/screenshots/<test>/<step>.png and stay there after the run.
+Browser tests are transactional (the live server runs in another thread), so each one puts the catalogue back
+(the `catalogue` fixture in tests/conftest.py): the flush after a transactional test empties every table.
+Screenshots go to test-artifacts/screenshots/<test>/<step>.png and stay there after the run.
 """
 
-import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -68,15 +66,6 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def catalogue(transactional_db):
-    """The catalogue, loaded again for this transactional test (the flush after the previous one removed it)."""
-    from qualifications.models import Qualification
-
-    if not Qualification.objects.exists():
-        call_command("load_catalogue", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture

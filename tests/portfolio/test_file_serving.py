@@ -31,6 +31,11 @@ def _body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+def _stored(evidence_file) -> bytes:
+    with evidence_file.file.storage.open(evidence_file.file.name) as handle:
+        return handle.read()
+
+
 def test_file_is_served_with_safe_headers(client, world):
     _evidence, photo, pdf = _photo_and_pdf(world)
     login(client, world.learner)
@@ -41,7 +46,7 @@ def test_file_is_served_with_safe_headers(client, world):
     assert response["Content-Security-Policy"].startswith("sandbox; default-src 'none'")
     assert response["Content-Disposition"] == "attachment; filename=\"Report.pdf\"; filename*=UTF-8''Report.pdf"
     assert response["Cache-Control"] == "private, no-store"
-    assert _body(response) == (pdf.file.storage.open(pdf.file.name).read())
+    assert _body(response) == _stored(pdf)
     image = client.get(reverse("portfolio:file-download", args=[photo.pk]))
     assert image["Content-Disposition"].startswith("inline;")
     assert client.get(reverse("portfolio:file-download", args=[photo.pk]) + "?download=1")[
@@ -158,7 +163,7 @@ def _video(world):
     )
     video = evidence.files.get()
     assert video.content_type == "video/mp4"
-    return video, video.file.storage.open(video.file.name).read()
+    return video, _stored(video)
 
 
 def _get(client, record, **headers):

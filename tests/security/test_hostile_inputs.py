@@ -481,17 +481,12 @@ def test_signing_twice_from_a_stale_page_gives_one_signature(world):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_sign_offs_at_the_same_moment_give_one_signature():
+def test_two_sign_offs_at_the_same_moment_give_one_signature(catalogue):
     """Two requests sign the same sheet as the assessor at once: exactly one signature, the other a message."""
-    from django.core.management import call_command
-
-    from qualifications.models import Qualification
     from tests.factories import build_world
 
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent requests are tested on PostgreSQL (CI); SQLite serialises every write.")
-    if not Qualification.objects.exists():
-        call_command("load_catalogue", verbosity=0, stdout=io.StringIO())
     world = build_world()
     unit = world.registration.plan.first().unit
     meet_unit(world.registration, unit)

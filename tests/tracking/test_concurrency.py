@@ -2,11 +2,9 @@
 
 Needs PostgreSQL (row locks and concurrent transactions); CI runs the suite on PostgreSQL."""
 
-import io
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from tests.factories import build_world
@@ -20,13 +18,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def signable(transactional_db):
+def signable(catalogue):
     if connection.vendor != "postgresql":
         pytest.skip("Concurrency is tested on PostgreSQL (set DATABASE_URL); SQLite serialises every write.")
-    from qualifications.models import Qualification
-
-    if not Qualification.objects.exists():  # the flush after an earlier transactional test emptied it
-        call_command("load_catalogue", verbosity=0, stdout=io.StringIO())
     world = build_world()
     unit = first_unit(world.registration)
     complete_unit(world.registration, unit)

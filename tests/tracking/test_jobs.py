@@ -56,7 +56,8 @@ def test_enqueue_runs_at_once_in_sync_mode_and_reports_progress(world, test_kind
     assert export_job.percent == 100 and export_job.message == "Step 3"
     assert export_job.result_name == "odd_name.txt"
     assert export_job.result.name.startswith(f"exports/{world.centre.pk}/test_ok-{export_job.pk}-")
-    assert export_job.result.read() == b"hello"
+    with export_job.result.open("rb") as stored:
+        assert stored.read() == b"hello"
     assert Event.objects.filter(action="export_requested", object_id=export_job.pk).exists()
 
 
