@@ -68,6 +68,15 @@ def _close_streamed_responses(monkeypatch):
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """An empty storage folder of this test's own, so that the files it stores (and orphans) can be counted."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root
+
+
+@pytest.fixture
 def world(db):
     """Two centres with staff and learners on real qualifications: see tests/factories.py."""
     from tests.factories import build_world

@@ -4,6 +4,8 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from django.test import Client
+
 from centres.models import (
     AssessorAward,
     Centre,
@@ -24,6 +26,13 @@ _numbers = itertools.count(1)
 NVQ = "600/5469/4"  # mandatory units + optional groups A-D
 CERTIFICATE = "600/5472/4"  # two mandatory units
 DIPLOMA_SKILLS = "603/4687/5"  # pathways face-to-face / non-facing
+
+
+def client_for(user) -> Client:
+    """A test client signed in as this user, through the real sign-in (its checks included)."""
+    client = Client()
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
 
 
 def make_user(email: str | None = None, full_name: str = "", **extra) -> User:

@@ -7,10 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
-from django.test import Client
 from django.urls import reverse
 
-from tests.factories import NVQ, PASSWORD
+from tests.factories import NVQ, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -57,12 +56,6 @@ def described_by(page: _Elements, element_id: str) -> list[str]:
     missing = [name for name in ids if name not in page.text_by_id]
     assert not missing, f"aria-describedby of #{element_id} names missing elements {missing}"
     return [" ".join(page.text_by_id[name].split()) for name in ids]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def test_an_evidence_fields_help_text_is_announced(world):

@@ -4,21 +4,14 @@ person who sees it."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from portfolio.models import EqaShare, EqaShareItem
 from portfolio.services.judgement import judge_link, mark_criterion_met
-from tests.factories import PASSWORD
+from tests.factories import client_for
 from tests.portfolio.helpers import UNIT_A, criteria_of, link_for, make_evidence
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def _hrefs_open(client, page: str, urls: list[str]) -> None:

@@ -18,15 +18,9 @@ from quality.models import Outcome, SampleKind
 from quality.services.eqa import ShareItemInput, share_with_eqa
 from quality.services.plans import create_plan
 from quality.services.samples import ActionInput, record_sample, review_units
-from tests.factories import PASSWORD, make_registration, make_staff
+from tests.factories import client_for, make_registration, make_staff
 from tracking.models import Signature, SignatureRole, UnitSignOff
 from tracking.services.signoff import sign_unit
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def units_of(registration) -> list[Unit]:

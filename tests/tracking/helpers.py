@@ -2,12 +2,9 @@
 
 import datetime as dt
 
-from django.test import Client
-
 from portfolio.models import CriterionDecision, EqaShare, EqaShareItem, Evidence, EvidenceLink
 from portfolio.progress import unit_status
 from qualifications.models import AssessmentMethod, Unit
-from tests.factories import PASSWORD
 
 
 def next_reference(registration) -> int:
@@ -103,12 +100,6 @@ def unit_status_units(registration):
     from portfolio.progress import unit_statuses
 
     return [status.unit for status in unit_statuses(registration)]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(email=user.email, password=PASSWORD)
-    return client
 
 
 def share_with_eqa(world, registration, unit=None, *, days=30):

@@ -9,11 +9,12 @@ from dashboard import views as dashboard_views
 from portfolio import progress
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
 from portfolio.progress import unit_status
+from tests.factories import client_for
 from tracking import dashboard, demo
 from tracking.models import Signature
 from tracking.services.signoff import sign_unit
 
-from .helpers import add_evidence, client_for, complete_unit, first_unit, share_with_eqa, unit_status_units
+from .helpers import add_evidence, complete_unit, first_unit, share_with_eqa, unit_status_units
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from centres.models import Event
+from tests.factories import client_for
 from tracking import jobs
 from tracking.jobs import JobError, enqueue, job, run_job, save_result
 from tracking.models import ExportJob
 from tracking.services.signoff import sign_unit
 
-from .helpers import client_for, share_with_eqa
+from .helpers import share_with_eqa
 
 pytestmark = pytest.mark.django_db
 

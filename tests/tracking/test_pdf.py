@@ -7,13 +7,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from portfolio.models import CountersignStatus, CriterionDecision
-from tests.factories import make_registration
+from tests.factories import client_for, make_registration
 from tracking import pdf as tracking_pdf
 from tracking.pdf import PDF_BASE_URL, ResourceRefused, StaticOnlyFetcher, static_file_for
 from tracking.services.signoff import sign_unit
 from tracking.sheets import build_sheet
 
-from .helpers import add_evidence, client_for, complete_unit, first_unit, mark_met
+from .helpers import add_evidence, complete_unit, first_unit, mark_met
 
 pytestmark = pytest.mark.django_db
 

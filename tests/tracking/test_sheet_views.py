@@ -5,11 +5,11 @@ from django.urls import reverse
 
 from portfolio.models import EvidenceLink
 from qualifications.models import Unit
-from tests.factories import DIPLOMA_SKILLS, NVQ, make_registration
+from tests.factories import DIPLOMA_SKILLS, NVQ, client_for, make_registration
 from tracking.models import Signature, SignatureRole
 from tracking.services.signoff import sign_unit
 
-from .helpers import add_evidence, client_for, complete_unit, share_with_eqa
+from .helpers import add_evidence, complete_unit, share_with_eqa
 
 pytestmark = pytest.mark.django_db
 
