@@ -36,6 +36,7 @@ def test_remainder_zero_is_never_valid():
 
 def test_every_single_digit_typo_is_caught():
     uln = "1234567899"
+    assert uln_problem(uln) is None  # a valid ULN, so each refusal below is the typo's doing
     for position in range(10):
         for digit in "0123456789":
             if digit != uln[position]:
