@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from qualifications.models import LearningOutcome, Qualification, Unit, text_blocks
-from tests.tracking.helpers import client_for
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from portfolio.models import Evidence, EvidenceLink
 from qualifications.models import AssessmentCriterion, CatalogueNote, LearningOutcome, Unit
 from qualifications.services.catalogue import load_catalogue
-from tests.factories import make_registration
-from tests.tracking.helpers import add_evidence, client_for
+from tests.factories import client_for, make_registration
+from tests.tracking.helpers import add_evidence
 from tracking import pdf as tracking_pdf
 from tracking.sheets import build_sheet
 

@@ -12,8 +12,8 @@ from portfolio.models import Evidence
 from portfolio.progress import registration_progress, unit_status
 from qualifications.models import AssessmentCriterion, Pathway, Unit
 from qualifications.services.catalogue import load_catalogue
-from tests.factories import DIPLOMA_SKILLS, make_registration
-from tests.tracking.helpers import add_evidence, client_for, mark_met
+from tests.factories import DIPLOMA_SKILLS, client_for, make_registration
+from tests.tracking.helpers import add_evidence, mark_met
 from tracking import pdf as tracking_pdf
 from tracking.services.signoff import SignOffError, sign_unit
 from tracking.sheets import build_sheet
