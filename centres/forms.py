@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from . import services
+from .hooks import learners_at
 from .models import AWARDS_BY_ROLE, AssessorAward, CompetenceStatus, IqaAward, Membership, Role, User
 
 
@@ -163,9 +164,6 @@ class PersonalInterestForm(forms.Form):
 
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
-        from portfolio.models import Registration
-
         staff_ids = Membership.objects.active().filter(centre=centre).values("user_id")
         self.fields["staff"].queryset = User.objects.filter(pk__in=staff_ids).order_by("full_name")
-        learner_ids = Registration.objects.filter(centre=centre).values("learner_id")
-        self.fields["learner"].queryset = User.objects.filter(pk__in=learner_ids).order_by("full_name")
+        self.fields["learner"].queryset = User.objects.filter(learners_at(centre)).order_by("full_name")

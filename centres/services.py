@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import hooks
 from .access import has_role
 from .models import (
     AWARDS_BY_ROLE,
@@ -354,27 +355,7 @@ def _awaiting_countersignature(membership: Membership) -> str:
     """What this trainee decided at the centre that still waits for their countersignatory, in words ("" if
     nothing). Their countersignatory is found through this membership: were it to end, or the person be recorded
     as qualified, that work would wait for nobody and never become final."""
-    # portfolio and quality depend on centres; imported here to keep the arrow
-    from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
-    from quality.models import SampleRecord
-
-    user, centre, awaiting = membership.user, membership.centre, CountersignStatus.AWAITING
-    if membership.role == Role.ASSESSOR:
-        count = (
-            EvidenceLink.objects.filter(
-                judged_by=user, countersign_status=awaiting, evidence__registration__centre=centre
-            ).count()
-            + CriterionDecision.objects.filter(
-                decided_by=user, countersign_status=awaiting, registration__centre=centre
-            ).count()
-        )
-        noun = "assessment decision"
-    elif membership.role == Role.IQA:
-        count = SampleRecord.objects.filter(iqa=user, countersign_status=awaiting, plan__centre=centre).count()
-        noun = "IQA sample"
-    else:
-        return ""
-    return f"{count} {noun}{'' if count == 1 else 's'}" if count else ""
+    return " and ".join(answer for answer in hooks.awaiting_countersignature.ask(membership) if answer)
 
 
 @transaction.atomic
@@ -409,17 +390,14 @@ def update_staff_credential(*, actor, membership: Membership, credential: Creden
 @transaction.atomic
 def end_membership(*, actor, membership: Membership, reason: str) -> Membership:
     """End a role at a centre (kept in the records, never deleted). Their learners must be moved first."""
-    from portfolio.models import Registration  # portfolio depends on centres; import here to keep the arrow
-
     centre = membership.centre
     require_centre_admin(actor, centre)
     if not membership.is_active:
         raise StaffError("This role has already ended.")
     if not reason.strip():
         raise StaffError("Say why the role ends.")
-    active = Registration.objects.filter(centre=centre, status=Registration.Status.ACTIVE)
     if membership.role == Role.ASSESSOR:
-        count = active.filter(assessor=membership.user).count()
+        count = hooks.caseloads_at(centre)[(Role.ASSESSOR, membership.user_id)]
         if count:
             raise StaffError(f"{membership.user} still assesses {count} active learner(s): move them first.")
         trainees = Membership.objects.active().filter(
@@ -431,7 +409,7 @@ def end_membership(*, actor, membership: Membership, reason: str) -> Membership:
                 "choose another countersignatory first."
             )
     if membership.role == Role.IQA:
-        count = active.filter(iqa=membership.user).count()
+        count = hooks.caseloads_at(centre)[(Role.IQA, membership.user_id)]
         if count:
             raise StaffError(f"{membership.user} is IQA for {count} active learner(s): change their IQA first.")
         if Membership.objects.active().filter(centre=centre, role=Role.IQA, countersignatory=membership.user).exists():
@@ -488,12 +466,10 @@ def set_account_active(*, actor, user: User, active: bool, reason: str = "") -> 
 def declare_personal_interest(*, actor, centre: Centre, staff: User, learner: User, description: str):
     """Record that a staff member has a personal interest in a learner: from now on they may not assess or
     quality-assure that learner. Returns the learner's active registrations where they already do, to move."""
-    from portfolio.models import Registration
-
     require_centre_admin(actor, centre)
     if not Membership.objects.active().filter(centre=centre, user=staff).exists():
         raise StaffError(f"{staff} does not work at {centre}.")
-    if not Registration.objects.filter(centre=centre, learner=learner).exists():
+    if not User.objects.filter(hooks.learners_at(centre), pk=learner.pk).exists():
         raise StaffError(f"{learner} is not registered at {centre}.")
     if not description.strip():
         raise StaffError("Describe the interest.")
@@ -511,11 +487,7 @@ def declare_personal_interest(*, actor, centre: Centre, staff: User, learner: Us
         staff=staff.email,
         learner=learner.email,
     )
-    return list(
-        Registration.objects.filter(centre=centre, learner=learner, status=Registration.Status.ACTIVE)
-        .filter(models.Q(assessor=staff) | models.Q(iqa=staff))
-        .select_related("qualification")
-    )
+    return [work for answer in hooks.work_with_learner.ask(centre, staff, learner) for work in answer]
 
 
 # --- CPD ---------------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +19,7 @@ from .forms import (
     StaffMemberForm,
     ThrottledLoginForm,
 )
+from .hooks import caseloads_at, learners_at
 from .middleware import start_session_clock
 from .models import CpdEntry, EqaLink, Invitation, Membership, PersonalInterest, Role, User
 
@@ -58,11 +58,9 @@ def invitation_accept(request, token: str):
 @login_required
 @require_POST
 def invitation_resend(request, centre_id: int, user_id: int):
-    from portfolio.models import Registration
-
     centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
     is_staff = Membership.objects.filter(centre=centre, user_id=user_id).exists()
-    is_learner = Registration.objects.filter(centre=centre, learner_id=user_id).exists()
+    is_learner = User.objects.filter(learners_at(centre), pk=user_id).exists()
     if not (is_staff or is_learner):
         raise Http404("No such person at this centre.")
     person = get_object_or_404(User, pk=user_id)
@@ -84,17 +82,13 @@ def invitation_resend(request, centre_id: int, user_id: int):
 
 @login_required
 def staff_list(request, centre_id: int):
-    from portfolio.models import Registration
-
     centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
     memberships = list(
         Membership.objects.filter(centre=centre)
         .select_related("user", "countersignatory")
         .order_by("role", "user__full_name", "user__email")
     )
-    active = Registration.objects.filter(centre=centre, status=Registration.Status.ACTIVE)
-    assessing = dict(active.values_list("assessor_id").annotate(n=Count("id")).values_list("assessor_id", "n"))
-    quality_assuring = dict(active.values_list("iqa_id").annotate(n=Count("id")).values_list("iqa_id", "n"))
+    caseloads = caseloads_at(centre)
     user_ids = {m.user_id for m in memberships}
     invited = set(
         Invitation.objects.pending().filter(user_id__in=user_ids, centre=centre).values_list("user_id", flat=True)
@@ -106,11 +100,7 @@ def staff_list(request, centre_id: int):
         for membership in memberships:
             if membership.role != role or not membership.is_active:
                 continue
-            caseload = None
-            if role == Role.ASSESSOR:
-                caseload = assessing.get(membership.user_id, 0)
-            elif role == Role.IQA:
-                caseload = quality_assuring.get(membership.user_id, 0)
+            caseload = caseloads[(role, membership.user_id)] if role in (Role.ASSESSOR, Role.IQA) else None
             rows.append(
                 {
                     "membership": membership,

@@ -9,7 +9,7 @@ from centres.access import roles_of
 from portfolio.progress import sharing_unit_statuses
 
 # Each app may offer `panels(user, roles) -> list[dict]`, each dict with "template" and its context.
-PANEL_MODULES = ["centres.dashboard", "portfolio.dashboard", "tracking.dashboard", "quality.dashboard"]
+PANEL_MODULES = ["portfolio.dashboard", "tracking.dashboard", "quality.dashboard"]
 
 
 def _panels(user, roles) -> list[dict]:

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class PortfolioConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portfolio"
+
+    def ready(self):
+        from centres import hooks
+
+        from . import hooks as answers
+
+        # The centres pages and services ask about learners and caseloads, which only the portfolio knows.
+        hooks.learners_registered.register(answers.learners_registered)
+        hooks.caseloads.register(answers.caseloads)
+        hooks.awaiting_countersignature.register(answers.decisions_awaiting_countersignature)
+        hooks.work_with_learner.register(answers.registrations_with_learner)

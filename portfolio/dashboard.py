@@ -1,9 +1,13 @@
 """Home page panels: for a learner, where each of their registrations stands, what is left and the latest
-feedback; for an assessor, their queue, their learners' progress and what waits for their countersignature."""
+feedback; for an assessor, their queue, their learners' progress and what waits for their countersignature; for
+centre staff, a centre admin's overview and work waiting, and an assessor's or IQA's caseload at each centre."""
 
 from __future__ import annotations
 
-from centres.models import Role
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from centres.models import CompetenceStatus, Invitation, Membership, Role
 from portfolio.models import Registration
 from portfolio.progress import registration_progress
 from portfolio.selectors import assessor_queue, latest_feedback, portfolio_page
@@ -53,8 +57,89 @@ def _assessor_panel(user) -> dict | None:
     }
 
 
-def panels(user, roles) -> list[dict]:
+def _centre_staff_panels(user, roles) -> list[dict]:
+    """A centre admin's overview and work waiting; an assessor's or IQA's caseload at each of their centres."""
     result = []
+    for centre in roles.get(Role.CENTRE_ADMIN, []):
+        active = Registration.objects.filter(centre=centre, status=Registration.Status.ACTIVE)
+        today = timezone.localdate()
+        counts = active.aggregate(
+            learners=Count("learner", distinct=True),
+            registrations=Count("id"),
+            no_identity=Count("id", filter=Q(id_checked_on__isnull=True)),
+            overdue=Count("id", filter=Q(planned_end_date__lt=today)),
+        )
+        attention = list(
+            active.filter(Q(id_checked_on__isnull=True) | Q(planned_end_date__lt=today))
+            .select_related("learner", "qualification")
+            .order_by("planned_end_date", "pk")[:10]
+        )
+        for registration in attention:
+            registration.reasons = [
+                reason
+                for reason, applies in (
+                    ("identity not checked", registration.id_checked_on is None),
+                    ("past planned end date", registration.planned_end_date < today),
+                )
+                if applies
+            ]
+        pending = list(
+            Invitation.objects.pending().filter(centre=centre).select_related("user").order_by("-created_at")[:10]
+        )
+        staff_count = Membership.objects.active().filter(centre=centre).values("user").distinct().count()
+        result.append(
+            {
+                "template": "portfolio/_panel_centre_admin.html",
+                "order": 10,
+                "centre": centre,
+                "counts": counts,
+                "attention": attention,
+                "attention_count": active.filter(Q(id_checked_on__isnull=True) | Q(planned_end_date__lt=today)).count(),
+                "pending_invitations": pending,
+                "staff_count": staff_count,
+            }
+        )
+    caseload_roles = [(Role.ASSESSOR, "assessor"), (Role.IQA, "iqa")]
+    for role, field in caseload_roles:
+        centres = roles.get(role, [])
+        if not centres:
+            continue
+        counts = dict(
+            Registration.objects.filter(status=Registration.Status.ACTIVE, centre__in=centres, **{field: user})
+            .values_list("centre_id")
+            .annotate(n=Count("id"))
+            .values_list("centre_id", "n")
+        )
+        memberships = {
+            m.centre_id: m
+            for m in Membership.objects.active()
+            .filter(user=user, role=role, centre__in=centres)
+            .select_related("countersignatory")
+        }
+        trainees = list(
+            Membership.objects.active()
+            .filter(countersignatory=user, role=role, centre__in=centres, status=CompetenceStatus.WORKING_TOWARDS)
+            .select_related("user", "centre")
+        )
+        result.append(
+            {
+                "template": "portfolio/_panel_caseload.html",
+                "order": 20 if role == Role.ASSESSOR else 30,
+                "role": role,
+                "role_label": "Your learners" if role == Role.ASSESSOR else "Learners you quality-assure",
+                "filter": field,
+                "rows": [
+                    {"centre": centre, "count": counts.get(centre.pk, 0), "membership": memberships.get(centre.pk)}
+                    for centre in centres
+                ],
+                "trainees": trainees,
+            }
+        )
+    return result
+
+
+def panels(user, roles) -> list[dict]:
+    result = _centre_staff_panels(user, roles)
     learner = _learner_panel(user)
     if learner:
         result.append(learner)

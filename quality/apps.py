@@ -6,9 +6,13 @@ class QualityConfig(AppConfig):
     name = "quality"
 
     def ready(self):
-        from tracking.sheets import register_sheet_notes
+        from centres import hooks
+        from tracking.sheets import sheet_notes
 
+        from .hooks import samples_awaiting_countersignature
         from .selectors import pending_sample_notes
 
         # Tracking sheets on screen say when a trainee IQA's summative sample awaits countersignature.
-        register_sheet_notes(pending_sample_notes)
+        sheet_notes.register(pending_sample_notes)
+        # A trainee IQA's role cannot end, nor their award be recorded, while their samples await countersignature.
+        hooks.awaiting_countersignature.register(samples_awaiting_countersignature)

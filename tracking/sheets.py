@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
+from centres.hooks import Hook
 from portfolio.models import Registration
 from portfolio.progress import CriterionStatus, unit_statuses
 from qualifications.models import AssessmentMethod, CatalogueNote, LearningOutcome
@@ -44,17 +45,12 @@ SIGNATURE_ROLE_NAMES = {
 PDF_LAYOUT_VERSION = "4"  # bump when the PDF templates or print stylesheet change, to refresh cached PDFs
 
 # Apps that depend on tracking may add a line about a unit's sign-off to the sheet on screen (the quality app:
-# "IQA sample awaiting countersignature"). A provider takes the registration and the unit ids of the sheets
-# built together and returns unit id -> notes, in a fixed number of queries; see register_sheet_notes.
+# "IQA sample awaiting countersignature"), registering an answer in their AppConfig.ready().
 SheetNotesProvider = Callable[[Registration, list[int]], dict[int, list[str]]]
-_note_providers: list[SheetNotesProvider] = []
-
-
-def register_sheet_notes(provider: SheetNotesProvider) -> SheetNotesProvider:
-    """Add a provider of sheet notes (call it from the app's AppConfig.ready). Idempotent."""
-    if provider not in _note_providers:
-        _note_providers.append(provider)
-    return provider
+sheet_notes = Hook[SheetNotesProvider](
+    "Notes about the sign-off of the sheets built together (registration, unit ids) -> unit id -> notes, in a "
+    "fixed number of queries"
+)
 
 
 class SheetNotes:
@@ -69,8 +65,8 @@ class SheetNotes:
     def for_unit(self, unit_id: int) -> list[str]:
         if self._notes is None:
             self._notes = {}
-            for provider in _note_providers:
-                for key, notes in provider(self.registration, self.unit_ids).items():
+            for answer in sheet_notes.ask(self.registration, self.unit_ids):
+                for key, notes in answer.items():
                     self._notes.setdefault(key, []).extend(notes)
         return self._notes.get(unit_id, [])
 
