@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,3 +10,7 @@ urlpatterns = [
     path("quality/", include("quality.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if getattr(settings, "BENCHMARK_VIEWS", False):
+    # The benchmark settings only (config/settings/benchmark.py): the trivial view the main pages are compared with.
+    urlpatterns.append(path("", include("benchmarks.urls")))

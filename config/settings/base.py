@@ -42,6 +42,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
+# Tools for development, tests and measurement, not part of the product: the demo data (`manage.py seed_demo`)
+# and the benchmark (`manage.py benchmark`). The production settings leave them out.
+TOOLING_APPS = ["demo", "benchmarks"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
     "tracking",
     "quality",
     "dashboard",
+    *TOOLING_APPS,
 ]
 
 MIDDLEWARE = [

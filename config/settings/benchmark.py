@@ -1,6 +1,6 @@
 """Settings for `manage.py benchmark` and the gunicorn it starts: production-like (DEBUG off, real password
 hashing, manifest-free static files), its own database and media folder from the environment, and a trivial
-view (`bench-trivial`) to compare the main pages against."""
+view (`bench-trivial`, from the benchmarks app) to compare the main pages against."""
 
 from .base import *  # noqa: F403
 

@@ -5,9 +5,12 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int, env_list
+from .base import INSTALLED_APPS, TOOLING_APPS, env_bool, env_int, env_list
 
 DEBUG = False
+
+# The demo data and the benchmark are tools: production neither installs nor routes them.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in TOOLING_APPS]
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):

@@ -65,7 +65,7 @@ def _drop_benchmark_databases(server_url: str, *, sizes) -> None:
     import psycopg
     from psycopg import sql
 
-    from dashboard.management.commands.benchmark import _database_url_for
+    from benchmarks.management.commands.benchmark import _database_url_for
 
     maintenance = urlunparse(urlparse(server_url)._replace(path="/postgres"))
     with psycopg.connect(maintenance, autocommit=True) as connection:

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from portfolio.models import Evidence, EvidenceLink
+from tests import samples
 from tests.browser.helpers import login, screenshot
-from tests.portfolio import samples
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

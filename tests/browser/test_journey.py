@@ -17,8 +17,8 @@ from django.core import mail
 from django.utils import timezone
 
 from portfolio.models import EvidenceLink, Registration
+from tests import samples
 from tests.browser.helpers import login, screenshot
-from tests.security import hostile_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,8 +98,8 @@ def test_portfolio_from_registration_to_eqa_signature(new_page, browser_world, l
     learner.fill("textarea[name=description]", "I took the complaint, logged it and agreed a refund.")
     learner.get_by_label("Product evidence (PE)").check()  # beside the default, reflective account
     photo, document = tmp_path / "till-receipt.png", tmp_path / "complaint-log.pdf"
-    photo.write_bytes(hostile_files.png(640, 480))
-    document.write_bytes(hostile_files.pdf())
+    photo.write_bytes(samples.png_bytes((640, 480)))
+    document.write_bytes(samples.pdf_bytes())
     learner.set_input_files("input[name=photo]", str(photo))
     learner.set_input_files("input[name=files]", str(document))
     screenshot(learner, "06-learner-adds-evidence")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-import quality.demo
+import demo.quality_assurance
 from centres.models import User
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
@@ -87,7 +87,7 @@ def test_a_failed_seeding_leaves_no_rows_and_no_orphan_files(media_root, monkeyp
     def fail(context):
         raise RuntimeError("the quality step broke")
 
-    monkeypatch.setattr(quality.demo, "seed", fail)
+    monkeypatch.setattr(demo.quality_assurance, "seed", fail)
     with pytest.raises(RuntimeError, match="the quality step broke"):
         seed()
     assert not Evidence.objects.exists() and not Registration.objects.exists()

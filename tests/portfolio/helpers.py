@@ -10,8 +10,8 @@ from django.utils import timezone
 from portfolio.models import EvidenceLink
 from portfolio.services.evidence import create_evidence, link_criteria, submit_evidence
 from qualifications.models import Unit
+from tests import samples
 from tests.factories import PASSWORD
-from tests.portfolio import samples
 
 UNIT_A = "J/600/1003"  # both units of the Certificate (600/5472/4), every factory registration's plan
 UNIT_B = "J/600/0658"

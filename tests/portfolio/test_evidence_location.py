@@ -10,7 +10,7 @@ from portfolio.services import PortfolioError
 from portfolio.services.evidence import create_evidence, new_version
 from portfolio.services.judgement import judge_link
 from qualifications.models import AssessmentMethod
-from tests.portfolio import samples
+from tests import samples
 from tests.portfolio.helpers import UNIT_A, criteria_of, link_for, login, make_evidence, stored_files, today
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from portfolio.services.evidence import (
 )
 from portfolio.services.judgement import judge_link, mark_criterion_met, unmark_criterion
 from qualifications.models import AssessmentCriterion, Unit
+from tests import samples
 from tests.factories import DIPLOMA_SKILLS, NVQ, make_registration
-from tests.portfolio import samples
 from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, link_for, make_evidence, stored_files, today
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from portfolio.models import CountersignStatus, CriterionDecision, Evidence, Evi
 from portfolio.progress import registration_progress
 from portfolio.services.judgement import judge_link, mark_criterion_met
 from qualifications.models import AssessmentCriterion, AssessmentMethod
-from tests.portfolio import samples
+from tests import samples
 from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, link_for, login, make_evidence, stored_files, today
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from centres.models import Event
 from portfolio.models import EqaShare, EqaShareItem
-from tests.portfolio import samples
+from tests import samples
 from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, login, make_evidence
 
 pytestmark = pytest.mark.django_db

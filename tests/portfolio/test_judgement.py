@@ -181,7 +181,7 @@ def test_queue_lists_submitted_evidence_oldest_first_for_the_assessors_learners(
 
 def test_queue_counts_links_and_files_without_a_join_fan_out(world):
     from portfolio.selectors import assessor_registrations
-    from tests.portfolio import samples
+    from tests import samples
 
     c1, c2, c3 = criteria_of(UNIT_A, 3)
     evidence = make_evidence(

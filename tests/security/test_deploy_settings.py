@@ -64,3 +64,46 @@ def test_production_stores_files_in_s3_when_a_bucket_is_named():
     assert "'bucket_name': 'evidence-bucket'" in result.stdout
     assert "'default_acl': None" in result.stdout
     assert result.stdout.strip().endswith("False")  # DEBUG is never on in production
+
+
+# The demo data and the benchmark are tools: production neither installs nor routes them; the development,
+# test and benchmark settings do.
+TOOLING_REPORT = """
+import sys
+import django
+django.setup()
+from django.apps import apps
+from django.core.management import get_commands
+from django.urls import Resolver404, resolve
+try:
+    resolve("/bench/trivial/")
+    routed = True
+except Resolver404:
+    routed = False
+print("installed:", [name for name in ("demo", "benchmarks") if apps.is_installed(name)])
+print("commands:", sorted(name for name in ("seed_demo", "benchmark") if name in get_commands()))
+print("routed:", routed)
+print("imported:", sorted(name for name in ("demo", "benchmarks") if name in sys.modules))
+"""
+
+
+def test_production_neither_installs_nor_routes_the_demo_or_the_benchmark():
+    result = _run(["-c", TOOLING_REPORT], SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="portfolio.example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["installed: []", "commands: []", "routed: False", "imported: []"]
+
+
+def test_the_benchmark_settings_install_and_route_the_tools():
+    result = _run(["-c", TOOLING_REPORT], DJANGO_SETTINGS_MODULE="config.settings.benchmark")
+    assert result.returncode == 0, result.stderr
+    assert "installed: ['demo', 'benchmarks']" in result.stdout
+    assert "commands: ['benchmark', 'seed_demo']" in result.stdout
+    assert "routed: True" in result.stdout
+
+
+def test_development_settings_install_the_demo_for_the_quickstart_but_do_not_route_the_benchmark():
+    result = _run(["-c", TOOLING_REPORT], DJANGO_SETTINGS_MODULE="config.settings.base")
+    assert result.returncode == 0, result.stderr
+    assert "installed: ['demo', 'benchmarks']" in result.stdout
+    assert "commands: ['benchmark', 'seed_demo']" in result.stdout
+    assert "routed: False" in result.stdout

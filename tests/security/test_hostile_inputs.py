@@ -23,6 +23,7 @@ from django.utils import timezone
 from centres.models import Membership, Role
 from portfolio.models import Evidence, EvidenceFile, EvidenceLink, Registration
 from qualifications.models import AssessmentCriterion, AssessmentMethod
+from tests import samples
 from tests.security import hostile_files
 from tests.security.flows import criteria_of, evidence_for_unit, meet_unit, sign, sign_off_unit
 from tracking.models import Signature, SignatureRole
@@ -115,7 +116,7 @@ def test_hostile_file_is_refused_and_nothing_is_stored(world, learner_client, na
 
 
 def _pdf_of_size(size: int) -> bytes:
-    base = hostile_files.pdf()
+    base = samples.pdf_bytes()
     header_end = base.index(b"\n") + 1
     padding = size - len(base) - 2
     return base[:header_end] + b"%" + b"x" * padding + b"\n" + base[header_end:]
@@ -151,8 +152,8 @@ def test_file_exactly_at_the_limit_is_accepted(world, learner_client, settings):
 def test_one_bad_file_among_good_ones_stores_none_of_them(world, learner_client):
     before_rows, before_files = stored_rows(), media_files()
     files = [
-        SimpleUploadedFile("good.png", hostile_files.png(), "image/png"),
-        SimpleUploadedFile("good.pdf", hostile_files.pdf(), "application/pdf"),
+        SimpleUploadedFile("good.png", samples.png_bytes(), "image/png"),
+        SimpleUploadedFile("good.pdf", samples.pdf_bytes(), "application/pdf"),
         SimpleUploadedFile("bad.svg", b"<svg><script>alert(1)</script></svg>", "image/svg+xml"),
     ]
     response = learner_client.post(
@@ -177,7 +178,7 @@ HOSTILE_NAMES = [
 def test_hostile_file_name_is_stored_under_a_generated_name_and_served_safely(world, learner_client, name, shown):
     response = learner_client.post(
         reverse("portfolio:evidence-create", args=[world.registration.pk]),
-        evidence_post(world.registration, [SimpleUploadedFile(name, hostile_files.png(), "image/png")]),
+        evidence_post(world.registration, [SimpleUploadedFile(name, samples.png_bytes(), "image/png")]),
     )
     assert response.status_code == 302, page_text(response)[:3000]
     stored = EvidenceFile.objects.get()
@@ -200,7 +201,7 @@ def test_300_byte_unicode_name_is_shortened(world, learner_client):
     assert len(name.encode()) == 300
     response = learner_client.post(
         reverse("portfolio:evidence-create", args=[world.registration.pk]),
-        evidence_post(world.registration, [SimpleUploadedFile(name, hostile_files.png(), "image/png")]),
+        evidence_post(world.registration, [SimpleUploadedFile(name, samples.png_bytes(), "image/png")]),
     )
     assert response.status_code == 302
     stored = EvidenceFile.objects.get()
@@ -227,7 +228,7 @@ def test_malformed_evidence_fields_are_refused(world, learner_client, fields, me
     before_rows, before_files = stored_rows(), media_files()
     response = learner_client.post(
         reverse("portfolio:evidence-create", args=[world.registration.pk]),
-        evidence_post(world.registration, [SimpleUploadedFile("ok.png", hostile_files.png(), "image/png")], **fields),
+        evidence_post(world.registration, [SimpleUploadedFile("ok.png", samples.png_bytes(), "image/png")], **fields),
     )
     assert response.status_code == 200
     assert message in page_text(response)
@@ -389,7 +390,7 @@ def test_signing_another_learners_sheet_is_a_404(world, learner_client):
 def test_forged_cross_site_post_is_refused(world):
     client = client_for(world.learner, enforce_csrf_checks=True)
     before_rows, before_files = stored_rows(), media_files()
-    upload = SimpleUploadedFile("photo.png", hostile_files.png(), "image/png")
+    upload = SimpleUploadedFile("photo.png", samples.png_bytes(), "image/png")
     response = client.post(
         reverse("portfolio:evidence-create", args=[world.registration.pk]),
         evidence_post(world.registration, [upload]),
@@ -413,7 +414,7 @@ def test_editing_evidence_after_sign_off_is_refused(world, learner_client):
     rows_before, files_before = stored_rows(), media_files()
 
     def photo():
-        return SimpleUploadedFile("late.png", hostile_files.png(), "image/png")
+        return SimpleUploadedFile("late.png", samples.png_bytes(), "image/png")
 
     attempts = [
         ("portfolio:evidence-withdraw", {"reason": "Changing my mind"}, "This unit is locked for sign-off"),
@@ -525,7 +526,7 @@ def test_withdrawn_registration_cannot_take_new_evidence(world, learner_client):
     before_rows, before_files = stored_rows(), media_files()
     response = learner_client.post(
         reverse("portfolio:evidence-create", args=[world.registration.pk]),
-        evidence_post(world.registration, [SimpleUploadedFile("p.png", hostile_files.png(), "image/png")]),
+        evidence_post(world.registration, [SimpleUploadedFile("p.png", samples.png_bytes(), "image/png")]),
         follow=True,
     )
     assert response.status_code in (200, 403)

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import services
-from .models import (
+from centres import services
+from centres.models import (
     AssessorAward,
     Centre,
     CompetenceStatus,

@@ -1,7 +1,7 @@
 """Demo sign-off (see `manage.py seed_demo`), through the sign-off service so that every rule holds:
 
 - Grace Patel (learner4): both units signed by the learner, the trainee assessor and her countersignatory
-  (quality.demo then samples them and the IQA signs);
+  (demo.quality_assurance then samples them and the IQA signs);
 - Liam Walsh (learner1): his complete unit signed by the learner and the assessor;
 - Sophie Turner (learner2): her complete unit signed by the learner and the trainee assessor, awaiting the
   countersignatory (assessor@northgate.example).
@@ -9,9 +9,9 @@
 Only complete units are signed. Idempotent: each run adds only the signatures still missing from that chain.
 """
 
-from .models import SignatureRole
-from .services.signoff import sign_unit
-from .sheets import build_sheets
+from tracking.models import SignatureRole
+from tracking.services.signoff import sign_unit
+from tracking.sheets import build_sheets
 
 # learner, whether the countersignatory signs too (where the assessor works towards their award)
 SIGN_OFFS = [

@@ -103,7 +103,7 @@ class Command(BaseCommand):
         from django.core.files.base import ContentFile
         from django.core.files.storage import default_storage
 
-        from dashboard.benchmarking import data, measure
+        from benchmarks import data, measure
 
         call_command("migrate", verbosity=0, interactive=False)
         call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))
@@ -135,7 +135,7 @@ class Command(BaseCommand):
     # --- over HTTP, against gunicorn ----------------------------------------------------------------------------
 
     def _over_http(self, size: int, output: Path, options, part: dict) -> dict:
-        from dashboard.benchmarking import load
+        from benchmarks import load
 
         env = self._env_of_existing(size, output, options)
         workers = options["workers"] or 2 * load.cpu_count()
@@ -152,8 +152,8 @@ class Command(BaseCommand):
 
     def _load_run(self, env: dict, workers: int, output: Path, options, part: dict, *, upload: bool) -> dict:
         """The mixed load of the main pages and the trivial view's load, one after the other, on one gunicorn."""
-        from dashboard.benchmarking import load
-        from dashboard.benchmarking.data import BENCH_PASSWORD
+        from benchmarks import load
+        from benchmarks.data import BENCH_PASSWORD
 
         with load.gunicorn(env, workers=workers, root=ROOT, log_path=output / "gunicorn.log") as (port, master):
             sessions = {}
@@ -252,7 +252,7 @@ def _fresh_postgres(server_url: str, size: int) -> str:
 
 
 def _environment(options) -> dict:
-    from dashboard.benchmarking.load import cpu_count
+    from benchmarks.load import cpu_count
 
     database = "PostgreSQL" if options["database_url"] else "SQLite (file)"
     return {

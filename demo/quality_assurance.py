@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from centres.models import Role
 from portfolio.models import EqaShare, Registration
-
-from .forms import academic_year
-from .models import (
+from quality.forms import academic_year
+from quality.models import (
     AgreedOutcome,
     Outcome,
     RecordChecked,
@@ -30,10 +29,10 @@ from .models import (
     StandardisationActivity,
     Verdict,
 )
-from .services.eqa import ShareItemInput, share_with_eqa
-from .services.plans import create_plan
-from .services.samples import ActionInput, record_sample, review_units
-from .services.standardisation import (
+from quality.services.eqa import ShareItemInput, share_with_eqa
+from quality.services.plans import create_plan
+from quality.services.samples import ActionInput, record_sample, review_units
+from quality.services.standardisation import (
     JudgementInput,
     OutcomeInput,
     add_action,

@@ -1,4 +1,5 @@
-"""Small real files made in code, good and hostile, for the upload and serving tests."""
+"""Small real files made in code, good and hostile, for every test that uploads, serves or inspects a file: the one
+place tests take sample files from (tests/security/hostile_files.py lists hostile cases built from these)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ GPS_TAG = 0x8825
 def png_bytes(size=(64, 48), colour=(200, 30, 30)) -> bytes:
     output = io.BytesIO()
     Image.new("RGB", size, colour).save(output, format="PNG")
+    return output.getvalue()
+
+
+def jpeg_bytes(size=(8, 8)) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(output, format="JPEG")
     return output.getvalue()
 
 
@@ -45,10 +52,14 @@ def gif_bytes(frames: int = 2) -> bytes:
 
 
 def pdf_bytes(
-    text: str = "Observation record", extra_objects: list[bytes] | None = None, catalog_extra: bytes = b""
+    text: str = "Observation record",
+    extra_objects: list[bytes] | None = None,
+    catalog_extra: bytes = b"",
+    *,
+    content: bytes | None = None,
 ) -> bytes:
-    """A tiny valid PDF with one page of text."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    """A tiny valid PDF with one page of text (or of the raw page `content` given)."""
+    stream = content if content is not None else f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -128,6 +139,15 @@ def ooxml_bytes(
     return output.getvalue()
 
 
+def zip_bytes(files: dict[str, bytes | str] | None = None) -> bytes:
+    """A plain zip archive (not an Office document)."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        for name, data in (files or {"notes.txt": "hello"}).items():
+            archive.writestr(name, data)
+    return output.getvalue()
+
+
 def zip_bomb_docx() -> bytes:
     """A docx whose one part unpacks 20 MB of zeros from a few kilobytes."""
     return ooxml_bytes("docx", extra={"word/media/bomb.bin": b"\0" * (20 * 1024 * 1024)})
@@ -150,6 +170,13 @@ def wav_bytes() -> bytes:
 def mp4_bytes(brand: bytes = b"isom") -> bytes:
     ftyp = b"ftyp" + brand + b"\0\0\x02\0" + brand + b"mp41"
     return struct.pack(">I", len(ftyp) + 4) + ftyp + struct.pack(">I", 8) + b"mdat"
+
+
+def mp4_with_html() -> bytes:
+    """An MP4-looking file (ftyp box) that carries a web page at its end."""
+    ftyp = struct.pack(">I", 24) + b"ftypisom" + b"\0\0\0\x01" + b"isommp41"
+    mdat = b"\0" * 4096
+    return ftyp + struct.pack(">I", len(mdat) + 8) + b"mdat" + mdat + b"<html><script>alert(1)</script></html>"
 
 
 def mp3_bytes() -> bytes:
@@ -175,10 +202,7 @@ def png_claiming_size(width: int, height: int) -> bytes:
 
 def gifar_bytes() -> bytes:
     """A polyglot: a real GIF with a zip archive (a Java applet, say) glued to its end."""
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("evil.class", b"\xca\xfe\xba\xbe")
-    return gif_bytes(1) + archive.getvalue()
+    return gif_bytes(1) + zip_bytes({"evil.class": b"\xca\xfe\xba\xbe"})
 
 
 def pdf_html_polyglot() -> bytes:

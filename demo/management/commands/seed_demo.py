@@ -1,14 +1,14 @@
-import importlib
-
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from demo import evidence, people, quality_assurance, registrations, signoff
 
 DEMO_PASSWORD = "demo-pass-2026"
 
 # Each step is `seed(context: dict) -> None`, idempotent, adding to the shared context. In this order: each step
 # reads what the earlier ones made (people, then registrations, evidence, sign-offs, quality assurance).
-STEPS = ["centres.demo", "portfolio.demo_registrations", "portfolio.demo_evidence", "tracking.demo", "quality.demo"]
+STEPS = [people, registrations, evidence, signoff, quality_assurance]
 
 
 class Command(BaseCommand):
@@ -20,14 +20,8 @@ class Command(BaseCommand):
         context: dict = {"password": DEMO_PASSWORD, "logins": [], "stored_files": []}
         try:
             with transaction.atomic():
-                for name in STEPS:
-                    try:
-                        module = importlib.import_module(name)
-                    except ModuleNotFoundError as exc:
-                        if exc.name != name:
-                            raise
-                        continue
-                    module.seed(context)
+                for step in STEPS:
+                    step.seed(context)
         except BaseException:
             _remove_files(context["stored_files"])
             raise

@@ -2,8 +2,8 @@
 history reads like a real portfolio's:
 
 - Grace Patel (learner4, Certificate, trainee assessor): every criterion of both units evidenced, accepted and met,
-  and every decision countersigned by the trainee's countersignatory, so tracking.demo can sign both units off;
-- Liam Walsh (learner1, NVQ): unit L/601/1614 complete (tracking.demo signs it), other units in progress, with
+  and every decision countersigned by the trainee's countersignatory, so demo.signoff can sign both units off;
+- Liam Walsh (learner1, NVQ): unit L/601/1614 complete (demo.signoff signs it), other units in progress, with
   rejected evidence to redo and a witness invited;
 - Sophie Turner (learner2, Diploma, trainee assessor): one unit complete and countersigned, and a later decision of
   the trainee's awaiting countersignature;
@@ -24,12 +24,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from .models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink
-from .services import AlreadyDone
-from .services.checks import allowed_criteria
-from .services.evidence import create_evidence, link_criteria, submit_evidence
-from .services.judgement import countersign_decision, countersign_link, judge_link, mark_criterion_met
-from .services.witness import invite_witness, testimony_url
+from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink
+from portfolio.services import AlreadyDone
+from portfolio.services.checks import allowed_criteria
+from portfolio.services.evidence import create_evidence, link_criteria, submit_evidence
+from portfolio.services.judgement import countersign_decision, countersign_link, judge_link, mark_criterion_met
+from portfolio.services.witness import invite_witness, testimony_url
 
 QUALIFIED_ASSESSOR = "assessor@northgate.example"
 BRIGHTWELL = "Workplace: Brightwell Retail"

@@ -1,4 +1,4 @@
-"""Served only under the benchmark settings (BENCHMARK_VIEWS): the floor the main pages are compared with."""
+"""The floor the main pages are compared with, routed only under the benchmark settings (BENCHMARK_VIEWS)."""
 
 from django.http import HttpResponse
 

@@ -5,12 +5,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from centres.demo import demo_user
+from demo.people import demo_user
+from portfolio.models import OccupationalCompetence, Registration
+from portfolio.services.registration import RegistrationInput, register_learner
+from portfolio.services.staff import record_competence, verify_competence
 from qualifications.models import Pathway, Qualification, Unit
-
-from .models import OccupationalCompetence, Registration
-from .services.registration import RegistrationInput, register_learner
-from .services.staff import record_competence, verify_competence
 
 # email, name, centre, qualification, optional units, pathway, assessor, date of birth, started days ago, months
 LEARNERS = [
