@@ -262,6 +262,20 @@ def test_ending_an_assessor_with_learners_is_refused(client, world):
     assert membership.is_active
 
 
+def test_ending_an_iqa_with_learners_is_refused_until_their_learners_have_another_iqa(world):
+    membership = Membership.objects.get(user=world.iqa, centre=world.centre, role=Role.IQA)
+    caseload = Registration.objects.filter(centre=world.centre, iqa=world.iqa, status=Registration.Status.ACTIVE)
+    with pytest.raises(StaffError, match=f"is IQA for {caseload.count()} active learner"):
+        end_membership(actor=world.admin, membership=membership, reason="Left")
+    Membership.objects.filter(centre=world.centre, role=Role.IQA, countersignatory=world.iqa).update(
+        countersignatory=None, status=CompetenceStatus.QUALIFIED
+    )
+    caseload.update(iqa=make_staff(world.centre, Role.IQA))
+    end_membership(actor=world.admin, membership=membership, reason="Left")
+    membership.refresh_from_db()
+    assert not membership.is_active
+
+
 def test_ending_a_role_keeps_the_record_and_removes_access(client, world):
     Registration.objects.filter(assessor=world.other_assessor).update(assessor=world.assessor)
     membership = Membership.objects.get(user=world.other_assessor, role=Role.ASSESSOR)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-production-test-key-" + "z" * 30
 
@@ -93,17 +95,14 @@ def test_production_neither_installs_nor_routes_the_demo_or_the_benchmark():
     assert result.stdout.splitlines() == ["installed: []", "commands: []", "routed: False", "imported: []"]
 
 
-def test_the_benchmark_settings_install_and_route_the_tools():
-    result = _run(["-c", TOOLING_REPORT], DJANGO_SETTINGS_MODULE="config.settings.benchmark")
+@pytest.mark.parametrize(
+    ("settings_module", "routed"),
+    [("config.settings.base", False), ("config.settings.test", False), ("config.settings.benchmark", True)],
+)
+def test_development_test_and_benchmark_settings_install_the_tools(settings_module, routed):
+    """The quickstart seeds the demo under the base settings; only the benchmark settings route its trivial view."""
+    result = _run(["-c", TOOLING_REPORT], DJANGO_SETTINGS_MODULE=settings_module)
     assert result.returncode == 0, result.stderr
     assert "installed: ['demo', 'benchmarks']" in result.stdout
     assert "commands: ['benchmark', 'seed_demo']" in result.stdout
-    assert "routed: True" in result.stdout
-
-
-def test_development_settings_install_the_demo_for_the_quickstart_but_do_not_route_the_benchmark():
-    result = _run(["-c", TOOLING_REPORT], DJANGO_SETTINGS_MODULE="config.settings.base")
-    assert result.returncode == 0, result.stderr
-    assert "installed: ['demo', 'benchmarks']" in result.stdout
-    assert "commands: ['benchmark', 'seed_demo']" in result.stdout
-    assert "routed: False" in result.stdout
+    assert f"routed: {routed}" in result.stdout
