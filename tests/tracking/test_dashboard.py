@@ -6,11 +6,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dashboard import views as dashboard_views
+from demo import signoff
 from portfolio import progress
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
 from portfolio.progress import unit_status
 from tests.factories import client_for
-from tracking import dashboard, demo
+from tracking import dashboard
 from tracking.models import Signature
 from tracking.services.signoff import sign_unit
 
@@ -111,15 +112,15 @@ def test_demo_signs_one_complete_unit_once(world, completed):
             "learner2@northgate.example": world.other_registration,
         }
     }
-    demo.seed(context)
+    signoff.seed(context)
     assert set(Signature.objects.values_list("role", flat=True)) == {"learner", "assessor"}
-    demo.seed(context)
+    signoff.seed(context)
     assert Signature.objects.count() == 2
 
 
 def test_demo_does_nothing_when_no_unit_is_complete(world):
-    demo.seed({"registrations": {"learner1@northgate.example": world.other_registration}})
-    demo.seed({})
+    signoff.seed({"registrations": {"learner1@northgate.example": world.other_registration}})
+    signoff.seed({})
     assert not Signature.objects.exists()
 
 
