@@ -4,6 +4,7 @@ home page; only then is the IQA line of the tracking sheet signed, in the traine
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from centres.models import CompetenceStatus, Role
 from quality.models import Outcome, SampleKind
@@ -28,22 +29,22 @@ def test_trainee_iqa_sample_is_confirmed_by_the_countersignatory(new_page, brows
 
     page = new_page()
     login(page, trainee.email)
-    assert page.get_by_text("Your samples awaiting countersignature").is_visible()
+    expect(page.get_by_text("Your samples awaiting countersignature")).to_be_visible()
     screenshot(page, "01-trainee-home")
     page.goto(sheet_url)
     iqa_line = page.locator("tr", has_text="IQA Signature")
     assert "Not signed" in iqa_line.inner_text()
-    assert page.get_by_text(re.compile("IQA sample awaiting countersignature")).first.is_visible()
+    expect(page.get_by_text(re.compile("IQA sample awaiting countersignature")).first).to_be_visible()
     screenshot(page, "02-sheet-before")
 
     login(page, world.iqa.email)
     page.get_by_role("link", name=re.compile(f"Summative sample of {registration.learner.full_name}")).first.click()
-    assert page.locator("#countersign-status").is_visible()
+    expect(page.locator("#countersign-status")).to_be_visible()
     screenshot(page, "03-sample-to-countersign")
     page.get_by_role("button", name="Confirm the sample").click()
     page.wait_for_load_state()
     assert page.locator("#countersign-status").count() == 0
-    assert page.get_by_text(re.compile(f"Countersigned.*by {re.escape(str(world.iqa))}")).first.is_visible()
+    expect(page.get_by_text(re.compile(f"Countersigned.*by {re.escape(str(world.iqa))}")).first).to_be_visible()
     screenshot(page, "04-confirmed")
 
     page.goto(sheet_url)

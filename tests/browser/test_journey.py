@@ -172,10 +172,15 @@ def test_portfolio_from_registration_to_eqa_signature(new_page, browser_world, l
     screenshot(iqa, "16-iqa-plan")
     iqa.get_by_role("link", name="Take a sample").click()
     iqa.get_by_role("link", name=re.compile("Summative sample of Jamie Journey")).click()
-    for box in iqa.locator("input[name=unit][type=checkbox]:not([disabled])").all():
+    # .all() does not wait: wait for the next page's controls before listing them, or a slow page lists none.
+    unit_boxes = iqa.locator("input[name=unit][type=checkbox]:not([disabled])")
+    unit_boxes.first.wait_for()
+    for box in unit_boxes.all():
         box.check()
     iqa.get_by_role("button", name="Review the decisions").click()
-    for select in iqa.locator("select[name^=all-]").all():
+    outcome_selects = iqa.locator("select[name^=all-]")
+    outcome_selects.first.wait_for()
+    for select in outcome_selects.all():
         select.select_option("agree")
     iqa.fill("input[name=location]", "Workplace")
     iqa.fill("textarea[name=feedback]", "Sound judgements, well evidenced.")

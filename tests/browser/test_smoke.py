@@ -1,6 +1,7 @@
 """The browser stack works: Chromium loads the live server's pages, styles included, and a person signs in."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import login, screenshot
 
@@ -15,7 +16,7 @@ def test_learner_signs_in_and_sees_home_page(page, browser_world):
     screenshot(page, "01-catalogue")
 
     login(page, browser_world.learner.email)
-    assert page.get_by_text(browser_world.learner.full_name).first.is_visible()
+    expect(page.get_by_text(browser_world.learner.full_name).first).to_be_visible()
     screenshot(page, "02-home")
 
 

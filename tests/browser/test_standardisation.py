@@ -2,6 +2,7 @@
 and sees the others only after submitting; the IQA closes judging, compares, records what was agreed and closes."""
 
 import pytest
+from playwright.sync_api import expect
 
 from quality.models import StandardisationActivity
 from tests.quality.helpers import add_evidence, units_of
@@ -58,13 +59,13 @@ def test_standardisation_from_set_up_to_closed_record(new_page, browser_world):
     login(page, world.other_assessor.email)
     page.goto(f"/quality/standardisation/{activity.pk}/")
     _judge(page, ["Met", "Not sure"])
-    assert page.get_by_text("Differ: 1 met, 1 not sure").is_visible()
+    expect(page.get_by_text("Differ: 1 met, 1 not sure")).to_be_visible()
 
     login(page, world.iqa.email)
     page.goto(f"/quality/standardisation/{activity.pk}/")
     page.get_by_role("button", name="Close judging and compare").click()
     page.wait_for_load_state()
-    assert page.get_by_text("1 criterion where judgements differ").is_visible()
+    expect(page.get_by_text("1 criterion where judgements differ")).to_be_visible()
     screenshot(page, "04-iqa-compares")
     for fieldset in page.locator("#record-title ~ form fieldset").all():
         fieldset.locator("select").select_option("met")
@@ -79,8 +80,8 @@ def test_standardisation_from_set_up_to_closed_record(new_page, browser_world):
     page.wait_for_load_state()
     page.get_by_role("button", name="Close the record").click()
     page.wait_for_load_state()
-    assert page.get_by_text("This record is closed").is_visible()
-    assert page.get_by_text("Read the assessment guidance before judging.").is_visible()
+    expect(page.get_by_text("This record is closed")).to_be_visible()
+    expect(page.get_by_text("Read the assessment guidance before judging.")).to_be_visible()
     screenshot(page, "05-closed-record")
     activity.refresh_from_db()
     assert activity.is_closed
