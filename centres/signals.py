@@ -1,9 +1,12 @@
-"""A change to anyone's roles forgets the access profiles remembered for the current request."""
+"""A change to anyone's roles forgets the access profiles remembered for the current request; each sign-in
+starts the session's clock (centres.middleware), however it is made (the sign-in page, an invitation, tests)."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .access import forget_access
+from .middleware import start_session_clock
 from .models import EqaLink, Membership, User
 
 
@@ -12,3 +15,9 @@ from .models import EqaLink, Membership, User
 @receiver([post_save, post_delete], sender=User, dispatch_uid="centres-forget-access-user")
 def roles_changed(**kwargs) -> None:
     forget_access()
+
+
+@receiver(user_logged_in, dispatch_uid="centres-start-session-clock")
+def signed_in(request=None, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        start_session_clock(request)

@@ -20,18 +20,12 @@ from .forms import (
     ThrottledLoginForm,
 )
 from .hooks import caseloads_at, learners_at
-from .middleware import start_session_clock
 from .models import CpdEntry, EqaLink, Invitation, Membership, PersonalInterest, Role, User
 
 
 class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        start_session_clock(self.request)
-        return response
 
 
 # --- Invitations -------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from centres.models import CompetenceStatus, Invitation, Membership, Role
 from portfolio.models import Registration
-from portfolio.progress import registration_progress
+from portfolio.progress import active_registrations_of, registration_progress
 from portfolio.selectors import assessor_queue, latest_feedback, portfolio_page
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 
@@ -17,11 +17,7 @@ OLDEST_SHOWN = 5
 
 
 def _learner_panel(user) -> dict | None:
-    registrations = list(
-        Registration.objects.filter(learner=user, status=Registration.Status.ACTIVE).select_related(
-            "qualification", "centre", "assessor", "pathway", "learner"
-        )
-    )
+    registrations = active_registrations_of(user)
     if not registrations:
         return None
     # A learner holds one or two registrations: each page summary is a fixed number of queries.

@@ -13,9 +13,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q, prefetch_related_objects
 
-from qualifications.models import AssessmentCriterion, CriterionWording, LearningOutcome, QualificationUnit, Unit
+from qualifications.cache import catalogue as cached_catalogue
+from qualifications.models import AssessmentCriterion, LearningOutcome, Unit
 
 from .models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration, RegistrationUnit
 
@@ -147,23 +148,49 @@ class UnitStatus:
 _shared_statuses: ContextVar[dict[int, list[UnitStatus]] | None] = ContextVar("shared_unit_statuses", default=None)
 
 
+# A learner's active registrations by learner id, while the same block is open.
+_shared_registrations: ContextVar[dict[int, list[Registration]] | None] = ContextVar(
+    "shared_active_registrations", default=None
+)
+
+
 @contextmanager
 def sharing_unit_statuses() -> Iterator[None]:
     """Within this block, `unit_statuses(registration)` of a registration's whole plan is assembled once and the
-    same result handed to every caller (treat it as read-only). For read-only pages whose parts each fetch the
-    same registration on their own, as the home page's panels do; never around a change to the portfolio."""
+    same result handed to every caller (treat it as read-only), and so is `active_registrations_of(learner)`.
+    For read-only pages whose parts each fetch the same registration on their own, as the home page's panels do;
+    never around a change to the portfolio."""
     token = _shared_statuses.set({})
+    registrations_token = _shared_registrations.set({})
     try:
         yield
     finally:
+        _shared_registrations.reset(registrations_token)
         _shared_statuses.reset(token)
+
+
+def active_registrations_of(learner) -> list[Registration]:
+    """The learner's active registrations, with their qualification, centre, assessor, pathway and learner (one
+    query; none more inside a `sharing_unit_statuses()` block that already read them)."""
+    shared = _shared_registrations.get()
+    if shared is not None and learner.pk in shared:
+        return list(shared[learner.pk])
+    registrations = list(
+        Registration.objects.filter(learner=learner, status=Registration.Status.ACTIVE).select_related(
+            "qualification", "centre", "assessor", "pathway", "learner"
+        )
+    )
+    if shared is not None:
+        shared[learner.pk] = registrations
+    return list(registrations)
 
 
 def unit_statuses(registration: Registration, units: list[Unit] | None = None) -> list[UnitStatus]:
     """The status of every criterion of the registration's plan (or of the given units), in unit order.
 
-    Eight queries whatever the number of units, criteria and evidence (none for a whole plan already
-    assembled inside `sharing_unit_statuses()`)."""
+    Four queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
+    inside `sharing_unit_statuses()`); the catalogue's units, outcomes and criteria come from
+    qualifications.cache, read-only."""
     shared = _shared_statuses.get()
     if shared is None or units is not None:
         return _assemble_unit_statuses(registration, units)
@@ -173,45 +200,36 @@ def unit_statuses(registration: Registration, units: list[Unit] | None = None) -
 
 
 def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None) -> list[UnitStatus]:
-    plan = RegistrationUnit.objects.filter(registration=registration).select_related("unit")
+    catalogue = cached_catalogue()
+    plan = RegistrationUnit.objects.filter(registration=registration)
     if units is not None:
         plan = plan.filter(unit__in=[unit.pk for unit in units])
-    membership = {
-        unit_id: (order, number)
-        for unit_id, order, number in QualificationUnit.objects.filter(
-            qualification_id=registration.qualification_id
-        ).values_list("unit_id", "order", "number")
-    }
-    plan_entries = sorted(plan, key=lambda entry: (membership.get(entry.unit_id, (0, ""))[0], entry.unit.reference))
+    order = catalogue.unit_order(registration.qualification_id)
+    plan_entries = list(plan)
     for entry in plan_entries:
-        entry.unit.number_in_qualification = membership.get(entry.unit_id, (0, ""))[1]
+        # The unit as this qualification numbers it, from the catalogue held in memory (read-only).
+        entry.unit = catalogue.unit_in(registration.qualification_id, entry.unit_id)
+    plan_entries.sort(key=lambda entry: (order.get(entry.unit_id, 0), entry.unit.reference))
     unit_ids = [entry.unit_id for entry in plan_entries]
+    criteria = [criterion for unit_id in unit_ids for criterion in catalogue.criteria_of(unit_id)]
+    criterion_ids = [criterion.pk for criterion in criteria]
 
-    outcomes = LearningOutcome.objects.filter(unit_id__in=unit_ids).order_by("unit_id", "order")
-    criteria = (
-        AssessmentCriterion.objects.filter(unit_id__in=unit_ids).select_related("pathway").order_by("unit_id", "order")
-    )
-    if registration.pathway_id is not None:  # in the same query: the wording for the learner's pathway, if any
-        criteria = criteria.annotate(
-            pathway_wording=Subquery(
-                CriterionWording.objects.filter(criterion=OuterRef("pk"), pathway_id=registration.pathway_id).values(
-                    "text"
-                )[:1]
-            )
+    links = list(
+        EvidenceLink.objects.filter(
+            evidence__registration=registration, evidence__is_current=True, criterion_id__in=criterion_ids
         )
+        .exclude(evidence__status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])
+        .select_related("evidence")
+    )
     # One Evidence object per piece, shared by its links (a piece is often linked to dozens of criteria).
-    evidence = {
-        item.pk: item
-        for item in Evidence.objects.filter(registration=registration, is_current=True)
-        .exclude(status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])
-        .prefetch_related("methods")
-    }
-    links = EvidenceLink.objects.filter(evidence_id__in=list(evidence), criterion__unit_id__in=unit_ids)
-    decisions = CriterionDecision.objects.filter(registration=registration, criterion__unit_id__in=unit_ids)
+    evidence: dict[int, Evidence] = {}
+    for link in links:
+        link.evidence = evidence.setdefault(link.evidence_id, link.evidence)
+    prefetch_related_objects(list(evidence.values()), "methods")
+    decisions = CriterionDecision.objects.filter(registration=registration, criterion_id__in=criterion_ids)
 
     links_by_criterion: dict[int, list[EvidenceLink]] = defaultdict(list)
-    for link in sorted(links, key=lambda link: (evidence[link.evidence_id].reference, link.pk)):
-        link.evidence = evidence[link.evidence_id]
+    for link in sorted(links, key=lambda link: (link.evidence.reference, link.pk)):
         links_by_criterion[link.criterion_id].append(link)
     decision_by_criterion = {decision.criterion_id: decision for decision in decisions}
     criteria_by_outcome: dict[int, list[CriterionStatus]] = defaultdict(list)
@@ -223,13 +241,21 @@ def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None
                 required=required,
                 decision=decision_by_criterion.get(criterion.pk),
                 links=links_by_criterion.get(criterion.pk, []),
-                wording=getattr(criterion, "pathway_wording", None) or "",
+                # the wording for the learner's pathway, where the criterion is worded per pathway
+                wording=catalogue.wording(criterion.pk, registration.pathway_id),
             )
         )
-    outcomes_by_unit: dict[int, list[OutcomeStatus]] = defaultdict(list)
-    for outcome in outcomes:
-        outcomes_by_unit[outcome.unit_id].append(OutcomeStatus(outcome, criteria_by_outcome.get(outcome.pk, [])))
-    return [UnitStatus(entry.unit, entry, outcomes_by_unit.get(entry.unit_id, [])) for entry in plan_entries]
+    return [
+        UnitStatus(
+            entry.unit,
+            entry,
+            [
+                OutcomeStatus(outcome, criteria_by_outcome.get(outcome.pk, []))
+                for outcome in catalogue.outcomes_of(entry.unit_id)
+            ],
+        )
+        for entry in plan_entries
+    ]
 
 
 def unit_status(registration: Registration, unit: Unit) -> UnitStatus:
@@ -252,7 +278,7 @@ class Progress:
 
 def registration_progress(registrations) -> dict[int, Progress]:
     """Criteria met of criteria required, and evidence awaiting review, for many registrations in
-    four queries (whatever their number and size)."""
+    three queries (whatever their number and size)."""
     registrations = list(registrations)
     ids = [registration.pk for registration in registrations]
     if not ids:
@@ -264,13 +290,7 @@ def registration_progress(registrations) -> dict[int, Progress]:
     ):
         plan[registration_id].add(unit_id)
     all_units = set().union(*plan.values()) if plan else set()
-    counts: dict[tuple[int, int | None], int] = {}
-    for row in (
-        AssessmentCriterion.objects.filter(unit_id__in=all_units)
-        .values("unit_id", "pathway_id")
-        .annotate(n=Count("id"))
-    ):
-        counts[(row["unit_id"], row["pathway_id"])] = row["n"]
+    counts = cached_catalogue().criteria_counts(all_units)
     met = defaultdict(int)
     for row in (
         CriterionDecision.objects.filter(registration_id__in=ids, is_met=True, countersign_status__in=FINAL)

@@ -1,5 +1,6 @@
 """The catalogue: qualifications, units, learning outcomes and assessment criteria, as the specifications give them."""
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -283,3 +284,14 @@ class CatalogueNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.printed} → {self.corrected}"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose token changes whenever load_catalogue runs: each process keeps the catalogue in memory
+    (qualifications.cache) and reads it again when the token it holds is no longer the one stored here."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"catalogue version {self.token} ({self.changed_at:%Y-%m-%d %H:%M})"

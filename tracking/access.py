@@ -7,6 +7,7 @@ from centres.access import access_profile
 from centres.models import Role
 from portfolio.access import active_eqa_share_items, get_registration_for
 from portfolio.models import Registration, RegistrationUnit
+from qualifications.cache import catalogue
 from qualifications.models import Unit
 
 
@@ -39,11 +40,9 @@ def get_sheet_for(user, registration_pk, unit_pk) -> tuple[Registration, Unit]:
     """The registration and unit of a tracking sheet the user may read; 404 otherwise (another centre's
     learner, a unit not on the plan, or a unit not shared with an EQA)."""
     registration = get_registration_for(user, registration_pk)
-    unit = Unit.objects.filter(
-        pk=unit_pk, pk__in=RegistrationUnit.objects.filter(registration=registration).values("unit_id")
-    ).first()
-    if unit is None:
+    if not RegistrationUnit.objects.filter(registration=registration, unit_id=unit_pk).exists():
         raise Http404("That unit is not on this learner's plan.")
+    unit = catalogue().unit_in(registration.qualification_id, int(unit_pk))  # held in memory, read-only
     if sees_only_through_share(user, registration):
         shared = (
             active_eqa_share_items(user).filter(registration=registration).filter(Q(unit__isnull=True) | Q(unit=unit))

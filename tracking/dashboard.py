@@ -9,6 +9,7 @@ from django.utils import timezone
 from centres.models import CompetenceStatus, Membership, Role
 from portfolio.access import active_eqa_share_items
 from portfolio.models import Registration
+from portfolio.progress import active_registrations_of
 
 from .models import Signature, SignatureRole, UnitSignOff
 from .sheets import build_sheets
@@ -39,11 +40,7 @@ def _sign_offs():
 
 
 def _learner_panel(user) -> dict | None:
-    registrations = list(
-        Registration.objects.filter(learner=user, status=Registration.Status.ACTIVE).select_related(
-            "centre", "learner", "qualification"
-        )
-    )
+    registrations = active_registrations_of(user)
     if not registrations:
         return None
     items, finished = [], []

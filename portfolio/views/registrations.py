@@ -131,7 +131,12 @@ def registration_list(request):
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    admin_centres = list(centres_where(request.user, Role.CENTRE_ADMIN))
+    # From the memberships already read for this request (with their centres), not another query.
+    profile = access_profile(request.user)
+    admin_centres = sorted(
+        {m.centre_id: m.centre for m in profile.memberships if m.role == Role.CENTRE_ADMIN}.values(),
+        key=lambda centre: (centre.name, centre.pk),
+    )
     return render(
         request,
         "portfolio/registrations/registration_list.html",
@@ -141,7 +146,7 @@ def registration_list(request):
             "rows": rows,
             "query": query.urlencode(),
             "admin_centres": admin_centres,
-            "several_centres": len(access_profile(request.user).centre_ids()) > 1,
+            "several_centres": len(profile.centre_ids()) > 1,
         },
     )
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from qualifications.cache import bump_catalogue_version
 from qualifications.models import (
     AssessmentCriterion,
     AssessmentMethod,
@@ -129,6 +130,7 @@ def load_catalogue(directory: Path = FIXTURES_DIR) -> LoadReport:
         for note in document.get("notes", []):
             order += 1
             _load_note(note, document["source"], order, report)
+    bump_catalogue_version()  # every process reads the catalogue again (qualifications.cache)
     return report
 
 

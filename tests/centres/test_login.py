@@ -4,6 +4,8 @@ import datetime as dt
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,7 +141,32 @@ def test_activity_keeps_the_session_alive(client, world):
 
 def test_idle_limit_is_the_session_cookie_age(settings):
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def _session_writes(captured) -> int:
+    return sum(1 for query in captured if query["sql"].startswith("UPDATE") and "django_session" in query["sql"])
+
+
+def test_requests_within_the_touch_interval_do_not_write_the_session(client, world):
+    attempt(client, world.admin.email, PASSWORD)
+    client.get(reverse("home"))
+    last_seen = client.session[SESSION_LAST_SEEN_KEY]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    assert _session_writes(captured) == 0
+    assert client.session[SESSION_LAST_SEEN_KEY] == last_seen
+
+
+def test_a_request_after_the_touch_interval_moves_the_idle_clock_on(client, world, settings):
+    attempt(client, world.admin.email, PASSWORD)
+    session = client.session
+    session[SESSION_LAST_SEEN_KEY] = time.time() - settings.SESSION_TOUCH_SECONDS - 1
+    session.save()
+    before = time.time()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    assert _session_writes(captured) == 1
+    assert client.session[SESSION_LAST_SEEN_KEY] >= before
 
 
 def test_sign_out_needs_a_post(client, world):
