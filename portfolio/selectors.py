@@ -106,9 +106,25 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
         )
     )
     files = list(evidence.files.select_related("uploaded_by"))
+    # Each criterion's latest accepted evidence date (of the learner's current evidence), read with the links.
+    latest_accepted = (
+        EvidenceLink.objects.filter(
+            criterion_id=OuterRef("criterion_id"),
+            status=EvidenceLink.Status.ACCEPTED,
+            evidence__registration=registration,
+            evidence__is_current=True,
+            evidence__status=Evidence.Status.SUBMITTED,
+        )
+        .order_by()
+        .values("criterion_id")
+        .annotate(latest=Max("evidence__date"))
+        .values("latest")
+    )
     links = list(
-        evidence.links.select_related("criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by")
-        .prefetch_related("criterion__wordings")  # a criterion worded per pathway is shown in the learner's wording
+        evidence.links.select_related(
+            "criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by"
+        )
+        .annotate(latest_accepted_date=Subquery(latest_accepted))
         .order_by("criterion__unit__reference", "criterion__order")
     )
     criterion_ids = [link.criterion_id for link in links]
@@ -118,20 +134,7 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
             registration=registration, criterion_id__in=criterion_ids
         ).select_related("decided_by", "countersigned_by")
     }
-    latest_max = dict(
-        EvidenceLink.objects.filter(
-            criterion_id__in=criterion_ids,
-            status=EvidenceLink.Status.ACCEPTED,
-            evidence__registration=registration,
-            evidence__is_current=True,
-            evidence__status=Evidence.Status.SUBMITTED,
-        )
-        .order_by()
-        .values("criterion_id")
-        .annotate(latest=Max("evidence__date"))
-        .values_list("criterion_id", "latest")
-    )
-    rows = [LinkRow(link, decisions.get(link.criterion_id), latest_max.get(link.criterion_id)) for link in links]
+    rows = [LinkRow(link, decisions.get(link.criterion_id), link.latest_accepted_date) for link in links]
     decision_ids = [decision.pk for decision in decisions.values()]
     history = list(
         Event.objects.filter(registration_id=registration.pk)

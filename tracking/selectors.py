@@ -10,8 +10,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from centres.models import Membership, Role, User
 from portfolio.models import Registration
 from portfolio.progress import UnitStatus, unit_statuses
@@ -154,28 +152,28 @@ def _countersigning(registration: Registration, assessor_ids: set[int]) -> dict[
 
 
 def signoff_states(registration: Registration, statuses: list[UnitStatus]) -> dict[int, SignOffState]:
-    """The sign-off state of each given unit status, keyed by unit id, in three queries whatever their number."""
-    sign_offs = {
-        sign_off.unit_id: sign_off
-        for sign_off in UnitSignOff.objects.filter(
-            registration=registration, unit_id__in=[status.unit.pk for status in statuses]
-        ).prefetch_related(
-            Prefetch(
-                "signatures",
-                queryset=Signature.objects.select_related("user", "voided_by").order_by("signed_at", "id"),
-            )
-        )
-    }
+    """The sign-off state of each given unit status, keyed by unit id, in two queries whatever their number."""
+    # The signatures with their sign-offs in one query: a sign-off is made by its first signature, in the same
+    # transaction, so a unit without signatures has no sign-off to show.
+    signatures_by_unit: dict[int, list[Signature]] = {}
+    sign_offs: dict[int, UnitSignOff] = {}
     signing_assessors = {registration.assessor_id}
-    for sign_off in sign_offs.values():
-        for signature in sign_off.signatures.all():
-            if signature.role == SignatureRole.ASSESSOR and signature.voided_at is None:
-                signing_assessors.add(signature.user_id)
+    for signature in (
+        Signature.objects.filter(
+            sign_off__registration=registration, sign_off__unit_id__in=[status.unit.pk for status in statuses]
+        )
+        .select_related("sign_off", "user", "voided_by")
+        .order_by("signed_at", "id")
+    ):
+        signature.sign_off = sign_offs.setdefault(signature.sign_off.unit_id, signature.sign_off)
+        signatures_by_unit.setdefault(signature.sign_off.unit_id, []).append(signature)
+        if signature.role == SignatureRole.ASSESSOR and signature.voided_at is None:
+            signing_assessors.add(signature.user_id)
     memberships = _countersigning(registration, signing_assessors)
     states = {}
     for status in statuses:
         sign_off = sign_offs.get(status.unit.pk)
-        signatures = list(sign_off.signatures.all()) if sign_off else []
+        signatures = signatures_by_unit.get(status.unit.pk, [])
         state = SignOffState(
             registration=registration,
             status=status,

@@ -5,6 +5,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from qualifications import models
+from qualifications.cache import catalogue
 
 register = template.Library()
 
@@ -38,8 +39,6 @@ def text_blocks(text: str, css_class: str = "") -> dict:
 
 @register.filter
 def wording_for(criterion, pathway_id) -> str:
-    """The criterion's text as a learner on the pathway reads it (from a prefetch of `wordings`)."""
-    for wording in criterion.wordings.all():
-        if wording.pathway_id == pathway_id:
-            return wording.text
-    return criterion.text
+    """The criterion's text as a learner on the pathway reads it (the wordings come from the catalogue held in
+    memory: no query, whatever the number of criteria)."""
+    return catalogue().wording(criterion.pk, pathway_id) or criterion.text
