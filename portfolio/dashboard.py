@@ -21,7 +21,7 @@ def _learner_panel(user) -> dict | None:
     if not registrations:
         return None
     # A learner holds one or two registrations: each page summary is a fixed number of queries.
-    pages = [portfolio_page(registration) for registration in registrations]
+    pages = [portfolio_page(registration, details=False) for registration in registrations]
     return {
         "template": "portfolio/_panel_learner.html",
         "order": 10,

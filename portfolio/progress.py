@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import CharField, Count, IntegerField, Q, Value, prefetch_related_objects
 
 from qualifications.cache import catalogue as cached_catalogue
 from qualifications.models import AssessmentCriterion, LearningOutcome, Unit
@@ -277,40 +277,54 @@ class Progress:
 
 
 def registration_progress(registrations) -> dict[int, Progress]:
-    """Criteria met of criteria required, and evidence awaiting review, for many registrations in
-    three queries (whatever their number and size)."""
+    """Criteria met of criteria required, and evidence awaiting review, for many registrations in one query
+    (whatever their number and size): their plans, their met decisions counted by unit and pathway, and their
+    evidence awaiting review counted, as one UNION; the criteria to meet come from the catalogue in memory."""
     registrations = list(registrations)
     ids = [registration.pk for registration in registrations]
     if not ids:
         return {}
     pathway_of = {registration.pk: registration.pathway_id for registration in registrations}
-    plan = defaultdict(set)
-    for registration_id, unit_id in RegistrationUnit.objects.filter(registration_id__in=ids).values_list(
-        "registration_id", "unit_id"
-    ):
-        plan[registration_id].add(unit_id)
-    all_units = set().union(*plan.values()) if plan else set()
-    counts = cached_catalogue().criteria_counts(all_units)
-    met = defaultdict(int)
-    for row in (
+
+    def kind(name: str) -> Value:
+        return Value(name, output_field=CharField())
+
+    nothing = Value(None, output_field=IntegerField())
+    plans = (
+        RegistrationUnit.objects.filter(registration_id__in=ids)
+        .order_by()
+        .values_list(kind("plan"), "registration_id", "unit_id", nothing, nothing)
+    )
+    met_decisions = (
         CriterionDecision.objects.filter(registration_id__in=ids, is_met=True, countersign_status__in=FINAL)
         .order_by()
         .values("registration_id", "criterion__unit_id", "criterion__pathway_id")
         .annotate(n=Count("id"))
-    ):
-        registration_id = row["registration_id"]
-        if row["criterion__unit_id"] in plan[registration_id] and row["criterion__pathway_id"] in (
-            None,
-            pathway_of[registration_id],
-        ):
-            met[registration_id] += row["n"]
-    awaiting = dict(
+        .values_list(kind("met"), "registration_id", "criterion__unit_id", "criterion__pathway_id", "n")
+    )
+    awaiting_review = (
         Evidence.objects.filter(registration_id__in=ids, is_current=True, status=Evidence.Status.SUBMITTED)
         .filter(Q(links__status=EvidenceLink.Status.PENDING))
+        .order_by()
         .values("registration_id")
         .annotate(n=Count("id", distinct=True))
-        .values_list("registration_id", "n")
+        .values_list(kind("awaiting"), "registration_id", nothing, nothing, "n")
     )
+    plan: dict[int, set[int]] = defaultdict(set)
+    met_rows, awaiting = [], {}
+    for row_kind, registration_id, unit_id, pathway_id, n in plans.union(met_decisions, awaiting_review, all=True):
+        if row_kind == "plan":
+            plan[registration_id].add(unit_id)
+        elif row_kind == "met":
+            met_rows.append((registration_id, unit_id, pathway_id, n))
+        else:
+            awaiting[registration_id] = n
+    met: dict[int, int] = defaultdict(int)
+    for registration_id, unit_id, pathway_id, n in met_rows:
+        if unit_id in plan[registration_id] and pathway_id in (None, pathway_of[registration_id]):
+            met[registration_id] += n
+    all_units = set().union(*plan.values()) if plan else set()
+    counts = cached_catalogue().criteria_counts(all_units)
     result = {}
     for registration_id in ids:
         required = sum(

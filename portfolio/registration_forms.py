@@ -35,12 +35,21 @@ def staff_queryset(centre, role: str | None = None):
     return User.objects.filter(pk__in=memberships.values("user_id")).order_by("full_name", "email")
 
 
-def filter_staff_queryset(centre_ids, role: str):
-    """Everyone who holds or held `role` at these centres: the choices of the learner list's filters, read from the
-    centres' memberships (a few rows) rather than from every registration. Former staff stay, since registrations
-    may still name them."""
-    memberships = Membership.objects.filter(centre_id__in=centre_ids, role=role)
-    return User.objects.filter(pk__in=memberships.values("user_id")).order_by("full_name", "email")
+def filter_staff_choices(centre_ids) -> dict[str, list[tuple[int, str]]]:
+    """Role (assessor, IQA) -> everyone who holds or held it at these centres, as (id, name) in name order: the
+    choices of the learner list's filters, read from the centres' memberships (a few rows, one query) rather than
+    from every registration. Former staff stay, since registrations may still name them."""
+    choices: dict[str, list[tuple[int, str]]] = {Role.ASSESSOR: [], Role.IQA: []}
+    seen = set()
+    for role, pk, full_name, email in (
+        Membership.objects.filter(centre_id__in=centre_ids, role__in=list(choices))
+        .order_by("user__full_name", "user__email", "user_id")
+        .values_list("role", "user_id", "user__full_name", "user__email")
+    ):
+        if (role, pk) not in seen:
+            seen.add((role, pk))
+            choices[role].append((pk, full_name or email))  # as a User prints itself
+    return choices
 
 
 def _label_trainees(field: StaffChoiceField, centre, role: str) -> None:
@@ -236,20 +245,13 @@ class BulkUploadForm(forms.Form):
     file = forms.FileField(label="CSV file", help_text="Saved from a spreadsheet as CSV (UTF-8).")
 
 
-def _staff_choices(users, empty_label: str) -> list[tuple]:
-    """(id, name) choices labelled as a User prints itself, in the users' order."""
-    return [("", empty_label)] + [
-        (pk, full_name or email) for pk, full_name, email in users.values_list("pk", "full_name", "email")
-    ]
-
-
 class RegistrationFilterForm(forms.Form):
     q = forms.CharField(
         label="Search",
         required=False,
         widget=forms.SearchInput(attrs={"placeholder": "Name, email, ULN or registration number"}),
     )
-    centre = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my centres")
+    centre = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     qualification = forms.ModelChoiceField(queryset=None, required=False, empty_label="All qualifications")
     # The staff filters are plain choices of ids read in one narrow query each: hundreds of options are rendered
     # on every page view, and model choices would build (and count) every User for that.
@@ -263,10 +265,11 @@ class RegistrationFilterForm(forms.Form):
 
     def __init__(self, *args, centres, qualifications, assessors, iqas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres
+        # The person's centres come with their access profile: no query for them.
+        self.fields["centre"].choices = [("", "All my centres")] + [(centre.pk, str(centre)) for centre in centres]
         self.fields["qualification"].queryset = qualifications
-        self.fields["assessor"].choices = _staff_choices(assessors, "Any assessor")
-        self.fields["iqa"].choices = _staff_choices(iqas, "Any IQA")
+        self.fields["assessor"].choices = [("", "Any assessor"), *assessors]
+        self.fields["iqa"].choices = [("", "Any IQA"), *iqas]
 
     @property
     def select_fields(self) -> list[dict]:

@@ -66,15 +66,14 @@ class PortfolioPage:
         return [item for item in self.evidence if item.status == Evidence.Status.DRAFT]
 
 
-def portfolio_page(registration: Registration) -> PortfolioPage:
-    evidence = list(
-        _with_link_counts(Evidence.objects.current().filter(registration=registration))
-        .select_related("author")
-        .prefetch_related("methods")
-        .order_by("-reference")
-    )
-    invitations = list(registration.witness_invitations.select_related("evidence", "invited_by"))
-    return PortfolioPage(registration, unit_statuses(registration), evidence, invitations)
+def portfolio_page(registration: Registration, *, details: bool = True) -> PortfolioPage:
+    """The learner's portfolio: progress by unit and the current evidence with its link counts. Without `details`
+    (the home page's summary) the evidence's methods and the witness invitations are not read."""
+    evidence = _with_link_counts(Evidence.objects.current().filter(registration=registration)).select_related("author")
+    if details:
+        evidence = evidence.prefetch_related("methods")
+    invitations = list(registration.witness_invitations.select_related("evidence", "invited_by")) if details else []
+    return PortfolioPage(registration, unit_statuses(registration), list(evidence.order_by("-reference")), invitations)
 
 
 @dataclass
@@ -121,9 +120,7 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
         .values("latest")
     )
     links = list(
-        evidence.links.select_related(
-            "criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by"
-        )
+        evidence.links.select_related("criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by")
         .annotate(latest_accepted_date=Subquery(latest_accepted))
         .order_by("criterion__unit__reference", "criterion__order")
     )

@@ -32,7 +32,7 @@ from ..registration_forms import (
     RegistrationFilterForm,
     RegistrationForm,
     WithdrawForm,
-    filter_staff_queryset,
+    filter_staff_choices,
 )
 from ..services import initial_assessment
 from ..services import registration as services
@@ -59,11 +59,12 @@ def _filtered_registrations(request):
     """The staff member's registrations at their centres, with the filters from the query string applied."""
     user = request.user
     roles_by_centre: dict[int, set[str]] = {}
+    centres: dict[int, Centre] = {}
     for membership in access_profile(user).memberships:
         roles_by_centre.setdefault(membership.centre_id, set()).add(membership.role)
+        centres[membership.centre_id] = membership.centre
     if not roles_by_centre:
         raise PermissionDenied("The learner list is for centre staff.")
-    centres = Centre.objects.filter(pk__in=roles_by_centre)
     # Admins and IQAs see every registration at their centre: a plain (centre, status) filter, which the index
     # serves, instead of the whole access scope with its ORs (same rows).
     whole = [pk for pk, roles in roles_by_centre.items() if roles & {Role.CENTRE_ADMIN, Role.IQA}]
@@ -71,12 +72,13 @@ def _filtered_registrations(request):
     base = Registration.objects.filter(centre_id__in=whole)
     if partial:
         base = base | registrations_for(user).filter(centre_id__in=partial)
+    staff = filter_staff_choices(roles_by_centre)
     form = RegistrationFilterForm(
         request.GET or None,
-        centres=centres,
+        centres=sorted(centres.values(), key=lambda centre: (centre.name, centre.pk)),
         qualifications=Qualification.objects.filter(Exists(base.filter(qualification=OuterRef("pk")))),
-        assessors=filter_staff_queryset(roles_by_centre, Role.ASSESSOR),
-        iqas=filter_staff_queryset(roles_by_centre, Role.IQA),
+        assessors=staff[Role.ASSESSOR],
+        iqas=staff[Role.IQA],
     )
     if (
         "centre" in request.GET
