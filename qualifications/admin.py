@@ -3,6 +3,7 @@ reload); only the assessment methods, which a centre may extend, can be added an
 
 from django.contrib import admin
 
+from qualifications.cache import bump_catalogue_version
 from qualifications.models import (
     AssessmentCriterion,
     AssessmentMethod,
@@ -125,3 +126,7 @@ class AssessmentMethodAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Evidence records the methods it used; a method is retired by renaming, never removed.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_catalogue_version()  # the method key is held in memory with the catalogue (qualifications.cache)

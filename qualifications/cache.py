@@ -1,7 +1,9 @@
 """The catalogue in memory, once per process: qualifications, their units and rules of combination, learning
-outcomes, criteria and pathways, read whole when first needed and again only when load_catalogue has changed it.
+outcomes, criteria, their wordings per pathway, the notes printed on sheets and the assessment methods' key, read
+whole when first needed and again only when it has changed.
 
-The catalogue changes only when load_catalogue runs, and that bumps the token of the one CatalogueVersion row.
+The catalogue changes only when load_catalogue runs (or an admin edits an assessment method), and that bumps the
+token of the one CatalogueVersion row.
 Each request reads that token once (`checking_catalogue_version()`, opened by the middleware; one small query,
 and only on requests that use the catalogue), and a process holding another version reads the catalogue again.
 Every process sees a reload this way, the one that ran load_catalogue or not: no signal is involved.
@@ -26,6 +28,8 @@ from django.db import models
 
 from .models import (
     AssessmentCriterion,
+    AssessmentMethod,
+    CatalogueNote,
     CatalogueVersion,
     CriterionWording,
     LearningOutcome,
@@ -91,6 +95,8 @@ class Catalogue:
     groups_by_qualification: Mapping[int, tuple[UnitGroup, ...]]
     pathways_by_qualification: Mapping[int, tuple[Pathway, ...]]
     wordings: Mapping[tuple[int, int], str]  # (criterion id, pathway id) -> the criterion's wording on the pathway
+    methods: tuple[AssessmentMethod, ...]  # the method key of tracking sheets, in printed order
+    sheet_notes_by_unit: Mapping[int, tuple[CatalogueNote, ...]]  # notes printed on a unit's tracking sheet
 
     def memberships(self, qualification_id: int) -> tuple[QualificationUnit, ...]:
         """The qualification's units in printed order, each membership's `unit` carrying
@@ -117,6 +123,9 @@ class Catalogue:
         """The criterion's wording for learners on the pathway, where it is worded per pathway ("" otherwise)."""
         return self.wordings.get((criterion_id, pathway_id), "") if pathway_id is not None else ""
 
+    def sheet_notes_of(self, unit_id: int) -> tuple[CatalogueNote, ...]:
+        return self.sheet_notes_by_unit.get(unit_id, ())
+
     def criteria_counts(self, unit_ids: Iterable[int]) -> dict[tuple[int, int | None], int]:
         """(unit id, pathway id or None) -> number of criteria."""
         counts: dict[tuple[int, int | None], int] = defaultdict(int)
@@ -131,7 +140,7 @@ def _frozen_mapping(items: dict) -> Mapping:
 
 
 def read_catalogue(version: str | None) -> Catalogue:
-    """Read the whole catalogue from the database (nine queries) into read-only rows."""
+    """Read the whole catalogue from the database (eleven queries) into read-only rows."""
     pathways = {pathway.pk: pathway for pathway in Pathway.objects.all()}
     qualifications = {q.pk: q for q in Qualification.objects.select_related("awarding_body")}
     units = {unit.pk: unit for unit in Unit.objects.all()}
@@ -144,6 +153,8 @@ def read_catalogue(version: str | None) -> Catalogue:
         (criterion_id, pathway_id): text
         for criterion_id, pathway_id, text in CriterionWording.objects.values_list("criterion_id", "pathway_id", "text")
     }
+    methods = list(AssessmentMethod.objects.order_by("order", "code"))
+    sheet_notes = list(CatalogueNote.objects.filter(shown_on_sheet=True, unit__isnull=False).order_by("order", "pk"))
 
     outcomes_by_unit: dict[int, list] = defaultdict(list)
     for outcome in outcomes.values():
@@ -174,6 +185,12 @@ def read_catalogue(version: str | None) -> Catalogue:
         pathways_by_qualification[qualification_id].append(pathways[pathway_id])
     for unit in units.values():
         unit.number_in_qualification = ""
+    sheet_notes_by_unit: dict[int, list] = defaultdict(list)
+    for note in sheet_notes:
+        _relate(note, "unit", units[note.unit_id])
+        _relate(note, "criterion", criteria.get(note.criterion_id))
+        _relate(note, "qualification", qualifications.get(note.qualification_id))
+        sheet_notes_by_unit[note.unit_id].append(note)
 
     for row in [
         *pathways.values(),
@@ -185,6 +202,8 @@ def read_catalogue(version: str | None) -> Catalogue:
         *criteria.values(),
         *groups.values(),
         *memberships,
+        *methods,
+        *sheet_notes,
     ]:
         _freeze(row)
 
@@ -204,6 +223,8 @@ def read_catalogue(version: str | None) -> Catalogue:
         groups_by_qualification=by_key(groups_by_qualification),
         pathways_by_qualification=by_key(sorted_pathways(pathways_by_qualification)),
         wordings=_frozen_mapping(wordings),
+        methods=tuple(methods),
+        sheet_notes_by_unit=by_key(sheet_notes_by_unit),
     )
 
 

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from centres.hooks import Hook
 from portfolio.models import Registration
 from portfolio.progress import CriterionStatus, unit_statuses
+from qualifications.cache import catalogue
 from qualifications.models import AssessmentMethod, CatalogueNote, LearningOutcome
 
 from .models import Signature, SignatureRole
@@ -207,16 +208,13 @@ class Sheet:
 
 
 def method_key() -> list[AssessmentMethod]:
-    return list(AssessmentMethod.objects.order_by("order", "code"))
+    return list(catalogue().methods)  # held in memory with the catalogue, read-only
 
 
 def catalogue_notes_on_sheets(unit_ids: list[int]) -> dict[int, list[CatalogueNote]]:
-    """The catalogue notes to print on the sheets of these units, by unit id, in one query."""
-    notes: dict[int, list[CatalogueNote]] = {}
-    if unit_ids:
-        for note in CatalogueNote.objects.filter(shown_on_sheet=True, unit_id__in=unit_ids).order_by("order"):
-            notes.setdefault(note.unit_id, []).append(note)
-    return notes
+    """The catalogue notes to print on the sheets of these units, by unit id (held in memory, read-only)."""
+    held = catalogue()
+    return {unit_id: list(held.sheet_notes_of(unit_id)) for unit_id in unit_ids if held.sheet_notes_of(unit_id)}
 
 
 def build_sheets(registration: Registration, units=None, *, methods=None) -> list[Sheet]:

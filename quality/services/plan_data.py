@@ -11,7 +11,8 @@ from django.db.models import Prefetch, Q
 
 from centres.models import CompetenceStatus, Membership, Role
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink, Registration, RegistrationUnit
-from qualifications.models import AssessmentMethod, QualificationUnit, Unit
+from qualifications.cache import catalogue
+from qualifications.models import AssessmentMethod, Unit
 from tracking.models import Signature, SignatureRole
 
 from ..models import SampleKind, SampleRecord, SampleUnit, SamplingPlan
@@ -101,15 +102,10 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
     ids = [registration.pk for registration in registrations] if left else plan_registrations_scope(plan).values("pk")
     by_id = {registration.pk: registration for registration in registrations}
 
-    memberships = list(
-        QualificationUnit.objects.filter(qualification_id=plan.qualification_id)
-        .select_related("unit")
-        .order_by("order", "pk")
-    )
+    held = catalogue()  # the qualification's units (numbered as it prints them) and the method key, read-only
     units = []
     unit_by_id = {}
-    for membership in memberships:
-        membership.unit.number_in_qualification = membership.number
+    for membership in held.memberships(plan.qualification_id):
         units.append(membership.unit)
         unit_by_id[membership.unit_id] = membership.unit
 
@@ -170,7 +166,7 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
     # One pass over the learners' evidence links, narrowed by DISTINCT to a row per evidence, unit and judgement:
     # judged links (any version) show who made decisions; current, submitted evidence not rejected for a unit
     # lends that unit its methods, read from the M2M table on its own rather than joined once per link.
-    methods = list(AssessmentMethod.objects.order_by("order", "code"))
+    methods = list(held.methods)
     code_of = {method.pk: method.code for method in methods}
     units_of_evidence: dict[int, set[tuple[int, int]]] = defaultdict(set)
     for evidence_id, registration_id, unit_id, status, judged_by, countersigned_by, is_current, evidence_status in (

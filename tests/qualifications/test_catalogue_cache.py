@@ -11,9 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from centres.models import User
 from qualifications.cache import catalogue
-from qualifications.models import AssessmentCriterion, CatalogueVersion, Unit
+from qualifications.models import AssessmentCriterion, AssessmentMethod, CatalogueVersion, Unit
 from qualifications.services.catalogue import FIXTURES_DIR
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +126,19 @@ def test_relations_inside_the_catalogue_are_filled_in_without_queries(django_ass
         assert criterion.pathway is None
         assert membership.unit.number_in_qualification == "1"
         assert [c.code for c in held.criteria_of(criterion.unit_id)][:2] == ["1.1", "1.2"]
+
+
+def test_an_assessment_method_changed_in_the_admin_shows_on_the_next_sheet(client, world):
+    client.force_login(world.learner)
+    method = AssessmentMethod.objects.get(code="Obs")
+    before = _sheet(client, world)[0]
+    assert method.name in before and "Watched at work" not in before
+    admin = User.objects.create_superuser(email="root@example.test", password=PASSWORD, full_name="Root")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:qualifications_assessmentmethod_change", args=[method.pk]),
+        {"code": "Obs", "name": "Watched at work", "description": method.description, "order": method.order},
+    )
+    assert response.status_code == 302
+    client.force_login(world.learner)
+    assert "Watched at work" in _sheet(client, world)[0]
