@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from centres.access import centres_where
+from centres.access import access_profile, centres_where
 from centres.models import Centre, Role
 from portfolio.access import active_eqa_share_items
 from portfolio.models import EqaShare, Registration
@@ -101,7 +101,7 @@ def get_plan_for_reader(user, pk) -> PlanView:
     )
     if plan is None:
         raise Http404("No such plan.")
-    if iqa_centres(user).filter(pk=plan.centre_id).exists():
+    if plan.centre_id in access_profile(user).centre_ids(Role.IQA):
         return PlanView(plan, as_eqa=False, visible_registration_ids=None)
     scope = eqa_scope(user, plan.centre_id)
     shared = set(

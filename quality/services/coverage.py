@@ -194,7 +194,7 @@ def evidence_locations(samples) -> dict[int, set[str]]:
 def coverage(plan: SamplingPlan, data: PlanData | None = None) -> Coverage:
     """The plan's coverage matrices and per-assessor progress, in a fixed number of queries."""
     data = data or load_plan_data(plan)
-    rates = assessor_rates(plan, data.assessor_ids)
+    rates = assessor_rates(plan, data.assessor_ids, working_towards=data.trainee_assessor_ids)
 
     progress = {
         assessor.pk: AssessorProgress(assessor=assessor, rate=rates[assessor.pk]) for assessor in data.assessors

@@ -4,7 +4,6 @@ The plan page, the proposals, the risk loop and the certification check all read
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
@@ -53,6 +52,7 @@ class PlanData:
     work: dict[tuple[int, int], UnitWork]
     samples: list[SampleRecord]
     methods: list[AssessmentMethod]
+    trainee_assessor_ids: set[int] = field(default_factory=set)  # assessors working towards their award there
 
     @property
     def assessor_ids(self) -> list[int]:
@@ -82,7 +82,8 @@ def plan_registrations_scope(plan: SamplingPlan):
 
 
 def load_plan_data(plan: SamplingPlan) -> PlanData:
-    """Twelve queries, whatever the number of learners, units, decisions and samples."""
+    """Ten queries, whatever the number of learners, units, decisions and samples (the catalogue is held in
+    memory)."""
     samples = list(
         SampleRecord.objects.filter(plan=plan)
         .select_related("registration__learner", "iqa", "assessor")
@@ -137,14 +138,10 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
             item.eqa_signed = True
 
     # Signed off: the assessor signed and, where they work towards their award, their countersignatory too.
+    # Every assessor working towards their award at the centre (a few people): the risk rule asks the same.
     trainees = set(
         Membership.objects.active()
-        .filter(
-            centre_id=plan.centre_id,
-            role=Role.ASSESSOR,
-            status=CompetenceStatus.WORKING_TOWARDS,
-            user_id__in=set(assessor_signer.values()),
-        )
+        .filter(centre_id=plan.centre_id, role=Role.ASSESSOR, status=CompetenceStatus.WORKING_TOWARDS)
         .values_list("user_id", flat=True)
     )
     for key, signer in assessor_signer.items():
@@ -163,16 +160,14 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
             item.started = True
             item.makers.update(user for user in (decided_by, countersigned_by) if user)
 
-    # One pass over the learners' evidence links, narrowed by DISTINCT to a row per evidence, unit and judgement:
-    # judged links (any version) show who made decisions; current, submitted evidence not rejected for a unit
-    # lends that unit its methods, read from the M2M table on its own rather than joined once per link.
+    # One pass over the learners' evidence links with their evidence's methods, narrowed by DISTINCT to a row per
+    # unit, judgement and method: judged links (any version) show who made decisions; current, submitted evidence
+    # not rejected for a unit lends that unit its methods.
     methods = list(held.methods)
     code_of = {method.pk: method.code for method in methods}
-    units_of_evidence: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    for evidence_id, registration_id, unit_id, status, judged_by, countersigned_by, is_current, evidence_status in (
+    for row in (
         EvidenceLink.objects.filter(evidence__registration_id__in=ids)
         .values_list(
-            "evidence_id",
             "evidence__registration_id",
             "criterion__unit_id",
             "status",
@@ -180,25 +175,25 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
             "countersigned_by_id",
             "evidence__is_current",
             "evidence__status",
+            "evidence__methods",
         )
         .order_by()
         .distinct()
     ):
+        registration_id, unit_id, status, judged_by, countersigned_by, is_current, evidence_status, method_id = row
         item = work.get((registration_id, unit_id))
         if item is None:
             continue
         if judged_by is not None and status != EvidenceLink.Status.PENDING:
             item.started = True
             item.makers.update(user for user in (judged_by, countersigned_by) if user)
-        if is_current and evidence_status == Evidence.Status.SUBMITTED and status != EvidenceLink.Status.REJECTED:
-            units_of_evidence[evidence_id].add(item.key)
-    for evidence_id, method_id in (
-        Evidence.methods.through.objects.filter(evidence_id__in=list(units_of_evidence))
-        .values_list("evidence_id", "assessmentmethod_id")
-        .order_by()
-    ):
-        for key in units_of_evidence.get(evidence_id, ()):
-            work[key].methods.add(code_of[method_id])
+        if (
+            method_id is not None
+            and is_current
+            and evidence_status == Evidence.Status.SUBMITTED
+            and status != EvidenceLink.Status.REJECTED
+        ):
+            item.methods.add(code_of[method_id])
 
     for sample in samples:
         if sample.returned:
@@ -222,4 +217,5 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
         work=work,
         samples=samples,
         methods=methods,
+        trainee_assessor_ids=trainees,
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import CharField, Count, Value
 from django.utils import timezone
 
 from centres.models import CompetenceStatus, Membership, Role
@@ -64,34 +64,54 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word if count == 1 else word + 's'}"
 
 
+def _kind(name: str) -> Value:
+    return Value(name, output_field=CharField())
+
+
+def _no_outcome() -> Value:
+    return Value("", output_field=CharField())
+
+
 def compute_rates(
-    *, centre_id: int, qualification_id: int, assessor_ids: list[int], today: dt.date | None = None
+    *,
+    centre_id: int,
+    qualification_id: int,
+    assessor_ids: list[int],
+    today: dt.date | None = None,
+    working_towards: set[int] | None = None,
 ) -> dict[int, AssessorRate]:
-    """Each assessor's rate by the rule above, in four queries whatever the number of assessors."""
+    """Each assessor's rate by the rule above, in two queries whatever the number of assessors (one when the
+    caller knows who at the centre works towards their assessing award)."""
     today = today or timezone.localdate()
     since = timezone.now() - dt.timedelta(days=RISK_LOOKBACK_DAYS)
     if not assessor_ids:
         return {}
-    working_towards = set(
-        Membership.objects.active()
-        .filter(
-            centre_id=centre_id, role=Role.ASSESSOR, user_id__in=assessor_ids, status=CompetenceStatus.WORKING_TOWARDS
+    if working_towards is None:
+        working_towards = set(
+            Membership.objects.active()
+            .filter(
+                centre_id=centre_id,
+                role=Role.ASSESSOR,
+                user_id__in=assessor_ids,
+                status=CompetenceStatus.WORKING_TOWARDS,
+            )
+            .values_list("user_id", flat=True)
         )
-        .values_list("user_id", flat=True)
-    )
-    signed_units = dict(
+    # The assessors' record in one query: units signed off on the qualification, final samples that disagreed or
+    # agreed with actions, and overdue actions, each counted by assessor (a UNION of the three counts).
+    signed_counts = (
         Signature.objects.live()
         .filter(
             role=SignatureRole.ASSESSOR,
             user_id__in=assessor_ids,
             sign_off__registration__qualification_id=qualification_id,
         )
+        .order_by()
         .values("user_id")
         .annotate(n=Count("sign_off", distinct=True))
-        .values_list("user_id", "n")
+        .values_list(_kind("signed"), "user_id", _no_outcome(), "n")
     )
-    outcomes: dict[tuple[int, str], int] = {}
-    for row in (
+    sample_outcomes = (
         SampleDecision.objects.filter(
             assessor_id__in=assessor_ids,
             sample__sampled_at__gte=since,
@@ -99,17 +119,29 @@ def compute_rates(
             sample__countersign_status__in=FINAL_COUNTERSIGN_STATUSES,
             outcome__in=[Outcome.DISAGREE, Outcome.AGREE_WITH_ACTIONS],
         )
+        .order_by()
         .values("assessor_id", "outcome")
         .annotate(n=Count("sample", distinct=True))
-    ):
-        outcomes[(row["assessor_id"], row["outcome"])] = row["n"]
-    overdue = dict(
+        .values_list(_kind("outcome"), "assessor_id", "outcome", "n")
+    )
+    overdue_actions = (
         Action.objects.awaiting_assessor()
         .filter(assessor_id__in=assessor_ids, due_on__lt=today)
+        .order_by()
         .values("assessor_id")
         .annotate(n=Count("id"))
-        .values_list("assessor_id", "n")
+        .values_list(_kind("overdue"), "assessor_id", _no_outcome(), "n")
     )
+    signed_units: dict[int, int] = {}
+    outcomes: dict[tuple[int, str], int] = {}
+    overdue: dict[int, int] = {}
+    for kind, assessor_id, outcome, n in signed_counts.union(sample_outcomes, overdue_actions, all=True):
+        if kind == "signed":
+            signed_units[assessor_id] = n
+        elif kind == "outcome":
+            outcomes[(assessor_id, outcome)] = n
+        else:
+            overdue[assessor_id] = n
 
     rates = {}
     months = round(RISK_LOOKBACK_DAYS / 30.5)
@@ -171,9 +203,16 @@ def compute_rates(
     return rates
 
 
-def assessor_rates(plan: SamplingPlan, assessor_ids: list[int]) -> dict[int, AssessorRate]:
+def assessor_rates(
+    plan: SamplingPlan, assessor_ids: list[int], *, working_towards: set[int] | None = None
+) -> dict[int, AssessorRate]:
     """The rate each assessor is sampled at in the plan: the rule's rate, or the IQA's override (with both shown)."""
-    rates = compute_rates(centre_id=plan.centre_id, qualification_id=plan.qualification_id, assessor_ids=assessor_ids)
+    rates = compute_rates(
+        centre_id=plan.centre_id,
+        qualification_id=plan.qualification_id,
+        assessor_ids=assessor_ids,
+        working_towards=working_towards,
+    )
     for row in PlanAssessor.objects.filter(plan=plan, overridden=True, assessor_id__in=assessor_ids):
         computed = rates[row.assessor_id]
         rates[row.assessor_id] = AssessorRate(
