@@ -4,9 +4,11 @@ The plan page, the proposals, the risk loop and the certification check all read
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import BigIntegerField, BooleanField, CharField, Prefetch, Q, Value
+from django.db.models.functions import Cast
 
 from centres.models import CompetenceStatus, Membership, Role
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink, Registration, RegistrationUnit
@@ -66,6 +68,19 @@ class PlanData:
         return sorted(seen.values(), key=lambda user: (user.full_name.lower(), user.email))
 
 
+def _kind(name: str) -> Value:
+    return Value(name, output_field=CharField())
+
+
+def _text() -> Value:
+    return Value("", output_field=CharField())
+
+
+def _number() -> Cast:
+    # Typed: PostgreSQL resolves an untyped NULL under DISTINCT as text, which a UNION with ids then refuses.
+    return Cast(Value(None), BigIntegerField())
+
+
 def plan_registrations_scope(plan: SamplingPlan):
     """The registrations a plan covers: the IQA's learners on the qualification at the centre, active during
     the period (withdrawn or completed learners stay until the period after they left)."""
@@ -82,7 +97,7 @@ def plan_registrations_scope(plan: SamplingPlan):
 
 
 def load_plan_data(plan: SamplingPlan) -> PlanData:
-    """Ten queries, whatever the number of learners, units, decisions and samples (the catalogue is held in
+    """Six queries, whatever the number of learners, units, decisions and samples (the catalogue is held in
     memory)."""
     samples = list(
         SampleRecord.objects.filter(plan=plan)
@@ -110,20 +125,37 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
         units.append(membership.unit)
         unit_by_id[membership.unit_id] = membership.unit
 
+    # The learners' plans, the live signatures on their units and the centre's assessors working towards their
+    # award (a few people; the risk rule asks the same), as one UNION.
+    plan_rows = (
+        RegistrationUnit.objects.filter(registration_id__in=ids)
+        .order_by()
+        .values_list(_kind("plan"), "registration_id", "unit_id", _text(), _number())
+    )
+    signature_rows = (
+        Signature.objects.live()
+        .filter(sign_off__registration_id__in=ids)
+        .order_by()
+        .values_list(_kind("signature"), "sign_off__registration_id", "sign_off__unit_id", "role", "user_id")
+    )
+    trainee_rows = (
+        Membership.objects.active()
+        .filter(centre_id=plan.centre_id, role=Role.ASSESSOR, status=CompetenceStatus.WORKING_TOWARDS)
+        .order_by()
+        .values_list(_kind("trainee"), _number(), _number(), _text(), "user_id")
+    )
+    rows: dict[str, list[tuple]] = defaultdict(list)
+    for kind, *row in plan_rows.union(signature_rows, trainee_rows, all=True):
+        rows[kind].append(row)
+
     work: dict[tuple[int, int], UnitWork] = {}
-    for registration_id, unit_id in RegistrationUnit.objects.filter(registration_id__in=ids).values_list(
-        "registration_id", "unit_id"
-    ):
+    for registration_id, unit_id, _, _ in rows["plan"]:
         if unit_id in unit_by_id:
             registration = by_id[registration_id]
             work[(registration_id, unit_id)] = UnitWork(registration, unit_by_id[unit_id], registration.assessor_id)
 
     assessor_signer: dict[tuple[int, int], int] = {}
-    for registration_id, unit_id, role, user_id in (
-        Signature.objects.live()
-        .filter(sign_off__registration_id__in=ids)
-        .values_list("sign_off__registration_id", "sign_off__unit_id", "role", "user_id")
-    ):
+    for registration_id, unit_id, role, user_id in rows["signature"]:
         item = work.get((registration_id, unit_id))
         if item is None:
             continue
@@ -138,36 +170,38 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
             item.eqa_signed = True
 
     # Signed off: the assessor signed and, where they work towards their award, their countersignatory too.
-    # Every assessor working towards their award at the centre (a few people): the risk rule asks the same.
-    trainees = set(
-        Membership.objects.active()
-        .filter(centre_id=plan.centre_id, role=Role.ASSESSOR, status=CompetenceStatus.WORKING_TOWARDS)
-        .values_list("user_id", flat=True)
-    )
+    trainees = {user_id for _, _, _, user_id in rows["trainee"]}
     for key, signer in assessor_signer.items():
         work[key].signed = signer not in trainees or work[key].countersigned
 
-    # Only who decided matters here, not each decision: distinct rows (a few per unit, not one per criterion);
-    # order_by() keeps the models' default ordering out of the DISTINCT.
-    for registration_id, unit_id, decided_by, countersigned_by in (
-        CriterionDecision.objects.filter(registration_id__in=ids)
-        .values_list("registration_id", "criterion__unit_id", "decided_by_id", "countersigned_by_id")
-        .order_by()
-        .distinct()
-    ):
-        item = work.get((registration_id, unit_id))
-        if item is not None:
-            item.started = True
-            item.makers.update(user for user in (decided_by, countersigned_by) if user)
-
-    # One pass over the learners' evidence links with their evidence's methods, narrowed by DISTINCT to a row per
-    # unit, judgement and method: judged links (any version) show who made decisions; current, submitted evidence
-    # not rejected for a unit lends that unit its methods.
+    # Who made decisions and which methods the evidence used, in one UNION of two DISTINCT passes (a few rows per
+    # unit, not one per criterion or link; order_by() keeps the models' default ordering out of the DISTINCT):
+    # - the learners' criterion decisions, by who decided and who countersigned;
+    # - their evidence links with their evidence's methods: judged links (any version) show who made decisions;
+    #   current, submitted evidence not rejected for a unit lends that unit its methods.
     methods = list(held.methods)
     code_of = {method.pk: method.code for method in methods}
-    for row in (
-        EvidenceLink.objects.filter(evidence__registration_id__in=ids)
+    decision_rows = (
+        CriterionDecision.objects.filter(registration_id__in=ids)
+        .order_by()
         .values_list(
+            _kind("decision"),
+            "registration_id",
+            "criterion__unit_id",
+            _text(),
+            "decided_by_id",
+            "countersigned_by_id",
+            Value(False, output_field=BooleanField()),
+            _text(),
+            _number(),
+        )
+        .distinct()
+    )
+    link_rows = (
+        EvidenceLink.objects.filter(evidence__registration_id__in=ids)
+        .order_by()
+        .values_list(
+            _kind("link"),
             "evidence__registration_id",
             "criterion__unit_id",
             "status",
@@ -177,16 +211,20 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
             "evidence__status",
             "evidence__methods",
         )
-        .order_by()
         .distinct()
-    ):
-        registration_id, unit_id, status, judged_by, countersigned_by, is_current, evidence_status, method_id = row
+    )
+    for row in decision_rows.union(link_rows, all=True):
+        kind, registration_id, unit_id, status, maker, countersigned_by, is_current, evidence_status, method_id = row
         item = work.get((registration_id, unit_id))
         if item is None:
             continue
-        if judged_by is not None and status != EvidenceLink.Status.PENDING:
+        if kind == "decision":
             item.started = True
-            item.makers.update(user for user in (judged_by, countersigned_by) if user)
+            item.makers.update(user for user in (maker, countersigned_by) if user)
+            continue
+        if maker is not None and status != EvidenceLink.Status.PENDING:
+            item.started = True
+            item.makers.update(user for user in (maker, countersigned_by) if user)
         if (
             method_id is not None
             and is_current
