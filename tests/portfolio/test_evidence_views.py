@@ -397,6 +397,9 @@ def _grow(world, n):
     return evidence
 
 
+PAGE_QUERIES = {"portfolio": 12, "detail": 10, "queue": 8, "judge": 10}  # no more than today
+
+
 @pytest.mark.parametrize(
     ("user", "page"),
     [("learner", "portfolio"), ("learner", "detail"), ("assessor", "queue"), ("assessor", "judge")],
@@ -420,7 +423,7 @@ def test_page_queries_do_not_grow_with_the_portfolio(client, world, user, page):
     for _ in range(5):
         make_evidence(world.registration, criteria=criteria_of(UNIT_B, 3))
     after = _count(client, url(large))
-    assert after == before
+    assert after == before <= PAGE_QUERIES[page], (page, before, after)
 
 
 def test_post_only_views_as_each_role(client, world):

@@ -272,6 +272,9 @@ def _count(client, url) -> int:
     return len(queries)
 
 
+PLAN_QUERIES = {"quality:plan-detail": 16, "quality:sample-start": 11}  # no more than today
+
+
 @pytest.mark.parametrize("name", ["quality:plan-detail", "quality:sample-start"])
 def test_plan_pages_cost_the_same_queries_at_two_sizes(world, plan, name):
     client = client_for(world.iqa)
@@ -280,4 +283,4 @@ def test_plan_pages_cost_the_same_queries_at_two_sizes(world, plan, name):
     small = _count(client, url)
     _grow(world, plan, 4)
     large = _count(client, url)
-    assert small == large
+    assert small == large <= PLAN_QUERIES[name], (name, small, large)
