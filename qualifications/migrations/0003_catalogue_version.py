@@ -11,7 +11,7 @@ def create_version(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qualifications", "0001_initial"),
+        ("qualifications", "0002_criterion_wordings_misprint_notes_on_sheets"),
     ]
 
     operations = [
