@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from centres.access import access_profile
 from centres.models import Event, Role
+from qualifications.cache import catalogue
 
 from .models import CountersignStatus, CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
 from .progress import CriterionStatus, UnitStatus, unit_statuses
@@ -97,13 +98,38 @@ class EvidencePage:
         return [row.link for row in self.rows if row.link.feedback]
 
 
+_VERSION_FIELDS = {
+    "id",
+    "version",
+    "status",
+    "is_current",
+    "created_at",
+    "submitted_at",
+    "registration_id",
+    "reference",
+}
+
+
 def evidence_page(evidence: Evidence) -> EvidencePage:
     registration = evidence.registration
-    versions = list(
-        Evidence.objects.filter(registration=registration, reference=evidence.reference).only(
-            "pk", "version", "status", "is_current", "created_at", "submitted_at", "registration_id", "reference"
-        )
-    )
+    # The piece's versions, with this version's methods in the same query (a row per version and method); the
+    # methods themselves come from the catalogue's method key held in memory.
+    fields = [f.attname for f in Evidence._meta.concrete_fields if f.attname in _VERSION_FIELDS]
+    versions: dict[int, Evidence] = {}
+    method_ids = set()
+    for *values, method_id in (
+        Evidence.objects.filter(registration=registration, reference=evidence.reference)
+        .order_by("version", "pk")
+        .values_list(*fields, "methods")
+    ):
+        version = versions.setdefault(values[0], Evidence.from_db(Evidence.objects.db, fields, values))
+        if version.pk == evidence.pk and method_id is not None:
+            method_ids.add(method_id)
+    # As a prefetch of `methods` would leave them: evidence.methods.all() reads no more.
+    evidence._prefetched_objects_cache = {
+        **getattr(evidence, "_prefetched_objects_cache", {}),
+        "methods": [method for method in catalogue().methods if method.pk in method_ids],
+    }
     files = list(evidence.files.select_related("uploaded_by"))
     # Each criterion's latest accepted evidence date (of the learner's current evidence), read with the links.
     latest_accepted = (
@@ -142,7 +168,7 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
         .select_related("actor")
         .order_by("at", "id")
     )
-    return EvidencePage(evidence, versions, files, rows, history)
+    return EvidencePage(evidence, list(versions.values()), files, rows, history)
 
 
 def _with_link_counts_by_subquery(evidence: QuerySet[Evidence]) -> QuerySet[Evidence]:

@@ -152,7 +152,7 @@ def _actions(user, evidence: Evidence) -> dict:
 def evidence_detail(request, pk: int):
     evidence = get_evidence_for(request.user, pk)
     page = evidence_page(evidence)
-    evidence._prefetched_objects_cache = {"links": [row.link for row in page.rows]}
+    evidence._prefetched_objects_cache["links"] = [row.link for row in page.rows]
     return render(
         request,
         "portfolio/evidence_detail.html",
