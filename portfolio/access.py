@@ -59,9 +59,13 @@ def portfolios_for(user) -> QuerySet[Registration]:
     return Registration.objects.filter(_learner_and_staff_scope(user))
 
 
-def get_registration_for(user, pk) -> Registration:
+def get_registration_for(user, pk, **annotations) -> Registration:
+    """The registration, if the user may open it (else 404), with any annotations the caller asks for read in
+    the same query."""
     return get_object_or_404(
-        registrations_for(user).select_related("centre", "learner", "qualification", "assessor", "iqa", "pathway"),
+        registrations_for(user)
+        .select_related("centre", "learner", "qualification", "assessor", "iqa", "pathway")
+        .annotate(**annotations),
         pk=pk,
     )
 

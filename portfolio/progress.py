@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, IntegerField, Q, Value, prefetch_related_objects
+from django.db.models import CharField, Count, IntegerField, Q, Value
 
 from qualifications.cache import catalogue as cached_catalogue
 from qualifications.models import AssessmentCriterion, LearningOutcome, Unit
@@ -188,7 +188,7 @@ def active_registrations_of(learner) -> list[Registration]:
 def unit_statuses(registration: Registration, units: list[Unit] | None = None) -> list[UnitStatus]:
     """The status of every criterion of the registration's plan (or of the given units), in unit order.
 
-    Four queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
+    Three queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
     inside `sharing_unit_statuses()`); the catalogue's units, outcomes and criteria come from
     qualifications.cache, read-only."""
     shared = _shared_statuses.get()
@@ -214,18 +214,7 @@ def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None
     criteria = [criterion for unit_id in unit_ids for criterion in catalogue.criteria_of(unit_id)]
     criterion_ids = [criterion.pk for criterion in criteria]
 
-    links = list(
-        EvidenceLink.objects.filter(
-            evidence__registration=registration, evidence__is_current=True, criterion_id__in=criterion_ids
-        )
-        .exclude(evidence__status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])
-        .select_related("evidence")
-    )
-    # One Evidence object per piece, shared by its links (a piece is often linked to dozens of criteria).
-    evidence: dict[int, Evidence] = {}
-    for link in links:
-        link.evidence = evidence.setdefault(link.evidence_id, link.evidence)
-    prefetch_related_objects(list(evidence.values()), "methods")
+    links = _links_with_evidence_and_methods(registration, criterion_ids, catalogue.methods)
     decisions = CriterionDecision.objects.filter(registration=registration, criterion_id__in=criterion_ids)
 
     links_by_criterion: dict[int, list[EvidenceLink]] = defaultdict(list)
@@ -256,6 +245,44 @@ def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None
         )
         for entry in plan_entries
     ]
+
+
+_LINK_FIELDS = [field.attname for field in EvidenceLink._meta.concrete_fields]
+_EVIDENCE_FIELDS = [field.attname for field in Evidence._meta.concrete_fields]
+
+
+def _links_with_evidence_and_methods(registration, criterion_ids, method_key) -> list[EvidenceLink]:
+    """The links of the learner's current, submitted evidence to these criteria, each with its evidence (one
+    Evidence object per piece, shared by its links: a piece is often linked to dozens of criteria) and the
+    evidence's methods, in one query: a row per link and method of its evidence. The methods are those of the
+    method key held in memory, left as a prefetch of `methods` leaves them, so evidence.methods.all() reads no
+    more."""
+    db = EvidenceLink.objects.db
+    links: dict[int, EvidenceLink] = {}
+    evidence: dict[int, Evidence] = {}
+    method_ids: dict[int, set[int]] = defaultdict(set)
+    size = len(_LINK_FIELDS)
+    for *values, method_id in (
+        EvidenceLink.objects.filter(
+            evidence__registration=registration, evidence__is_current=True, criterion_id__in=criterion_ids
+        )
+        .exclude(evidence__status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])
+        .order_by()
+        .values_list(*_LINK_FIELDS, *(f"evidence__{name}" for name in _EVIDENCE_FIELDS), "evidence__methods")
+    ):
+        link = links.get(values[0])
+        if link is None:
+            link = links[values[0]] = EvidenceLink.from_db(db, _LINK_FIELDS, values[:size])
+            if link.evidence_id not in evidence:
+                evidence[link.evidence_id] = Evidence.from_db(db, _EVIDENCE_FIELDS, values[size:])
+            link.evidence = evidence[link.evidence_id]
+        if method_id is not None:
+            method_ids[link.evidence_id].add(method_id)
+    for piece in evidence.values():
+        piece._prefetched_objects_cache = {
+            "methods": [method for method in method_key if method.pk in method_ids[piece.pk]]
+        }
+    return list(links.values())
 
 
 def unit_status(registration: Registration, unit: Unit) -> UnitStatus:
