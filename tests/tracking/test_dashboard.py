@@ -169,10 +169,10 @@ def test_learner_home_queries_are_fewer_and_do_not_grow_with_the_portfolio(world
     large = _home_queries(world.learner)
     assert large == small <= 13
 
-    # Without sharing, each panel assembled the learner's criteria itself (four queries more: the catalogue's
+    # Without sharing, each panel assembled the learner's criteria itself (three queries more: the catalogue's
     # units, outcomes and criteria are held in memory) and read the learner's registrations again.
     monkeypatch.setattr(dashboard_views, "sharing_unit_statuses", contextlib.nullcontext)
-    assert _home_queries(world.learner) >= small + 5
+    assert _home_queries(world.learner) >= small + 4
 
 
 def test_eqa_sees_a_shared_trainees_unit_only_once_it_is_countersigned(world):
