@@ -162,7 +162,13 @@ def evidence_detail(request, pk: int):
     return render(
         request,
         "portfolio/evidence_detail.html",
-        {"evidence": evidence, "page": page, "registration": evidence.registration, **_actions(request.user, evidence)},
+        {
+            "evidence": evidence,
+            "page": page,
+            "registration": evidence.registration,
+            "guidance_labels": labels_for_qualification(evidence.registration.qualification),
+            **_actions(request.user, evidence),
+        },
     )
 
 

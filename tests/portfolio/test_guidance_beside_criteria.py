@@ -143,6 +143,15 @@ def test_ncfe_delivery_and_assessment_beside_each_criterion_folded_only_when_lon
     assert "Delivery and assessment" in html
 
 
+def test_evidence_page_shows_each_linked_criterions_guidance(client, world, ncfe_registration):
+    short, long = _criterion(NCFE_UNIT, "1.1"), _criterion(NCFE_UNIT, "2.1")
+    evidence = make_evidence(ncfe_registration, criteria=[short, long])
+    login(client, ncfe_registration.learner)
+    html = client.get(reverse("portfolio:evidence-detail", args=[evidence.pk])).content.decode()
+    assert _shown_open(html, short.guidance)
+    assert _shown_folded(html, long.guidance)
+
+
 def test_unit_page_shows_outcome_and_criterion_guidance(client, world, ncfe_registration):
     login(client, ncfe_registration.learner)
     unit = Unit.objects.get(reference=NCFE_UNIT)
