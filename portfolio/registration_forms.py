@@ -3,6 +3,7 @@
 from django import forms
 
 from centres.models import CompetenceStatus, Membership, Role, User
+from qualifications.guidance import choice_advice, labels_for_qualification
 from qualifications.models import Pathway, QualificationUnit, Unit
 from qualifications.services.combination import optional_units
 
@@ -106,11 +107,15 @@ class RegistrationForm(forms.Form):
         queryset=User.objects.none(), required=False, label="Identity checked by", empty_label="—"
     )
     id_checked_on = forms.DateField(label="Identity checked on", required=False, widget=DateInput())
+    acknowledge_warnings = forms.BooleanField(
+        label="I have read the warnings above and the learner should be registered all the same", required=False
+    )
 
     def __init__(self, *args, centre, qualification, **kwargs):
         super().__init__(*args, **kwargs)
         self.centre = centre
         self.qualification = qualification
+        self.guidance_labels = labels_for_qualification(qualification)
         self.fields["assessor"].queryset = staff_queryset(centre, Role.ASSESSOR)
         self.fields["assessor"].error_messages.update(_wrong_centre("an assessor", centre))
         _label_trainees(self.fields["assessor"], centre, Role.ASSESSOR)
@@ -156,7 +161,12 @@ class RegistrationForm(forms.Form):
                 name, {"name": name, "min_units": membership.group.min_units if membership.group else 0, "units": []}
             )
             group["units"].append(
-                {"membership": membership, "unit": membership.unit, "checked": membership.unit_id in selected}
+                {
+                    "membership": membership,
+                    "unit": membership.unit,
+                    "checked": membership.unit_id in selected,
+                    "advice": choice_advice(membership.unit.summary),
+                }
             )
         return list(groups.values())
 
@@ -178,7 +188,12 @@ class RegistrationForm(forms.Form):
             id_document_type=data.get("id_document_type", ""),
             id_checked_by=data.get("id_checked_by"),
             id_checked_on=data.get("id_checked_on"),
+            acknowledged_warnings=frozenset(self.warnings_shown()) if data.get("acknowledge_warnings") else frozenset(),
         )
+
+    def warnings_shown(self) -> list[str]:
+        """The keys of the warnings the page showed (posted back with the acknowledgement)."""
+        return self.data.getlist("warnings_shown") if hasattr(self.data, "getlist") else []
 
 
 class MoveAssessorForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from centres.access import access_profile
 from centres.models import Event, Role
 from qualifications.cache import catalogue
+from qualifications.models import LearningOutcome, Unit
 
 from .models import CountersignStatus, CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
 from .progress import CriterionStatus, UnitStatus, unit_statuses
@@ -96,6 +97,31 @@ class EvidencePage:
     @property
     def latest_feedback(self) -> list[EvidenceLink]:
         return [row.link for row in self.rows if row.link.feedback]
+
+    @property
+    def by_unit(self) -> list[LinkedUnit]:
+        """The rows by unit and learning outcome, in the rows' order: where the guidance printed for a whole unit
+        or outcome is shown once, above its criteria."""
+        units: dict[int, LinkedUnit] = {}
+        for row in self.rows:
+            criterion = row.link.criterion
+            unit = units.setdefault(criterion.unit_id, LinkedUnit(criterion.unit))
+            if not unit.outcomes or unit.outcomes[-1].outcome.pk != criterion.learning_outcome_id:
+                unit.outcomes.append(LinkedOutcome(criterion.learning_outcome))
+            unit.outcomes[-1].rows.append(row)
+        return list(units.values())
+
+
+@dataclass
+class LinkedOutcome:
+    outcome: LearningOutcome
+    rows: list[LinkRow] = field(default_factory=list)
+
+
+@dataclass
+class LinkedUnit:
+    unit: Unit
+    outcomes: list[LinkedOutcome] = field(default_factory=list)
 
 
 _VERSION_FIELDS = {

@@ -26,6 +26,7 @@ from portfolio.services import PortfolioError
 from portfolio.services.staff import competence_problem
 from qualifications.models import Pathway, Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination, plan_for
+from qualifications.services.similarity import similar_titles
 
 Errors = dict[str | None, list[str]]
 
@@ -40,6 +41,14 @@ class RegistrationError(PortfolioError):
     @property
     def messages(self) -> list[str]:
         return [message for messages in self.errors.values() for message in messages]
+
+
+class WarningsToAcknowledge(RegistrationError):
+    """The registration may go ahead, but only once the centre admin has read these warnings and said so."""
+
+    def __init__(self, warnings: list[SimilarQualification]):
+        self.warnings = warnings
+        super().__init__({"acknowledge_warnings": [warning.message for warning in warnings]})
 
 
 ID_DOCUMENT_TYPES = [
@@ -95,6 +104,8 @@ class RegistrationInput:
     id_document_type: str = ""
     id_checked_by: User | None = None
     id_checked_on: dt.date | None = None
+    # The keys of the warnings the centre admin was shown and acknowledged (SimilarQualification.key).
+    acknowledged_warnings: frozenset[str] = frozenset()
 
 
 def _staff_problem(
@@ -206,6 +217,65 @@ def registration_problems(*, centre: Centre, data: RegistrationInput, today: dt.
     return errors
 
 
+# NCFE's entry guidance for 603/5681/9, word for word: the reason for the similar-qualification warning.
+SIMILAR_QUALIFICATION_ADVICE = (
+    "Learners registered on this qualification should not undertake another qualification at the same level with "
+    "the same or a similar title, as duplication of learning may affect funding eligibility."
+)
+SIMILAR_QUALIFICATION_SOURCE = "NCFE Level 2 Diploma for Customer Service Practitioners (603/5681/9)"
+
+
+@dataclass(frozen=True)
+class SimilarQualification:
+    """A qualification at the same level with a similar title that the learner already holds or is registered on,
+    at this centre (other centres' registrations are theirs to see), or that an earlier row of the same CSV file
+    registers them on."""
+
+    key: str  # what the centre admin acknowledges: "registration-<id>" or "row-<line>"
+    qualification: Qualification
+    held: bool  # completed, rather than still registered
+    row: int | None = None  # the line of the CSV file that registers it
+
+    @property
+    def message(self) -> str:
+        q = self.qualification
+        if self.row is not None:
+            where = f"Row {self.row} of this file registers the learner on"
+        elif self.held:
+            where = "The learner already holds"
+        else:
+            where = "The learner is already registered on"
+        return f"{where} {q.title} ({q.number}), also at level {q.level} with a similar title."
+
+
+def similar_qualifications(*, centre: Centre, data: RegistrationInput) -> list[SimilarQualification]:
+    """The learner's active or completed registrations at this centre on a qualification at the same level with a
+    similar title (qualifications.services.similarity says what similar means). Two queries."""
+    qualification = data.qualification
+    learner = User.objects.filter(email=normalise_email(data.email)).first() if data.email else None
+    if learner is None or qualification is None:
+        return []
+    others = (
+        Registration.objects.filter(
+            centre=centre,
+            learner=learner,
+            status__in=[Registration.Status.ACTIVE, Registration.Status.COMPLETED],
+            qualification__level=qualification.level,
+        )
+        .select_related("qualification__awarding_body")
+        .order_by("start_date", "pk")
+    )
+    return [
+        SimilarQualification(
+            key=f"registration-{other.pk}",
+            qualification=other.qualification,
+            held=other.status == Registration.Status.COMPLETED,
+        )
+        for other in others
+        if similar_titles(qualification, other.qualification)
+    ]
+
+
 def _require_centre_admin(actor, centre: Centre) -> None:
     if not has_role(actor, Role.CENTRE_ADMIN, centre):
         raise RegistrationError(f"Only a centre admin at {centre} may do this.")
@@ -220,13 +290,23 @@ def _require_active(registration: Registration) -> None:
 
 
 @transaction.atomic
-def register_learner(*, actor, centre: Centre, data: RegistrationInput) -> Registration:
+def register_learner(
+    *, actor, centre: Centre, data: RegistrationInput, acknowledge_all_warnings: bool = False
+) -> Registration:
     """Register a learner (new or existing) on a qualification. A learner who has no password yet is sent
-    an invitation to set one, once the registration is saved."""
+    an invitation to set one, once the registration is saved.
+
+    Where the learner already holds or is registered on a similar qualification, the registration is made only
+    once the centre admin has acknowledged each warning (`data.acknowledged_warnings`, or every warning with
+    `acknowledge_all_warnings` after a CSV preview showed them), and the history records what was acknowledged."""
     _require_centre_admin(actor, centre)
     errors = registration_problems(centre=centre, data=data)
     if errors:
         raise RegistrationError(errors)
+    warnings = similar_qualifications(centre=centre, data=data)
+    unacknowledged = [warning for warning in warnings if warning.key not in data.acknowledged_warnings]
+    if unacknowledged and not acknowledge_all_warnings:
+        raise WarningsToAcknowledge(unacknowledged)
     email = normalise_email(data.email)
     learner = User.objects.filter(email=email).first()
     if learner is None:
@@ -276,6 +356,19 @@ def register_learner(*, actor, centre: Centre, data: RegistrationInput) -> Regis
         start_date=data.start_date.isoformat(),
         planned_end_date=data.planned_end_date.isoformat(),
     )
+    for warning in warnings:
+        record_event(
+            action="registration.warning_acknowledged",
+            obj=registration,
+            actor=actor,
+            centre=centre,
+            registration_id=registration.pk,
+            summary=f"Warning shown and acknowledged: {warning.message}",
+            warning=warning.message,
+            similar_qualification=warning.qualification.number,
+            advice=SIMILAR_QUALIFICATION_ADVICE,
+            advice_source=SIMILAR_QUALIFICATION_SOURCE,
+        )
     if not learner.has_usable_password() and not learner.invitations.pending().exists():
         try:
             invite_user(actor=actor, user=learner, centre=centre, kind=Invitation.Kind.LEARNER)
@@ -544,6 +637,7 @@ class CsvRow:
     values: dict[str, str]
     data: RegistrationInput | None
     problems: list[CsvProblem] = field(default_factory=list)
+    warnings: list[SimilarQualification] = field(default_factory=list)  # shown, and acknowledged on confirming
 
 
 @dataclass
@@ -558,6 +652,10 @@ class CsvPreview:
     @property
     def is_valid(self) -> bool:
         return self.problem_count == 0 and bool(self.rows)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(row.warnings) for row in self.rows)
 
 
 def csv_safe(value) -> str:
@@ -610,7 +708,7 @@ def parse_registration_csv(*, centre: Centre, text: str) -> CsvPreview:
 
     qualifications = {
         q.number: q
-        for q in Qualification.objects.prefetch_related(
+        for q in Qualification.objects.select_related("awarding_body").prefetch_related(
             Prefetch("memberships", QualificationUnit.objects.select_related("unit", "group").order_by("order", "pk")),
             "pathways",
         )
@@ -624,6 +722,7 @@ def parse_registration_csv(*, centre: Centre, text: str) -> CsvPreview:
 
     seen: dict[tuple[str, str], int] = {}
     people: dict[str, tuple[int, str, str]] = {}
+    earlier: dict[str, list[tuple[int, Qualification]]] = {}  # each learner's qualifications in the rows above
     for line_number, raw in enumerate(reader, start=2):
         values = {column: (raw.get(column) or "").strip() for column in CSV_HEADER}
         if None in raw:
@@ -653,6 +752,14 @@ def parse_registration_csv(*, centre: Centre, text: str) -> CsvPreview:
                 row.problems.append(
                     CsvProblem("email", f"Row {first[0]} gives a different name or date of birth for this email.")
                 )
+        if email and row.data is not None and row.data.qualification is not None:
+            if not row.problems:
+                row.warnings = similar_qualifications(centre=centre, data=row.data) + [
+                    SimilarQualification(key=f"row-{line}", qualification=other, held=False, row=line)
+                    for line, other in earlier.get(email, [])
+                    if other.pk != row.data.qualification.pk and similar_titles(row.data.qualification, other)
+                ]
+            earlier.setdefault(email, []).append((line_number, row.data.qualification))
         preview.rows.append(row)
     if not preview.rows and not preview.file_problems:
         preview.file_problems.append("The file has a header but no learners: fill one row per learner.")
@@ -739,17 +846,27 @@ def _parse_row(line_number, values, centre, qualifications, staff_by_role, staff
 
 
 @transaction.atomic
-def register_from_csv(*, actor, centre: Centre, text: str) -> list[Registration]:
+def register_from_csv(*, actor, centre: Centre, text: str, acknowledge_warnings: bool = False) -> list[Registration]:
     """Register every learner in the file, or none: the file is checked again, and any problem (or any
-    failure while saving) leaves the database as it was and sends no email."""
+    failure while saving) leaves the database as it was and sends no email. Warnings (a similar qualification)
+    must have been acknowledged by the admin on the preview that showed them."""
     _require_centre_admin(actor, centre)
     preview = parse_registration_csv(centre=centre, text=text)
     if not preview.is_valid:
         raise RegistrationError(f"The file has {preview.problem_count} problem(s); nothing was registered.")
+    if preview.warning_count and not acknowledge_warnings:
+        raise RegistrationError(
+            f"The file has {preview.warning_count} warning(s) about similar qualifications: confirm that you have "
+            "read them. Nothing was registered."
+        )
     registrations = []
     for row in preview.rows:
         try:
-            registrations.append(register_learner(actor=actor, centre=centre, data=row.data))
+            registrations.append(
+                register_learner(
+                    actor=actor, centre=centre, data=row.data, acknowledge_all_warnings=acknowledge_warnings
+                )
+            )
         except RegistrationError as exc:
             raise RegistrationError(f"Row {row.number}: {exc}. Nothing was registered.") from exc
     record_event(

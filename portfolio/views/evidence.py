@@ -25,6 +25,7 @@ from portfolio.services.evidence import (
     withdraw_evidence,
 )
 from portfolio.uploads import ACCEPT, ALLOWED_DESCRIPTION, max_file_bytes, size_limit_label
+from qualifications.guidance import labels_for_qualification
 
 from ._helpers import refused_uploads, require_permission, show_error, upload_view, uploaded_files
 
@@ -79,7 +80,12 @@ def unit_progress(request, pk: int, unit_pk: int):
     return render(
         request,
         "portfolio/unit_progress.html",
-        {"registration": registration, "status": status, "is_assessor": is_assessor(request.user, registration)},
+        {
+            "registration": registration,
+            "status": status,
+            "is_assessor": is_assessor(request.user, registration),
+            "guidance_labels": labels_for_qualification(registration.qualification),
+        },
     )
 
 
@@ -156,7 +162,13 @@ def evidence_detail(request, pk: int):
     return render(
         request,
         "portfolio/evidence_detail.html",
-        {"evidence": evidence, "page": page, "registration": evidence.registration, **_actions(request.user, evidence)},
+        {
+            "evidence": evidence,
+            "page": page,
+            "registration": evidence.registration,
+            "guidance_labels": labels_for_qualification(evidence.registration.qualification),
+            **_actions(request.user, evidence),
+        },
     )
 
 
@@ -251,6 +263,7 @@ def evidence_link(request, pk: int):
             "query": query,
             "hidden_links": [link.criterion_id for link in links if link.criterion_id not in shown],
             "linked_count": len(links),
+            "guidance_labels": labels_for_qualification(registration.qualification),
             **_actions(request.user, evidence),
         },
     )

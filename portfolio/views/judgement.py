@@ -25,6 +25,7 @@ from portfolio.services.judgement import (
     mark_criterion_met,
     unmark_criterion,
 )
+from qualifications.guidance import labels_for_qualification
 from qualifications.models import AssessmentCriterion
 
 from ._helpers import require_permission, show_error
@@ -104,6 +105,7 @@ def evidence_judge(request, pk: int):
             "evidence": evidence,
             "registration": registration,
             "page": page,
+            "guidance_labels": labels_for_qualification(registration.qualification),
             "judgeable": evidence.is_current and evidence.status == evidence.Status.SUBMITTED,
             "posted": request.POST if request.method == "POST" else {},
         },

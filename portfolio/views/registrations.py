@@ -239,11 +239,14 @@ def registration_create(request, centre_id: int):
         )
     form = RegistrationForm(request.POST or None, centre=centre, qualification=qualification)
     combination = None
+    warnings = []
     if request.method == "POST":
         combination = _combination(qualification, form.selected_unit_ids(), request.POST.get("pathway", ""))
         if "check" not in request.POST and form.is_valid():
             try:
                 registration = services.register_learner(actor=request.user, centre=centre, data=form.to_input())
+            except services.WarningsToAcknowledge as exc:
+                warnings = exc.warnings
             except services.RegistrationError as exc:
                 _add_errors(form, exc)
             else:
@@ -259,7 +262,15 @@ def registration_create(request, centre_id: int):
     return render(
         request,
         "portfolio/registrations/registration_form.html",
-        {"centre": centre, "qualification": qualification, "form": form, "combination": combination},
+        {
+            "centre": centre,
+            "qualification": qualification,
+            "form": form,
+            "combination": combination,
+            "warnings": warnings,
+            "advice": services.SIMILAR_QUALIFICATION_ADVICE,
+            "advice_source": services.SIMILAR_QUALIFICATION_SOURCE,
+        },
     )
 
 
@@ -318,11 +329,18 @@ def registration_bulk(request, centre_id: int):
             stored = request.session.get(BULK_SESSION_KEY, {})
             stored[str(centre.pk)] = text if preview.is_valid else None
             request.session[BULK_SESSION_KEY] = stored
-    return render(
-        request,
-        "portfolio/registrations/bulk.html",
-        {"centre": centre, "form": form, "preview": preview, "columns": services.CSV_COLUMNS},
-    )
+    return render(request, "portfolio/registrations/bulk.html", _bulk_context(centre, form, preview))
+
+
+def _bulk_context(centre, form, preview) -> dict:
+    return {
+        "centre": centre,
+        "form": form,
+        "preview": preview,
+        "columns": services.CSV_COLUMNS,
+        "advice": services.SIMILAR_QUALIFICATION_ADVICE,
+        "advice_source": services.SIMILAR_QUALIFICATION_SOURCE,
+    }
 
 
 @login_required
@@ -336,15 +354,16 @@ def registration_bulk_confirm(request, centre_id: int):
         messages.error(request, "Upload the file again: there is no checked file waiting to be registered.")
         return redirect("portfolio:registration-bulk", centre_id=centre.pk)
     try:
-        registrations = services.register_from_csv(actor=request.user, centre=centre, text=text)
+        registrations = services.register_from_csv(
+            actor=request.user,
+            centre=centre,
+            text=text,
+            acknowledge_warnings=request.POST.get("acknowledge_warnings") == "on",
+        )
     except services.RegistrationError as exc:
         messages.error(request, str(exc))
         preview = services.parse_registration_csv(centre=centre, text=text)
-        return render(
-            request,
-            "portfolio/registrations/bulk.html",
-            {"centre": centre, "form": BulkUploadForm(), "preview": preview, "columns": services.CSV_COLUMNS},
-        )
+        return render(request, "portfolio/registrations/bulk.html", _bulk_context(centre, BulkUploadForm(), preview))
     stored[str(centre.pk)] = None
     request.session[BULK_SESSION_KEY] = stored
     messages.success(

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from qualifications import guidance as catalogue_guidance
 from qualifications import models
 from qualifications.cache import catalogue
 
@@ -42,3 +43,28 @@ def wording_for(criterion, pathway_id) -> str:
     """The criterion's text as a learner on the pathway reads it (the wordings come from the catalogue held in
     memory: no query, whatever the number of criteria)."""
     return catalogue().wording(criterion.pk, pathway_id) or criterion.text
+
+
+@register.inclusion_tag("qualifications/_guidance.html")
+def guidance(label: str, text: str, css_class: str = "") -> dict:
+    """One piece of a specification's guidance under its label, folded (<details>) when long."""
+    return {"label": label, "text": text, "long": catalogue_guidance.is_long(text), "css_class": css_class}
+
+
+@register.inclusion_tag("qualifications/_criterion_guidance.html")
+def criterion_guidance(criterion, labels: catalogue_guidance.GuidanceLabels | None = None) -> dict:
+    """A criterion's own guidance and amplification, beside the criterion."""
+    return {"criterion": criterion, "labels": labels or catalogue_guidance.DEFAULT_LABELS}
+
+
+@register.inclusion_tag("qualifications/_outcome_guidance.html")
+def outcome_guidance(outcome, labels: catalogue_guidance.GuidanceLabels | None = None) -> dict:
+    """The guidance printed for a whole learning outcome (key words, types of evidence): once, above its criteria."""
+    return {"outcome": outcome, "labels": labels or catalogue_guidance.DEFAULT_LABELS}
+
+
+@register.inclusion_tag("qualifications/_unit_guidance.html")
+def unit_guidance(unit, labels: catalogue_guidance.GuidanceLabels | None = None) -> dict:
+    """The guidance printed for a whole unit (amplification, assessment guidance, types of evidence): once, above
+    its learning outcomes."""
+    return {"unit": unit, "labels": labels or catalogue_guidance.DEFAULT_LABELS}

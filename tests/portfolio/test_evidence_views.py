@@ -402,13 +402,24 @@ PAGE_QUERIES = {"portfolio": 11, "detail": 10, "queue": 8, "judge": 10}  # no mo
 
 @pytest.mark.parametrize(
     ("user", "page"),
-    [("learner", "portfolio"), ("learner", "detail"), ("assessor", "queue"), ("assessor", "judge")],
+    [
+        ("learner", "portfolio"),
+        ("learner", "detail"),
+        ("learner", "unit"),
+        ("learner", "link"),
+        ("assessor", "queue"),
+        ("assessor", "judge"),
+    ],
 )
 def test_page_queries_do_not_grow_with_the_portfolio(client, world, user, page):
     login(client, getattr(world, user))
 
     def url(evidence):
+        if page == "link":  # the learner links a draft, beside every criterion of the plan and its guidance
+            evidence = make_evidence(world.registration, criteria=criteria_of(UNIT_A, 1), submit=False)
         return {
+            "unit": reverse("portfolio:unit-progress", args=[world.registration.pk, criteria_of(UNIT_B, 1)[0].unit_id]),
+            "link": reverse("portfolio:evidence-link", args=[evidence.pk]),
             "portfolio": reverse("portfolio:registration-portfolio", args=[world.registration.pk]),
             "detail": reverse("portfolio:evidence-detail", args=[evidence.pk]),
             "queue": reverse("portfolio:assessor-queue"),
