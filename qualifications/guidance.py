@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .cache import catalogue
 from .models import text_items
 
 # Guidance longer than this (characters, or printed lines and list items) is folded under its label.
@@ -75,4 +76,5 @@ def choice_advice(summary: str) -> list[str]:
 
 
 def labels_for_qualification(qualification) -> GuidanceLabels:
-    return labels_for(qualification.awarding_body.code)
+    held = catalogue().qualifications.get(qualification.pk, qualification)  # its awarding body held in memory
+    return labels_for(held.awarding_body.code)

@@ -26,6 +26,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _CATALOGUE_ROWS[:] = [(model, list(model._base_manager.order_by("pk").values())) for model in models]
 
 
+@pytest.fixture(autouse=True)
+def _catalogue_held_in_memory(request):
+    """A test that uses the database starts with the catalogue held in memory, as a server holds it after its first
+    request: query counts then never depend on which test happened to run first in the process."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server", "catalogue"} & set(request.fixturenames)
+    )
+    if transactional or not (marker is not None or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    from qualifications.cache import catalogue as held_catalogue
+
+    held_catalogue()
+
+
 @pytest.fixture
 def catalogue(transactional_db):
     """The catalogue for a transactional test: the flush after an earlier transactional test emptied every
