@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -108,11 +108,46 @@ class OutcomeStatus:
     criteria: list[CriterionStatus]
 
 
+@dataclass(frozen=True)
+class CarriedUnit:
+    """A unit of the plan carried over from its sign-off in another registration of the same learner.
+
+    While it `counts`, the unit's criteria, evidence and dates are the source registration's, read-only; once the
+    source unit is reopened it no longer counts and the unit stands on this registration's own portfolio."""
+
+    source_registration_id: int
+    label: str  # "Carried over from <qualification> (signed off <date>)", or why it no longer counts
+    counts: bool
+    record: object = None  # the record of the app that carried it (tracking.CarriedOverUnit)
+
+
+# Apps above portfolio say which units of a plan are carried over (tracking keeps the records, since a carry rests
+# on a sign-off). A provider takes registration ids and returns (registration id, unit id) -> CarriedUnit in a
+# fixed number of queries; see register_carried_units.
+CarriedUnitsProvider = Callable[[list[int]], dict[tuple[int, int], CarriedUnit]]
+_carried_providers: list[CarriedUnitsProvider] = []
+
+
+def register_carried_units(provider: CarriedUnitsProvider) -> CarriedUnitsProvider:
+    """Add a provider of carried-over units (call it from the app's AppConfig.ready). Idempotent."""
+    if provider not in _carried_providers:
+        _carried_providers.append(provider)
+    return provider
+
+
+def carried_units(registration_ids: list[int]) -> dict[tuple[int, int], CarriedUnit]:
+    result: dict[tuple[int, int], CarriedUnit] = {}
+    for provider in _carried_providers:
+        result.update(provider(registration_ids))
+    return result
+
+
 @dataclass
 class UnitStatus:
     unit: Unit
     plan_entry: RegistrationUnit
     outcomes: list[OutcomeStatus]
+    carried: CarriedUnit | None = None
 
     @property
     def criteria(self) -> list[CriterionStatus]:
@@ -172,7 +207,9 @@ def unit_statuses(registration: Registration, units: list[Unit] | None = None) -
     return list(shared[registration.pk])
 
 
-def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None) -> list[UnitStatus]:
+def _assemble_unit_statuses(
+    registration: Registration, units: list[Unit] | None, *, with_carried: bool = True
+) -> list[UnitStatus]:
     plan = RegistrationUnit.objects.filter(registration=registration).select_related("unit")
     if units is not None:
         plan = plan.filter(unit__in=[unit.pk for unit in units])
@@ -229,7 +266,29 @@ def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None
     outcomes_by_unit: dict[int, list[OutcomeStatus]] = defaultdict(list)
     for outcome in outcomes:
         outcomes_by_unit[outcome.unit_id].append(OutcomeStatus(outcome, criteria_by_outcome.get(outcome.pk, [])))
-    return [UnitStatus(entry.unit, entry, outcomes_by_unit.get(entry.unit_id, [])) for entry in plan_entries]
+    carried = {}
+    if with_carried and unit_ids:
+        carried = {unit_id: c for (_, unit_id), c in carried_units([registration.pk]).items() if unit_id in unit_ids}
+        outcomes_by_unit.update(_carried_outcomes(carried, plan_entries))
+    return [
+        UnitStatus(entry.unit, entry, outcomes_by_unit.get(entry.unit_id, []), carried.get(entry.unit_id))
+        for entry in plan_entries
+    ]
+
+
+def _carried_outcomes(carried: dict[int, CarriedUnit], plan_entries) -> dict[int, list[OutcomeStatus]]:
+    """The source registration's criteria of each carried unit that still counts: one assembly per source
+    registration (a learner's other registration), never per unit."""
+    units_by_source: dict[int, list[Unit]] = defaultdict(list)
+    for entry in plan_entries:
+        carry = carried.get(entry.unit_id)
+        if carry is not None and carry.counts:
+            units_by_source[carry.source_registration_id].append(entry.unit)
+    result = {}
+    for source in Registration.objects.filter(pk__in=list(units_by_source)):
+        for status in _assemble_unit_statuses(source, units_by_source[source.pk], with_carried=False):
+            result[status.unit.pk] = status.outcomes
+    return result
 
 
 def unit_status(registration: Registration, unit: Unit) -> UnitStatus:
@@ -271,19 +330,26 @@ def registration_progress(registrations) -> dict[int, Progress]:
         .annotate(n=Count("id"))
     ):
         counts[(row["unit_id"], row["pathway_id"])] = row["n"]
-    met = defaultdict(int)
+    # A carried unit that still counts is met as it was in its source registration.
+    carried = {key: carry for key, carry in carried_units(ids).items() if carry.counts}
+    sources = {carry.source_registration_id for carry in carried.values()}
+    met_in_unit: dict[tuple[int, int, int | None], int] = {}
     for row in (
-        CriterionDecision.objects.filter(registration_id__in=ids, is_met=True, countersign_status__in=FINAL)
+        CriterionDecision.objects.filter(
+            registration_id__in=[*ids, *sources], is_met=True, countersign_status__in=FINAL
+        )
         .order_by()
         .values("registration_id", "criterion__unit_id", "criterion__pathway_id")
         .annotate(n=Count("id"))
     ):
-        registration_id = row["registration_id"]
-        if row["criterion__unit_id"] in plan[registration_id] and row["criterion__pathway_id"] in (
-            None,
-            pathway_of[registration_id],
-        ):
-            met[registration_id] += row["n"]
+        met_in_unit[(row["registration_id"], row["criterion__unit_id"], row["criterion__pathway_id"])] = row["n"]
+    met = defaultdict(int)
+    for registration_id in ids:
+        for unit_id in plan[registration_id]:
+            carry = carried.get((registration_id, unit_id))
+            source_id = carry.source_registration_id if carry is not None else registration_id
+            for pathway_id in {None, pathway_of[registration_id]}:
+                met[registration_id] += met_in_unit.get((source_id, unit_id, pathway_id), 0)
     awaiting = dict(
         Evidence.objects.filter(registration_id__in=ids, is_current=True, status=Evidence.Status.SUBMITTED)
         .filter(Q(links__status=EvidenceLink.Status.PENDING))
