@@ -2,10 +2,11 @@
 
 Built straight through the ORM (no services) so that it does not depend on the rules it is used to test:
 evidence with a stored file, a link and a decision, a witness invitation, a unit sign-off with the learner's
-signature, a unit carried over from another registration of the learner, an export job, an IQA sampling plan with a sample and an action, a trainee IQA's sample awaiting the
-countersignature of `iqa`, an EQA share (to `eqa`) and an EQA linked to the centre with no share (`eqa_unshared`),
-an EQA comment, a certification claim, and a standardisation activity still open for judging (set for `assessor`,
-who has submitted, and `trainee`, who has not).
+signature, a unit carried over from another registration of the learner, an export job, an IQA sampling plan
+with a sample and an action, a trainee IQA's sample awaiting the countersignature of `iqa`, an EQA share (to
+`eqa`) and an EQA linked to the centre with no share (`eqa_unshared`), an EQA comment, a certification claim,
+and a standardisation activity still open for judging (set for `assessor`, who has submitted, and `trainee`,
+who has not).
 """
 
 import datetime as dt
