@@ -197,8 +197,9 @@ def sharing_unit_statuses() -> Iterator[None]:
 def unit_statuses(registration: Registration, units: list[Unit] | None = None) -> list[UnitStatus]:
     """The status of every criterion of the registration's plan (or of the given units), in unit order.
 
-    Eight queries whatever the number of units, criteria and evidence (none for a whole plan already
-    assembled inside `sharing_unit_statuses()`)."""
+    Nine queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
+    inside `sharing_unit_statuses()`); units carried over from another registration add the same again once per
+    source registration, never per unit."""
     shared = _shared_statuses.get()
     if shared is None or units is not None:
         return _assemble_unit_statuses(registration, units)

@@ -334,3 +334,16 @@ def test_a_trainee_assessors_own_learner_carry_is_allowed_to_the_trainee(world):
         withdraw_carried_unit(
             actor=world.other_assessor, carry=CarriedOverUnit.objects.get(registration=diploma), reason="No."
         )
+
+
+def test_the_pdf_of_a_carried_unit_prints_the_carry_and_the_original_signatures(world, diploma, shared_unit):
+    from tracking.pdf import printed_sheet
+    from tracking.sheets import build_sheet
+
+    carry_over_unit(actor=world.assessor, registration=diploma, unit=shared_unit)
+    sheet = build_sheet(diploma, shared_unit)
+    lines = {line.role: line for line in printed_sheet(sheet).sheet.signature_lines}
+    assert lines[SignatureRole.LEARNER].signature.name_at_signing == "Lena Learner"
+    assert lines[SignatureRole.ASSESSOR].signature.user == world.assessor and lines[SignatureRole.ASSESSOR].matches
+    response = client_for(world.assessor).get(reverse("tracking:sheet-pdf", args=[diploma.pk, shared_unit.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
