@@ -12,7 +12,7 @@ from portfolio.models import Registration
 from portfolio.progress import registration_progress, unit_status
 from qualifications.models import Unit
 from quality.services.certification import certification_status
-from tests.factories import make_registration
+from tests.factories import client_for, make_registration
 from tracking.models import CarriedOverUnit, SignatureRole
 from tracking.services.carry import (
     CarryError,
@@ -23,7 +23,7 @@ from tracking.services.carry import (
 )
 from tracking.services.signoff import SignOffError, reopen_unit, sign_unit
 
-from .helpers import client_for, complete_unit
+from .helpers import complete_unit
 
 pytestmark = pytest.mark.django_db
 
