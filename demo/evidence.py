@@ -7,7 +7,11 @@ history reads like a real portfolio's:
   rejected evidence to redo and a witness invited;
 - Sophie Turner (learner2, Diploma, trainee assessor): one unit complete and countersigned, and a later decision of
   the trainee's awaiting countersignature;
-- Jacob Evans (learner3) and Olivia Hart (Southbank): a first piece of evidence awaiting review.
+- Jacob Evans (learner3) and Olivia Hart (Southbank): a first piece of evidence awaiting review; Jacob also has an
+  RPL claim for his prior certificate, decided by his assessor (some criteria accepted, one rejected) and checked by
+  the IQA;
+- Ethan Brooks (learner5, Level 1 Award): unit F/617/5412 complete, so demo.signoff signs it off and carries it
+  into his Diploma.
 
 Photos and PDFs are made in code. Idempotent: each piece is keyed by the title of its first evidence, and a piece
 already in the portfolio is left alone. Stored file names go to context["stored_files"], so that seed_demo can
@@ -26,6 +30,7 @@ from portfolio.services import AlreadyDone
 from portfolio.services.checks import allowed_criteria
 from portfolio.services.evidence import create_evidence, link_criteria, submit_evidence
 from portfolio.services.judgement import countersign_decision, countersign_link, judge_link, mark_criterion_met
+from portfolio.services.rpl import check_rpl, claim_rpl, decide_rpl
 from portfolio.services.witness import invite_witness, testimony_url
 
 from .files import demo_pdf, demo_photo
@@ -344,6 +349,53 @@ def _olivia_first_evidence(p: Portfolio) -> None:
 
 Piece = tuple[str, str, Callable[[Portfolio], None]]
 
+
+def _jacob_rpl(p: Portfolio) -> None:
+    """An RPL claim for two criteria of Jacob's first unit: one accepted, one rejected; the IQA agrees."""
+    criteria = p.first_of_each_unit(2, units=1)
+    claim = claim_rpl(
+        actor=p.assessor,
+        registration=p.registration,
+        title="RPL: Level 1 Award in Customer Service (2021)",
+        date=timezone.localdate() - dt.timedelta(days=150),
+        prior_learning="Level 1 Award in Customer Service, achieved at Northgate College in June 2021. Original "
+        "certificate and unit transcript seen and copied; the units match the first two criteria.",
+        criteria=[criterion.pk for criterion in criteria],
+    )
+    claim = decide_rpl(
+        actor=p.assessor,
+        claim=claim,
+        accepted=[criteria[0].pk],
+        note=f"{criteria[0].code} is met by the 2021 unit, still current in his role. {criteria[1].code} asks for "
+        "work with today's procedures: not met by the 2021 award, to be evidenced at work.",
+    )
+    check_rpl(
+        actor=p.registration.iqa,
+        claim=claim,
+        outcome="agree",
+        note="Certificate and transcript seen; the decision is sound.",
+    )
+
+
+# --- Ethan Brooks: one unit of his Award complete ----------------------------------------------------------------
+
+
+def _ethan_complete_unit(p: Portfolio) -> None:
+    unit = "F/617/5412"
+    observation = p.add(
+        p.assessor,
+        title="Observation and questions: helping customers at the sports centre",
+        days_ago=40,
+        methods=["Obs", "Q"],
+        location="Workplace: Northgate Leisure Centre (work placement)",
+        description="Observed Ethan on the reception desk of his work placement for forty minutes: he greeted each "
+        "customer, found out what they needed and helped them or passed them on. Questions and his answers "
+        "recorded at the end.",
+        criteria=p.unit(unit),
+    )
+    p.judge(observation, accept=p.unit(unit))
+
+
 # learner, title of the piece's first evidence (its key: present means done), what to add. In this order.
 PIECES: list[Piece] = [
     ("learner4@northgate.example", "Workbook: the principles of customer service", _grace),
@@ -357,6 +409,12 @@ PIECES: list[Piece] = [
     ),
     ("learner3@northgate.example", "Reflective account: answering customers by email", _jacob_first_evidence),
     ("learner1@southbank.example", "Reflective account: my first month on reception", _olivia_first_evidence),
+    ("learner3@northgate.example", "RPL: Level 1 Award in Customer Service (2021)", _jacob_rpl),
+    (
+        "learner5@northgate.example",
+        "Observation and questions: helping customers at the sports centre",
+        _ethan_complete_unit,
+    ),
 ]
 
 

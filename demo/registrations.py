@@ -73,6 +73,18 @@ LEARNERS = [
         30,
         6,
     ),
+    (  # Ethan moves on to the Diploma, which contains every unit of his Award: tracking.demo carries one over.
+        "learner5@northgate.example",
+        "Ethan Brooks",
+        "northgate",
+        "603/4354/0",
+        [],
+        None,
+        "assessor@northgate.example",
+        dt.date(2010, 11, 5),
+        10,
+        12,
+    ),
     (
         "learner6@northgate.example",
         "Maya Clarke",
@@ -210,6 +222,12 @@ def seed(context: dict) -> None:
                     id_checked_on=start if identity_checked else None,
                 ),
             )
-        registrations[email] = registration
+        # A learner's first registration is theirs in `registrations`; a later one (a progression) is kept by
+        # learner and qualification number in `further_registrations`.
         on_pathway = f", {registration.pathway.name} pathway" if registration.pathway else ""
-        context["logins"].append((email, f"Learner: {qualification.title} ({number}{on_pathway})"))
+        if email in registrations:
+            context.setdefault("further_registrations", {})[(email, number)] = registration
+            context["logins"].append((email, f"  and: {qualification.title} ({number}{on_pathway})"))
+        else:
+            registrations[email] = registration
+            context["logins"].append((email, f"Learner: {qualification.title} ({number}{on_pathway})"))

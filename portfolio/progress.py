@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -109,11 +109,46 @@ class OutcomeStatus:
     criteria: list[CriterionStatus]
 
 
+@dataclass(frozen=True)
+class CarriedUnit:
+    """A unit of the plan carried over from its sign-off in another registration of the same learner.
+
+    While it `counts`, the unit's criteria, evidence and dates are the source registration's, read-only; once the
+    source unit is reopened it no longer counts and the unit stands on this registration's own portfolio."""
+
+    source_registration_id: int
+    label: str  # "Carried over from <qualification> (signed off <date>)", or why it no longer counts
+    counts: bool
+    record: object = None  # the record of the app that carried it (tracking.CarriedOverUnit)
+
+
+# Apps above portfolio say which units of a plan are carried over (tracking keeps the records, since a carry rests
+# on a sign-off). A provider takes registration ids and returns (registration id, unit id) -> CarriedUnit in a
+# fixed number of queries; see register_carried_units.
+CarriedUnitsProvider = Callable[[list[int]], dict[tuple[int, int], CarriedUnit]]
+_carried_providers: list[CarriedUnitsProvider] = []
+
+
+def register_carried_units(provider: CarriedUnitsProvider) -> CarriedUnitsProvider:
+    """Add a provider of carried-over units (call it from the app's AppConfig.ready). Idempotent."""
+    if provider not in _carried_providers:
+        _carried_providers.append(provider)
+    return provider
+
+
+def carried_units(registration_ids: list[int]) -> dict[tuple[int, int], CarriedUnit]:
+    result: dict[tuple[int, int], CarriedUnit] = {}
+    for provider in _carried_providers:
+        result.update(provider(registration_ids))
+    return result
+
+
 @dataclass
 class UnitStatus:
     unit: Unit
     plan_entry: RegistrationUnit
     outcomes: list[OutcomeStatus]
+    carried: CarriedUnit | None = None
 
     @property
     def criteria(self) -> list[CriterionStatus]:
@@ -188,9 +223,10 @@ def active_registrations_of(learner) -> list[Registration]:
 def unit_statuses(registration: Registration, units: list[Unit] | None = None) -> list[UnitStatus]:
     """The status of every criterion of the registration's plan (or of the given units), in unit order.
 
-    Three queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
-    inside `sharing_unit_statuses()`); the catalogue's units, outcomes and criteria come from
-    qualifications.cache, read-only."""
+    Four queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
+    inside `sharing_unit_statuses()`), and one more for the units carried over from another registration, which
+    add the same again once per source registration, never per unit; the catalogue's units, outcomes and criteria
+    come from qualifications.cache, read-only."""
     shared = _shared_statuses.get()
     if shared is None or units is not None:
         return _assemble_unit_statuses(registration, units)
@@ -199,7 +235,9 @@ def unit_statuses(registration: Registration, units: list[Unit] | None = None) -
     return list(shared[registration.pk])
 
 
-def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None) -> list[UnitStatus]:
+def _assemble_unit_statuses(
+    registration: Registration, units: list[Unit] | None, *, with_carried: bool = True
+) -> list[UnitStatus]:
     catalogue = cached_catalogue()
     plan = RegistrationUnit.objects.filter(registration=registration)
     if units is not None:
@@ -234,15 +272,19 @@ def _assemble_unit_statuses(registration: Registration, units: list[Unit] | None
                 wording=catalogue.wording(criterion.pk, registration.pathway_id),
             )
         )
+    outcomes_by_unit: dict[int, list[OutcomeStatus]] = {
+        entry.unit_id: [
+            OutcomeStatus(outcome, criteria_by_outcome.get(outcome.pk, []))
+            for outcome in catalogue.outcomes_of(entry.unit_id)
+        ]
+        for entry in plan_entries
+    }
+    carried = {}
+    if with_carried and unit_ids:
+        carried = {unit_id: c for (_, unit_id), c in carried_units([registration.pk]).items() if unit_id in unit_ids}
+        outcomes_by_unit.update(_carried_outcomes(carried, plan_entries))
     return [
-        UnitStatus(
-            entry.unit,
-            entry,
-            [
-                OutcomeStatus(outcome, criteria_by_outcome.get(outcome.pk, []))
-                for outcome in catalogue.outcomes_of(entry.unit_id)
-            ],
-        )
+        UnitStatus(entry.unit, entry, outcomes_by_unit.get(entry.unit_id, []), carried.get(entry.unit_id))
         for entry in plan_entries
     ]
 
@@ -285,6 +327,21 @@ def _links_with_evidence_and_methods(registration, criterion_ids, method_key) ->
     return list(links.values())
 
 
+def _carried_outcomes(carried: dict[int, CarriedUnit], plan_entries) -> dict[int, list[OutcomeStatus]]:
+    """The source registration's criteria of each carried unit that still counts: one assembly per source
+    registration (a learner's other registration), never per unit."""
+    units_by_source: dict[int, list[Unit]] = defaultdict(list)
+    for entry in plan_entries:
+        carry = carried.get(entry.unit_id)
+        if carry is not None and carry.counts:
+            units_by_source[carry.source_registration_id].append(entry.unit)
+    result = {}
+    for source in Registration.objects.filter(pk__in=list(units_by_source)):
+        for status in _assemble_unit_statuses(source, units_by_source[source.pk], with_carried=False):
+            result[status.unit.pk] = status.outcomes
+    return result
+
+
 def unit_status(registration: Registration, unit: Unit) -> UnitStatus:
     statuses = unit_statuses(registration, [unit])
     if not statuses:
@@ -312,6 +369,9 @@ def registration_progress(registrations) -> dict[int, Progress]:
     if not ids:
         return {}
     pathway_of = {registration.pk: registration.pathway_id for registration in registrations}
+    # A carried unit that still counts is met as it was in its source registration.
+    carried = {key: carry for key, carry in carried_units(ids).items() if carry.counts}
+    sources = {carry.source_registration_id for carry in carried.values()}
 
     def kind(name: str) -> Value:
         return Value(name, output_field=CharField())
@@ -323,7 +383,9 @@ def registration_progress(registrations) -> dict[int, Progress]:
         .values_list(kind("plan"), "registration_id", "unit_id", nothing, nothing)
     )
     met_decisions = (
-        CriterionDecision.objects.filter(registration_id__in=ids, is_met=True, countersign_status__in=FINAL)
+        CriterionDecision.objects.filter(
+            registration_id__in=[*ids, *sources], is_met=True, countersign_status__in=FINAL
+        )
         .order_by()
         .values("registration_id", "criterion__unit_id", "criterion__pathway_id")
         .annotate(n=Count("id"))
@@ -346,10 +408,14 @@ def registration_progress(registrations) -> dict[int, Progress]:
             met_rows.append((registration_id, unit_id, pathway_id, n))
         else:
             awaiting[registration_id] = n
+    met_in_unit = {(registration_id, unit_id, pathway_id): n for registration_id, unit_id, pathway_id, n in met_rows}
     met: dict[int, int] = defaultdict(int)
-    for registration_id, unit_id, pathway_id, n in met_rows:
-        if unit_id in plan[registration_id] and pathway_id in (None, pathway_of[registration_id]):
-            met[registration_id] += n
+    for registration_id in ids:
+        for unit_id in plan[registration_id]:
+            carry = carried.get((registration_id, unit_id))
+            source_id = carry.source_registration_id if carry is not None else registration_id
+            for pathway_id in {None, pathway_of[registration_id]}:
+                met[registration_id] += met_in_unit.get((source_id, unit_id, pathway_id), 0)
     all_units = set().union(*plan.values()) if plan else set()
     counts = cached_catalogue().criteria_counts(all_units)
     result = {}

@@ -2,13 +2,16 @@
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from centres.access import access_profile
 from centres.models import Role
-from portfolio.access import active_eqa_share_items, get_registration_for
+from portfolio.access import active_eqa_share_items, get_registration_for, portfolios_for
 from portfolio.models import Registration, RegistrationUnit
 from qualifications.cache import catalogue
 from qualifications.models import Unit
+
+from .models import CarriedOverUnit
 
 
 def sees_only_through_share(user, registration: Registration) -> bool:
@@ -51,3 +54,13 @@ def get_sheet_for(user, registration_pk, unit_pk) -> tuple[Registration, Unit]:
         if not shared.exists():
             raise Http404("That unit has not been shared with you.")
     return registration, unit
+
+
+def get_carry_for(user, pk):
+    """A carried-over unit of a registration whose portfolio the user may open (404 otherwise)."""
+    return get_object_or_404(
+        CarriedOverUnit.objects.filter(registration__in=portfolios_for(user)).select_related(
+            "registration__centre", "unit"
+        ),
+        pk=pk,
+    )

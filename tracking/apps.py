@@ -11,3 +11,10 @@ class TrackingConfig(AppConfig):
 
         # Job functions (`@tracking.jobs.job("kind")`) live in each app's exports.py.
         autodiscover_modules("exports")
+
+        from portfolio.progress import register_carried_units
+
+        from .services.carry import carried_units_provider
+
+        # A unit carried over from another registration counts from its sign-off there (progress, sheet, claims).
+        register_carried_units(carried_units_provider)

@@ -1,5 +1,7 @@
 from django import forms
 
+from qualifications.models import Unit
+
 from .models import SignatureRole
 
 
@@ -23,4 +25,17 @@ class ReopenForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the unit's history; the signatures given so far are voided and must be given again.",
+    )
+
+
+class CarryForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.all(), widget=forms.HiddenInput)
+
+
+class WithdrawCarryForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing this carry-over?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history; the unit then stands on this registration's own portfolio.",
     )

@@ -139,3 +139,56 @@ class ExportJob(models.Model):
         if message is not None:
             self.message = fields["message"] = message
         ExportJob.objects.filter(pk=self.pk).update(**fields)
+
+
+class CarriedOverUnitQuerySet(models.QuerySet):
+    def live(self):
+        """Carries not withdrawn (whether or not their source unit is still signed off)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def counting(self):
+        """Carries that count: not withdrawn, and the source unit's sign-off they rest on not reopened since."""
+        return self.live().filter(source_signature__voided_at__isnull=True)
+
+
+class CarriedOverUnit(models.Model):
+    """A unit of a learner's plan that counts as met from its sign-off in another registration of the same learner
+    at the same centre (the qualifications share the unit). The record points at the source sign-off and the
+    assessor's signature it rests on; nothing is copied, so the new registration's sheet reads the original
+    evidence, dates and signatures. If the source unit is reopened (the signature voided), the carry no longer
+    counts. Withdrawn carries are kept, with who withdrew them, when and why."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="carried_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    source_sign_off = models.ForeignKey(UnitSignOff, on_delete=models.PROTECT, related_name="carried_into")
+    source_signature = models.ForeignKey(
+        Signature, on_delete=models.PROTECT, related_name="+", help_text="The assessor's signature of the source."
+    )
+    carried_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    carried_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+
+    objects = CarriedOverUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["carried_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "unit"], condition=Q(withdrawn_at__isnull=True), name="one_live_carry_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.reference} carried into registration {self.registration_id}"
+
+    @property
+    def counts(self) -> bool:
+        return self.withdrawn_at is None and self.source_signature.voided_at is None
+
+    @property
+    def source_registration(self) -> Registration:
+        return self.source_sign_off.registration

@@ -121,6 +121,8 @@ class SignOffState:
 
     @property
     def stage(self) -> str:
+        if self.status.carried is not None:
+            return self.status.carried.label
         live = self.live
         if self.content_changed:
             return "The sheet has changed since it was signed: the assessor must reopen the unit"

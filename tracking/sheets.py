@@ -107,6 +107,8 @@ class Sheet:
     note_source: SheetNotes | None = None
     # The catalogue's notes that belong on this unit's sheet (a judgement on how the unit is assessed).
     catalogue_notes: list[CatalogueNote] = field(default_factory=list)
+    # A unit carried over from another registration: the live signatures of its sign-off there.
+    carried_signatures: list[Signature] = field(default_factory=list)
     instructions = INSTRUCTIONS
     sampled_instruction = SAMPLED_INSTRUCTION
 
@@ -161,6 +163,15 @@ class Sheet:
 
     @property
     def signature_lines(self) -> list[SignatureLine]:
+        carried = self.status.carried
+        if carried is not None and carried.counts:
+            # The original sheet's signatures: its content is frozen while they stand (reopening voids them).
+            live = {signature.role: signature for signature in self.carried_signatures}
+            return [
+                SignatureLine(role, SIGNATURE_LABELS[role], SIGNATURE_ROLE_NAMES[role], live.get(role), True)
+                for role in SIGNATURE_LABELS
+                if role in live or role != SignatureRole.COUNTERSIGNER
+            ]
         live = self.state.live
         lines = []
         for role in SIGNATURE_LABELS:
@@ -202,6 +213,9 @@ class Sheet:
                 for s in self.state.signatures
             ],
             "countersign": self.state.assessor_needs_countersignature,
+            "carried": [self.status.carried.label, [s.pk for s in self.carried_signatures]]
+            if self.status.carried
+            else None,
             "methods": [[m.code, m.name] for m in self.methods],
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -225,10 +239,32 @@ def build_sheets(registration: Registration, units=None, *, methods=None) -> lis
     unit_ids = [status.unit.pk for status in statuses]
     notes = SheetNotes(registration, unit_ids)
     catalogue_notes = catalogue_notes_on_sheets(unit_ids)
+    carried = carried_signatures(statuses)
     return [
-        Sheet(registration, states[status.unit.pk], methods, notes, catalogue_notes.get(status.unit.pk, []))
+        Sheet(
+            registration,
+            states[status.unit.pk],
+            methods,
+            notes,
+            catalogue_notes.get(status.unit.pk, []),
+            carried.get(status.unit.pk, []),
+        )
         for status in statuses
     ]
+
+
+def carried_signatures(statuses) -> dict[int, list[Signature]]:
+    """The live signatures of the source sign-off of each carried unit that counts, by unit id, in one query."""
+    source_of = {
+        status.carried.record.source_sign_off_id: status.unit.pk
+        for status in statuses
+        if status.carried is not None and status.carried.counts
+    }
+    result: dict[int, list[Signature]] = {}
+    if source_of:
+        for signature in Signature.objects.live().filter(sign_off_id__in=list(source_of)).order_by("signed_at", "id"):
+            result.setdefault(source_of[signature.sign_off_id], []).append(signature)
+    return result
 
 
 def build_sheet(registration: Registration, unit) -> Sheet:

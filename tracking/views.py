@@ -9,6 +9,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -16,11 +17,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portfolio.access import get_registration_for
 
-from .access import get_sheet_for, visible_unit_ids
-from .forms import ReopenForm, SignForm
+from .access import get_carry_for, get_sheet_for, visible_unit_ids
+from .forms import CarryForm, ReopenForm, SignForm, WithdrawCarryForm
 from .jobs import JobError, enqueue, kind_of, user_may_access
-from .models import ExportJob, SignatureRole
+from .models import CarriedOverUnit, ExportJob, SignatureRole
 from .pdf import unit_sheet_pdf
+from .services.carry import (
+    CarryError,
+    CarryNotAllowed,
+    carry_candidates,
+    carry_over_unit,
+    may_carry,
+    withdraw_carried_unit,
+)
 from .services.signoff import ROLE_LABELS, SignOffError, check_may_reopen, reopen_unit, roles_user_may_sign, sign_unit
 from .sheets import build_sheet, build_sheets, evidence_url
 
@@ -40,7 +49,62 @@ def registration_sheets(request, registration_pk: int):
     jobs = ExportJob.objects.filter(
         kind="registration_pdf", created_by=request.user, params__registration_id=registration.pk
     ).order_by("-created_at")[:3]
-    return render(request, "tracking/registration.html", {"registration": registration, "sheets": sheets, "jobs": jobs})
+    carrying = may_carry(request.user, registration)
+    context = {
+        "registration": registration,
+        "sheets": sheets,
+        "jobs": jobs,
+        "may_carry": carrying,
+        "candidates": carry_candidates(registration) if carrying else [],
+        "withdraw_form": WithdrawCarryForm(),
+    }
+    return render(request, "tracking/registration.html", context)
+
+
+def _carry_refused(request, error: CarryError) -> None:
+    if isinstance(error, CarryNotAllowed):
+        raise PermissionDenied(str(error))
+    messages.error(request, str(error))
+
+
+@login_required
+@require_POST
+def carry_over(request, registration_pk: int):
+    """Carry a unit signed off in another of the learner's registrations into this one (assessor or centre admin)."""
+    registration = get_registration_for(request.user, registration_pk)
+    if not may_carry(request.user, registration):
+        raise PermissionDenied("Only the learner's assessor or the centre admin carries units over.")
+    form = CarryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a unit to carry over.")
+    else:
+        unit = form.cleaned_data["unit"]
+        try:
+            carry_over_unit(actor=request.user, registration=registration, unit=unit)
+        except CarryError as error:
+            _carry_refused(request, error)
+        else:
+            messages.success(request, f"Unit {unit.reference} is carried over; its original sheet stands for it here.")
+    return redirect("tracking:registration", registration_pk=registration.pk)
+
+
+@login_required
+@require_POST
+def carry_withdraw(request, pk: int):
+    carry: CarriedOverUnit = get_carry_for(request.user, pk)
+    if not may_carry(request.user, carry.registration):
+        raise PermissionDenied("Only the learner's assessor or the centre admin withdraws a carried-over unit.")
+    form = WithdrawCarryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason for withdrawing the carried-over unit.")
+    else:
+        try:
+            withdraw_carried_unit(actor=request.user, carry=carry, reason=form.cleaned_data["reason"])
+        except CarryError as error:
+            _carry_refused(request, error)
+        else:
+            messages.success(request, f"The carry-over of unit {carry.unit.reference} is withdrawn.")
+    return redirect("tracking:sheet", registration_pk=carry.registration_id, unit_pk=carry.unit_id)
 
 
 @login_required
@@ -68,6 +132,9 @@ def sheet(request, registration_pk: int, unit_pk: int):
         "sign_form": SignForm(initial={"content_hash": state.content_hash}),
         "may_reopen": may_reopen,
         "reopen_form": ReopenForm(),
+        "carry": tracking_sheet.status.carried.record if tracking_sheet.status.carried else None,
+        "may_withdraw_carry": tracking_sheet.status.carried is not None and may_carry(request.user, registration),
+        "withdraw_form": WithdrawCarryForm(),
     }
     return _private(render(request, "tracking/sheet.html", context))
 

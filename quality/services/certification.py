@@ -23,7 +23,7 @@ from centres.models import CompetenceStatus, Membership, Role, record_event
 from portfolio.models import Registration, RegistrationUnit
 from qualifications.models import QualificationUnit, Unit
 from qualifications.services.combination import check_combination
-from tracking.models import Signature, SignatureRole
+from tracking.models import CarriedOverUnit, Signature, SignatureRole
 
 from ..models import Action, CertificationClaim, SampleRecord, SamplingPlan
 from .coverage import coverage
@@ -121,6 +121,10 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
         .values_list("sign_off__registration_id", "sign_off__unit_id", "role", "user_id")
     ):
         live[(registration_id, unit_id)][role] = user_id
+    # A unit carried over from a sign-off that still stands is signed off here (sampled, or not, where it was).
+    carried = set(
+        CarriedOverUnit.objects.counting().filter(registration_id__in=ids).values_list("registration_id", "unit_id")
+    )
     signers = {roles[SignatureRole.ASSESSOR] for roles in live.values() if SignatureRole.ASSESSOR in roles}
     trainees = set(
         Membership.objects.active()
@@ -164,7 +168,9 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
         for unit in units:
             roles = live.get((registration.pk, unit.pk), {})
             signer = roles.get(SignatureRole.ASSESSOR)
-            if signer is None:
+            if (registration.pk, unit.pk) in carried:
+                signed_off.append(unit)
+            elif signer is None:
                 not_signed.append(unit)
             elif (registration.centre_id, signer) in trainees and SignatureRole.COUNTERSIGNER not in roles:
                 awaiting_countersignature.append(unit)
@@ -196,7 +202,10 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
             progress = cover.progress_by_assessor.get(registration.assessor_id)
             if progress is not None and progress.rate.rate_percent >= RATE_FULL:
                 unsampled = [
-                    unit for unit in signed_off if SignatureRole.IQA not in live.get((registration.pk, unit.pk), {})
+                    unit
+                    for unit in signed_off
+                    if SignatureRole.IQA not in live.get((registration.pk, unit.pk), {})
+                    and (registration.pk, unit.pk) not in carried
                 ]
                 if unsampled:
                     reasons.append(

@@ -192,7 +192,8 @@ def test_every_demo_login_opens_its_home_page_and_the_iqa_plan_counts_evidence_l
         assert response.status_code == 200, email
 
     # Every demo evidence records where it was assessed; the plan counts the places of the evidence sampled.
-    assert not Evidence.objects.filter(location="").exists()
+    # (Prior learning accepted through RPL was not assessed anywhere: its evidence records no place.)
+    assert not Evidence.objects.filter(location="").exclude(methods__code="RPL").exists()
     grace = registration_of(READY)
     plan = SamplingPlan.objects.get(qualification=grace.qualification, iqa=grace.iqa)
     cover = coverage(plan)
@@ -226,3 +227,25 @@ def test_the_demo_shows_staff_competence_a_working_towards_iqa_with_cpd_and_a_cp
     assert "CPD not current" in tom
     page = client_for("iqa-trainee@northgate.example").get(reverse("centres:my-cpd", args=[northgate.pk])).text
     assert "Shadowed David Owens on an interim sample" in page
+
+
+def test_the_demo_shows_a_carried_over_unit_and_a_checked_rpl_claim():
+    from portfolio.models import RplClaim
+    from tracking.models import CarriedOverUnit
+
+    seed()
+    # Ethan's Award unit F/617/5412 is signed off there and carried into his Diploma, whose sheet shows it so.
+    carry = CarriedOverUnit.objects.select_related("registration", "unit").get()
+    assert carry.registration.qualification.number == "603/4354/0" and carry.unit.reference == "F/617/5412"
+    assert carry.source_sign_off.registration.qualification.number == "603/4351/5" and carry.counts
+    assert carry.registration.learner.email == "learner5@northgate.example"
+    sheet = client_for("assessor@northgate.example").get(
+        reverse("tracking:sheet", args=[carry.registration_id, carry.unit_id])
+    )
+    assert "Carried over from 603/4351/5" in sheet.text and "Ethan Brooks" in sheet.text
+    # Jacob's RPL claim: decided by his assessor (one criterion accepted, one rejected) and checked by the IQA.
+    claim = RplClaim.objects.select_related("registration__learner").get()
+    assert claim.registration.learner.email == "learner3@northgate.example"
+    assert claim.is_decided and claim.iqa_check == "agree"
+    page = client_for("learner3@northgate.example").get(reverse("portfolio:rpl-detail", args=[claim.pk]))
+    assert page.status_code == 200 and "Level 1 Award in Customer Service" in page.text

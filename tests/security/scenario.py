@@ -2,10 +2,11 @@
 
 Built straight through the ORM (no services) so that it does not depend on the rules it is used to test:
 evidence with a stored file, a link and a decision, a witness invitation, a unit sign-off with the learner's
-signature, an export job, an IQA sampling plan with a sample and an action, a trainee IQA's sample awaiting the
-countersignature of `iqa`, an EQA share (to `eqa`) and an EQA linked to the centre with no share (`eqa_unshared`),
-an EQA comment, a certification claim, and a standardisation activity still open for judging (set for `assessor`,
-who has submitted, and `trainee`, who has not).
+signature, a unit carried over from another registration of the learner, an export job, an IQA sampling plan
+with a sample and an action, a trainee IQA's sample awaiting the countersignature of `iqa`, an EQA share (to
+`eqa`) and an EQA linked to the centre with no share (`eqa_unshared`), an EQA comment, a certification claim,
+and a standardisation activity still open for judging (set for `assessor`, who has submitted, and `trainee`,
+who has not).
 """
 
 import datetime as dt
@@ -30,7 +31,7 @@ from portfolio.models import (
     WitnessInvitation,
 )
 from qualifications.models import AssessmentMethod
-from tests.factories import build_world, make_staff, make_user
+from tests.factories import build_world, make_registration, make_staff, make_user
 
 # The smallest valid PNG: 1x1 transparent pixel.
 PNG_1PX = bytes.fromhex(
@@ -146,7 +147,7 @@ def build_scenario() -> SimpleNamespace:
 
 
 def _tracking(s: SimpleNamespace) -> None:
-    from tracking.models import ExportJob, Signature, SignatureRole, UnitSignOff
+    from tracking.models import CarriedOverUnit, ExportJob, Signature, SignatureRole, UnitSignOff
 
     s.sign_off = UnitSignOff.objects.create(registration=s.registration, unit=s.unit)
     s.signature = Signature.objects.create(
@@ -155,6 +156,26 @@ def _tracking(s: SimpleNamespace) -> None:
         user=s.learner,
         name_at_signing=s.learner.full_name,
         content_hash="0" * 64,
+    )
+    # The learner's second unit carried over from its sign-off in another registration of theirs at the centre.
+    source = make_registration(
+        s.centre, s.learner, assessor=s.assessor, iqa=s.iqa, qualification=s.registration.qualification
+    )
+    s.carried_unit = s.registration.plan.exclude(unit=s.unit).order_by("unit__reference").first().unit
+    source_sign_off = UnitSignOff.objects.create(registration=source, unit=s.carried_unit)
+    source_signature = Signature.objects.create(
+        sign_off=source_sign_off,
+        role=SignatureRole.ASSESSOR,
+        user=s.assessor,
+        name_at_signing=s.assessor.full_name,
+        content_hash="1" * 64,
+    )
+    s.carry = CarriedOverUnit.objects.create(
+        registration=s.registration,
+        unit=s.carried_unit,
+        source_sign_off=source_sign_off,
+        source_signature=source_signature,
+        carried_by=s.assessor,
     )
     s.job = ExportJob.objects.create(
         kind="registration_pdf",

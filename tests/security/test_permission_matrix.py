@@ -262,6 +262,14 @@ MATRIX: dict[str, Route] = {
     # Everyone who can read the sheet may try; the sign-off service refuses the wrong person with a message.
     "tracking:sign": post_only(REGISTRATION_READ, kwargs=_sheet),
     "tracking:reopen": post_only(REGISTRATION_READ, kwargs=_sheet),
+    # Carrying a unit over (and withdrawing it): the learner's assessor or the centre admin; others who can read the
+    # registration are refused with 403 (an EQA never opens the whole portfolio a carry belongs to: 404).
+    "tracking:carry-over": post_only(
+        expect(ok=("assessor", "admin"), e403=("learner", "iqa", "eqa_shared")), kwargs=_sheet_registration
+    ),
+    "tracking:carry-withdraw": post_only(
+        expect(ok=("assessor", "admin"), e403=("learner", "iqa")), kwargs=lambda s: {"pk": s.carry.pk}
+    ),
     # A job (here the assessor's whole-registration PDF) is seen only by the person who asked for it.
     "tracking:job-status": Route(get=expect(ok=("assessor",)), kwargs=lambda s: {"pk": s.job.pk}),
     "tracking:job-download": Route(get=expect(ok=("assessor",)), kwargs=lambda s: {"pk": s.job.pk}),

@@ -150,6 +150,11 @@ def check_may_sign(state: SignOffState, user, role: str, *, countersigned: bool 
     """Raise SignOffError unless the user may now sign the sheet in this role."""
     if role not in ROLE_ORDER:
         raise SignOffError("Unknown signature role.")
+    if state.status.carried is not None:
+        raise SignOffError(
+            "This unit is carried over from another registration, whose sign-off stands for it here: withdraw the "
+            "carry before the unit is signed off on this registration."
+        )
     signed = state.live.get(role)
     if signed is not None:
         raise SignOffError(f"{signed.name_at_signing} has already signed as {ROLE_LABELS[role]}.")
