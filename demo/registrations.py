@@ -221,6 +221,9 @@ def seed(context: dict) -> None:
                     id_checked_by=users[ADMIN[centre_key]] if identity_checked else None,
                     id_checked_on=start if identity_checked else None,
                 ),
+                # Ethan's Diploma after his Award is a progression: the admin acknowledges the similar-title warning,
+                # and his registration's history shows it.
+                acknowledge_all_warnings=True,
             )
         # A learner's first registration is theirs in `registrations`; a later one (a progression) is kept by
         # learner and qualification number in `further_registrations`.

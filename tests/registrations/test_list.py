@@ -96,7 +96,7 @@ def test_list_queries_do_not_grow_with_learners(client, world):
     assert len(large) == len(small)
     # Session, user, roles, staff filters, qualification filter, count, the page, its progress (one UNION), the
     # catalogue's version.
-    assert len(small) <= 9, [query["sql"][:60] for query in small]
+    assert len(small) <= 10, [query["sql"][:60] for query in small]
 
 
 def make_registration_stub(start, end, status="active"):
