@@ -149,6 +149,18 @@ def test_file_exactly_at_the_limit_is_accepted(world, learner_client, settings):
     assert stored.size == 64 * 1024 and stored.content_type == "application/pdf"
 
 
+def test_pdf_with_object_streams_and_no_active_content_is_accepted(world, learner_client):
+    response = learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(
+            world.registration,
+            [SimpleUploadedFile("plain.pdf", hostile_files.clean_pikepdf_document(), "application/pdf")],
+        ),
+    )
+    assert response.status_code == 302
+    assert EvidenceFile.objects.get().content_type == "application/pdf"
+
+
 def test_one_bad_file_among_good_ones_stores_none_of_them(world, learner_client):
     before_rows, before_files = stored_rows(), media_files()
     files = [
