@@ -597,15 +597,25 @@ def _clean_image(name: str, path: str, file_type: FileType) -> tuple[bytes, File
     """Decode the whole image and encode it again: drops EXIF (GPS included) and anything hidden after or inside
     the image data, turns the picture upright, and makes a thumbnail. Decompression bombs are refused at
     Pillow's warning level, not only at its error level."""
-    limit = Image.MAX_IMAGE_PIXELS
+    limit = min(Image.MAX_IMAGE_PIXELS or settings.EVIDENCE_MAX_IMAGE_PIXELS, settings.EVIDENCE_MAX_IMAGE_PIXELS)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Opening reads the header only: the limits are checked before any pixel is decoded.
             with Image.open(path) as image:
                 if image.format not in _PILLOW_FORMATS[file_type.key]:
                     raise _refuse(name, "the image data does not match its type.")
-                frames = getattr(image, "n_frames", 1)
-                if limit and image.width * image.height * (frames if file_type.key == "gif" else 1) > limit:
+                if image.width * image.height > limit:
+                    raise _too_many_pixels(name)
+                # n_frames skips over each frame's data without decoding it.
+                frames = image.n_frames if file_type.key == "gif" else 1
+                if frames > settings.EVIDENCE_MAX_IMAGE_FRAMES:
+                    raise _refuse(
+                        name,
+                        f"the animation has {frames:,} frames; at most {settings.EVIDENCE_MAX_IMAGE_FRAMES:,} are "
+                        "accepted. Upload it as a video instead.",
+                    )
+                if image.width * image.height * frames > limit:
                     raise _too_many_pixels(name)
                 if file_type.key == "gif":
                     return _clean_gif(name, image)

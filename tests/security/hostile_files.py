@@ -18,6 +18,17 @@ from tests.samples import (
 )
 
 
+def gif_of_frames(count: int) -> bytes:
+    """An animated GIF of `count` one-pixel frames, written byte by byte: tiny on disk, slow to decode whole."""
+    header = b"GIF89a" + struct.pack("<HH", 1, 1) + b"\x80\x00\x00" + b"\x00\x00\x00\xff\xff\xff"
+    frame = (
+        b"\x21\xf9\x04\x00\x01\x00\x00\x00"  # graphic control: 1/100 s
+        + b"\x2c" + struct.pack("<HHHH", 0, 0, 1, 1) + b"\x00"  # image descriptor
+        + b"\x02\x02\x44\x01\x00"  # LZW data of one pixel
+    )  # fmt: skip
+    return header + frame * count + b"\x3b"
+
+
 def _pikepdf_bytes(build, **save_options) -> bytes:
     """A one-page PDF made by pikepdf, changed by `build(document)` before saving."""
     document = pikepdf.new()
@@ -211,6 +222,14 @@ HOSTILE_FILES = [
         "image/png",
         "too many pixels",
     ),
+    (
+        "decompression-bomb-png-81-megapixels",
+        "panorama.png",
+        png_claiming_size(9_000, 9_000),
+        "image/png",
+        "too many pixels",
+    ),
+    ("gif-of-very-many-frames", "animation.gif", gif_of_frames(1_001), "image/gif", "at most 1,000 are accepted"),
     ("empty-file", "empty.pdf", b"", "application/pdf", "empty"),
     ("windows-program-named-pdf", "invoice.pdf", b"MZ\x90\x00" + b"\0" * 200, "application/pdf", "only"),
     ("png-named-exe", "photo.exe", PNG, "application/octet-stream", "name says"),

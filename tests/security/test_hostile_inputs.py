@@ -161,6 +161,33 @@ def test_pdf_with_object_streams_and_no_active_content_is_accepted(world, learne
     assert EvidenceFile.objects.get().content_type == "application/pdf"
 
 
+def test_animation_at_the_frame_limit_is_accepted(world, learner_client, settings):
+    settings.EVIDENCE_MAX_IMAGE_FRAMES = 50
+    response = learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(
+            world.registration,
+            [SimpleUploadedFile("animation.gif", hostile_files.gif_of_frames(50), "image/gif")],
+        ),
+    )
+    assert response.status_code == 302
+    assert EvidenceFile.objects.get().content_type == "image/gif"
+
+
+def test_animation_one_frame_over_the_limit_is_refused_before_decoding(world, learner_client, settings):
+    settings.EVIDENCE_MAX_IMAGE_FRAMES = 50
+    response = learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(
+            world.registration,
+            [SimpleUploadedFile("animation.gif", hostile_files.gif_of_frames(51), "image/gif")],
+        ),
+    )
+    assert response.status_code == 200
+    assert "the animation has 51 frames; at most 50 are accepted" in page_text(response)
+    assert EvidenceFile.objects.count() == 0
+
+
 def test_one_bad_file_among_good_ones_stores_none_of_them(world, learner_client):
     before_rows, before_files = stored_rows(), media_files()
     files = [
