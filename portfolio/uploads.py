@@ -228,6 +228,26 @@ def extension_of(name: str) -> str:
     return suffix if re.fullmatch(r"[a-z0-9]{1,5}", suffix or "") and re.search("[a-z]", suffix) else ""
 
 
+_TYPE_BY_CONTENT_TYPE: dict[str, FileType] = {}
+for _file_type in TYPES.values():
+    _TYPE_BY_CONTENT_TYPE.setdefault(_file_type.content_type, _file_type)
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a stored file is offered under: the person's name, with its extension replaced by the detected
+    type's when the two disagree (an MP3 named `song.url` is offered as `song.mp3`), so the file opens as what it is."""
+    name = sanitise_filename(original_name)
+    file_type = _TYPE_BY_CONTENT_TYPE.get(content_type)
+    if file_type is None:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        return f"{name}.{file_type.extension}"
+    if extension.lower() in file_type.names:
+        return name
+    return f"{stem}.{file_type.extension}"
+
+
 def content_disposition(name: str, *, attachment: bool = True) -> str:
     """RFC 6266 header with an ASCII fallback and the full name as RFC 5987 `filename*`."""
     name = sanitise_filename(name)

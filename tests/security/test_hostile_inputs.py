@@ -235,6 +235,35 @@ def test_hostile_file_name_is_stored_under_a_generated_name_and_served_safely(wo
     assert download["X-Content-Type-Options"] == "nosniff"
 
 
+def mp3() -> bytes:
+    return b"ID3\x03\x00\x00\x00\x00\x00\x0a" + b"\0" * 10 + b"\xff\xfb\x90\x00" + b"\0" * 400
+
+
+def test_mp3_named_url_is_stored_and_offered_as_mp3_under_its_shown_name(world, learner_client):
+    response = learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(world.registration, [SimpleUploadedFile("interview.url", mp3(), "application/octet-stream")]),
+    )
+    assert response.status_code == 302, page_text(response)[:3000]
+    stored = EvidenceFile.objects.get()
+    assert stored.original_name == "interview.url", "the name the learner gave is kept for display"
+    assert stored.file.name.endswith(".mp3") and stored.content_type == "audio/mpeg"
+    download = learner_client.get(reverse("portfolio:file-download", args=[stored.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "audio/mpeg"
+    assert 'filename="interview.mp3"' in download["Content-Disposition"]
+    assert ".url" not in download["Content-Disposition"]
+
+
+def test_file_whose_name_fits_its_type_is_offered_under_its_own_name(world, learner_client):
+    learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(world.registration, [SimpleUploadedFile("Interview.MP3", mp3(), "audio/mpeg")]),
+    )
+    download = learner_client.get(reverse("portfolio:file-download", args=[EvidenceFile.objects.get().pk]))
+    assert 'filename="Interview.MP3"' in download["Content-Disposition"]
+
+
 def test_300_byte_unicode_name_is_shortened(world, learner_client):
     name = "é" * 148 + ".png"  # 300 bytes in UTF-8
     assert len(name.encode()) == 300
