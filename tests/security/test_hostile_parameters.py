@@ -189,6 +189,18 @@ def test_bad_link_id_in_a_judgement_is_refused(world):
     assert "not linked to this evidence" in response.content.decode()
 
 
+@pytest.mark.parametrize("bad", [SUPERSCRIPT_TWO, "9" * 40])
+def test_bad_criterion_id_in_the_picker_changes_nothing(world, bad):
+    from portfolio.services import PortfolioError
+    from portfolio.services.evidence import save_links
+
+    evidence = evidence_for_unit(world.registration, world.registration.plan.first().unit)
+    before = set(evidence.links.values_list("criterion_id", flat=True))
+    with pytest.raises(PortfolioError, match="not on this learner's plan"):
+        save_links(actor=world.learner, evidence=evidence, criterion_ids=[*before, bad])
+    assert set(evidence.links.values_list("criterion_id", flat=True)) == before
+
+
 # --- NUL bytes -----------------------------------------------------------------------------------------------
 
 
