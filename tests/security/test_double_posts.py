@@ -94,3 +94,37 @@ def test_the_same_witness_invited_after_the_window_is_invited_again(world):
     WitnessInvitation.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
     client.post(url, WITNESS)
     assert WitnessInvitation.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_invitations_at_the_same_moment_make_one(catalogue):
+    """Two requests invite the same witness at once: the row lock takes them one after the other."""
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.factories import build_world
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrent requests are tested on PostgreSQL (CI); SQLite serialises every write.")
+    world = build_world()
+    url = reverse("portfolio:witness-invite", args=[world.registration.pk])
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def attempt():
+        try:
+            client = client_for(world.learner)
+            barrier.wait(timeout=10)
+            statuses.append(client.post(url, WITNESS).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [302, 302]
+    assert WitnessInvitation.objects.filter(registration=world.registration).count() == 1
