@@ -3,6 +3,7 @@
 from django import forms
 
 from centres.models import CompetenceStatus, Membership, Role, User
+from centres.params import parse_id, parse_ids
 from qualifications.guidance import choice_advice, labels_for_qualification
 from qualifications.models import Pathway, QualificationUnit, Unit
 from qualifications.services.combination import optional_units
@@ -66,6 +67,18 @@ def _wrong_centre(what: str, centre) -> dict:
     return {"invalid_choice": f"Choose {what} who works at {centre}; that choice is not one of the centre's staff."}
 
 
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked units: values that are not plain ids ("²", a number past 64 bits) are refused before any query."""
+
+    def _check_values(self, value):
+        for item in value:
+            if parse_id(item) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)
+
+
 class RegistrationForm(forms.Form):
     full_name = forms.CharField(max_length=200, required=False, help_text="Not needed if they already have an account.")
     email = forms.EmailField(help_text="Their invitation to set a password is sent here.")
@@ -83,7 +96,7 @@ class RegistrationForm(forms.Form):
         empty_label="Choose a pathway",
         error_messages={"invalid_choice": "Choose one of this qualification's pathways."},
     )
-    optional_units = forms.ModelMultipleChoiceField(
+    optional_units = UnitChoiceField(
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -149,7 +162,7 @@ class RegistrationForm(forms.Form):
 
     def selected_unit_ids(self) -> set[int]:
         values = self.data.getlist("optional_units") if hasattr(self.data, "getlist") else []
-        return {int(value) for value in values if str(value).isdigit()}
+        return set(parse_ids(values)[0])
 
     def unit_groups(self) -> list[dict]:
         """Optional units by group, for the template, with which are ticked."""

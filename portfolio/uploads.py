@@ -20,12 +20,12 @@ import unicodedata
 import uuid
 import warnings
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
 import filetype
+import pikepdf
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -180,7 +180,6 @@ _OOXML_MAIN = {
     "pptx": ("presentationml.presentation.main+xml", "ppt/"),
 }
 
-PDF_MAX_OBJECT_STREAM_BYTES = 64 * 1024 * 1024  # decompressed, all object streams together
 THUMBNAIL_SIZE = (400, 400)
 # Tags a browser would act on. Long enough that random bytes in a photo or recording practically never match.
 _HTML_MARKERS = re.compile(
@@ -227,6 +226,26 @@ def sanitise_filename(name: str) -> str:
 def extension_of(name: str) -> str:
     suffix = PurePosixPath(name).suffix.lower().lstrip(".")
     return suffix if re.fullmatch(r"[a-z0-9]{1,5}", suffix or "") and re.search("[a-z]", suffix) else ""
+
+
+_TYPE_BY_CONTENT_TYPE: dict[str, FileType] = {}
+for _file_type in TYPES.values():
+    _TYPE_BY_CONTENT_TYPE.setdefault(_file_type.content_type, _file_type)
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a stored file is offered under: the person's name, with its extension replaced by the detected
+    type's when the two disagree (an MP3 named `song.url` is offered as `song.mp3`), so the file opens as what it is."""
+    name = sanitise_filename(original_name)
+    file_type = _TYPE_BY_CONTENT_TYPE.get(content_type)
+    if file_type is None:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        return f"{name}.{file_type.extension}"
+    if extension.lower() in file_type.names:
+        return name
+    return f"{stem}.{file_type.extension}"
 
 
 def content_disposition(name: str, *, attachment: bool = True) -> str:
@@ -338,7 +357,7 @@ def prepare_upload(uploaded) -> PreparedFile:
         if size > max_file_bytes():
             raise _refuse(name, f"it is larger than the limit of {size_limit_label()} a file.")
         with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            file_type = _detect(name, data)
+            file_type = _detect(name, data, path)
             _check_name_matches(name, file_type)
             if file_type.family == "image":
                 if _HIDDEN_FILE_MARKERS.search(data) or _HTML_MARKERS.search(data):
@@ -375,7 +394,7 @@ def prepare_upload(uploaded) -> PreparedFile:
                 pass
 
 
-def _detect(name: str, data: mmap.mmap) -> FileType:
+def _detect(name: str, data: mmap.mmap, path: str) -> FileType:
     head = data[:8192]
     stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
     if stripped.startswith(b"<"):
@@ -385,7 +404,7 @@ def _detect(name: str, data: mmap.mmap) -> FileType:
             "description, or upload it as a PDF or Word document.",
         )
     if head.startswith(b"%PDF-"):
-        _check_pdf(name, data)
+        _check_pdf(name, data, path)
         return TYPES["pdf"]
     if head.startswith(b"PK\x03\x04"):
         return _check_ooxml(name, data)
@@ -430,50 +449,74 @@ def _check_no_markup(name: str, data: mmap.mmap, *, whole: bool = False) -> None
         raise _refuse(name, "it contains web page code as well as its own content.")
 
 
-def _pdf_name(word: str) -> re.Pattern:
-    """A PDF name such as /JS, written plainly or with #xx escapes (/J#53), not followed by more name characters."""
-    parts = "".join(f"(?:{re.escape(ch)}|#{ord(ch):02x})" for ch in word)
-    return re.compile(rf"/{parts}(?![^\s/<>\[\]()%{{}}])".encode(), re.IGNORECASE)
+# Names that make a PDF reader run something or carry another file: JavaScript (also inside XFA forms), Launch
+# actions, XFA forms and embedded files (a macro document inside a PDF).
+_PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch"}
+_PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch"}
+_PDF_FILE_KEYS = {"/EmbeddedFiles", "/EF", "/EmbeddedFile"}
+PDF_MAX_OBJECTS = 2_000_000
 
 
-_PDF_ACTIVE = [_pdf_name("JS"), _pdf_name("JavaScript"), _pdf_name("Launch")]
-_PDF_ENCRYPT = _pdf_name("Encrypt")
-_PDF_OBJSTM = _pdf_name("ObjStm")
-_PDF_STREAM = re.compile(rb"stream\r?\n")
-
-
-def _check_pdf(name: str, data: mmap.mmap) -> None:
+def _check_pdf(name: str, data: mmap.mmap, path: str) -> None:
+    """Open the PDF with qpdf (through pikepdf) and walk every object it holds, those inside compressed object
+    streams and behind any filter included, rather than searching the raw bytes for names."""
     size = len(data)
     if data.rfind(b"%%EOF", max(0, size - 2048)) == -1:
         raise _refuse(name, "the PDF is incomplete or damaged (it has no end marker). Save or export it again.")
     _check_no_markup(name, data, whole=True)
-    if _PDF_ENCRYPT.search(data):
-        raise _refuse(
-            name,
-            "the PDF is encrypted or password-protected. Save a copy without protection (for example with "
-            "“Print to PDF”) and upload that.",
+    encrypted = _pdf_encrypted(name)
+    try:
+        with pikepdf.open(path) as document:
+            if document.is_encrypted:
+                raise encrypted
+            objects = document.objects
+            if len(objects) > PDF_MAX_OBJECTS:
+                raise _refuse(name, "the PDF is too complex to check. Save or export it again and upload that.")
+            _check_pdf_object(name, document.trailer)
+            for obj in objects:
+                _check_pdf_object(name, obj)
+    except pikepdf.PasswordError:
+        raise encrypted from None
+    except pikepdf.PdfError:
+        raise _refuse(name, "the PDF is damaged and could not be read. Save or export it again.") from None
+
+
+def _pdf_encrypted(name: str) -> InvalidFile:
+    return _refuse(
+        name,
+        "the PDF is encrypted or password-protected. Save a copy without protection (for example with "
+        "“Print to PDF”) and upload that.",
+    )
+
+
+def _check_pdf_object(name: str, obj) -> None:
+    """Refuse `obj` if it, or a dictionary or array written inside it, makes the reader act. Indirect objects it
+    points to are checked on their own by the caller's walk, which also stops reference loops."""
+    pending = [obj]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, pikepdf.Stream):
+            current = current.stream_dict
+        if isinstance(current, pikepdf.Dictionary):
+            keys = set(current.keys())
+            if "/Encrypt" in keys:
+                raise _pdf_encrypted(name)
+            if keys & _PDF_ACTIVE_KEYS or str(current.get("/S", "")) in _PDF_ACTIVE_ACTIONS:
+                raise _refuse(name, "the PDF contains JavaScript or actions that run programs.")
+            if "/XFA" in keys:
+                raise _refuse(name, "the PDF holds an XFA form, which can run scripts. Print it to a plain PDF.")
+            if keys & _PDF_FILE_KEYS or current.get("/Type") == pikepdf.Name.EmbeddedFile:
+                raise _refuse(name, "the PDF carries other files inside it. Upload each file on its own.")
+            children = current.values()
+        elif isinstance(current, pikepdf.Array):
+            children = list(current)
+        else:
+            continue
+        pending.extend(
+            child
+            for child in children
+            if isinstance(child, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream) and not child.is_indirect
         )
-    if any(pattern.search(data) for pattern in _PDF_ACTIVE):
-        raise _refuse(name, "the PDF contains JavaScript or actions that run programs.")
-    # Dictionaries can hide inside compressed object streams: look inside those too.
-    budget = PDF_MAX_OBJECT_STREAM_BYTES
-    for match in _PDF_OBJSTM.finditer(data):
-        stream = _PDF_STREAM.search(data, match.end(), match.end() + 4096)
-        if stream is None:
-            continue
-        end = data.find(b"endstream", stream.end())
-        if end == -1:
-            continue
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(data[stream.end() : end], budget + 1)
-        except Exception:  # noqa: BLE001 - an unreadable stream hides nothing a reader could run
-            continue
-        budget -= len(inflated)
-        if budget < 0:
-            raise _refuse(name, "the PDF is too complex to check. Save or export it again and upload that.")
-        if any(pattern.search(inflated) for pattern in _PDF_ACTIVE) or _HTML_MARKERS.search(inflated):
-            raise _refuse(name, "the PDF contains JavaScript or actions that run programs.")
 
 
 def _check_ooxml(name: str, data: mmap.mmap) -> FileType:
@@ -574,15 +617,25 @@ def _clean_image(name: str, path: str, file_type: FileType) -> tuple[bytes, File
     """Decode the whole image and encode it again: drops EXIF (GPS included) and anything hidden after or inside
     the image data, turns the picture upright, and makes a thumbnail. Decompression bombs are refused at
     Pillow's warning level, not only at its error level."""
-    limit = Image.MAX_IMAGE_PIXELS
+    limit = min(Image.MAX_IMAGE_PIXELS or settings.EVIDENCE_MAX_IMAGE_PIXELS, settings.EVIDENCE_MAX_IMAGE_PIXELS)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Opening reads the header only: the limits are checked before any pixel is decoded.
             with Image.open(path) as image:
                 if image.format not in _PILLOW_FORMATS[file_type.key]:
                     raise _refuse(name, "the image data does not match its type.")
-                frames = getattr(image, "n_frames", 1)
-                if limit and image.width * image.height * (frames if file_type.key == "gif" else 1) > limit:
+                if image.width * image.height > limit:
+                    raise _too_many_pixels(name)
+                # n_frames skips over each frame's data without decoding it.
+                frames = image.n_frames if file_type.key == "gif" else 1
+                if frames > settings.EVIDENCE_MAX_IMAGE_FRAMES:
+                    raise _refuse(
+                        name,
+                        f"the animation has {frames:,} frames; at most {settings.EVIDENCE_MAX_IMAGE_FRAMES:,} are "
+                        "accepted. Upload it as a video instead.",
+                    )
+                if image.width * image.height * frames > limit:
                     raise _too_many_pixels(name)
                 if file_type.key == "gif":
                     return _clean_gif(name, image)

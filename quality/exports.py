@@ -24,6 +24,7 @@ from centres.access import has_role
 from centres.models import Role
 from portfolio.access import active_eqa_share_items
 from portfolio.models import EqaShare, Evidence, EvidenceFile, EvidenceLink, Registration
+from portfolio.uploads import download_name
 from qualifications.models import Unit
 from tracking.exports import build_registration_pack, registration_pack_html
 from tracking.jobs import JobError, job, save_result
@@ -50,7 +51,9 @@ def _may_download(export_job: ExportJob, user) -> bool:
 
 
 def safe_extension(original_name: str, content_type: str) -> str:
-    """A short, plain extension for a member: from the original name if it is tame, else from the type."""
+    """A short, plain extension for a member: the detected type's when the name disagrees with it, else from the
+    original name if it is tame, else from the type."""
+    original_name = download_name(original_name, content_type)
     dot = original_name.rfind(".")
     if dot > 0:
         candidate = original_name[dot + 1 :].lower()

@@ -8,6 +8,7 @@ import struct
 import zipfile
 import zlib
 
+import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -91,17 +92,24 @@ def pdf_with_javascript(spelling: bytes = b"/JS") -> bytes:
 
 
 def pdf_with_hidden_javascript() -> bytes:
-    """JavaScript inside a compressed object stream, where a plain byte search cannot see it."""
-    hidden = zlib.compress(b"6 0 << /Type /Action /S /JavaScript /JS (app.alert(1)) >>")
-    return pdf_bytes(
-        extra_objects=[
-            b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length "
-            + str(len(hidden)).encode()
-            + b" >>\nstream\n"
-            + hidden
-            + b"\nendstream"
-        ]
+    """JavaScript inside a compressed object stream (written by pikepdf), where a plain byte search cannot see it."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    document.Root.OpenAction = document.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Action, S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
     )
+    output = io.BytesIO()
+    document.save(output, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert b"/JavaScript" not in output.getvalue()
+    return output.getvalue()
+
+
+def encrypted_pdf(user_password: str = "secret") -> bytes:
+    document = pikepdf.new()
+    document.add_blank_page()
+    output = io.BytesIO()
+    document.save(output, encryption=pikepdf.Encryption(owner="owner-secret", user=user_password))
+    return output.getvalue()
 
 
 _CONTENT_TYPES = {

@@ -174,6 +174,10 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_MB", 500) * 1024 * 1024
+# Images are decoded to be cleaned: these bound the memory one upload can take (about 4 bytes a pixel, a few
+# copies while re-encoding). 50 megapixels covers a 48-megapixel phone photo; every GIF frame counts.
+EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_MEGAPIXELS", 50) * 1_000_000
+EVIDENCE_MAX_IMAGE_FRAMES = env_int("EVIDENCE_MAX_IMAGE_FRAMES", 1000)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portfolio@localhost")

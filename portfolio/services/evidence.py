@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from centres.models import record_event
+from centres.params import parse_id
 from portfolio.models import CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
 from portfolio.uploads import TYPES, PreparedFile, StoredFiles, generated_name, prepare_upload
 from qualifications.models import AssessmentMethod
@@ -480,12 +481,10 @@ def save_links(
     All or nothing."""
     chosen = set()
     for raw in criterion_ids:
-        try:
-            chosen.add(int(raw))
-        except (TypeError, ValueError):
-            raise PortfolioError(
-                "One of the chosen criteria is not on this learner's plan; nothing was changed."
-            ) from None
+        criterion_id = parse_id(raw)
+        if criterion_id is None:
+            raise PortfolioError("One of the chosen criteria is not on this learner's plan; nothing was changed.")
+        chosen.add(criterion_id)
     existing = dict(evidence.links.values_list("criterion_id", "status"))
     judged = {pk for pk, status in existing.items() if status != EvidenceLink.Status.PENDING}
     add = chosen - set(existing)

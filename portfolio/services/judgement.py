@@ -77,6 +77,9 @@ def _met_decision(registration_id: int, criterion_id: int) -> CriterionDecision 
 def judge_link(*, actor, link: EvidenceLink, accepted: bool, feedback: str = "") -> bool:
     """Accept or reject one link (is the evidence valid, authentic, current and sufficient for the criterion?).
     Rejection needs feedback for the learner. Returns False when the same judgement was already recorded."""
+    if "\x00" in feedback:
+        # Read outside a form (Django's CharField refuses it there); PostgreSQL cannot store it in text.
+        raise PortfolioError("The feedback contains a NUL character (often pasted from another program); remove it.")
     link = (
         EvidenceLink.objects.select_for_update(of=("self",))
         .select_related("evidence__registration__centre", "criterion__unit")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -69,8 +70,9 @@ def uln_problem(uln: str) -> str | None:
     the sum modulo 11 subtracted from 10. A remainder of 0 (check digit 10) never makes a valid ULN."""
     if not uln:
         return None
-    if len(uln) != 10 or not uln.isdigit():
-        return "A ULN is exactly 10 digits."
+    # isdecimal() and isdigit() accept "²" and other scripts' digits: a ULN is ten ASCII digits.
+    if not re.fullmatch(r"[0-9]{10}", uln):
+        return "A ULN is exactly 10 digits (0 to 9)."
     remainder = sum(int(digit) * weight for digit, weight in zip(uln[:9], range(10, 1, -1), strict=True)) % 11
     if remainder == 0 or 10 - remainder != int(uln[9]):
         return "This ULN's check digit is wrong: check it for a mistyped digit."
@@ -679,9 +681,27 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError(text)
 
 
+def _csv_too_large() -> RegistrationError:
+    return RegistrationError(f"The file is larger than {MAX_CSV_BYTES // 1024} KB: split it into smaller files.")
+
+
+def read_csv_upload(uploaded) -> str:
+    """The text of an uploaded CSV file, read chunk by chunk and refused as soon as it passes MAX_CSV_BYTES
+    (its declared size is checked before anything is read)."""
+    if (getattr(uploaded, "size", None) or 0) > MAX_CSV_BYTES:
+        raise _csv_too_large()
+    chunks, received = [], 0
+    for chunk in uploaded.chunks(64 * 1024):
+        received += len(chunk)
+        if received > MAX_CSV_BYTES:
+            raise _csv_too_large()
+        chunks.append(chunk)
+    return decode_csv(b"".join(chunks))
+
+
 def decode_csv(content: bytes) -> str:
     if len(content) > MAX_CSV_BYTES:
-        raise RegistrationError(f"The file is larger than {MAX_CSV_BYTES // 1024} KB: split it into smaller files.")
+        raise _csv_too_large()
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -690,9 +710,20 @@ def decode_csv(content: bytes) -> str:
 
 def parse_registration_csv(*, centre: Centre, text: str) -> CsvPreview:
     """Read a CSV of registrations and find every problem of every row, by row and column. Saves nothing."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in (reader.fieldnames or [])]
     preview = CsvPreview(rows=[])
+    if "\x00" in text:
+        # Python's csv module reads it, but PostgreSQL cannot store it in text.
+        preview.file_problems.append(
+            "The file contains a NUL character, which a spreadsheet saved as CSV never has: save it again as "
+            "“CSV UTF-8”."
+        )
+        return preview
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = [name.strip() for name in (reader.fieldnames or [])]
+    except csv.Error as error:
+        preview.file_problems.append(_csv_error_message(reader.line_num, error))
+        return preview
     if not header:
         preview.file_problems.append("The file is empty: download the template and fill one row per learner.")
         return preview
@@ -720,6 +751,25 @@ def parse_registration_csv(*, centre: Centre, text: str) -> CsvPreview:
         staff_by_role.setdefault(membership.role, {})[membership.user.email] = membership.user
         staff[membership.user.email] = membership.user
 
+    try:
+        _read_rows(reader, preview, centre, qualifications, staff_by_role, staff)
+    except csv.Error as error:
+        preview.file_problems.append(_csv_error_message(reader.line_num, error))
+    if not preview.rows and not preview.file_problems:
+        preview.file_problems.append("The file has a header but no learners: fill one row per learner.")
+    return preview
+
+
+def _csv_error_message(line_number: int, error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return (
+            f"Line {line_number}: a cell is longer than {csv.field_size_limit():,} characters. Check that every "
+            "quotation mark in the file is closed."
+        )
+    return f"Line {line_number} cannot be read as CSV ({error}). Save the file again as “CSV UTF-8”."
+
+
+def _read_rows(reader, preview, centre, qualifications, staff_by_role, staff) -> None:
     seen: dict[tuple[str, str], int] = {}
     people: dict[str, tuple[int, str, str]] = {}
     earlier: dict[str, list[tuple[int, Qualification]]] = {}  # each learner's qualifications in the rows above
@@ -761,9 +811,6 @@ def parse_registration_csv(*, centre: Centre, text: str) -> CsvPreview:
                 ]
             earlier.setdefault(email, []).append((line_number, row.data.qualification))
         preview.rows.append(row)
-    if not preview.rows and not preview.file_problems:
-        preview.file_problems.append("The file has a header but no learners: fill one row per learner.")
-    return preview
 
 
 def _parse_row(line_number, values, centre, qualifications, staff_by_role, staff) -> CsvRow:

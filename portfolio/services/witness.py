@@ -37,6 +37,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256((token or "").encode()).hexdigest()
 
 
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+
+
 def testimony_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("portfolio:witness-testimony", args=[token])
 
@@ -54,7 +57,8 @@ def _field(value: str, label: str, max_length: int = 200) -> str:
 def invite_witness(
     *, actor, registration: Registration, name: str, job_title: str, relationship: str, email: str, note: str = ""
 ) -> tuple[WitnessInvitation, str]:
-    """Invite a witness by email. Returns the invitation and the token (sent in the email, never stored)."""
+    """Invite a witness by email. Returns the invitation and the token (sent in the email, never stored); the same
+    invitation asked for again within DUPLICATE_WINDOW returns the earlier one and None for the token."""
     require_active(registration)
     require(can_add_evidence(actor, registration), "Only the learner or their assessor may invite a witness.")
     name = _field(name, "name")
@@ -67,6 +71,21 @@ def invite_witness(
         raise PortfolioError("Give the witness's email address.") from None
     if email == registration.learner.email.lower():
         raise PortfolioError("The witness must be someone other than the learner.")
+    # A double-posted form reuses the invitation it just made (and sends no second email); the registration row is
+    # locked so that two identical requests at the same moment are taken one after the other.
+    Registration.objects.select_for_update().filter(pk=registration.pk).first()
+    earlier = WitnessInvitation.objects.filter(
+        registration=registration,
+        invited_by=actor,
+        name=name,
+        job_title=job_title,
+        relationship=relationship,
+        email=email,
+        used_at__isnull=True,
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).first()
+    if earlier is not None:
+        return earlier, None
     token = secrets.token_urlsafe(32)
     invitation = WitnessInvitation.objects.create(
         registration=registration,

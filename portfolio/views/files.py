@@ -15,7 +15,7 @@ from centres.models import record_event
 from portfolio.access import get_evidence_file_for
 from portfolio.models import EvidenceFile
 from portfolio.ranges import ByteRange, FileSlice, RangeNotSatisfiable, requested_range
-from portfolio.uploads import content_disposition, sha256_of_stored
+from portfolio.uploads import content_disposition, download_name, sha256_of_stored
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,9 @@ def _serve(request, record: EvidenceFile, field_file, expected: str, content_typ
             response = FileResponse(FileSlice(handle, byte_range), status=206, content_type=content_type)
             response["Content-Range"] = byte_range.content_range(size)
             response["Content-Length"] = byte_range.length
-        response["Content-Disposition"] = content_disposition(record.original_name, attachment=not inline)
+        response["Content-Disposition"] = content_disposition(
+            download_name(record.original_name, content_type), attachment=not inline
+        )
     response["Accept-Ranges"] = "bytes"
     # The file's SHA-256 is a strong validator: a client resuming with If-Range gets the range only if the
     # file is still the one it started on.

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from centres.access import has_role
 from centres.models import Role
+from centres.params import parse_id
 from portfolio.access import evidence_for, get_evidence_for, get_portfolio_for, registrations_for
 from portfolio.forms import CountersignForm, MarkMetForm
 from portfolio.models import CriterionDecision, EvidenceLink, RegistrationUnit
@@ -59,12 +60,9 @@ def _parse_judgements(post) -> list[LinkJudgement]:
         value = post.get(key)
         if value not in {"accept", "reject"}:
             continue
-        try:
-            link_id = int(key.removeprefix("decision-"))
-        except ValueError:
-            raise PortfolioError(
-                "One of the criteria judged is not linked to this evidence; nothing was saved."
-            ) from None
+        link_id = parse_id(key.removeprefix("decision-"))
+        if link_id is None:
+            raise PortfolioError("One of the criteria judged is not linked to this evidence; nothing was saved.")
         judgements.append(
             LinkJudgement(
                 link_id=link_id,

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from centres.access import access_profile, centres_where, get_centre_for, has_role
 from centres.models import Centre, Event, Invitation, Role
+from centres.params import parse_id, parse_ids
 from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
 
@@ -229,9 +230,12 @@ def _qualifications():
 @login_required
 def registration_create(request, centre_id: int):
     centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
-    qualification_id = request.POST.get("qualification") or request.GET.get("qualification")
-    qualification = _qualifications().filter(pk=qualification_id).first() if str(qualification_id).isdigit() else None
+    qualification_value = request.POST.get("qualification") or request.GET.get("qualification")
+    qualification_id = parse_id(qualification_value)
+    qualification = _qualifications().filter(pk=qualification_id).first() if qualification_id is not None else None
     if qualification is None:
+        if qualification_value:
+            messages.error(request, f"“{qualification_value}” is not a qualification here: choose one from the list.")
         return render(
             request,
             "portfolio/registrations/choose_qualification.html",
@@ -241,7 +245,7 @@ def registration_create(request, centre_id: int):
     combination = None
     warnings = []
     if request.method == "POST":
-        combination = _combination(qualification, form.selected_unit_ids(), request.POST.get("pathway", ""))
+        combination = _combination(qualification, form.selected_unit_ids(), parse_id(request.POST.get("pathway")))
         if "check" not in request.POST and form.is_valid():
             try:
                 registration = services.register_learner(actor=request.user, centre=centre, data=form.to_input())
@@ -274,12 +278,12 @@ def registration_create(request, centre_id: int):
     )
 
 
-def _combination(qualification, unit_ids, pathway_id: str):
+def _combination(qualification, unit_ids: list[int], pathway_id: int | None):
     """Check the ticked units (only the qualification's own count) and pathway against the rules."""
     units = Unit.objects.filter(
         pk__in=QualificationUnit.objects.filter(qualification=qualification, unit_id__in=unit_ids).values("unit_id")
     )
-    pathway = qualification.pathways.filter(pk=pathway_id).first() if str(pathway_id).isdigit() else None
+    pathway = qualification.pathways.filter(pk=pathway_id).first() if pathway_id is not None else None
     return check_combination(qualification=qualification, units=units, pathway=pathway)
 
 
@@ -288,12 +292,21 @@ def combination_check(request):
     """The rules-of-combination verdict for a choice of units, as an HTML fragment for the registration form."""
     if not centres_where(request.user, Role.CENTRE_ADMIN).exists():
         raise PermissionDenied("Only centre admins register learners.")
-    qualification_id = request.GET.get("qualification", "")
-    qualification = Qualification.objects.filter(pk=qualification_id).first() if qualification_id.isdigit() else None
+    qualification_id = parse_id(request.GET.get("qualification"))
+    qualification = Qualification.objects.filter(pk=qualification_id).first() if qualification_id is not None else None
     if qualification is None:
         raise Http404("No such qualification.")
-    unit_ids = [value for value in request.GET.getlist("optional_units") if value.isdigit()]
-    result = _combination(qualification, unit_ids, request.GET.get("pathway", ""))
+    unit_ids, refused = parse_ids(request.GET.getlist("optional_units"))
+    pathway_value = request.GET.get("pathway", "")
+    pathway_id = parse_id(pathway_value)
+    if pathway_value and pathway_id is None:
+        refused.append(pathway_value)
+    if refused:
+        return HttpResponseBadRequest(
+            f"“{refused[0]}” is not a unit or pathway of this qualification: tick the choices on the form.",
+            content_type="text/plain; charset=utf-8",
+        )
+    result = _combination(qualification, unit_ids, pathway_id)
     return render(
         request,
         "portfolio/registrations/_combination_result.html",
@@ -321,7 +334,7 @@ def registration_bulk(request, centre_id: int):
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
-            text = services.decode_csv(form.cleaned_data["file"].read())
+            text = services.read_csv_upload(form.cleaned_data["file"])
         except services.RegistrationError as exc:
             form.add_error("file", str(exc))
         else:

@@ -25,10 +25,16 @@ def witness_invite(request, pk: int):
     form = WitnessInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = invite_witness(actor=request.user, registration=registration, **form.cleaned_data)
+            invitation, token = invite_witness(actor=request.user, registration=registration, **form.cleaned_data)
         except PortfolioError as error:
             show_error(request, error)
         else:
+            if token is None:
+                messages.info(
+                    request,
+                    f"{invitation.name} was invited a moment ago; the same invitation was not sent a second time.",
+                )
+                return redirect("portfolio:registration-portfolio", pk=registration.pk)
             messages.success(
                 request,
                 f"{invitation.name} has been emailed a link to write their testimony; it works once, for "

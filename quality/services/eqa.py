@@ -32,6 +32,9 @@ class ShareItemInput:
     unit: Unit | None = None  # None: the whole registration
 
 
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+
+
 def require_centre_admin(actor, centre: Centre) -> None:
     if not has_role(actor, Role.CENTRE_ADMIN, centre):
         raise NotAllowed(f"Only a centre admin at {centre} may do this.")
@@ -48,7 +51,9 @@ def share_with_eqa(
     items: list[ShareItemInput],
     note: str = "",
 ) -> EqaShare:
-    """Share registrations (or some of their units) with an EQA linked to the centre, from one day to another."""
+    """Share registrations (or some of their units) with an EQA linked to the centre, from one day to another.
+    The same share asked for again within DUPLICATE_WINDOW is not made twice: the earlier one is returned, with
+    `reused` set (False on a new share)."""
     require_centre_admin(actor, centre)
     if not EqaLink.objects.filter(user=eqa, centre=centre, is_active=True).exists():
         raise ShareError(f"{eqa} is not an EQA linked to {centre}.")
@@ -75,9 +80,26 @@ def share_with_eqa(
             if item.registration.pk in whole:
                 continue  # the whole registration is shared already
         unique[(item.registration.pk, item.unit.pk if item.unit else None)] = item
+    # A double-posted form (two clicks, a resent request) reuses the share it just made: the centre row is locked
+    # so that two identical requests at the same moment are taken one after the other.
+    Centre.objects.select_for_update().filter(pk=centre.pk).first()
+    wanted = {(item.registration.pk, item.unit.pk if item.unit else None) for item in unique.values()}
+    recent = EqaShare.objects.filter(
+        centre=centre,
+        eqa=eqa,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        revoked_at__isnull=True,
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).prefetch_related("items")
+    for earlier in recent:
+        if {(item.registration_id, item.unit_id) for item in earlier.items.all()} == wanted:
+            earlier.reused = True
+            return earlier
     share = EqaShare.objects.create(
         centre=centre, eqa=eqa, starts_on=starts_on, ends_on=ends_on, note=(note or "").strip(), created_by=actor
     )
+    share.reused = False
     EqaShareItem.objects.bulk_create(
         EqaShareItem(share=share, registration=item.registration, unit=item.unit) for item in unique.values()
     )

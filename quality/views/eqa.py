@@ -112,7 +112,12 @@ def share_create(request, centre_pk: int):
         except QualityError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Shared with {share.eqa} until {share.ends_on:%d %b %Y}.")
+            if share.reused:
+                messages.info(
+                    request, f"This share with {share.eqa} was made a moment ago; it was not made a second time."
+                )
+            else:
+                messages.success(request, f"Shared with {share.eqa} until {share.ends_on:%d %b %Y}.")
             return redirect("quality:share-detail", pk=share.pk)
     return render(request, "quality/share_form.html", {"centre": centre, "form": form})
 

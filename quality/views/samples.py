@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centres.access import centres_where
 from centres.models import PersonalInterest, Role
+from centres.params import parse_ids
 from portfolio.models import Registration
 
 from ..access import get_action_for, get_plan_for, get_sample_for, iqa_centres, require_iqa_somewhere
@@ -58,13 +59,7 @@ def sample_start(request, pk: int):
 
 
 def _selected_unit_ids(source) -> set[int]:
-    ids = set()
-    for value in source.getlist("unit"):
-        try:
-            ids.add(int(value))
-        except (TypeError, ValueError):
-            continue
-    return ids
+    return set(parse_ids(source.getlist("unit"))[0])
 
 
 @login_required

@@ -149,6 +149,45 @@ def test_file_exactly_at_the_limit_is_accepted(world, learner_client, settings):
     assert stored.size == 64 * 1024 and stored.content_type == "application/pdf"
 
 
+def test_pdf_with_object_streams_and_no_active_content_is_accepted(world, learner_client):
+    response = learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(
+            world.registration,
+            [SimpleUploadedFile("plain.pdf", hostile_files.clean_pikepdf_document(), "application/pdf")],
+        ),
+    )
+    assert response.status_code == 302
+    assert EvidenceFile.objects.get().content_type == "application/pdf"
+
+
+def test_animation_at_the_frame_limit_is_accepted(world, learner_client, settings):
+    settings.EVIDENCE_MAX_IMAGE_FRAMES = 50
+    response = learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(
+            world.registration,
+            [SimpleUploadedFile("animation.gif", hostile_files.gif_of_frames(50), "image/gif")],
+        ),
+    )
+    assert response.status_code == 302
+    assert EvidenceFile.objects.get().content_type == "image/gif"
+
+
+def test_animation_one_frame_over_the_limit_is_refused_before_decoding(world, learner_client, settings):
+    settings.EVIDENCE_MAX_IMAGE_FRAMES = 50
+    response = learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(
+            world.registration,
+            [SimpleUploadedFile("animation.gif", hostile_files.gif_of_frames(51), "image/gif")],
+        ),
+    )
+    assert response.status_code == 200
+    assert "the animation has 51 frames; at most 50 are accepted" in page_text(response)
+    assert EvidenceFile.objects.count() == 0
+
+
 def test_one_bad_file_among_good_ones_stores_none_of_them(world, learner_client):
     before_rows, before_files = stored_rows(), media_files()
     files = [
@@ -194,6 +233,35 @@ def test_hostile_file_name_is_stored_under_a_generated_name_and_served_safely(wo
     assert "\r" not in disposition and "\n" not in disposition and "\u202e" not in disposition
     assert disposition.count('"') == 2, disposition  # the quoted ASCII fallback only; the person's quotes are gone
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def mp3() -> bytes:
+    return b"ID3\x03\x00\x00\x00\x00\x00\x0a" + b"\0" * 10 + b"\xff\xfb\x90\x00" + b"\0" * 400
+
+
+def test_mp3_named_url_is_stored_and_offered_as_mp3_under_its_shown_name(world, learner_client):
+    response = learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(world.registration, [SimpleUploadedFile("interview.url", mp3(), "application/octet-stream")]),
+    )
+    assert response.status_code == 302, page_text(response)[:3000]
+    stored = EvidenceFile.objects.get()
+    assert stored.original_name == "interview.url", "the name the learner gave is kept for display"
+    assert stored.file.name.endswith(".mp3") and stored.content_type == "audio/mpeg"
+    download = learner_client.get(reverse("portfolio:file-download", args=[stored.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "audio/mpeg"
+    assert 'filename="interview.mp3"' in download["Content-Disposition"]
+    assert ".url" not in download["Content-Disposition"]
+
+
+def test_file_whose_name_fits_its_type_is_offered_under_its_own_name(world, learner_client):
+    learner_client.post(
+        reverse("portfolio:evidence-create", args=[world.registration.pk]),
+        evidence_post(world.registration, [SimpleUploadedFile("Interview.MP3", mp3(), "audio/mpeg")]),
+    )
+    download = learner_client.get(reverse("portfolio:file-download", args=[EvidenceFile.objects.get().pk]))
+    assert 'filename="Interview.MP3"' in download["Content-Disposition"]
 
 
 def test_300_byte_unicode_name_is_shortened(world, learner_client):
