@@ -8,6 +8,13 @@ from centres.models import Centre
 from qualifications.models import AssessmentCriterion, AssessmentMethod, Pathway, Qualification, Unit
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def awaiting_identity_check(self):
+        """Active registrations whose learner's identity nobody has recorded as checked: until it is, no criterion
+        is marked met, no unit signed by the assessor and no certificate claimed."""
+        return self.filter(status=Registration.Status.ACTIVE, id_checked_on__isnull=True)
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -36,11 +43,19 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="identity_checks"
     )
     id_checked_on = models.DateField(null=True, blank=True)
+    id_details = models.CharField(
+        "identity check details",
+        max_length=300,
+        blank=True,
+        help_text="Which card was seen, or the third-party representative's name and role.",
+    )
     next_evidence_reference = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -53,6 +68,10 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} – {self.qualification.title}"
+
+    @property
+    def identity_confirmed(self) -> bool:
+        return self.id_checked_on is not None
 
 
 class CompetenceQuerySet(models.QuerySet):

@@ -18,6 +18,7 @@ from centres.access import access_profile, centres_where, get_centre_for, has_ro
 from centres.models import Centre, Event, Invitation, Role
 from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
+from qualifications.spec_rules import IDENTITY_RULES
 
 from ..access import get_registration_for, registrations_for
 from ..models import InitialAssessment, Registration
@@ -34,7 +35,7 @@ from ..registration_forms import (
     WithdrawForm,
     filter_staff_choices,
 )
-from ..services import initial_assessment
+from ..services import AlreadyDone, NotAllowed, initial_assessment
 from ..services import registration as services
 
 PAGE_SIZE = 25
@@ -394,6 +395,7 @@ def registration_detail(request, pk: int):
         else None,
         "may_record_initial_assessment": registration.status == Registration.Status.ACTIVE
         and initial_assessment.may_record_initial_assessment(request.user, registration),
+        "may_record_identity": services.may_record_identity(request.user, registration),
         "events": Event.objects.filter(registration_id=registration.pk).select_related("actor").order_by("-at", "-id")
         if is_staff
         else [],
@@ -450,20 +452,35 @@ def registration_change_iqa(request, pk: int):
 
 @login_required
 def registration_identity(request, pk: int):
-    return _admin_action(
-        request,
-        pk,
-        IdentityCheckForm,
-        "portfolio/registrations/identity.html",
-        lambda registration, data: services.record_identity_check(
-            actor=request.user,
-            registration=registration,
-            document_type=data["id_document_type"],
-            checked_by=data["id_checked_by"],
-            checked_on=data["id_checked_on"],
-        ),
-        "The identity check is recorded.",
-    )
+    """The centre admin or the learner's assessor records how the learner's identity was confirmed."""
+    registration = get_registration_for(request.user, pk)
+    if not services.may_record_identity(request.user, registration):
+        raise PermissionDenied("Only the centre admin or the learner's assessor may record the identity check.")
+    form = IdentityCheckForm(request.POST or None, registration=registration)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_identity_check(
+                actor=request.user,
+                registration=registration,
+                document_type=data["id_document_type"],
+                details=data["id_details"],
+                checked_by=data["id_checked_by"],
+                checked_on=data["id_checked_on"],
+            )
+        except AlreadyDone as exc:
+            messages.info(request, exc.message)
+            return redirect("portfolio:registration-detail", pk=registration.pk)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except services.RegistrationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "The identity check is recorded.")
+            return redirect("portfolio:registration-detail", pk=registration.pk)
+    _, quote = IDENTITY_RULES.get(registration.qualification.number, ((), ""))
+    context = {"registration": registration, "form": form, "third_party_quote": quote}
+    return render(request, "portfolio/registrations/identity.html", context)
 
 
 @login_required

@@ -69,6 +69,8 @@ ANY_STAFF = expect(ok=(*STAFF, "other_admin"), rest=E403)
 REGISTRATION_READ = expect(ok=("learner", "assessor", "iqa", "admin", "eqa_shared"))
 # A change to a registration by the centre admin: the others who can see it are refused with 403.
 REGISTRATION_ADMIN = expect(ok=("admin",), e403=("learner", "assessor", "iqa", "eqa_shared"))
+# The learner's identity check: the centre admin or the learner's own assessor.
+IDENTITY_CHECK = expect(ok=("admin", "assessor"), e403=("learner", "iqa", "eqa_shared"))
 # The whole portfolio (portfolio.access.get_portfolio_for): the learner and the centre's staff in scope, no EQA.
 PORTFOLIO_READ = expect(ok=("learner", "assessor", "iqa", "admin"))
 LEARNER_OR_ASSESSOR = expect(ok=("learner", "assessor"), e403=("iqa", "admin"))
@@ -202,7 +204,7 @@ MATRIX: dict[str, Route] = {
     "portfolio:registration-detail": Route(get=REGISTRATION_READ, kwargs=_registration),
     "portfolio:registration-move": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     "portfolio:registration-change-iqa": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
-    "portfolio:registration-identity": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
+    "portfolio:registration-identity": Route(get=IDENTITY_CHECK, kwargs=_registration),
     # The learner's assessor or the centre admin; others who can read the registration are refused with 403.
     "portfolio:registration-initial-assessment": Route(
         get=expect(ok=("assessor", "admin"), e403=("learner", "iqa", "eqa_shared")), kwargs=_registration
