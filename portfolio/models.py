@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from centres.models import Centre
 from qualifications.models import AssessmentCriterion, AssessmentMethod, Pathway, Qualification, Unit
+from qualifications.spec_rules import SIMULATION
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -214,6 +215,9 @@ class Evidence(models.Model):
         help_text="Where the assessment took place, e.g. “Workplace: Northgate store”, “Training centre”, “Remote”.",
     )
     methods = models.ManyToManyField(AssessmentMethod, related_name="evidence")
+    simulation_reason = models.TextField(
+        blank=True, help_text="Why the evidence comes from a simulation rather than real work (needed with Sim)."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -265,6 +269,11 @@ class Evidence(models.Model):
     @property
     def is_witness_testimony(self) -> bool:
         return self.author_id is None
+
+    @property
+    def is_simulated(self) -> bool:
+        """Simulation among its methods (read from the prefetched methods where a page fetched them)."""
+        return any(method.code == SIMULATION for method in self.methods.all())
 
 
 def evidence_upload_to(instance, filename: str) -> str:

@@ -272,6 +272,7 @@ class RegistrationFilterForm(forms.Form):
         choices=[("active", "Active"), ("withdrawn", "Withdrawn"), ("completed", "Completed"), ("all", "All")],
     )
     overdue = forms.BooleanField(label="Past planned end date only", required=False)
+    no_identity = forms.BooleanField(label="Waiting for an identity check only", required=False)
 
     def __init__(self, *args, centres, qualifications, assessors, iqas, **kwargs):
         super().__init__(*args, **kwargs)

@@ -90,8 +90,9 @@ def evidence_create(request, pk: int):
     require_permission(
         can_add_evidence(request.user, registration), "Only the learner or their assessor may add evidence."
     )
-    default_methods = ("RA",) if is_learner(request.user, registration) else ("Obs",)
-    form = EvidenceForm(request.POST or None, default_methods=default_methods, centre=registration.centre)
+    form = EvidenceForm(
+        request.POST or None, for_learner=is_learner(request.user, registration), centre=registration.centre
+    )
     if request.method == "POST":
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
@@ -107,6 +108,7 @@ def evidence_create(request, pk: int):
                     location=data["location"],
                     files=uploaded_files(request),
                     submission_token=data["submission_token"],
+                    simulation_reason=data["simulation_reason"],
                 )
             except AlreadyDone as error:
                 messages.info(request, str(error))
@@ -306,9 +308,16 @@ def evidence_new_version(request, pk: int):
         "description": evidence.description,
         "methods": list(evidence.methods.values_list("pk", flat=True)),
         "location": evidence.location,
+        "simulation_reason": evidence.simulation_reason,
         "keep_files": True,
     }
-    form = NewVersionForm(request.POST or None, initial=initial, centre=evidence.registration.centre)
+    form = NewVersionForm(
+        request.POST or None,
+        initial=initial,
+        centre=evidence.registration.centre,
+        for_learner=is_learner(request.user, evidence.registration),
+        keep_codes=list(evidence.methods.values_list("code", flat=True)),
+    )
     if request.method == "POST":
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
@@ -324,6 +333,7 @@ def evidence_new_version(request, pk: int):
                     location=data["location"],
                     files=uploaded_files(request),
                     keep_files=data["keep_files"],
+                    simulation_reason=data["simulation_reason"],
                 )
             except AlreadyDone as error:
                 messages.info(request, str(error))

@@ -102,6 +102,8 @@ def _filtered_registrations(request):
             registrations = registrations.filter(iqa=data["iqa"])
         if data["overdue"]:
             registrations = registrations.filter(planned_end_date__lt=timezone.localdate())
+        if data["no_identity"]:
+            registrations = registrations.filter(id_checked_on__isnull=True)
         if data["q"]:
             term = data["q"].strip()
             registrations = registrations.filter(
