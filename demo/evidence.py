@@ -109,12 +109,12 @@ class Portfolio:
 def _grace(p: Portfolio) -> None:
     delivery, environment = "J/600/1003", "J/600/0658"
     workbook = p.add(
-        p.learner,
+        p.assessor,  # questioning is the assessor's record (a learner records only their own kinds of evidence)
         title="Workbook: the principles of customer service",
         days_ago=38,
         methods=["Q"],
         location=CENTRE,
-        description="My answers to the written questions on the principles of customer service and on how "
+        description="Grace's answers to the written questions on the principles of customer service and on how "
         "customers' needs and expectations are formed.",
         files=[
             demo_pdf(
@@ -206,12 +206,12 @@ def _liam_complete_unit(p: Portfolio) -> None:
         criteria=p.unit(rules, ("1",)),
     )
     answers = p.add(
-        p.learner,
+        p.assessor,
         title="Written answers: the rules of customer service",
         days_ago=55,
         methods=["Q"],
         location=CENTRE,
-        description="My answers to the questions on the organisation's procedures, the law and my own authority.",
+        description="Liam's answers to the questions on the organisation's procedures, the law and his own authority.",
         files=[demo_pdf("Written answers - rules of customer service", ["Questions 2.1 to 2.10"])],
         criteria=p.unit(rules, ("2",)),
     )

@@ -226,3 +226,18 @@ def test_the_demo_shows_staff_competence_a_working_towards_iqa_with_cpd_and_a_cp
     assert "CPD not current" in tom
     page = client_for("iqa-trainee@northgate.example").get(reverse("centres:my-cpd", args=[northgate.pk])).text
     assert "Shadowed David Owens on an interim sample" in page
+
+
+def test_demo_has_one_learner_waiting_for_an_identity_check_on_the_admin_and_assessor_home_pages():
+    seed()
+    waiting = list(Registration.objects.awaiting_identity_check().select_related("learner"))
+    assert [registration.learner.email for registration in waiting] == ["learner6@northgate.example"]
+    maya = waiting[0]
+    assert not CriterionDecision.objects.filter(registration=maya).exists()
+    identity_url = reverse("portfolio:registration-identity", args=[maya.pk])
+    for email in ["admin@northgate.example", "assessor@northgate.example"]:
+        page = client_for(email).get(reverse("home")).text
+        panel = page.split("Waiting for an identity check")[1].split("</section>")[0]
+        assert "Maya Clarke" in panel and identity_url in panel, email
+    status = certification_status([maya])[maya.pk]
+    assert any(reason.startswith("Identity not confirmed") for reason in status.reasons)

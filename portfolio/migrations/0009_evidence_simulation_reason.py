@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0005_registration_identity_details'),
+        ('portfolio', '0008_registration_identity_details'),
     ]
 
     operations = [
