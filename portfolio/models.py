@@ -462,3 +462,58 @@ class RplClaim(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+
+class AdjustmentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Adjustment.Status.APPROVED)
+
+    def covering(self, unit_ids):
+        """Approved adjustments that apply to any of these units (an adjustment naming no unit applies to all)."""
+        return self.approved().filter(models.Q(units__isnull=True) | models.Q(units__in=unit_ids)).distinct()
+
+
+class Adjustment(models.Model):
+    """A reasonable adjustment or special consideration: what was asked for and why, for which units or
+    assessments, the decision of a centre admin (approved, or refused with the reason) and what was adjusted."""
+
+    class Kind(models.TextChoices):
+        REASONABLE_ADJUSTMENT = "reasonable_adjustment", "Reasonable adjustment"
+        SPECIAL_CONSIDERATION = "special_consideration", "Special consideration"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Awaiting decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="adjustments")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    what = models.TextField("what is asked for")
+    why = models.TextField("why it is needed")
+    units = models.ManyToManyField(
+        Unit, blank=True, related_name="+", help_text="The units it applies to; none: every unit."
+    )
+    assessments = models.CharField(
+        "assessments it applies to",
+        max_length=300,
+        blank=True,
+        help_text="For example: “the observation for 3.4”, “written questions”.",
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField("reason for the decision", blank=True)
+    adjusted = models.TextField("what was adjusted", blank=True)
+
+    objects = AdjustmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["registration", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for registration {self.registration_id}: {self.get_status_display()}"

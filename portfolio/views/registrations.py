@@ -37,6 +37,8 @@ from ..registration_forms import (
 )
 from ..services import AlreadyDone, NotAllowed, initial_assessment
 from ..services import registration as services
+from ..services.adjustments import may_request_adjustment
+from ..services.checks import is_learner as is_learner_of
 
 PAGE_SIZE = 25
 BULK_SESSION_KEY = "bulk-registration-csv"
@@ -398,6 +400,10 @@ def registration_detail(request, pk: int):
         "may_record_initial_assessment": registration.status == Registration.Status.ACTIVE
         and initial_assessment.may_record_initial_assessment(request.user, registration),
         "may_record_identity": services.may_record_identity(request.user, registration),
+        "may_request_adjustment": may_request_adjustment(request.user, registration),
+        # An EQA reads adjustments in the pack and on the sheets they were shared, not here.
+        "show_adjustments": is_staff or is_learner_of(request.user, registration),
+        "adjustments": list(registration.adjustments.all()),
         "events": Event.objects.filter(registration_id=registration.pk).select_related("actor").order_by("-at", "-id")
         if is_staff
         else [],

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from centres.models import CompetenceStatus, EqaLink, Invitation, Role
 from portfolio.models import (
+    Adjustment,
     CountersignStatus,
     CriterionDecision,
     EqaShare,
@@ -126,6 +127,14 @@ def build_scenario() -> SimpleNamespace:
         token_hash=_sha(s.invitation_token),
         created_by=w.admin,
         expires_at=now + dt.timedelta(days=7),
+    )
+
+    s.adjustment = Adjustment.objects.create(
+        registration=registration,
+        kind=Adjustment.Kind.REASONABLE_ADJUSTMENT,
+        what="Extra time",
+        why="Dyslexia",
+        requested_by=w.assessor,
     )
 
     s.share = EqaShare.objects.create(

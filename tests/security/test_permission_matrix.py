@@ -62,6 +62,7 @@ EVERYONE = expect(ok=ACTORS[1:], anonymous=OK)
 SIGNED_IN = expect(ok=ACTORS[1:])
 # get_centre_for(user, centre, CENTRE_ADMIN): another role at the centre 403, not working there 404.
 CENTRE_ADMIN = expect(ok=("admin",), e403=("assessor", "other_assessor", "iqa"))
+CENTRE_ADMIN_OR_IQA = expect(ok=("admin", "iqa"), e403=("assessor", "other_assessor"))
 # Pages for the admins of any centre, without a centre in the URL: each sees only their own centre.
 ANY_CENTRE_ADMIN = expect(ok=("admin", "other_admin"), rest=E403)
 ANY_STAFF = expect(ok=(*STAFF, "other_admin"), rest=E403)
@@ -209,6 +210,15 @@ MATRIX: dict[str, Route] = {
     "portfolio:registration-initial-assessment": Route(
         get=expect(ok=("assessor", "admin"), e403=("learner", "iqa", "eqa_shared")), kwargs=_registration
     ),
+    # Reasonable adjustments: requested by the admin or the learner's assessor, decided by the admin, read by
+    # whoever may open the portfolio; the centre's register for its admins and IQAs.
+    "portfolio:adjustment-create": Route(get=IDENTITY_CHECK, kwargs=_registration),
+    "portfolio:adjustment-detail": Route(get=PORTFOLIO_READ, kwargs=lambda s: {"pk": s.adjustment.pk}),
+    "portfolio:adjustment-decide": post_only(
+        expect(ok=("admin",), e403=("learner", "assessor", "iqa")), kwargs=lambda s: {"pk": s.adjustment.pk}
+    ),
+    "portfolio:adjustment-register": Route(get=CENTRE_ADMIN_OR_IQA, kwargs=lambda s: {"centre_pk": s.centre.pk}),
+    "portfolio:adjustment-register-csv": Route(get=CENTRE_ADMIN_OR_IQA, kwargs=lambda s: {"centre_pk": s.centre.pk}),
     "portfolio:registration-withdraw": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     "portfolio:registration-complete": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     # --- Portfolio: evidence, judgement, countersignature, witnesses ------------------------------------------
