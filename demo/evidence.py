@@ -21,8 +21,9 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink
+from portfolio.models import Adjustment, CountersignStatus, CriterionDecision, Evidence, EvidenceLink
 from portfolio.services import AlreadyDone
+from portfolio.services.adjustments import decide_adjustment, request_adjustment
 from portfolio.services.checks import allowed_criteria
 from portfolio.services.evidence import create_evidence, link_criteria, submit_evidence
 from portfolio.services.judgement import countersign_decision, countersign_link, judge_link, mark_criterion_met
@@ -360,6 +361,27 @@ PIECES: list[Piece] = [
 ]
 
 
+def _jacob_extra_time(context: dict, registration) -> None:
+    """An approved reasonable adjustment, with its supporting letter, for the judging page, sheets and EQA pack."""
+    what = "25% extra time for written questions, and questions read aloud on request"
+    if Adjustment.objects.filter(registration=registration, what=what).exists():
+        return
+    admin = context["users"]["admin@northgate.example"]
+    adjustment = request_adjustment(
+        actor=registration.assessor,
+        registration=registration,
+        kind=Adjustment.Kind.REASONABLE_ADJUSTMENT,
+        what=what,
+        why="Jacob has dyslexia, confirmed by the college's learning support assessment in September.",
+        assessments="written questions",
+        files=[demo_pdf("Learning support assessment", ["Dyslexia: extra time and a reader recommended"])],
+    )
+    context.setdefault("stored_files", []).extend(stored.file.name for stored in adjustment.files.all())
+    decide_adjustment(
+        actor=admin, adjustment=adjustment, approve=True, adjusted="25% extra time on written questions; a reader"
+    )
+
+
 def seed(context: dict) -> None:
     registrations = context.get("registrations") or {}
     countersignatory = context.get("users", {}).get(QUALIFIED_ASSESSOR)
@@ -369,3 +391,6 @@ def seed(context: dict) -> None:
             continue
         registration.refresh_from_db()
         add_piece(Portfolio(context, registration, countersignatory))
+    jacob = registrations.get("learner3@northgate.example")
+    if jacob is not None:
+        _jacob_extra_time(context, jacob)

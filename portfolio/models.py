@@ -517,3 +517,29 @@ class Adjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for registration {self.registration_id}: {self.get_status_display()}"
+
+
+def adjustment_upload_to(instance, filename: str) -> str:
+    # `filename` is always a generated name (see portfolio.uploads), never the uploader's.
+    registration = instance.adjustment.registration
+    return f"adjustments/{registration.centre_id}/{registration.pk}/{filename}"
+
+
+class AdjustmentFile(models.Model):
+    """A supporting file of an adjustment request (an assessment report, a medical letter): checked, typed by content
+    and hashed like evidence files, and served only through a permission-checked view."""
+
+    adjustment = models.ForeignKey(Adjustment, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(upload_to=adjustment_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

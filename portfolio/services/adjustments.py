@@ -4,14 +4,15 @@ adjusted. Every request and decision is an event in the registration's history; 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from centres.access import has_role
 from centres.models import Role, record_event
-from portfolio.models import Adjustment, Registration, RegistrationUnit
+from portfolio.models import Adjustment, AdjustmentFile, Registration, RegistrationUnit
+from portfolio.uploads import PreparedFile, StoredFiles, generated_name, prepare_all
 from qualifications.models import Unit
 
 from . import AlreadyDone, NotAllowed, PortfolioError
@@ -55,7 +56,23 @@ def _units_on_plan(registration: Registration, units: Iterable) -> list[Unit]:
     return sorted(on_plan.values(), key=lambda unit: unit.reference)
 
 
-@transaction.atomic
+def _store(saver: StoredFiles, adjustment: Adjustment, prepared: Sequence[PreparedFile], actor) -> list[dict]:
+    stored = []
+    for item in prepared:
+        record = AdjustmentFile(
+            adjustment=adjustment,
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            uploaded_by=actor,
+        )
+        saver.save(record.file, generated_name(item.file_type), item.content)
+        record.save()
+        stored.append({"name": record.original_name, "type": record.content_type, "sha256": record.sha256})
+    return stored
+
+
 def request_adjustment(
     *,
     actor,
@@ -65,8 +82,20 @@ def request_adjustment(
     why: str,
     units: Iterable = (),
     assessments: str = "",
+    files: Sequence = (),
 ) -> Adjustment:
-    """Record a request for a reasonable adjustment or special consideration, awaiting the centre's decision."""
+    """Record a request for a reasonable adjustment or special consideration, with its supporting files, awaiting
+    the centre's decision. Files are checked before anything is written and removed again if the request fails."""
+    prepared = prepare_all(files)
+    try:
+        with StoredFiles() as saver, transaction.atomic():
+            return _request(actor, registration, kind, what, why, units, assessments, saver, prepared)
+    finally:
+        for item in prepared:
+            item.close()
+
+
+def _request(actor, registration, kind, what, why, units, assessments, saver, prepared) -> Adjustment:
     registration = Registration.objects.select_for_update(of=("self",)).select_related("centre").get(pk=registration.pk)
     if not may_request_adjustment(actor, registration):
         raise NotAllowed("Only the centre admin or the learner's assessor may record a request for an adjustment.")
@@ -81,6 +110,7 @@ def request_adjustment(
         registration=registration, kind=kind, what=what, why=why, assessments=assessments, requested_by=actor
     )
     adjustment.units.set(chosen)
+    stored = _store(saver, adjustment, prepared, actor)
     record_event(
         action="adjustment.requested",
         obj=adjustment,
@@ -93,8 +123,40 @@ def request_adjustment(
         why=why,
         units=[unit.reference for unit in chosen],
         assessments=assessments,
+        files=stored,
     )
     return adjustment
+
+
+def add_adjustment_files(*, actor, adjustment: Adjustment, files: Sequence) -> int:
+    """Add supporting files to a request, before or after its decision; files are never removed."""
+    if not files:
+        raise PortfolioError("Choose at least one file.")
+    prepared = prepare_all(files)
+    try:
+        with StoredFiles() as saver, transaction.atomic():
+            adjustment = (
+                Adjustment.objects.select_for_update(of=("self",))
+                .select_related("registration__centre")
+                .get(pk=adjustment.pk)
+            )
+            registration = adjustment.registration
+            if not may_request_adjustment(actor, registration):
+                raise NotAllowed("Only the centre admin or the learner's assessor may add supporting files.")
+            stored = _store(saver, adjustment, prepared, actor)
+            record_event(
+                action="adjustment.files_added",
+                obj=adjustment,
+                actor=actor,
+                centre=registration.centre,
+                registration_id=registration.pk,
+                summary=f"Added {len(stored)} supporting file(s) to a {adjustment.get_kind_display().lower()}",
+                files=stored,
+            )
+    finally:
+        for item in prepared:
+            item.close()
+    return len(stored)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from centres.models import record_event
 from portfolio.models import CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
-from portfolio.uploads import TYPES, PreparedFile, StoredFiles, generated_name, prepare_upload
+from portfolio.uploads import TYPES, PreparedFile, StoredFiles, generated_name, prepare_all
 from qualifications.models import AssessmentCriterion, AssessmentMethod
 from qualifications.spec_rules import SIMULATION, workplace_rule
 
@@ -145,18 +145,6 @@ def refuse_simulation_where_workplace_required(criteria: Iterable[AssessmentCrit
             )
 
 
-def _prepare_all(files: Sequence) -> list[PreparedFile]:
-    prepared: list[PreparedFile] = []
-    try:
-        for file in files:
-            prepared.append(file if isinstance(file, PreparedFile) else prepare_upload(file))
-    except BaseException:
-        for item in prepared:
-            item.close()
-        raise
-    return prepared
-
-
 def _store(saver: StoredFiles, evidence: Evidence, prepared: Sequence[PreparedFile], actor) -> list[EvidenceFile]:
     stored = []
     for item in prepared:
@@ -218,7 +206,7 @@ def create_evidence(
     submission_token = (submission_token or "")[:64]
     if submission_token:
         _refuse_repeat(registration, submission_token)
-    prepared = _prepare_all(files)
+    prepared = prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():
             locked = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
@@ -277,7 +265,7 @@ def add_files(*, actor, evidence: Evidence, files: Sequence) -> list[EvidenceFil
         raise PortfolioError(FILES_ONLY_ON_DRAFTS)
     if not files:
         raise PortfolioError("Choose at least one file.")
-    prepared = _prepare_all(files)
+    prepared = prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():
             locked = _lock_evidence(evidence)
@@ -477,7 +465,7 @@ def new_version(
     )
     description = _clean_description(evidence.description if description is None else description)
     location = _clean_location(evidence.location if location is None else location)
-    prepared = _prepare_all(files)
+    prepared = prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():
             old = _lock_evidence(evidence)

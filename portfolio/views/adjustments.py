@@ -22,13 +22,14 @@ from ..adjustment_forms import AdjustmentDecisionForm, AdjustmentFilterForm, Adj
 from ..models import Adjustment
 from ..services import AlreadyDone, PortfolioError
 from ..services.adjustments import (
+    add_adjustment_files,
     decide_adjustment,
     may_decide_adjustment,
     may_request_adjustment,
     request_adjustment,
 )
 from ..services.registration import csv_safe
-from ._helpers import show_error
+from ._helpers import refused_uploads, show_error, upload_context, upload_view, uploaded_files
 
 
 def _get_adjustment_for(user, pk: int) -> Adjustment:
@@ -45,13 +46,17 @@ def _get_adjustment_for(user, pk: int) -> Adjustment:
     )
 
 
+@upload_view
 @login_required
 def adjustment_create(request, pk: int):
     registration = get_registration_for(request.user, pk)
     if not may_request_adjustment(request.user, registration):
         raise PermissionDenied("Only the centre admin or the learner's assessor may record a request.")
     form = AdjustmentRequestForm(request.POST or None, registration=registration)
-    if request.method == "POST" and form.is_valid():
+    refused = refused_uploads(request) if request.method == "POST" else []
+    for message in refused:
+        messages.error(request, message)
+    if request.method == "POST" and form.is_valid() and not refused:
         data = form.cleaned_data
         try:
             adjustment = request_adjustment(
@@ -62,13 +67,18 @@ def adjustment_create(request, pk: int):
                 why=data["why"],
                 units=list(data["units"]),
                 assessments=data["assessments"],
+                files=uploaded_files(request),
             )
         except PortfolioError as error:
             show_error(request, error)
         else:
             messages.success(request, "The request is recorded; a centre admin decides on it.")
             return redirect("portfolio:adjustment-detail", pk=adjustment.pk)
-    return render(request, "portfolio/adjustments/request.html", {"registration": registration, "form": form})
+    return render(
+        request,
+        "portfolio/adjustments/request.html",
+        {"registration": registration, "form": form, **upload_context()},
+    )
 
 
 @login_required
@@ -85,9 +95,33 @@ def adjustment_detail(request, pk: int):
             "adjustment": adjustment,
             "registration": adjustment.registration,
             "units": list(adjustment.units.order_by("reference")),
+            "files": list(adjustment.files.select_related("uploaded_by")),
             "form": AdjustmentDecisionForm() if may_decide else None,
+            "may_add_files": may_request_adjustment(request.user, adjustment.registration),
+            **upload_context(),
         },
     )
+
+
+@upload_view
+@login_required
+@require_POST
+def adjustment_files(request, pk: int):
+    adjustment = _get_adjustment_for(request.user, pk)
+    if not may_request_adjustment(request.user, adjustment.registration):
+        raise PermissionDenied("Only the centre admin or the learner's assessor may add supporting files.")
+    refused = refused_uploads(request)
+    if refused:
+        for message in refused:
+            messages.error(request, message)
+    else:
+        try:
+            added = add_adjustment_files(actor=request.user, adjustment=adjustment, files=uploaded_files(request))
+        except PortfolioError as error:
+            show_error(request, error)
+        else:
+            messages.success(request, f"Added {added} file{'s' if added != 1 else ''}.")
+    return redirect("portfolio:adjustment-detail", pk=adjustment.pk)
 
 
 @login_required

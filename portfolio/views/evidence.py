@@ -24,18 +24,8 @@ from portfolio.services.evidence import (
     submit_evidence,
     withdraw_evidence,
 )
-from portfolio.uploads import ACCEPT, ALLOWED_DESCRIPTION, max_file_bytes, size_limit_label
 
-from ._helpers import refused_uploads, require_permission, show_error, upload_view, uploaded_files
-
-
-def _upload_context() -> dict:
-    return {
-        "accept": ACCEPT,
-        "max_bytes": max_file_bytes(),
-        "size_limit": size_limit_label(),
-        "allowed_description": ALLOWED_DESCRIPTION,
-    }
+from ._helpers import refused_uploads, require_permission, show_error, upload_context, upload_view, uploaded_files
 
 
 @login_required
@@ -125,7 +115,7 @@ def evidence_create(request, pk: int):
     return render(
         request,
         "portfolio/evidence_form.html",
-        {"registration": registration, "form": form, "heading": "Add evidence", **_upload_context()},
+        {"registration": registration, "form": form, "heading": "Add evidence", **upload_context()},
     )
 
 
@@ -183,7 +173,7 @@ def evidence_files(request, pk: int):
     return render(
         request,
         "portfolio/evidence_files.html",
-        {"evidence": evidence, "registration": evidence.registration, **_upload_context()},
+        {"evidence": evidence, "registration": evidence.registration, **upload_context()},
     )
 
 
@@ -358,6 +348,6 @@ def evidence_new_version(request, pk: int):
             "form": form,
             "heading": f"New version of evidence {evidence.reference}",
             "cancel_url": reverse("portfolio:evidence-detail", args=[evidence.pk]),
-            **_upload_context(),
+            **upload_context(),
         },
     )

@@ -241,3 +241,18 @@ def test_demo_has_one_learner_waiting_for_an_identity_check_on_the_admin_and_ass
         assert "Maya Clarke" in panel and identity_url in panel, email
     status = certification_status([maya])[maya.pk]
     assert any(reason.startswith("Identity not confirmed") for reason in status.reasons)
+
+
+def test_demo_has_an_approved_adjustment_with_its_letter_shown_to_the_assessor_and_in_the_register():
+    seed()
+    jacob = registration_of("learner3@northgate.example")
+    (adjustment,) = jacob.adjustments.all()
+    assert adjustment.status == "approved" and adjustment.files.count() == 1
+    sheet_unit = jacob.units.order_by("reference").first()
+    assessor = client_for("assessor@northgate.example")
+    sheet = assessor.get(reverse("tracking:sheet", args=[jacob.pk, sheet_unit.pk])).text
+    assert "25% extra time on written questions; a reader" in sheet
+    register = (
+        client_for("admin@northgate.example").get(reverse("portfolio:adjustment-register", args=[jacob.centre_id])).text
+    )
+    assert "Jacob Evans" in register and "Approved" in register

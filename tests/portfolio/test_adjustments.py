@@ -13,10 +13,11 @@ from django.urls import reverse
 from centres.models import Event
 from portfolio.models import Adjustment
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
-from portfolio.services.adjustments import decide_adjustment, request_adjustment
+from portfolio.services.adjustments import add_adjustment_files, decide_adjustment, request_adjustment
 from qualifications.models import Unit
 from tests.factories import make_registration
-from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, login, make_evidence
+from tests.portfolio import samples
+from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, login, make_evidence, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +228,45 @@ def test_register_queries_do_not_grow_with_requests(client, world):
         html = _register(client, world)
     assert html.count(EXTRA_TIME) == 6
     assert len(many) == len(few)
+
+
+# --- Supporting files ------------------------------------------------------------------------------------------------
+
+
+def test_supporting_files_are_stored_hashed_and_served_only_within_the_portfolio(client, world, media_root):
+    report = samples.upload("assessment report.pdf", samples.pdf_bytes())
+    adjustment = _request(world, files=[report])
+    (stored,) = adjustment.files.all()
+    assert stored.original_name == "assessment report.pdf" and stored.content_type == "application/pdf"
+    assert "assessment report" not in stored.file.name  # stored under a generated name
+    assert Event.objects.get(action="adjustment.requested").data["files"][0]["sha256"] == stored.sha256
+    url = reverse("portfolio:adjustment-file", args=[stored.pk])
+    for who, status in (("learner", 200), ("assessor", 200), ("iqa", 200), ("other_learner", 404), ("eqa", 404)):
+        login(client, getattr(world, who))
+        response = client.get(url)
+        assert response.status_code == status, who
+        if status == 200:
+            assert "attachment" in response["Content-Disposition"]
+            assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_refused_file_stores_no_request_and_no_file(world, media_root):
+    hostile = samples.upload("letter.pdf", samples.pdf_with_javascript())
+    with pytest.raises(PortfolioError):
+        _request(world, files=[hostile])
+    assert not Adjustment.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_files_are_added_later_by_the_assessor_not_the_learner(client, world, media_root):
+    adjustment = _request(world)
+    url = reverse("portfolio:adjustment-files", args=[adjustment.pk])
+    login(client, world.learner)
+    assert client.post(url, {"files": samples.upload("a.pdf", samples.pdf_bytes())}).status_code == 403
+    login(client, world.assessor)
+    response = client.post(url, {"files": samples.upload("letter.pdf", samples.pdf_bytes())})
+    assert response.status_code == 302
+    assert [file.original_name for file in adjustment.files.all()] == ["letter.pdf"]
+    assert Event.objects.filter(action="adjustment.files_added").count() == 1
+    with pytest.raises(PortfolioError, match="Choose at least one file"):
+        add_adjustment_files(actor=world.assessor, adjustment=adjustment, files=[])

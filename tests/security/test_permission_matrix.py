@@ -217,6 +217,10 @@ MATRIX: dict[str, Route] = {
     "portfolio:adjustment-decide": post_only(
         expect(ok=("admin",), e403=("learner", "assessor", "iqa")), kwargs=lambda s: {"pk": s.adjustment.pk}
     ),
+    "portfolio:adjustment-files": post_only(
+        expect(ok=("admin", "assessor"), e403=("learner", "iqa")), kwargs=lambda s: {"pk": s.adjustment.pk}
+    ),
+    "portfolio:adjustment-file": Route(get=PORTFOLIO_READ, kwargs=lambda s: {"pk": s.adjustment_file.pk}),
     "portfolio:adjustment-register": Route(get=CENTRE_ADMIN_OR_IQA, kwargs=lambda s: {"centre_pk": s.centre.pk}),
     "portfolio:adjustment-register-csv": Route(get=CENTRE_ADMIN_OR_IQA, kwargs=lambda s: {"centre_pk": s.centre.pk}),
     "portfolio:registration-withdraw": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
