@@ -14,9 +14,10 @@ from portfolio.models import CriterionDecision, Registration
 from portfolio.services import AlreadyDone, IdentityNotConfirmed, NotAllowed
 from portfolio.services.judgement import LinkJudgement, judge_evidence, judge_link, mark_criterion_met
 from portfolio.services.registration import RegistrationError, record_identity_check
-from qualifications.spec_rules import HIGHFIELD_PROOFS, NCFE_PROOFS, THIRD_PARTY
+from qualifications.spec_rules import HIGHFIELD_PROOFS, HIGHFIELD_THIRD_PARTY, NCFE_PROOFS, THIRD_PARTY
 from tests.factories import make_registration, make_user
 from tests.portfolio.helpers import UNIT_A, criteria_of, link_for, login, make_evidence, today
+from tests.qualifications.seed_paths import SEEDS_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +267,22 @@ def test_identity_panel_queries_do_not_grow_with_learners(client, world, who):
         response = client.get(reverse("home"))
     assert response.content.decode().count("/identity/") >= 7
     assert len(many) == len(few)
+
+
+def test_the_proofs_are_quoted_from_each_highfield_specification():
+    for seed in (
+        "000_7f032696c9bb28c2.txt",
+        "001_c499cb1939f4297c.txt",
+        "002_4b63cbc18306cbc8.txt",
+        "004_e2cf327b755f4700.txt",
+    ):
+        text = " ".join((SEEDS_DIR / seed).read_text(encoding="utf-8").replace("’", "'").split())
+        assert " ".join(HIGHFIELD_THIRD_PARTY.split()) in text, seed
+        for phrase in (
+            "a valid passport (any nationality)",
+            "a signed UK photocard driving licence",
+            "a valid warrant card issued by HM forces or the police",
+        ):
+            assert phrase in text, (seed, phrase)
+    ncfe = (SEEDS_DIR / "003_4287fa3148b5d381.txt").read_text(encoding="utf-8")
+    assert "third-party representative" not in ncfe and "passport" not in ncfe.lower()

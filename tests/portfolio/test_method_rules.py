@@ -14,6 +14,7 @@ from qualifications.models import AssessmentMethod, Unit
 from qualifications.spec_rules import WORKPLACE_RULES
 from tests.factories import NVQ, make_registration
 from tests.portfolio.helpers import UNIT_A, criteria_of, link_for, login, make_evidence, today
+from tests.qualifications.seed_paths import SEEDS_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,7 @@ def premises_registration(world):
 
 def test_the_rule_quotes_its_specification_word_for_word():
     rule = WORKPLACE_RULES[ON_CUSTOMERS_PREMISES]
-    seed = open("/work/shared/seeds/004_e2cf327b755f4700.txt", encoding="utf-8").read()
+    seed = (SEEDS_DIR / "004_e2cf327b755f4700.txt").read_text(encoding="utf-8")
     assert " ".join(rule.quote.split()) in " ".join(seed.split())
     assert (
         Unit.objects.get(reference=ON_CUSTOMERS_PREMISES).title
