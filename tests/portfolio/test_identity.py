@@ -286,3 +286,18 @@ def test_the_proofs_are_quoted_from_each_highfield_specification():
             assert phrase in text, (seed, phrase)
     ncfe = (SEEDS_DIR / "003_4287fa3148b5d381.txt").read_text(encoding="utf-8")
     assert "third-party representative" not in ncfe and "passport" not in ncfe.lower()
+
+
+@pytest.mark.parametrize(("number", "offered"), [("600/5472/4", True), ("603/5681/9", False)])
+def test_registration_form_offers_a_third_party_representative_only_where_the_specification_does(
+    client, world, number, offered
+):
+    from qualifications.models import Qualification
+
+    qualification = Qualification.objects.get(number=number)
+    login(client, world.admin)
+    html = client.get(
+        reverse("portfolio:registration-create", args=[world.centre.pk]), {"qualification": qualification.pk}
+    ).content.decode()
+    assert "A valid passport (any nationality)" in html
+    assert (f'value="{THIRD_PARTY.value}"' in html) == offered
