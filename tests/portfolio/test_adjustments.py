@@ -15,8 +15,8 @@ from portfolio.models import Adjustment
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
 from portfolio.services.adjustments import add_adjustment_files, decide_adjustment, request_adjustment
 from qualifications.models import Unit
+from tests import samples
 from tests.factories import make_registration
-from tests.portfolio import samples
 from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, login, make_evidence, stored_files
 
 pytestmark = pytest.mark.django_db
