@@ -25,8 +25,9 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink
+from portfolio.models import Adjustment, CountersignStatus, CriterionDecision, Evidence, EvidenceLink
 from portfolio.services import AlreadyDone
+from portfolio.services.adjustments import decide_adjustment, request_adjustment
 from portfolio.services.checks import allowed_criteria
 from portfolio.services.evidence import create_evidence, link_criteria, submit_evidence
 from portfolio.services.judgement import countersign_decision, countersign_link, judge_link, mark_criterion_met
@@ -114,12 +115,12 @@ class Portfolio:
 def _grace(p: Portfolio) -> None:
     delivery, environment = "J/600/1003", "J/600/0658"
     workbook = p.add(
-        p.learner,
+        p.assessor,  # questioning is the assessor's record (a learner records only their own kinds of evidence)
         title="Workbook: the principles of customer service",
         days_ago=38,
         methods=["Q"],
         location=CENTRE,
-        description="My answers to the written questions on the principles of customer service and on how "
+        description="Grace's answers to the written questions on the principles of customer service and on how "
         "customers' needs and expectations are formed.",
         files=[
             demo_pdf(
@@ -211,12 +212,12 @@ def _liam_complete_unit(p: Portfolio) -> None:
         criteria=p.unit(rules, ("1",)),
     )
     answers = p.add(
-        p.learner,
+        p.assessor,
         title="Written answers: the rules of customer service",
         days_ago=55,
         methods=["Q"],
         location=CENTRE,
-        description="My answers to the questions on the organisation's procedures, the law and my own authority.",
+        description="Liam's answers to the questions on the organisation's procedures, the law and his own authority.",
         files=[demo_pdf("Written answers - rules of customer service", ["Questions 2.1 to 2.10"])],
         criteria=p.unit(rules, ("2",)),
     )
@@ -418,6 +419,27 @@ PIECES: list[Piece] = [
 ]
 
 
+def _jacob_extra_time(context: dict, registration) -> None:
+    """An approved reasonable adjustment, with its supporting letter, for the judging page, sheets and EQA pack."""
+    what = "25% extra time for written questions, and questions read aloud on request"
+    if Adjustment.objects.filter(registration=registration, what=what).exists():
+        return
+    admin = context["users"]["admin@northgate.example"]
+    adjustment = request_adjustment(
+        actor=registration.assessor,
+        registration=registration,
+        kind=Adjustment.Kind.REASONABLE_ADJUSTMENT,
+        what=what,
+        why="Jacob has dyslexia, confirmed by the college's learning support assessment in September.",
+        assessments="written questions",
+        files=[demo_pdf("Learning support assessment", ["Dyslexia: extra time and a reader recommended"])],
+    )
+    context.setdefault("stored_files", []).extend(stored.file.name for stored in adjustment.files.all())
+    decide_adjustment(
+        actor=admin, adjustment=adjustment, approve=True, adjusted="25% extra time on written questions; a reader"
+    )
+
+
 def seed(context: dict) -> None:
     registrations = context.get("registrations") or {}
     countersignatory = context.get("users", {}).get(QUALIFIED_ASSESSOR)
@@ -427,3 +449,6 @@ def seed(context: dict) -> None:
             continue
         registration.refresh_from_db()
         add_piece(Portfolio(context, registration, countersignatory))
+    jacob = registrations.get("learner3@northgate.example")
+    if jacob is not None:
+        _jacob_extra_time(context, jacob)

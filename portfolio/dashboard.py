@@ -14,6 +14,7 @@ from portfolio.selectors import assessor_queue, latest_feedback, portfolio_page
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 
 OLDEST_SHOWN = 5
+IDENTITY_SHOWN = 20
 
 
 def _learner_panel(user) -> dict | None:
@@ -50,6 +51,31 @@ def _assessor_panel(user) -> dict | None:
         "oldest": list(queue[:OLDEST_SHOWN]),
         "learners": [(registration, progress[registration.pk]) for registration in learners],
         "countersigning": countersigning,
+    }
+
+
+def _identity_panel(user, roles) -> dict | None:
+    """Who is waiting for an identity check: every learner at the admin's centres, and the assessor's own learners.
+    Two queries however many learners wait."""
+    admin_centres = roles.get(Role.CENTRE_ADMIN, [])
+    assessor_centres = roles.get(Role.ASSESSOR, [])
+    if not admin_centres and not assessor_centres:
+        return None
+    scope = Q(centre__in=admin_centres) | Q(centre__in=assessor_centres, assessor=user)
+    waiting = Registration.objects.awaiting_identity_check().filter(scope)
+    count = waiting.count()
+    if not count:
+        return None
+    return {
+        "template": "portfolio/_panel_identity.html",
+        "order": 15,
+        "count": count,
+        "shown": list(
+            waiting.select_related("learner", "qualification", "assessor", "centre").order_by("start_date", "pk")[
+                :IDENTITY_SHOWN
+            ]
+        ),
+        "list_centre": admin_centres[0] if len(admin_centres) == 1 else None,
     }
 
 
@@ -141,4 +167,7 @@ def panels(user, roles) -> list[dict]:
         result.append(learner)
     if Role.ASSESSOR in roles:
         result.append(_assessor_panel(user))
+    identity = _identity_panel(user, roles)
+    if identity:
+        result.append(identity)
     return result

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from portfolio.models import Evidence
+from portfolio.services.evidence import NOT_RECORDED_BY_LEARNER, SIMULATION_REASON_MAX
 from qualifications.models import AssessmentMethod
 
 LOCATION_SUGGESTIONS = 50
@@ -54,22 +55,34 @@ class EvidenceForm(forms.Form):
         help_text="Where the assessment took place, for example “Workplace: Northgate store”, “Training centre” or "
         "“Remote”: type it, or pick one already used at your centre.",
     )
+    simulation_reason = forms.CharField(
+        label="Why simulation? (needed when Simulation is ticked)",
+        required=False,
+        max_length=SIMULATION_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, why workplace evidence was not available. Some units must be assessed in real work: "
+        "simulated evidence cannot be linked to them.",
+    )
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, default_methods=(), centre=None, **kwargs):
+    def __init__(self, *args, for_learner=False, keep_codes=(), centre=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if for_learner:
+            # The learner's form offers only the methods of their own evidence (the service refuses the others).
+            hidden = set(NOT_RECORDED_BY_LEARNER) - set(keep_codes)
+            self.fields["methods"].queryset = AssessmentMethod.objects.exclude(code__in=hidden)
+            self.fields["methods"].help_text = (
+                "Observation, questioning and professional discussion are recorded by your assessor, witness "
+                "testimony by the witness."
+            )
         # Offer the locations already used at the centre, so that one place is always spelled the same way.
         self.location_suggestions = locations_used_at(centre) if centre is not None else []
         if self.location_suggestions:
             self.fields["location"].widget.attrs.update({"list": "evidence-locations", "autocomplete": "off"})
         if not self.is_bound:
+            # No method is ticked in advance: whoever records the evidence says how it was produced.
             self.initial.setdefault("date", timezone.localdate())
             self.initial.setdefault("submission_token", new_token())
-            if default_methods:
-                self.initial.setdefault(
-                    "methods",
-                    list(AssessmentMethod.objects.filter(code__in=default_methods).values_list("pk", flat=True)),
-                )
 
 
 def locations_used_at(centre) -> list[str]:

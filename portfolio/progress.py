@@ -80,6 +80,11 @@ class CriterionStatus:
         return sorted({link.evidence.reference for link in self.accepted_links})
 
     @property
+    def reference_labels(self) -> list[str]:
+        """The references as the sheet prints them: simulated evidence marked with an asterisk."""
+        return [f"{e.reference}*" if e.is_simulated else str(e.reference) for e in self.accepted_evidence]
+
+    @property
     def accepted_evidence(self) -> list[Evidence]:
         seen: dict[int, Evidence] = {}
         for link in self.accepted_links:

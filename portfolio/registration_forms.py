@@ -9,7 +9,7 @@ from qualifications.models import Pathway, QualificationUnit, Unit
 from qualifications.services.combination import optional_units
 
 from .models import SkillsLevel
-from .services.registration import ID_DOCUMENT_TYPES, RegistrationInput, uln_problem
+from .services.registration import ID_DETAILS_MAX, RegistrationInput, identity_choices, uln_problem
 
 
 class DateInput(forms.DateInput):
@@ -111,10 +111,12 @@ class RegistrationForm(forms.Form):
         empty_label="Choose an IQA",
         help_text="Never the learner's assessor.",
     )
-    id_document_type = forms.ChoiceField(
-        label="Identity document seen",
+    id_document_type = forms.ChoiceField(label="Proof of identity seen", required=False)
+    id_details = forms.CharField(
+        label="Identity check details",
         required=False,
-        choices=[("", "Not checked yet")] + [(name, name) for name in ID_DOCUMENT_TYPES],
+        max_length=ID_DETAILS_MAX,
+        help_text="Which card was seen, or the third-party representative's name and role.",
     )
     id_checked_by = StaffChoiceField(
         queryset=User.objects.none(), required=False, label="Identity checked by", empty_label="—"
@@ -137,6 +139,7 @@ class RegistrationForm(forms.Form):
         _label_trainees(self.fields["iqa"], centre, Role.IQA)
         self.fields["id_checked_by"].queryset = staff_queryset(centre)
         self.fields["id_checked_by"].error_messages.update(_wrong_centre("someone", centre))
+        self.fields["id_document_type"].choices = [("", "Not checked yet"), *identity_choices(qualification)]
         self.fields["pathway"].queryset = qualification.pathways.all()
         self.fields["pathway"].required = qualification.pathways.exists()
         optional = optional_units(qualification)
@@ -202,6 +205,7 @@ class RegistrationForm(forms.Form):
             id_checked_by=data.get("id_checked_by"),
             id_checked_on=data.get("id_checked_on"),
             acknowledged_warnings=frozenset(self.warnings_shown()) if data.get("acknowledge_warnings") else frozenset(),
+            id_details=data.get("id_details", ""),
         )
 
     def warnings_shown(self) -> list[str]:
@@ -231,14 +235,20 @@ class ChangeIqaForm(forms.Form):
 
 
 class IdentityCheckForm(forms.Form):
-    id_document_type = forms.ChoiceField(
-        label="Identity document seen", choices=[("", "Choose")] + [(n, n) for n in ID_DOCUMENT_TYPES]
+    id_document_type = forms.ChoiceField(label="Proof of identity seen", widget=forms.RadioSelect)
+    id_details = forms.CharField(
+        label="Details",
+        required=False,
+        max_length=ID_DETAILS_MAX,
+        help_text="Which card was seen; or, for identification by a third-party representative, their name and role.",
     )
     id_checked_by = StaffChoiceField(queryset=User.objects.none(), label="Checked by", empty_label="Choose")
     id_checked_on = forms.DateField(label="Checked on", widget=DateInput())
 
-    def __init__(self, *args, centre, **kwargs):
+    def __init__(self, *args, registration, **kwargs):
         super().__init__(*args, **kwargs)
+        centre = registration.centre
+        self.fields["id_document_type"].choices = identity_choices(registration.qualification)
         self.fields["id_checked_by"].queryset = staff_queryset(centre)
         self.fields["id_checked_by"].error_messages.update(_wrong_centre("someone", centre))
 
@@ -290,6 +300,7 @@ class RegistrationFilterForm(forms.Form):
         choices=[("active", "Active"), ("withdrawn", "Withdrawn"), ("completed", "Completed"), ("all", "All")],
     )
     overdue = forms.BooleanField(label="Past planned end date only", required=False)
+    no_identity = forms.BooleanField(label="Waiting for an identity check only", required=False)
 
     def __init__(self, *args, centres, qualifications, assessors, iqas, **kwargs):
         super().__init__(*args, **kwargs)

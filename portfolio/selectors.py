@@ -13,7 +13,15 @@ from centres.models import Event, Role
 from qualifications.cache import catalogue
 from qualifications.models import LearningOutcome, Unit
 
-from .models import CountersignStatus, CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
+from .models import (
+    Adjustment,
+    CountersignStatus,
+    CriterionDecision,
+    Evidence,
+    EvidenceFile,
+    EvidenceLink,
+    Registration,
+)
 from .progress import CriterionStatus, UnitStatus, unit_statuses
 
 
@@ -270,3 +278,11 @@ def latest_feedback(registrations, limit: int = 5) -> list[EvidenceLink]:
         .select_related("evidence", "criterion__unit", "judged_by")
         .order_by("-judged_at")[:limit]
     )
+
+
+def approved_adjustments(registration: Registration, unit_ids=None) -> list[Adjustment]:
+    """The approved reasonable adjustments and special considerations of a registration (for some units only, when
+    given: an adjustment naming no unit applies to all). Two queries, for the judging page, sheets and samples."""
+    adjustments = Adjustment.objects.filter(registration=registration)
+    adjustments = adjustments.approved() if unit_ids is None else adjustments.covering(list(unit_ids))
+    return list(adjustments.select_related("decided_by").prefetch_related("units").order_by("decided_at", "pk"))

@@ -696,6 +696,20 @@ def _thumbnail(image: Image.Image) -> bytes:
 # --- storing and serving -----------------------------------------------------------------------------------
 
 
+def prepare_all(files) -> list[PreparedFile]:
+    """Check every upload (or take it as already prepared) before anything is written; on a refusal, the ones
+    already prepared are closed and the InvalidFile goes up."""
+    prepared: list[PreparedFile] = []
+    try:
+        for file in files:
+            prepared.append(file if isinstance(file, PreparedFile) else prepare_upload(file))
+    except BaseException:
+        for item in prepared:
+            item.close()
+        raise
+    return prepared
+
+
 def generated_name(file_type: FileType, suffix: str = "") -> str:
     return f"{uuid.uuid4().hex}{suffix}.{file_type.extension}"
 

@@ -24,6 +24,7 @@ from centres.access import has_role
 from centres.models import Role
 from portfolio.access import active_eqa_share_items
 from portfolio.models import EqaShare, Evidence, EvidenceFile, EvidenceLink, Registration
+from portfolio.selectors import approved_adjustments
 from portfolio.uploads import download_name
 from qualifications.models import Unit
 from tracking.exports import build_registration_pack, registration_pack_html
@@ -77,6 +78,7 @@ class PackLearner:
     registration_pdf: str = ""
     evidence: list[tuple[str, EvidenceFile, Evidence]] = field(default_factory=list)
     samples: list[tuple[str, SampleRecord]] = field(default_factory=list)
+    adjustments: list = field(default_factory=list)  # approved, for the shared units (or every unit)
 
     @property
     def relative(self) -> str:
@@ -128,6 +130,7 @@ def build_eqa_pack(export_job: ExportJob) -> None:
             label = slugify(f"unit-{number}-{sheet.unit.reference}".replace("/", "-"))
             learner.sheets.append((f"{learner.folder}/sheets/{label}.pdf", sheet))
         learner.registration_pdf = f"{learner.folder}/registration.pdf"
+        learner.adjustments = approved_adjustments(registration, learner.unit_ids)
         evidence = (
             Evidence.objects.filter(registration=registration, is_current=True)
             .exclude(status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])

@@ -88,6 +88,12 @@ def make_competence(centre: Centre, user: User, numbers: list[str] | None = None
     )
 
 
+def _identity(extra: dict, *, checked_by: User, on: dt.date) -> dict:
+    if not extra.pop("identity_confirmed", True) or "id_checked_on" in extra:
+        return {}
+    return {"id_document_type": "Passport", "id_checked_by": checked_by, "id_checked_on": on}
+
+
 def make_registration(
     centre: Centre,
     learner: User | None = None,
@@ -114,6 +120,8 @@ def make_registration(
         uln=extra.pop("uln", ""),
         start_date=extra.pop("start_date", today - dt.timedelta(days=60)),
         planned_end_date=extra.pop("planned_end_date", today + dt.timedelta(days=300)),
+        # Identity confirmed unless a test says otherwise (identity_confirmed=False): nothing is judged before it.
+        **_identity(extra, checked_by=assessor, on=today - dt.timedelta(days=60)),
         **extra,
     )
     memberships = qualification.memberships.select_related("unit")

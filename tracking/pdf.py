@@ -186,7 +186,7 @@ def printed_sheet(sheet: Sheet) -> PrintedSheet:
                     outcome=f"{outcome.number}. {outcome.text}" if index == 0 else "",
                     criterion=f"{status.criterion.code_label} {status.text}",
                     methods=", ".join(status.methods),
-                    references=", ".join(str(reference) for reference in status.references),
+                    references=", ".join(status.reference_labels),
                     met=met,
                 )
             )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 
 from centres.hooks import Hook
-from portfolio.models import Registration
+from portfolio.models import Evidence, Registration
 from portfolio.progress import CriterionStatus, unit_statuses
 from qualifications.cache import catalogue
 from qualifications.models import AssessmentMethod, CatalogueNote, LearningOutcome
@@ -43,7 +43,7 @@ SIGNATURE_ROLE_NAMES = {
     SignatureRole.EQA: "EQA",
 }
 
-PDF_LAYOUT_VERSION = "4"  # bump when the PDF templates or print stylesheet change, to refresh cached PDFs
+PDF_LAYOUT_VERSION = "5"  # bump when the PDF templates or print stylesheet change, to refresh cached PDFs
 
 # Apps that depend on tracking may add a line about a unit's sign-off to the sheet on screen (the quality app:
 # "IQA sample awaiting countersignature"), registering an answer in their AppConfig.ready().
@@ -82,10 +82,11 @@ class SheetRow:
         return self.status.criterion
 
     @property
-    def reference_links(self) -> list[tuple[int, str]]:
-        """Each portfolio reference with the page of that evidence (or its entry below the sheet)."""
+    def reference_links(self) -> list[tuple[int, str, bool]]:
+        """Each portfolio reference with the page of that evidence (or its entry below the sheet), and whether the
+        evidence is simulated (marked on the sheet)."""
         return [
-            (evidence.reference, evidence_url(evidence) or f"#evidence-{evidence.reference}")
+            (evidence.reference, evidence_url(evidence) or f"#evidence-{evidence.reference}", evidence.is_simulated)
             for evidence in self.status.accepted_evidence
         ]
 
@@ -162,6 +163,11 @@ class Sheet:
         return [by_reference[reference] for reference in sorted(by_reference)]
 
     @property
+    def simulated_evidence(self) -> list[Evidence]:
+        """The accepted evidence on this sheet that comes from a simulation, marked * with its reason."""
+        return [entry["evidence"] for entry in self.evidence if entry["evidence"].is_simulated]
+
+    @property
     def signature_lines(self) -> list[SignatureLine]:
         carried = self.status.carried
         if carried is not None and carried.counts:
@@ -207,7 +213,10 @@ class Sheet:
             "catalogue_notes": [
                 [note.pk, note.explanation, note.printed, note.corrected] for note in self.catalogue_notes
             ],
-            "evidence": [[e["evidence"].pk, e["evidence"].title, str(e["evidence"].date)] for e in self.evidence],
+            "evidence": [
+                [e["evidence"].pk, e["evidence"].title, str(e["evidence"].date), e["evidence"].simulation_reason]
+                for e in self.evidence
+            ],
             "signatures": [
                 [s.pk, s.role, s.name_at_signing, s.signed_at.isoformat(), s.content_hash, bool(s.voided_at)]
                 for s in self.state.signatures

@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from portfolio.access import get_registration_for
+from portfolio.access import get_registration_for, portfolios_for
+from portfolio.selectors import approved_adjustments
 
 from .access import get_carry_for, get_sheet_for, visible_unit_ids
 from .forms import CarryForm, ReopenForm, SignForm, WithdrawCarryForm
@@ -135,6 +136,9 @@ def sheet(request, registration_pk: int, unit_pk: int):
         "carry": tracking_sheet.status.carried.record if tracking_sheet.status.carried else None,
         "may_withdraw_carry": tracking_sheet.status.carried is not None and may_carry(request.user, registration),
         "withdraw_form": WithdrawCarryForm(),
+        "adjustments": approved_adjustments(registration, [unit.pk]),
+        # An EQA reads the sheet through a share, not the portfolio: the adjustment pages are not theirs to open.
+        "adjustments_linked": portfolios_for(request.user).filter(pk=registration.pk).exists(),
     }
     return _private(render(request, "tracking/sheet.html", context))
 

@@ -36,3 +36,13 @@ class AlreadyDone(PortfolioError):
     def __init__(self, message: str, obj=None):
         super().__init__(message)
         self.obj = obj
+
+
+class IdentityNotConfirmed(PortfolioError):
+    """The learner's identity check is not recorded yet: nothing they did can be judged met."""
+
+    def __init__(self, registration, doing: str = "marking criteria met"):
+        super().__init__(
+            f"{registration.learner}'s identity has not been confirmed: record the identity check (the proof seen, "
+            f"who checked it and when) before {doing}."
+        )

@@ -10,7 +10,7 @@ from centres.models import Membership, Role
 from portfolio.models import Evidence, Registration, RegistrationUnit
 from qualifications.models import AssessmentCriterion
 
-from . import NotAllowed, PortfolioError, UnitLocked
+from . import IdentityNotConfirmed, NotAllowed, PortfolioError, UnitLocked
 
 
 def is_learner(user, registration: Registration) -> bool:
@@ -53,6 +53,12 @@ def require_active(registration: Registration) -> None:
         raise PortfolioError(
             f"This registration is {registration.get_status_display().lower()}; its portfolio can no longer change."
         )
+
+
+def require_identity_confirmed(registration: Registration, doing: str = "marking criteria met") -> None:
+    """The specifications ask centres to check each learner's identity before assessment."""
+    if not registration.identity_confirmed:
+        raise IdentityNotConfirmed(registration, doing)
 
 
 def allowed_criteria(registration: Registration) -> dict[int, AssessmentCriterion]:

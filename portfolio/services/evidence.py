@@ -17,10 +17,11 @@ from django.utils import timezone
 from centres.models import record_event
 from centres.params import parse_id
 from portfolio.models import CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
-from portfolio.uploads import TYPES, PreparedFile, StoredFiles, generated_name, prepare_upload
-from qualifications.models import AssessmentMethod
+from portfolio.uploads import TYPES, PreparedFile, StoredFiles, generated_name, prepare_all
+from qualifications.models import AssessmentCriterion, AssessmentMethod
+from qualifications.spec_rules import SIMULATION, workplace_rule
 
-from . import AlreadyDone, PortfolioError
+from . import AlreadyDone, NotAllowed, PortfolioError
 from .checks import (
     can_add_evidence,
     can_edit_evidence,
@@ -37,6 +38,14 @@ TITLE_MAX = 200
 LOCATION_MAX = 200
 DESCRIPTION_MAX = 50_000
 THUMBNAIL_TYPE = TYPES["jpg"]
+SIMULATION_REASON_MAX = 2000
+# Methods a learner does not record on their own evidence, and who does.
+NOT_RECORDED_BY_LEARNER = {
+    "Obs": "the assessor",
+    "Q": "the assessor",
+    "PD": "the assessor",
+    "WT": "the witness, through an invitation",
+}
 FILES_ONLY_ON_DRAFTS = "Files can be added only before the evidence is submitted; add a new version instead."
 
 
@@ -100,16 +109,41 @@ def _clean_methods(methods: Iterable) -> list[AssessmentMethod]:
     return result
 
 
-def _prepare_all(files: Sequence) -> list[PreparedFile]:
-    prepared: list[PreparedFile] = []
-    try:
-        for file in files:
-            prepared.append(file if isinstance(file, PreparedFile) else prepare_upload(file))
-    except BaseException:
-        for item in prepared:
-            item.close()
-        raise
-    return prepared
+def _check_methods_for(actor, registration: Registration, methods: list[AssessmentMethod], already=()) -> None:
+    """A learner records their own kinds of evidence only: observation, questioning and professional discussion are
+    the assessor's records, witness testimony the witness's. Methods already on the evidence (a witness's WT) stay."""
+    if not is_learner(actor, registration):
+        return
+    kept = {method.code for method in already}
+    refused = [method for method in methods if method.code in NOT_RECORDED_BY_LEARNER and method.code not in kept]
+    if refused:
+        names = "; ".join(f"{method.name} is recorded by {NOT_RECORDED_BY_LEARNER[method.code]}" for method in refused)
+        raise NotAllowed(f"{names}. Choose the methods of your own evidence only.")
+
+
+def _clean_simulation_reason(methods: list[AssessmentMethod], reason: str) -> str:
+    """Simulated evidence says why real work could not be used; other evidence keeps no reason."""
+    reason = (reason or "").strip()
+    if not any(method.code == SIMULATION for method in methods):
+        return ""
+    if not reason:
+        raise PortfolioError(
+            "Say why this evidence comes from a simulation (for example, why workplace evidence was not available)."
+        )
+    if len(reason) > SIMULATION_REASON_MAX:
+        raise PortfolioError(f"Keep the reason for simulation to {SIMULATION_REASON_MAX} characters.")
+    return reason
+
+
+def refuse_simulation_where_workplace_required(criteria: Iterable[AssessmentCriterion]) -> None:
+    """Simulated evidence cannot count for a unit its specification says must be assessed in real work."""
+    for criterion in criteria:
+        rule = workplace_rule(criterion.unit.reference, criterion.code)
+        if rule is not None:
+            raise PortfolioError(
+                f"Simulated evidence cannot be linked to {criterion.unit.reference} {criterion.code}: the "
+                f"specification of {rule.qualification_number} says “{rule.quote}”"
+            )
 
 
 def _store(saver: StoredFiles, evidence: Evidence, prepared: Sequence[PreparedFile], actor) -> list[EvidenceFile]:
@@ -160,17 +194,20 @@ def create_evidence(
     language: str = "English",
     location: str = "",
     submission_token: str = "",
+    simulation_reason: str = "",
 ) -> Evidence:
     """Add a draft piece of evidence with the registration's next reference (never reused) and its files."""
     require_active(registration)
     require(can_add_evidence(actor, registration), "Only the learner or their assessor may add evidence.")
     title, date, methods = _clean_title(title), _clean_date(date), _clean_methods(methods)
+    _check_methods_for(actor, registration, methods)
+    simulation_reason = _clean_simulation_reason(methods, simulation_reason)
     description = _clean_description(description)
     location = _clean_location(location)
     submission_token = (submission_token or "")[:64]
     if submission_token:
         _refuse_repeat(registration, submission_token)
-    prepared = _prepare_all(files)
+    prepared = prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():
             locked = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
@@ -189,6 +226,7 @@ def create_evidence(
                 location=location,
                 author=actor,
                 submission_token=submission_token,
+                simulation_reason=simulation_reason,
             )
             evidence.methods.set(methods)
             stored = _store(saver, evidence, prepared, actor)
@@ -200,6 +238,7 @@ def create_evidence(
                 title=title,
                 date=date.isoformat(),
                 methods=[method.code for method in methods],
+                simulation_reason=simulation_reason,
                 location=location,
                 files=[file.original_name for file in stored],
             )
@@ -227,7 +266,7 @@ def add_files(*, actor, evidence: Evidence, files: Sequence) -> list[EvidenceFil
         raise PortfolioError(FILES_ONLY_ON_DRAFTS)
     if not files:
         raise PortfolioError("Choose at least one file.")
-    prepared = _prepare_all(files)
+    prepared = prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():
             locked = _lock_evidence(evidence)
@@ -262,6 +301,8 @@ def link_criteria(*, actor, evidence: Evidence, add: Iterable = (), remove: Iter
     remove_criteria = criteria_on_plan(registration, remove)
     existing = {link.criterion_id: link for link in evidence.links.select_related("criterion")}
     to_add = [criterion for criterion in add_criteria if criterion.pk not in existing]
+    if evidence.is_simulated:
+        refuse_simulation_where_workplace_required(to_add)
     to_remove = []
     for criterion in remove_criteria:
         link = existing.get(criterion.pk)
@@ -409,6 +450,7 @@ def new_version(
     location: str | None = None,
     files: Sequence = (),
     keep_files: bool = False,
+    simulation_reason: str | None = None,
 ) -> Evidence:
     """Replace rejected evidence with a new draft version under the same reference. The earlier version stays,
     with its judgements, in the history; its links are put forward again, awaiting review."""
@@ -416,10 +458,15 @@ def new_version(
     _require_editable(actor, evidence)
     title = _clean_title(evidence.title if title is None else title)
     date = _clean_date(evidence.date if date is None else date)
-    methods = _clean_methods(evidence.methods.all() if methods is None else methods)
+    previous_methods = list(evidence.methods.all())
+    methods = _clean_methods(previous_methods if methods is None else methods)
+    _check_methods_for(actor, evidence.registration, methods, already=previous_methods)
+    simulation_reason = _clean_simulation_reason(
+        methods, evidence.simulation_reason if simulation_reason is None else simulation_reason
+    )
     description = _clean_description(evidence.description if description is None else description)
     location = _clean_location(evidence.location if location is None else location)
-    prepared = _prepare_all(files)
+    prepared = prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():
             old = _lock_evidence(evidence)
@@ -430,8 +477,10 @@ def new_version(
                 or not old.links.filter(status=EvidenceLink.Status.REJECTED).exists()
             ):
                 raise PortfolioError("A new version can be added only when the assessor has rejected the evidence.")
-            links = list(old.links.select_related("criterion"))
+            links = list(old.links.select_related("criterion__unit"))
             require_unlocked(old.registration, {link.criterion.unit_id for link in links})
+            if simulation_reason:
+                refuse_simulation_where_workplace_required(link.criterion for link in links)
             old.is_current = False
             old.save(update_fields=["is_current"])
             new = Evidence.objects.create(
@@ -446,6 +495,7 @@ def new_version(
                 location=location,
                 author=old.author,
                 author_label=old.author_label,
+                simulation_reason=simulation_reason,
             )
             new.methods.set(methods)
             EvidenceLink.objects.bulk_create([EvidenceLink(evidence=new, criterion=link.criterion) for link in links])
@@ -463,6 +513,8 @@ def new_version(
                 actor,
                 f"Added version {new.version} of evidence {new.reference}",
                 replaces_version=old.version,
+                methods=[method.code for method in methods],
+                simulation_reason=simulation_reason,
                 location=location,
                 files=[file.original_name for file in stored],
                 kept_files=kept,

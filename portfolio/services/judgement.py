@@ -22,7 +22,13 @@ from portfolio.models import CountersignStatus, CriterionDecision, Evidence, Evi
 from qualifications.models import AssessmentCriterion
 
 from . import AlreadyDone, NotAllowed, PortfolioError
-from .checks import assessor_membership, criteria_on_plan, require_active, require_unlocked
+from .checks import (
+    assessor_membership,
+    criteria_on_plan,
+    require_active,
+    require_identity_confirmed,
+    require_unlocked,
+)
 
 FEEDBACK_MAX = 5000
 
@@ -183,9 +189,12 @@ def mark_criterion_met(
     *, actor, registration: Registration, criterion: AssessmentCriterion, met_on: dt.date | None = None
 ) -> CriterionDecision:
     """Mark a criterion met, on the date given or else the date of the latest accepted evidence for it."""
-    registration = Registration.objects.select_for_update(of=("self",)).select_related("centre").get(pk=registration.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("centre", "learner").get(pk=registration.pk)
+    )
     require_active(registration)
     membership = _judging_membership(actor, registration)
+    require_identity_confirmed(registration)
     (criterion,) = criteria_on_plan(registration, [criterion.pk])
     require_unlocked(registration, [criterion.unit_id])
     latest = latest_accepted_date(registration, criterion)

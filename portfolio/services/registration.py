@@ -23,11 +23,12 @@ from centres.models import Centre, Invitation, Membership, PersonalInterest, Rol
 from centres.services import CentresError, invite_user, normalise_email
 from portfolio.models import Registration, RegistrationUnit
 from portfolio.progress import Progress, registration_progress
-from portfolio.services import PortfolioError
+from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
 from portfolio.services.staff import competence_problem
 from qualifications.models import Pathway, Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination, plan_for
 from qualifications.services.similarity import similar_titles
+from qualifications.spec_rules import identity_proof, identity_proofs
 
 Errors = dict[str | None, list[str]]
 
@@ -52,14 +53,50 @@ class WarningsToAcknowledge(RegistrationError):
         super().__init__({"acknowledge_warnings": [warning.message for warning in warnings]})
 
 
-ID_DOCUMENT_TYPES = [
-    "Passport",
-    "Photocard driving licence",
-    "Birth certificate",
-    "National identity card",
-    "Biometric residence permit",
-    "Other photographic ID",
-]
+def identity_choices(qualification: Qualification | None) -> list[tuple[str, str]]:
+    """The proofs of identity the qualification's specification accepts, as form choices (stored value, its words)."""
+    return [(proof.value, proof.label) for proof in identity_proofs(qualification.number if qualification else None)]
+
+
+def identity_problems(
+    *,
+    centre: Centre,
+    qualification: Qualification | None,
+    document_type: str,
+    checked_by: User | None,
+    checked_on: dt.date | None,
+    details: str = "",
+) -> Errors:
+    """What is wrong with a recorded identity check (nothing given at all is not wrong: it is still to do)."""
+    errors: Errors = {}
+    document_type, details = document_type.strip(), details.strip()
+    given = [bool(document_type), checked_by is not None, checked_on is not None]
+    if any(given) and not all(given):
+        _add(errors, "id_document_type", "Record the identity check in full: the document, who checked it and when.")
+    if document_type:
+        accepted = dict(identity_choices(qualification))
+        proof = identity_proof(document_type)
+        if document_type not in accepted:
+            number = qualification.number if qualification else "this qualification"
+            _add(
+                errors,
+                "id_document_type",
+                f"{document_type} is not a proof of identity the specification of {number} accepts: choose one of "
+                + "; ".join(accepted)
+                + ".",
+            )
+        elif proof is not None and proof.needs_details and not details:
+            _add(errors, "id_details", proof.needs_details)
+    if len(details) > ID_DETAILS_MAX:
+        _add(errors, "id_details", f"Keep the details to {ID_DETAILS_MAX} characters.")
+    if checked_by is not None and not Membership.objects.active().filter(centre=centre, user=checked_by).exists():
+        _add(errors, "id_checked_by", f"The identity check must be made by a member of staff at {centre}.")
+    if checked_on is not None and checked_on > timezone.localdate():
+        _add(errors, "id_checked_on", "The identity check cannot be dated in the future.")
+    return errors
+
+
+ID_DETAILS_MAX = 300
 
 
 # --- Checks shared by the form, the CSV preview and the services ------------------------------------------
@@ -108,6 +145,7 @@ class RegistrationInput:
     id_checked_on: dt.date | None = None
     # The keys of the warnings the centre admin was shown and acknowledged (SimilarQualification.key).
     acknowledged_warnings: frozenset[str] = frozenset()
+    id_details: str = ""
 
 
 def _staff_problem(
@@ -206,16 +244,17 @@ def registration_problems(*, centre: Centre, data: RegistrationInput, today: dt.
             if "pathway" not in reason.lower():
                 _add(errors, "optional_units", reason + ".")
 
-    id_given = [bool(data.id_document_type.strip()), data.id_checked_by is not None, data.id_checked_on is not None]
-    if any(id_given) and not all(id_given):
-        _add(errors, "id_document_type", "Record the identity check in full: the document, who checked it and when.")
-    if (
-        data.id_checked_by is not None
-        and not Membership.objects.active().filter(centre=centre, user=data.id_checked_by).exists()
-    ):
-        _add(errors, "id_checked_by", f"The identity check must be made by a member of staff at {centre}.")
-    if data.id_checked_on is not None and data.id_checked_on > today:
-        _add(errors, "id_checked_on", "The identity check cannot be dated in the future.")
+    identity = identity_problems(
+        centre=centre,
+        qualification=qualification,
+        document_type=data.id_document_type,
+        checked_by=data.id_checked_by,
+        checked_on=data.id_checked_on,
+        details=data.id_details,
+    )
+    for key, messages in identity.items():
+        for message in messages:
+            _add(errors, key, message)
     return errors
 
 
@@ -329,6 +368,7 @@ def register_learner(
         id_document_type=data.id_document_type.strip(),
         id_checked_by=data.id_checked_by,
         id_checked_on=data.id_checked_on,
+        id_details=data.id_details.strip(),
         created_by=actor,
     )
     chosen = {unit.pk for unit in data.optional_units}
@@ -357,6 +397,7 @@ def register_learner(
         iqa=data.iqa.email,
         start_date=data.start_date.isoformat(),
         planned_end_date=data.planned_end_date.isoformat(),
+        identity=_identity_record(registration),
     )
     for warning in warnings:
         record_event(
@@ -459,40 +500,71 @@ def change_iqa(*, actor, registration: Registration, iqa: User, reason: str = ""
     return registration
 
 
+def _identity_record(registration: Registration) -> dict | None:
+    if registration.id_checked_on is None:
+        return None
+    return {
+        "document": registration.id_document_type,
+        "details": registration.id_details,
+        "checked_by": registration.id_checked_by.email if registration.id_checked_by else None,
+        "checked_on": registration.id_checked_on.isoformat(),
+    }
+
+
+def may_record_identity(user, registration: Registration) -> bool:
+    """A centre admin of the registration's centre, or the learner's assessor there."""
+    return has_role(user, Role.CENTRE_ADMIN, registration.centre) or (
+        registration.assessor_id == user.pk and has_role(user, Role.ASSESSOR, registration.centre)
+    )
+
+
 @transaction.atomic
 def record_identity_check(
-    *, actor, registration: Registration, document_type: str, checked_by: User, checked_on: dt.date
+    *,
+    actor,
+    registration: Registration,
+    document_type: str,
+    checked_by: User | None,
+    checked_on: dt.date | None,
+    details: str = "",
 ) -> Registration:
+    """Record (or correct) how the learner's identity was confirmed, by whom and when. Until it is recorded no
+    criterion is marked met, no unit signed by the assessor and no certificate claimed."""
     registration = _lock(registration)
-    _require_centre_admin(actor, registration.centre)
-    errors: Errors = {}
-    if not document_type.strip():
-        _add(errors, "id_document_type", "Say which identity document was seen.")
-    if not Membership.objects.active().filter(centre=registration.centre, user=checked_by).exists():
-        _add(errors, "id_checked_by", f"The identity check must be made by a member of staff at {registration.centre}.")
-    if checked_on > timezone.localdate():
-        _add(errors, "id_checked_on", "The identity check cannot be dated in the future.")
+    if not may_record_identity(actor, registration):
+        raise NotAllowed(f"Only a centre admin at {registration.centre} or the learner's assessor may record this.")
+    _require_active(registration)
+    errors = identity_problems(
+        centre=registration.centre,
+        qualification=registration.qualification,
+        document_type=document_type,
+        checked_by=checked_by,
+        checked_on=checked_on,
+        details=details,
+    )
+    if not errors and not document_type.strip():
+        _add(errors, "id_document_type", "Say which proof of identity was seen.")
     if errors:
         raise RegistrationError(errors)
-    previous = {
-        "document": registration.id_document_type,
-        "checked_by": registration.id_checked_by.email if registration.id_checked_by else None,
-        "checked_on": registration.id_checked_on.isoformat() if registration.id_checked_on else None,
-    }
+    previous = _identity_record(registration)
     registration.id_document_type = document_type.strip()
+    registration.id_details = details.strip()
     registration.id_checked_by = checked_by
     registration.id_checked_on = checked_on
-    registration.save(update_fields=["id_document_type", "id_checked_by", "id_checked_on"])
+    current = _identity_record(registration)
+    if current == previous:
+        raise AlreadyDone("This identity check is already recorded; nothing changed.")
+    registration.save(update_fields=["id_document_type", "id_details", "id_checked_by", "id_checked_on"])
+    detail = f" ({registration.id_details})" if registration.id_details else ""
     record_event(
         action="registration.identity_checked",
         obj=registration,
         actor=actor,
         centre=registration.centre,
         registration_id=registration.pk,
-        summary=f"Identity checked: {document_type.strip()}, by {checked_by} on {checked_on:%-d %B %Y}",
-        document=registration.id_document_type,
-        checked_by=checked_by.email,
-        checked_on=checked_on.isoformat(),
+        summary=f"Identity {'re-recorded' if previous else 'checked'}: {registration.id_document_type}{detail}, "
+        f"by {checked_by} on {checked_on:%-d %B %Y}",
+        **current,
         previous=previous,
     )
     return registration
@@ -604,6 +676,7 @@ CSV_COLUMNS: list[tuple[str, str, bool]] = [
     ("id_document_type", "Identity document seen, e.g. Passport (optional; then fill the next two)", False),
     ("id_checked_by_email", "Email of the member of staff who checked the identity document", False),
     ("id_checked_on", "When the identity was checked: YYYY-MM-DD or DD/MM/YYYY", False),
+    ("id_details", "Which card was seen, or the third-party representative's name and role (when asked)", False),
 ]
 CSV_HEADER = [column for column, _, _ in CSV_COLUMNS]
 FIELD_COLUMNS = {
@@ -622,6 +695,7 @@ FIELD_COLUMNS = {
     "id_document_type": "id_document_type",
     "id_checked_by": "id_checked_by_email",
     "id_checked_on": "id_checked_on",
+    "id_details": "id_details",
 }
 MAX_CSV_ROWS = 500
 MAX_CSV_BYTES = 1024 * 1024
@@ -882,6 +956,7 @@ def _parse_row(line_number, values, centre, qualifications, staff_by_role, staff
         id_document_type=values["id_document_type"],
         id_checked_by=person("id_checked_by_email", staff, "member of staff", False),
         id_checked_on=date("id_checked_on", False),
+        id_details=values["id_details"],
     )
     already = {problem.column for problem in problems}
     for key, messages in registration_problems(centre=centre, data=data).items():

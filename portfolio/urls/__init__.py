@@ -1,7 +1,13 @@
 """Portfolio URLs, one module per area of work."""
 
-from . import evidence, registrations, rpl, staff
+from . import adjustments, evidence, registrations, rpl, staff
 
 app_name = "portfolio"
 
-urlpatterns = [*registrations.urlpatterns, *evidence.urlpatterns, *staff.urlpatterns, *rpl.urlpatterns]
+urlpatterns = [
+    *registrations.urlpatterns,
+    *evidence.urlpatterns,
+    *staff.urlpatterns,
+    *rpl.urlpatterns,
+    *adjustments.urlpatterns,
+]

@@ -9,7 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from portfolio.services import NotAllowed, PortfolioError
-from portfolio.uploads import use_evidence_upload_handler
+from portfolio.uploads import (
+    ACCEPT,
+    ALLOWED_DESCRIPTION,
+    max_file_bytes,
+    size_limit_label,
+    use_evidence_upload_handler,
+)
 
 
 def upload_view(view):
@@ -25,6 +31,16 @@ def upload_view(view):
         return protected(request, *args, **kwargs)
 
     return wrapper
+
+
+def upload_context() -> dict:
+    """What the file inputs (templates/portfolio/_upload_fields.html) say and check in the browser."""
+    return {
+        "accept": ACCEPT,
+        "max_bytes": max_file_bytes(),
+        "size_limit": size_limit_label(),
+        "allowed_description": ALLOWED_DESCRIPTION,
+    }
 
 
 def uploaded_files(request) -> list:

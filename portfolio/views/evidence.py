@@ -24,19 +24,9 @@ from portfolio.services.evidence import (
     submit_evidence,
     withdraw_evidence,
 )
-from portfolio.uploads import ACCEPT, ALLOWED_DESCRIPTION, max_file_bytes, size_limit_label
 from qualifications.guidance import labels_for_qualification
 
-from ._helpers import refused_uploads, require_permission, show_error, upload_view, uploaded_files
-
-
-def _upload_context() -> dict:
-    return {
-        "accept": ACCEPT,
-        "max_bytes": max_file_bytes(),
-        "size_limit": size_limit_label(),
-        "allowed_description": ALLOWED_DESCRIPTION,
-    }
+from ._helpers import refused_uploads, require_permission, show_error, upload_context, upload_view, uploaded_files
 
 
 @login_required
@@ -96,8 +86,9 @@ def evidence_create(request, pk: int):
     require_permission(
         can_add_evidence(request.user, registration), "Only the learner or their assessor may add evidence."
     )
-    default_methods = ("RA",) if is_learner(request.user, registration) else ("Obs",)
-    form = EvidenceForm(request.POST or None, default_methods=default_methods, centre=registration.centre)
+    form = EvidenceForm(
+        request.POST or None, for_learner=is_learner(request.user, registration), centre=registration.centre
+    )
     if request.method == "POST":
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
@@ -113,6 +104,7 @@ def evidence_create(request, pk: int):
                     location=data["location"],
                     files=uploaded_files(request),
                     submission_token=data["submission_token"],
+                    simulation_reason=data["simulation_reason"],
                 )
             except AlreadyDone as error:
                 messages.info(request, str(error))
@@ -129,7 +121,7 @@ def evidence_create(request, pk: int):
     return render(
         request,
         "portfolio/evidence_form.html",
-        {"registration": registration, "form": form, "heading": "Add evidence", **_upload_context()},
+        {"registration": registration, "form": form, "heading": "Add evidence", **upload_context()},
     )
 
 
@@ -193,7 +185,7 @@ def evidence_files(request, pk: int):
     return render(
         request,
         "portfolio/evidence_files.html",
-        {"evidence": evidence, "registration": evidence.registration, **_upload_context()},
+        {"evidence": evidence, "registration": evidence.registration, **upload_context()},
     )
 
 
@@ -319,9 +311,16 @@ def evidence_new_version(request, pk: int):
         "description": evidence.description,
         "methods": list(evidence.methods.values_list("pk", flat=True)),
         "location": evidence.location,
+        "simulation_reason": evidence.simulation_reason,
         "keep_files": True,
     }
-    form = NewVersionForm(request.POST or None, initial=initial, centre=evidence.registration.centre)
+    form = NewVersionForm(
+        request.POST or None,
+        initial=initial,
+        centre=evidence.registration.centre,
+        for_learner=is_learner(request.user, evidence.registration),
+        keep_codes=list(evidence.methods.values_list("code", flat=True)),
+    )
     if request.method == "POST":
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
@@ -337,6 +336,7 @@ def evidence_new_version(request, pk: int):
                     location=data["location"],
                     files=uploaded_files(request),
                     keep_files=data["keep_files"],
+                    simulation_reason=data["simulation_reason"],
                 )
             except AlreadyDone as error:
                 messages.info(request, str(error))
@@ -361,6 +361,6 @@ def evidence_new_version(request, pk: int):
             "form": form,
             "heading": f"New version of evidence {evidence.reference}",
             "cancel_url": reverse("portfolio:evidence-detail", args=[evidence.pk]),
-            **_upload_context(),
+            **upload_context(),
         },
     )

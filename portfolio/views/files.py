@@ -10,10 +10,11 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 
 from centres.models import record_event
-from portfolio.access import get_evidence_file_for
-from portfolio.models import EvidenceFile
+from portfolio.access import get_evidence_file_for, portfolios_for
+from portfolio.models import AdjustmentFile, EvidenceFile
 from portfolio.ranges import ByteRange, FileSlice, RangeNotSatisfiable, requested_range
 from portfolio.uploads import content_disposition, download_name, sha256_of_stored
 
@@ -31,7 +32,11 @@ def _protect(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _serve(request, record: EvidenceFile, field_file, expected: str, content_type: str, *, inline: bool):
+def _serve(
+    request, record, field_file, expected: str, content_type: str, *, inline: bool, kind: str, registration, **about
+):
+    """Send a stored file (an evidence or adjustment file) after checking its hash; `about` goes into the
+    history event of a failed check."""
     if not field_file or not field_file.name:
         raise Http404("No such file.")
     storage = field_file.storage
@@ -40,20 +45,25 @@ def _serve(request, record: EvidenceFile, field_file, expected: str, content_typ
     except FileNotFoundError:
         actual = None
     if actual != expected:
-        registration = record.evidence.registration
         record_event(
-            action="evidence_file.integrity_failed",
+            action=f"{kind}.integrity_failed",
             obj=record,
             actor=request.user,
             centre=registration.centre,
             registration_id=registration.pk,
             summary=f"“{record.original_name}” failed its integrity check and was not sent",
-            evidence_reference=record.evidence.reference,
+            **about,
             stored_name=field_file.name,
             expected=expected,
             actual=actual,
         )
-        logger.error("Evidence file %s failed its integrity check (expected %s, found %s)", record.pk, expected, actual)
+        logger.error(
+            "%s %s failed its integrity check (expected %s, found %s)",
+            record._meta.verbose_name,
+            record.pk,
+            expected,
+            actual,
+        )
         return _protect(
             HttpResponse(
                 "This file failed its integrity check and has not been sent. The centre has been told; "
@@ -103,7 +113,7 @@ def file_download(request, pk: int):
     # Photos, audio and video may play in the page; everything else (PDF included: a sandboxed page cannot run a
     # PDF viewer) downloads.
     inline = record.kind in {"image", "audio", "video"} and request.GET.get("download") != "1"
-    return _serve(request, record, record.file, record.sha256, record.content_type, inline=inline)
+    return _serve(request, record, record.file, record.sha256, record.content_type, inline=inline, **_about(record))
 
 
 @login_required
@@ -111,4 +121,37 @@ def file_thumbnail(request, pk: int):
     record = get_evidence_file_for(request.user, pk)
     if not record.thumbnail:
         raise Http404("This file has no thumbnail.")
-    return _serve(request, record, record.thumbnail, record.thumbnail_sha256, "image/jpeg", inline=True)
+    return _serve(
+        request, record, record.thumbnail, record.thumbnail_sha256, "image/jpeg", inline=True, **_about(record)
+    )
+
+
+def _about(record: EvidenceFile) -> dict:
+    return {
+        "kind": "evidence_file",
+        "registration": record.evidence.registration,
+        "evidence_reference": record.evidence.reference,
+    }
+
+
+@login_required
+def adjustment_file(request, pk: int):
+    """A supporting file of a reasonable adjustment, for whoever may open the learner's portfolio. Downloaded,
+    never shown in the page (it may be a medical letter)."""
+    record = get_object_or_404(
+        AdjustmentFile.objects.filter(
+            adjustment__registration__in=portfolios_for(request.user).values("pk")
+        ).select_related("adjustment__registration__centre"),
+        pk=pk,
+    )
+    return _serve(
+        request,
+        record,
+        record.file,
+        record.sha256,
+        record.content_type,
+        inline=False,
+        kind="adjustment_file",
+        registration=record.adjustment.registration,
+        adjustment=record.adjustment_id,
+    )

@@ -15,7 +15,13 @@ from portfolio.access import evidence_for, get_evidence_for, get_portfolio_for, 
 from portfolio.forms import CountersignForm, MarkMetForm
 from portfolio.models import CriterionDecision, EvidenceLink, RegistrationUnit
 from portfolio.progress import registration_progress
-from portfolio.selectors import assessor_queue, assessor_registrations, countersign_queue, evidence_page
+from portfolio.selectors import (
+    approved_adjustments,
+    assessor_queue,
+    assessor_registrations,
+    countersign_queue,
+    evidence_page,
+)
 from portfolio.services import AlreadyDone, PortfolioError
 from portfolio.services.checks import is_assessor
 from portfolio.services.judgement import (
@@ -104,6 +110,7 @@ def evidence_judge(request, pk: int):
             "registration": registration,
             "page": page,
             "guidance_labels": labels_for_qualification(registration.qualification),
+            "adjustments": approved_adjustments(registration, {row.link.criterion.unit_id for row in page.rows}),
             "judgeable": evidence.is_current and evidence.status == evidence.Status.SUBMITTED,
             "posted": request.POST if request.method == "POST" else {},
         },

@@ -19,6 +19,7 @@ from centres.models import Centre, Event, Invitation, Role
 from centres.params import parse_id, parse_ids
 from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
+from qualifications.spec_rules import IDENTITY_RULES
 
 from ..access import get_registration_for, registrations_for
 from ..models import InitialAssessment, Registration
@@ -35,8 +36,10 @@ from ..registration_forms import (
     WithdrawForm,
     filter_staff_choices,
 )
-from ..services import initial_assessment
+from ..services import AlreadyDone, NotAllowed, initial_assessment
 from ..services import registration as services
+from ..services.adjustments import may_request_adjustment
+from ..services.checks import is_learner as is_learner_of
 
 PAGE_SIZE = 25
 BULK_SESSION_KEY = "bulk-registration-csv"
@@ -102,6 +105,8 @@ def _filtered_registrations(request):
             registrations = registrations.filter(iqa=data["iqa"])
         if data["overdue"]:
             registrations = registrations.filter(planned_end_date__lt=timezone.localdate())
+        if data["no_identity"]:
+            registrations = registrations.filter(id_checked_on__isnull=True)
         if data["q"]:
             term = data["q"].strip()
             registrations = registrations.filter(
@@ -426,6 +431,11 @@ def registration_detail(request, pk: int):
         else None,
         "may_record_initial_assessment": registration.status == Registration.Status.ACTIVE
         and initial_assessment.may_record_initial_assessment(request.user, registration),
+        "may_record_identity": services.may_record_identity(request.user, registration),
+        "may_request_adjustment": may_request_adjustment(request.user, registration),
+        # An EQA reads adjustments in the pack and on the sheets they were shared, not here.
+        "show_adjustments": is_staff or is_learner_of(request.user, registration),
+        "adjustments": list(registration.adjustments.all()),
         "events": Event.objects.filter(registration_id=registration.pk).select_related("actor").order_by("-at", "-id")
         if is_staff
         else [],
@@ -482,20 +492,35 @@ def registration_change_iqa(request, pk: int):
 
 @login_required
 def registration_identity(request, pk: int):
-    return _admin_action(
-        request,
-        pk,
-        IdentityCheckForm,
-        "portfolio/registrations/identity.html",
-        lambda registration, data: services.record_identity_check(
-            actor=request.user,
-            registration=registration,
-            document_type=data["id_document_type"],
-            checked_by=data["id_checked_by"],
-            checked_on=data["id_checked_on"],
-        ),
-        "The identity check is recorded.",
-    )
+    """The centre admin or the learner's assessor records how the learner's identity was confirmed."""
+    registration = get_registration_for(request.user, pk)
+    if not services.may_record_identity(request.user, registration):
+        raise PermissionDenied("Only the centre admin or the learner's assessor may record the identity check.")
+    form = IdentityCheckForm(request.POST or None, registration=registration)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_identity_check(
+                actor=request.user,
+                registration=registration,
+                document_type=data["id_document_type"],
+                details=data["id_details"],
+                checked_by=data["id_checked_by"],
+                checked_on=data["id_checked_on"],
+            )
+        except AlreadyDone as exc:
+            messages.info(request, exc.message)
+            return redirect("portfolio:registration-detail", pk=registration.pk)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except services.RegistrationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "The identity check is recorded.")
+            return redirect("portfolio:registration-detail", pk=registration.pk)
+    _, quote = IDENTITY_RULES.get(registration.qualification.number, ((), ""))
+    context = {"registration": registration, "form": form, "third_party_quote": quote}
+    return render(request, "portfolio/registrations/identity.html", context)
 
 
 @login_required

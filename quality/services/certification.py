@@ -31,6 +31,10 @@ from .eqa import require_centre_admin
 from .errors import ClaimError
 from .risk import RATE_FULL
 
+IDENTITY_NOT_CONFIRMED = (
+    "Identity not confirmed: record the identity check (the proof seen, who checked it and when) before claiming."
+)
+
 
 class CertificationState:
     READY = "ready"
@@ -184,6 +188,8 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
             qualification=registration.qualification, units=units, pathway=registration.pathway
         )
         reasons.extend(f"Rules of combination: {reason}" for reason in combination.reasons)
+        if not registration.identity_confirmed:
+            reasons.append(IDENTITY_NOT_CONFIRMED)
         if not units:
             reasons.append("No units on the learner's plan.")
         if not_signed:
@@ -317,6 +323,8 @@ def record_claim(
     if status.claim is not None:
         claimed_on = f"{status.claim.claimed_at:%d %b %Y}"
         raise ClaimError(f"A claim for {registration.learner} was already recorded on {claimed_on}.")
+    if not registration.identity_confirmed:
+        raise ClaimError(f"{registration.learner}: {IDENTITY_NOT_CONFIRMED}")
     if kind == CertificationClaim.Kind.FULL:
         if not status.ready:
             detail = " ".join(status.reasons) or "The learner has left: claim unit certification instead."

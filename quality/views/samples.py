@@ -15,6 +15,7 @@ from centres.access import centres_where
 from centres.models import PersonalInterest, Role
 from centres.params import parse_ids
 from portfolio.models import Registration
+from portfolio.selectors import approved_adjustments
 
 from ..access import get_action_for, get_plan_for, get_sample_for, iqa_centres, require_iqa_somewhere
 from ..forms import CompleteActionForm, NoteForm, SampleCountersignForm, SampleReviewForm
@@ -121,7 +122,13 @@ def sample_review(request, pk: int, registration_pk: int, kind: str):
     return render(
         request,
         "quality/sample_review.html",
-        {**context, "reviews": selected, "form": form, "locations": plan.location_list},
+        {
+            **context,
+            "reviews": selected,
+            "form": form,
+            "locations": plan.location_list,
+            "adjustments": approved_adjustments(registration, [review.unit.pk for review in selected]),
+        },
     )
 
 
@@ -152,6 +159,7 @@ def sample_detail(request, pk: int):
             "as_eqa": view.as_eqa,
             "countersignatory": countersignatory,
             "may_countersign": countersignatory is not None and countersignatory.pk == request.user.pk,
+            "adjustments": approved_adjustments(sample.registration, [u.unit_id for u in sample.units.all()]),
             "countersign_form": SampleCountersignForm(),
             "complete_form": CompleteActionForm(),
             "close_form": NoteForm(),

@@ -34,6 +34,7 @@ def test_evidence_on_a_phone(new_page, browser_world, tmp_path, settings):
     learner.click("main >> text=Add evidence")
     assert learner.locator("#id_photo").get_attribute("capture") == "environment"
     learner.fill("#id_title", "My service desk and log")
+    learner.get_by_label("Product evidence (PE)").check()  # nothing is ticked in advance
     learner.set_input_files("#id_photo", str(photo))
     learner.set_input_files("#id_files", [str(pdf), str(svg)])
     learner.click("text=Save and continue")

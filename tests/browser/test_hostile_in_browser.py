@@ -19,6 +19,7 @@ def test_refused_file_is_explained_and_nothing_is_saved(page, browser_world, tmp
     login(page, browser_world.learner.email)
     page.goto(f"/portfolio/registrations/{browser_world.registration.pk}/portfolio/evidence/new/")
     page.fill("input[name=title]", "My drawing")
+    page.get_by_label("Product evidence (PE)").check()  # nothing is ticked in advance
     drawing = tmp_path / "drawing.svg"
     drawing.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     page.set_input_files("input[name=files]", str(drawing))

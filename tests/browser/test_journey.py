@@ -72,6 +72,10 @@ def test_portfolio_from_registration_to_eqa_signature(new_page, browser_world, l
     admin.fill("input[name=planned_end_date]", _d(today + dt.timedelta(days=300)))
     admin.select_option("select[name=assessor]", str(world.assessor.pk))
     admin.select_option("select[name=iqa]", str(world.iqa.pk))
+    # The identity check: nothing can be marked met until it is recorded.
+    admin.select_option("select[name=id_document_type]", "Passport")
+    admin.select_option("select[name=id_checked_by]", str(world.admin.pk))
+    admin.fill("input[name=id_checked_on]", _d(today - dt.timedelta(days=30)))
     screenshot(admin, "02-admin-fills-registration")
     admin.get_by_role("button", name="Register the learner").click()
     _expect_message(admin, "is registered on 600/5472/4")
@@ -96,7 +100,8 @@ def test_portfolio_from_registration_to_eqa_signature(new_page, browser_world, l
     learner.goto(f"/portfolio/registrations/{registration.pk}/portfolio/evidence/new/")
     learner.fill("input[name=title]", "Handling a customer complaint")
     learner.fill("textarea[name=description]", "I took the complaint, logged it and agreed a refund.")
-    learner.get_by_label("Product evidence (PE)").check()  # beside the default, reflective account
+    learner.get_by_label("Reflective account (RA)").check()  # nothing is ticked in advance
+    learner.get_by_label("Product evidence (PE)").check()
     photo, document = tmp_path / "till-receipt.png", tmp_path / "complaint-log.pdf"
     photo.write_bytes(samples.png_bytes((640, 480)))
     document.write_bytes(samples.pdf_bytes())

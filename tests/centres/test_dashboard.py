@@ -23,6 +23,7 @@ def home(client, user) -> str:
 
 def test_centre_admin_sees_counts_attention_and_pending_invitations(client, world):
     Registration.objects.filter(pk=world.registration.pk).update(planned_end_date=dt.date.today() - dt.timedelta(1))
+    Registration.objects.filter(pk=world.other_registration.pk).update(id_checked_on=None)
     newcomer = User.objects.create_user(email="pending@example.test", full_name="Pat Pending")
     invite_user(actor=world.admin, user=newcomer, centre=world.centre, kind=Invitation.Kind.STAFF)
     content = home(client, world.admin)

@@ -249,3 +249,33 @@ def test_the_demo_shows_a_carried_over_unit_and_a_checked_rpl_claim():
     assert claim.is_decided and claim.iqa_check == "agree"
     page = client_for("learner3@northgate.example").get(reverse("portfolio:rpl-detail", args=[claim.pk]))
     assert page.status_code == 200 and "Level 1 Award in Customer Service" in page.text
+
+
+def test_demo_has_one_learner_waiting_for_an_identity_check_on_the_admin_and_assessor_home_pages():
+    seed()
+    waiting = list(Registration.objects.awaiting_identity_check().select_related("learner"))
+    assert [registration.learner.email for registration in waiting] == ["learner6@northgate.example"]
+    maya = waiting[0]
+    assert not CriterionDecision.objects.filter(registration=maya).exists()
+    identity_url = reverse("portfolio:registration-identity", args=[maya.pk])
+    for email in ["admin@northgate.example", "assessor@northgate.example"]:
+        page = client_for(email).get(reverse("home")).text
+        panel = page.split("Waiting for an identity check")[1].split("</section>")[0]
+        assert "Maya Clarke" in panel and identity_url in panel, email
+    status = certification_status([maya])[maya.pk]
+    assert any(reason.startswith("Identity not confirmed") for reason in status.reasons)
+
+
+def test_demo_has_an_approved_adjustment_with_its_letter_shown_to_the_assessor_and_in_the_register():
+    seed()
+    jacob = registration_of("learner3@northgate.example")
+    (adjustment,) = jacob.adjustments.all()
+    assert adjustment.status == "approved" and adjustment.files.count() == 1
+    sheet_unit = jacob.units.order_by("reference").first()
+    assessor = client_for("assessor@northgate.example")
+    sheet = assessor.get(reverse("tracking:sheet", args=[jacob.pk, sheet_unit.pk])).text
+    assert "25% extra time on written questions; a reader" in sheet
+    register = (
+        client_for("admin@northgate.example").get(reverse("portfolio:adjustment-register", args=[jacob.centre_id])).text
+    )
+    assert "Jacob Evans" in register and "Approved" in register

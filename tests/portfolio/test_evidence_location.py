@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(**extra):
-    methods = [str(pk) for pk in AssessmentMethod.objects.filter(code="Obs").values_list("pk", flat=True)]
+    methods = [str(pk) for pk in AssessmentMethod.objects.filter(code="RA").values_list("pk", flat=True)]
     return {
-        "title": "Observation at the till",
+        "title": "My account of the till",
         "date": today(1).isoformat(),
         "description": "Served customers",
         "methods": methods,

@@ -234,3 +234,35 @@ def test_learner_sees_their_claim_and_then_the_certificate_date_on_their_home_pa
     assert f"Certificate dated {timezone.localdate():%-d %b %Y}" in learner.get(home).content.decode()
     # Only the learner's own claims: another learner's home page says nothing of it.
     assert "Your certificate" not in client_for(world.other_learner).get(home).content.decode()
+
+
+def test_no_certificate_is_claimed_before_the_learners_identity_is_confirmed(world, plan):
+    _sign_and_sample_everything(plan, world.registration)
+    Registration.objects.filter(pk=world.registration.pk).update(
+        id_document_type="", id_checked_by=None, id_checked_on=None
+    )
+    world.registration.refresh_from_db()
+    status = _status(world.registration)
+    assert not status.ready
+    assert any(reason.startswith("Identity not confirmed") for reason in status.reasons)
+    with pytest.raises(ClaimError, match="Identity not confirmed"):
+        record_claim(actor=world.admin, registration=world.registration, kind="full")
+    assert not CertificationClaim.objects.exists()
+
+    Registration.objects.filter(pk=world.registration.pk).update(
+        id_document_type="Passport", id_checked_by=world.admin, id_checked_on=timezone.localdate()
+    )
+    world.registration.refresh_from_db()
+    assert _status(world.registration).ready
+    record_claim(actor=world.admin, registration=world.registration, kind="full")
+    assert CertificationClaim.objects.count() == 1
+
+
+def test_unit_certification_also_waits_for_the_identity_check(world, plan, unit1):
+    complete_and_sign(world.registration, unit1)
+    Registration.objects.filter(pk=world.registration.pk).update(
+        status=Registration.Status.WITHDRAWN, id_document_type="", id_checked_by=None, id_checked_on=None
+    )
+    with pytest.raises(ClaimError, match="Identity not confirmed"):
+        record_claim(actor=world.admin, registration=world.registration, kind="unit", unit_ids=[unit1.pk])
+    assert not CertificationClaim.objects.exists()

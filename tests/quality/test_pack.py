@@ -175,3 +175,24 @@ def test_pack_is_streamed_to_storage_from_a_temporary_file(world, monkeypatch):
     assert job.result_name == filename and filename.startswith("eqa-pack-") and filename.endswith(".zip")
     assert job.result.name.endswith(".zip")
     assert "index.html" in download(client, job).namelist()
+
+
+def test_pack_shows_the_learners_approved_adjustments_and_not_the_refused_ones(world, plan, unit1, unit2):
+    from portfolio.services.adjustments import decide_adjustment, request_adjustment
+
+    def adjustment(what, *, approve):
+        requested = request_adjustment(
+            actor=world.admin, registration=world.registration, kind="reasonable_adjustment", what=what, why="Dyslexia"
+        )
+        decide_adjustment(actor=world.admin, adjustment=requested, approve=approve, adjusted="Extra time", reason="No")
+
+    adjustment("25% extra time", approve=True)
+    adjustment("A scribe", approve=False)
+    shared = share(world, world.registration)
+    client = client_for(world.admin)
+    client.post(reverse("quality:pack-request", args=[shared.pk]))
+    job = ExportJob.objects.get(kind="eqa_pack")
+    assert job.status == ExportJob.Status.DONE, job.message
+    index = download(client, job).read("index.html").decode()
+    assert "Approved reasonable adjustments and special considerations" in index
+    assert "25% extra time" in index and "A scribe" not in index

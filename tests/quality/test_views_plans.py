@@ -284,3 +284,26 @@ def test_plan_pages_cost_the_same_queries_at_two_sizes(world, plan, name):
     _grow(world, plan, 4)
     large = _count(client, url)
     assert small == large <= PLAN_QUERIES[name], (name, small, large)
+
+
+def test_iqa_sees_approved_adjustments_when_sampling_and_on_the_sample(world, plan, unit1):
+    from portfolio.services.adjustments import decide_adjustment, request_adjustment
+
+    requested = request_adjustment(
+        actor=world.assessor,
+        registration=world.registration,
+        kind="special_consideration",
+        what="Observation moved after a bereavement",
+        why="Bereavement",
+        units=[unit1],
+    )
+    decide_adjustment(
+        actor=world.admin, adjustment=requested, approve=True, adjusted="Observation held two weeks later"
+    )
+    start_unit(world.registration, unit1)
+    client = client_for(world.iqa)
+    url = reverse("quality:sample-create", args=[plan.pk, world.registration.pk, "interim"])
+    assert "Observation held two weeks later" in client.get(url, {"unit": unit1.pk}).content.decode()
+    sample = take_sample(plan, world.registration, unit1)
+    page = client.get(reverse("quality:sample-detail", args=[sample.pk])).content.decode()
+    assert "Observation held two weeks later" in page

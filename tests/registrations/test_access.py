@@ -157,7 +157,6 @@ ACTION = {
     [
         "portfolio:registration-move",
         "portfolio:registration-change-iqa",
-        "portfolio:registration-identity",
         "portfolio:registration-withdraw",
         "portfolio:registration-complete",
     ],
@@ -165,6 +164,16 @@ ACTION = {
 def test_registration_actions_are_for_the_centres_admin(client, world, who, name):
     url = reverse(name, args=[world.registration.pk])
     check(client, world, who, "get", url, expected(ACTION, who))
+
+
+# The identity check: the centre admin or the learner's own assessor.
+IDENTITY = {**ACTION, "assessor": 200}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_identity_check_is_recorded_by_the_admin_or_the_learners_assessor(client, world, who):
+    url = reverse("portfolio:registration-identity", args=[world.registration.pk])
+    check(client, world, who, "get", url, expected(IDENTITY, who))
 
 
 @pytest.mark.parametrize("who", ["assessor", "iqa", "learner", "other_admin", "anonymous"])

@@ -218,3 +218,16 @@ def test_empty_file_is_reported(world):
 def test_membership_role_is_checked(world):
     preview = parse_registration_csv(centre=world.centre, text=csv_text([row(world, assessor_email=world.admin.email)]))
     assert preview.rows[0].problems[0].column == "assessor_email"
+
+
+def test_csv_identity_by_a_third_party_representative_needs_their_name_and_role(world):
+    checked = {
+        "id_document_type": "Third-party representative",
+        "id_checked_by_email": world.admin.email,
+        "id_checked_on": dt.date.today().isoformat(),
+    }
+    preview = parse_registration_csv(centre=world.centre, text=csv_text([row(world, **checked)]))
+    assert [problem.column for problem in preview.rows[0].problems] == ["id_details"]
+    text = csv_text([row(world, **checked, id_details="Sam Patel, HR manager")])
+    (registration,) = register_from_csv(actor=world.admin, centre=world.centre, text=text)
+    assert registration.identity_confirmed and registration.id_details == "Sam Patel, HR manager"

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from centres.models import CompetenceStatus, EqaLink, Invitation, Role
 from portfolio.models import (
+    Adjustment,
+    AdjustmentFile,
     CountersignStatus,
     CriterionDecision,
     EqaShare,
@@ -128,6 +130,24 @@ def build_scenario() -> SimpleNamespace:
         created_by=w.admin,
         expires_at=now + dt.timedelta(days=7),
     )
+
+    s.adjustment = Adjustment.objects.create(
+        registration=registration,
+        kind=Adjustment.Kind.REASONABLE_ADJUSTMENT,
+        what="Extra time",
+        why="Dyslexia",
+        requested_by=w.assessor,
+    )
+    s.adjustment_file = AdjustmentFile(
+        adjustment=s.adjustment,
+        original_name="assessment-report.png",
+        content_type="image/png",
+        size=len(PNG_1PX),
+        sha256=hashlib.sha256(PNG_1PX).hexdigest(),
+        uploaded_by=w.assessor,
+    )
+    s.adjustment_file.file.save("matrix-report.png", ContentFile(PNG_1PX), save=False)
+    s.adjustment_file.save()
 
     s.share = EqaShare.objects.create(
         centre=w.centre,

@@ -62,6 +62,7 @@ EVERYONE = expect(ok=ACTORS[1:], anonymous=OK)
 SIGNED_IN = expect(ok=ACTORS[1:])
 # get_centre_for(user, centre, CENTRE_ADMIN): another role at the centre 403, not working there 404.
 CENTRE_ADMIN = expect(ok=("admin",), e403=("assessor", "other_assessor", "iqa"))
+CENTRE_ADMIN_OR_IQA = expect(ok=("admin", "iqa"), e403=("assessor", "other_assessor"))
 # Pages for the admins of any centre, without a centre in the URL: each sees only their own centre.
 ANY_CENTRE_ADMIN = expect(ok=("admin", "other_admin"), rest=E403)
 ANY_STAFF = expect(ok=(*STAFF, "other_admin"), rest=E403)
@@ -69,6 +70,8 @@ ANY_STAFF = expect(ok=(*STAFF, "other_admin"), rest=E403)
 REGISTRATION_READ = expect(ok=("learner", "assessor", "iqa", "admin", "eqa_shared"))
 # A change to a registration by the centre admin: the others who can see it are refused with 403.
 REGISTRATION_ADMIN = expect(ok=("admin",), e403=("learner", "assessor", "iqa", "eqa_shared"))
+# The learner's identity check: the centre admin or the learner's own assessor.
+IDENTITY_CHECK = expect(ok=("admin", "assessor"), e403=("learner", "iqa", "eqa_shared"))
 # The whole portfolio (portfolio.access.get_portfolio_for): the learner and the centre's staff in scope, no EQA.
 PORTFOLIO_READ = expect(ok=("learner", "assessor", "iqa", "admin"))
 LEARNER_OR_ASSESSOR = expect(ok=("learner", "assessor"), e403=("iqa", "admin"))
@@ -202,11 +205,24 @@ MATRIX: dict[str, Route] = {
     "portfolio:registration-detail": Route(get=REGISTRATION_READ, kwargs=_registration),
     "portfolio:registration-move": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     "portfolio:registration-change-iqa": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
-    "portfolio:registration-identity": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
+    "portfolio:registration-identity": Route(get=IDENTITY_CHECK, kwargs=_registration),
     # The learner's assessor or the centre admin; others who can read the registration are refused with 403.
     "portfolio:registration-initial-assessment": Route(
         get=expect(ok=("assessor", "admin"), e403=("learner", "iqa", "eqa_shared")), kwargs=_registration
     ),
+    # Reasonable adjustments: requested by the admin or the learner's assessor, decided by the admin, read by
+    # whoever may open the portfolio; the centre's register for its admins and IQAs.
+    "portfolio:adjustment-create": Route(get=IDENTITY_CHECK, kwargs=_registration),
+    "portfolio:adjustment-detail": Route(get=PORTFOLIO_READ, kwargs=lambda s: {"pk": s.adjustment.pk}),
+    "portfolio:adjustment-decide": post_only(
+        expect(ok=("admin",), e403=("learner", "assessor", "iqa")), kwargs=lambda s: {"pk": s.adjustment.pk}
+    ),
+    "portfolio:adjustment-files": post_only(
+        expect(ok=("admin", "assessor"), e403=("learner", "iqa")), kwargs=lambda s: {"pk": s.adjustment.pk}
+    ),
+    "portfolio:adjustment-file": Route(get=PORTFOLIO_READ, kwargs=lambda s: {"pk": s.adjustment_file.pk}),
+    "portfolio:adjustment-register": Route(get=CENTRE_ADMIN_OR_IQA, kwargs=lambda s: {"centre_pk": s.centre.pk}),
+    "portfolio:adjustment-register-csv": Route(get=CENTRE_ADMIN_OR_IQA, kwargs=lambda s: {"centre_pk": s.centre.pk}),
     "portfolio:registration-withdraw": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     "portfolio:registration-complete": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     # --- Portfolio: evidence, judgement, countersignature, witnesses ------------------------------------------

@@ -229,3 +229,17 @@ def test_whole_registration_pdf_repeats_headers_and_footers_and_prints_every_she
             assert f"{row.criterion.code} {' '.join(row.criterion.text.split()[:2])}" in text
     assert "Lena Learner, Learner (signed electronically" in text
     assert "Index of evidence" in text and "Unit 1: 1.1, 1.2" in text
+
+
+def test_simulated_evidence_is_marked_on_the_printed_sheet_with_its_reason(world, unit):
+    criteria = list(unit.criteria.order_by("order")[:2])
+    real = add_evidence(world.registration, criteria[:1], methods=("RA",))
+    simulated = add_evidence(world.registration, criteria[1:], methods=("Sim",))
+    simulated.simulation_reason = "Role play: no complaints at the store this month"
+    simulated.save(update_fields=["simulation_reason"])
+    printed = tracking_pdf.printed_sheet(build_sheet(world.registration, unit))
+    references = {row.criterion.split(" ")[0]: row.references for row in printed.rows}
+    assert references[criteria[0].code] == str(real.reference)
+    assert references[criteria[1].code] == f"{simulated.reference}*"
+    text = " ".join(pdf_text(tracking_pdf.unit_sheet_pdf(build_sheet(world.registration, unit))).split())
+    assert f"* Simulated evidence: {simulated.reference} (Role play: no complaints at the store this month)" in text

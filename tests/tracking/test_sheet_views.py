@@ -264,3 +264,21 @@ def test_signature_names_dates_and_roles_show_on_the_sheet(world, completed):
     html = client_for(world.iqa).get(sheet_url(world.registration, completed)).content.decode()
     assert "Lena Learner</span>, Learner" in html
     assert "declaring the evidence is their own work" in html
+
+
+def test_sheet_page_marks_simulated_evidence_and_says_why(world, unit):
+    criteria = list(unit.criteria.order_by("order")[:2])
+    add_evidence(world.registration, criteria[:1], methods=("RA",))
+    simulated = add_evidence(world.registration, criteria[1:], methods=("Sim",))
+    simulated.simulation_reason = "Role play: no complaints at the store this month"
+    simulated.save(update_fields=["simulation_reason"])
+    html = client_for(world.assessor).get(sheet_url(world.registration, unit)).content.decode()
+    assert f'aria-label="Evidence {simulated.reference}, simulated"' in html
+    assert 'aria-label="Evidence 1"' in html  # the real evidence is not marked
+    assert "* Simulated evidence:" in html
+    assert f"{simulated.reference}: Role play: no complaints at the store this month" in html
+
+
+def test_sheet_without_simulated_evidence_has_no_simulation_note(world, completed):
+    html = client_for(world.assessor).get(sheet_url(world.registration, completed)).content.decode()
+    assert "Simulated evidence" not in html

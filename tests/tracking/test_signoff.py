@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from centres.models import Event, PersonalInterest
-from portfolio.models import CriterionDecision, EqaShare, EvidenceLink, RegistrationUnit
+from portfolio.models import CriterionDecision, EqaShare, EvidenceLink, Registration, RegistrationUnit
 from qualifications.models import Unit
 from tests.factories import make_staff
 from tracking.models import Signature, SignatureRole, UnitSignOff
@@ -289,3 +289,22 @@ def test_a_signer_is_not_offered_their_own_role_again(world, completed):
     state = signoff_state(world.registration, completed)
     assert roles_user_may_sign(state, world.learner) == {}
     assert roles_user_may_sign(state, world.assessor) == {"assessor": None}
+
+
+def test_assessor_cannot_sign_off_before_the_learners_identity_is_confirmed(world, completed):
+    Registration.objects.filter(pk=world.registration.pk).update(
+        id_document_type="", id_checked_by=None, id_checked_on=None
+    )
+    world.registration.refresh_from_db()
+    _sign(world, completed, world.learner, SignatureRole.LEARNER)
+    with pytest.raises(SignOffError, match="identity has not been confirmed"):
+        _sign(world, completed, world.assessor, SignatureRole.ASSESSOR)
+    assert not RegistrationUnit.objects.get(registration=world.registration, unit=completed).locked_at
+    offered = roles_user_may_sign(signoff_state(world.registration, completed), world.assessor)
+    assert "identity has not been confirmed" in offered[SignatureRole.ASSESSOR]
+
+    Registration.objects.filter(pk=world.registration.pk).update(
+        id_document_type="Passport", id_checked_by=world.admin, id_checked_on=dt.date.today()
+    )
+    _sign(world, completed, world.assessor, SignatureRole.ASSESSOR)
+    assert RegistrationUnit.objects.get(registration=world.registration, unit=completed).locked_at

@@ -137,6 +137,11 @@ def _check_order(state: SignOffState, role: str) -> None:
                 f"Every required criterion must be met before the unit is signed off "
                 f"({state.status.met} of {state.status.required} are met)."
             )
+    if role == SignatureRole.ASSESSOR and not registration.identity_confirmed:
+        raise SignOffError(
+            f"{registration.learner}'s identity has not been confirmed: record the identity check (the proof seen, "
+            "who checked it and when) before the assessor signs the unit off."
+        )
     if role == SignatureRole.ASSESSOR and SignatureRole.LEARNER not in live:
         raise SignOffError("The learner signs first, declaring that the evidence is their own.")
     if role == SignatureRole.COUNTERSIGNER and SignatureRole.ASSESSOR not in live:

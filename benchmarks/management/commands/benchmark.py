@@ -220,7 +220,7 @@ def _email(pk: int) -> str:
 
 
 def _method_id(env: dict) -> int:
-    code = "from qualifications.models import AssessmentMethod; print(AssessmentMethod.objects.get(code='Obs').pk)"
+    code = "from qualifications.models import AssessmentMethod; print(AssessmentMethod.objects.get(code='PE').pk)"
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
