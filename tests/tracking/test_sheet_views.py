@@ -220,7 +220,7 @@ def _prepare(world, registration, unit, evidence_count):
     sign_unit(registration=registration, unit=unit, user=registration.assessor, role="assessor")
 
 
-SHEET_QUERIES = {"sheet": 12, "sheet-pdf": 11}  # with the units carried over
+SHEET_QUERIES = {"sheet": 14, "sheet-pdf": 11}  # with the units carried over and the approved adjustments
 
 
 def _count_queries(client, url) -> int:
