@@ -41,6 +41,9 @@ class RegistrationError(PortfolioError):
     def messages(self) -> list[str]:
         return [message for messages in self.errors.values() for message in messages]
 
+    def field_errors(self) -> Errors:
+        return self.errors
+
 
 ID_DOCUMENT_TYPES = [
     "Passport",

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.views import domain_errors_as_messages
 from portfolio.access import get_evidence_for, get_portfolio_for
 from portfolio.forms import EvidenceForm, NewVersionForm, WithdrawForm
 from portfolio.models import Evidence, EvidenceLink, Registration, RegistrationUnit
 from portfolio.progress import unit_status, unit_statuses
 from portfolio.selectors import evidence_page, portfolio_page
-from portfolio.services import AlreadyDone, PortfolioError
+from portfolio.services import AlreadyDone
 from portfolio.services.checks import can_add_evidence, can_edit_evidence, is_assessor, is_learner
 from portfolio.services.evidence import (
     add_files,
@@ -26,7 +27,7 @@ from portfolio.services.evidence import (
 )
 from portfolio.uploads import ACCEPT, ALLOWED_DESCRIPTION, max_file_bytes, size_limit_label
 
-from ._helpers import refused_uploads, require_permission, show_error, upload_view, uploaded_files
+from ._helpers import refused_uploads, require_permission, upload_view, uploaded_files
 
 
 def _upload_context() -> dict:
@@ -96,7 +97,7 @@ def evidence_create(request, pk: int):
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
             data = form.cleaned_data
-            try:
+            with domain_errors_as_messages(request) as outcome:
                 evidence = create_evidence(
                     actor=request.user,
                     registration=registration,
@@ -108,16 +109,12 @@ def evidence_create(request, pk: int):
                     files=uploaded_files(request),
                     submission_token=data["submission_token"],
                 )
-            except AlreadyDone as error:
-                messages.info(request, str(error))
-                return redirect("portfolio:evidence-detail", pk=error.obj.pk)
-            except PortfolioError as error:
-                show_error(request, error)
-            else:
                 messages.success(
                     request, f"Evidence {evidence.reference} saved as a draft. Now link it to the criteria it shows."
                 )
                 return redirect("portfolio:evidence-link", pk=evidence.pk)
+            if isinstance(outcome.error, AlreadyDone):
+                return redirect("portfolio:evidence-detail", pk=outcome.error.obj.pk)
         for message in refused:
             messages.error(request, message)
     return render(
@@ -171,11 +168,8 @@ def evidence_files(request, pk: int):
             for message in refused:
                 messages.error(request, message)
         else:
-            try:
+            with domain_errors_as_messages(request):
                 stored = add_files(actor=request.user, evidence=evidence, files=uploaded_files(request))
-            except PortfolioError as error:
-                show_error(request, error)
-            else:
                 messages.success(request, f"Added {len(stored)} file{'s' if len(stored) != 1 else ''}.")
                 return redirect("portfolio:evidence-detail", pk=evidence.pk)
     return render(
@@ -217,7 +211,7 @@ def evidence_link(request, pk: int):
     require_permission(can_edit_evidence(request.user, evidence), "Only the evidence's author may link it to criteria.")
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
-        try:
+        with domain_errors_as_messages(request) as outcome:
             added, removed = save_links(
                 actor=request.user,
                 evidence=evidence,
@@ -225,16 +219,11 @@ def evidence_link(request, pk: int):
                 submit=submit,
                 declaration=request.POST.get("declaration") == "on",
             )
-        except AlreadyDone as error:
-            messages.info(request, str(error))
-            return redirect("portfolio:evidence-detail", pk=evidence.pk)
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             if submit:
                 messages.success(request, f"Evidence {evidence.reference} submitted to your assessor.")
             else:
                 messages.success(request, f"Links saved: {added} added, {removed} removed.")
+        if outcome.ok or isinstance(outcome.error, AlreadyDone):
             return redirect("portfolio:evidence-detail", pk=evidence.pk)
     links = list(evidence.links.select_related("criterion"))
     evidence._prefetched_objects_cache = {"links": links}
@@ -260,13 +249,8 @@ def evidence_link(request, pk: int):
 @login_required
 def evidence_submit(request, pk: int):
     evidence = get_evidence_for(request.user, pk)
-    try:
+    with domain_errors_as_messages(request):
         submit_evidence(actor=request.user, evidence=evidence, declaration=request.POST.get("declaration") == "on")
-    except AlreadyDone as error:
-        messages.info(request, str(error))
-    except PortfolioError as error:
-        show_error(request, error)
-    else:
         messages.success(request, f"Evidence {evidence.reference} submitted to the assessor.")
     return redirect("portfolio:evidence-detail", pk=evidence.pk)
 
@@ -278,15 +262,10 @@ def evidence_withdraw(request, pk: int):
     require_permission(actions["can_withdraw"] or evidence.status == Evidence.Status.WITHDRAWN)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request) as outcome:
             withdraw_evidence(actor=request.user, evidence=evidence, reason=form.cleaned_data["reason"])
-        except AlreadyDone as error:
-            messages.info(request, str(error))
-            return redirect("portfolio:evidence-detail", pk=evidence.pk)
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             messages.success(request, f"Evidence {evidence.reference} withdrawn. It stays in the history.")
+        if outcome.ok or isinstance(outcome.error, AlreadyDone):
             return redirect("portfolio:evidence-detail", pk=evidence.pk)
     return render(
         request,
@@ -313,7 +292,7 @@ def evidence_new_version(request, pk: int):
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
             data = form.cleaned_data
-            try:
+            with domain_errors_as_messages(request) as outcome:
                 new = new_version(
                     actor=request.user,
                     evidence=evidence,
@@ -325,18 +304,14 @@ def evidence_new_version(request, pk: int):
                     files=uploaded_files(request),
                     keep_files=data["keep_files"],
                 )
-            except AlreadyDone as error:
-                messages.info(request, str(error))
-                return redirect("portfolio:evidence-detail", pk=error.obj.pk)
-            except PortfolioError as error:
-                show_error(request, error)
-            else:
                 messages.success(
                     request,
                     f"Version {new.version} of evidence {new.reference} saved as a draft. "
                     "Check its links and submit it.",
                 )
                 return redirect("portfolio:evidence-link", pk=new.pk)
+            if isinstance(outcome.error, AlreadyDone):
+                return redirect("portfolio:evidence-detail", pk=outcome.error.obj.pk)
         for message in refused:
             messages.error(request, message)
     return render(

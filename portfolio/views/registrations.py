@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from centres.access import access_profile, centres_where, get_centre_for, has_role
 from centres.models import Centre, Event, Invitation, Role
+from core.views import domain_errors_as_messages
 from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
 
@@ -39,12 +40,6 @@ from ..services import registration as services
 
 PAGE_SIZE = 25
 BULK_SESSION_KEY = "bulk-registration-csv"
-
-
-def _add_errors(form, error: services.RegistrationError) -> None:
-    for field, messages_ in error.errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _require_admin_for(user, registration: Registration) -> None:
@@ -242,11 +237,8 @@ def registration_create(request, centre_id: int):
     if request.method == "POST":
         combination = _combination(qualification, form.selected_unit_ids(), request.POST.get("pathway", ""))
         if "check" not in request.POST and form.is_valid():
-            try:
+            with domain_errors_as_messages(request, form=form):
                 registration = services.register_learner(actor=request.user, centre=centre, data=form.to_input())
-            except services.RegistrationError as exc:
-                _add_errors(form, exc)
-            else:
                 invited = registration.learner.invitations.pending().exists()
                 messages.success(
                     request,
@@ -309,11 +301,8 @@ def registration_bulk(request, centre_id: int):
     form = BulkUploadForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form, field="file"):
             text = services.decode_csv(form.cleaned_data["file"].read())
-        except services.RegistrationError as exc:
-            form.add_error("file", str(exc))
-        else:
             preview = services.parse_registration_csv(centre=centre, text=text)
             stored = request.session.get(BULK_SESSION_KEY, {})
             stored[str(centre.pk)] = text if preview.is_valid else None
@@ -335,10 +324,9 @@ def registration_bulk_confirm(request, centre_id: int):
     if not text:
         messages.error(request, "Upload the file again: there is no checked file waiting to be registered.")
         return redirect("portfolio:registration-bulk", centre_id=centre.pk)
-    try:
+    with domain_errors_as_messages(request) as outcome:
         registrations = services.register_from_csv(actor=request.user, centre=centre, text=text)
-    except services.RegistrationError as exc:
-        messages.error(request, str(exc))
+    if not outcome.ok:
         preview = services.parse_registration_csv(centre=centre, text=text)
         return render(
             request,
@@ -410,11 +398,8 @@ def _admin_action(request, pk, form_class, template: str, call, success: str):
     kwargs = {"centre": registration.centre} if form_class not in (WithdrawForm, CompleteForm) else {}
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             call(registration, form.cleaned_data)
-        except services.RegistrationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, success)
             return redirect("portfolio:registration-detail", pk=registration.pk)
     return render(request, template, {"registration": registration, "form": form})
