@@ -476,7 +476,7 @@ def declare_personal_interest(*, actor, centre: Centre, staff: User, learner: Us
         raise StaffError(f"{learner} is not registered at {centre}.")
     if not description.strip():
         raise StaffError("Describe the interest.")
-    if PersonalInterest.objects.filter(centre=centre, staff=staff, learner=learner).exists():
+    if PersonalInterest.objects.declared(centre=centre, staff=staff, learner=learner).exists():
         raise StaffError(f"An interest of {staff} in {learner} is already recorded.")
     interest = PersonalInterest.objects.create(
         centre=centre, staff=staff, learner=learner, description=description.strip()

@@ -23,6 +23,10 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessed_registrations"
     )
     iqa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iqa_registrations")
+    # Who delivers (teaches) the learner: recorded so that the IQA is independent of delivery too.
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tutored_registrations"
+    )
     date_of_birth = models.DateField()
     uln = models.CharField("unique learner number", max_length=10, blank=True)
     awarding_body_registration_number = models.CharField(max_length=50, blank=True)

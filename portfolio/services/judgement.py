@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from centres import conflicts
 from centres.access import membership_for, memberships_of
 from centres.models import CompetenceStatus, Membership, Role, record_event
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
@@ -31,10 +32,12 @@ def _criterion_label(criterion: AssessmentCriterion) -> str:
     return f"{criterion.unit.reference} {criterion.code}"
 
 
-def _judging_membership(actor, registration: Registration) -> Membership:
+def _judging_membership(actor, registration: Registration, act: str = conflicts.Act.JUDGE) -> Membership:
     membership = assessor_membership(actor, registration)
     if membership is None:
         raise NotAllowed("Only the learner's assessor may judge evidence and mark criteria met.")
+    if problem := conflicts.interest_conflict(actor, registration, act):
+        raise NotAllowed(problem)
     if membership.needs_countersignature and membership.countersignatory_id is None:
         raise PortfolioError(
             "You are working towards your assessor award and have no countersignatory; ask your centre admin to "
@@ -182,7 +185,7 @@ def mark_criterion_met(
     """Mark a criterion met, on the date given or else the date of the latest accepted evidence for it."""
     registration = Registration.objects.select_for_update(of=("self",)).select_related("centre").get(pk=registration.pk)
     require_active(registration)
-    membership = _judging_membership(actor, registration)
+    membership = _judging_membership(actor, registration, conflicts.Act.MARK_MET)
     (criterion,) = criteria_on_plan(registration, [criterion.pk])
     require_unlocked(registration, [criterion.unit_id])
     latest = latest_accepted_date(registration, criterion)
@@ -232,7 +235,7 @@ def unmark_criterion(
     """Withdraw a criterion's "met" before the unit is signed off. The earlier decision stays in the history."""
     registration = Registration.objects.select_for_update(of=("self",)).select_related("centre").get(pk=registration.pk)
     require_active(registration)
-    _judging_membership(actor, registration)
+    _judging_membership(actor, registration, conflicts.Act.MARK_MET)
     (criterion,) = criteria_on_plan(registration, [criterion.pk])
     require_unlocked(registration, [criterion.unit_id])
     decision = (
@@ -319,6 +322,11 @@ def _require_countersignatory(actor, maker, registration: Registration) -> None:
         or qualified.needs_countersignature
     ):
         raise NotAllowed("Only the qualified assessor named as this assessor's countersignatory may countersign.")
+    problem = conflicts.own_decision_conflict(actor, maker) or conflicts.interest_conflict(
+        actor, registration, conflicts.Act.COUNTERSIGN
+    )
+    if problem:
+        raise NotAllowed(problem)
 
 
 def _countersign(obj, *, actor, confirm: bool, note: str) -> None:

@@ -26,6 +26,7 @@ from ..progress import registration_progress
 from ..registration_forms import (
     BulkUploadForm,
     ChangeIqaForm,
+    ChangeTutorForm,
     CompleteForm,
     IdentityCheckForm,
     InitialAssessmentForm,
@@ -430,6 +431,20 @@ def registration_change_iqa(request, pk: int):
             actor=request.user, registration=registration, iqa=data["iqa"], reason=data["reason"]
         ),
         "The learner has a new IQA.",
+    )
+
+
+@login_required
+def registration_change_tutor(request, pk: int):
+    return _admin_action(
+        request,
+        pk,
+        ChangeTutorForm,
+        "portfolio/registrations/change_tutor.html",
+        lambda registration, data: services.change_tutor(
+            actor=request.user, registration=registration, tutor=data["tutor"], reason=data["reason"]
+        ),
+        "The learner's tutor is recorded.",
     )
 
 

@@ -11,8 +11,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from centres import conflicts
 from centres.access import centres_where
-from centres.models import PersonalInterest, Role
+from centres.models import Role
 from core.views import domain_errors_as_messages
 from portfolio.models import Registration
 
@@ -32,23 +33,16 @@ def sample_start(request, pk: int):
     """Every learner on the plan, with what can be sampled now (interim or summative) or why not."""
     plan = get_plan_for(request.user, pk)
     data = load_plan_data(plan)
-    interests = set(
-        PersonalInterest.objects.filter(centre_id=plan.centre_id, staff=request.user).values_list(
-            "learner_id", flat=True
-        )
-    )
+    interests = conflicts.interested_learner_ids(request.user, plan.centre_id)
     works_of = defaultdict(list)
     for work in data.work.values():
         works_of[work.registration.pk].append(work)
     rows = []
     for registration in data.registrations:
         works = works_of[registration.pk]
-        if registration.assessor_id == request.user.pk:
-            blocked = "You assess this learner: another IQA must sample their work."
-        elif registration.learner_id in interests:
-            blocked = "You declared a personal interest in this learner."
-        else:
-            blocked = ""
+        blocked = (
+            conflicts.iqa_conflict(request.user, registration, interested=registration.learner_id in interests) or ""
+        )
         counts = {
             kind: sum(1 for work in works if eligible_for(work, kind) and may_sample(work, request.user.pk, interests))
             for kind in (SampleKind.INTERIM, SampleKind.SUMMATIVE)

@@ -18,8 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from centres import conflicts
 from centres.access import has_role, membership_for
-from centres.models import PersonalInterest, Role, record_event
+from centres.models import Role, record_event
 from core.errors import DomainError, NotAllowed
 from portfolio.access import eqa_can_see_unit
 from portfolio.models import CriterionDecision, EvidenceLink, Registration, RegistrationUnit
@@ -62,10 +63,6 @@ def _involved_in_decisions(registration: Registration, unit: Unit, user) -> bool
     return decisions.exists() or links.exists()
 
 
-def _has_personal_interest(registration: Registration, user) -> bool:
-    return PersonalInterest.objects.filter(staff=user, learner_id=registration.learner_id).exists()
-
-
 def _check_person(state: SignOffState, user, role: str, *, countersigned: bool = False) -> None:
     """Nobody signs for someone else: the user must be the person (or hold the post) the role needs.
 
@@ -83,6 +80,8 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
             raise SignOffNotAllowed(
                 f"Only the learner's assessor, {_name(registration.assessor)}, can sign as assessor."
             )
+        if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN):
+            raise SignOffNotAllowed(problem)
     elif role == SignatureRole.COUNTERSIGNER:
         if not state.assessor_needs_countersignature:
             raise SignOffError("This assessor's sign-off does not need a countersignature.")
@@ -94,6 +93,8 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
         ):
             who = f", {_name(countersignatory)}," if countersignatory else ""
             raise SignOffNotAllowed(f"Only the assessor's countersignatory{who} can countersign this sign-off.")
+        if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN):
+            raise SignOffNotAllowed(problem)
     elif role == SignatureRole.IQA:
         if not has_role(user, Role.IQA, registration.centre_id):
             raise SignOffNotAllowed("Only an internal quality assurer of this centre can sign as IQA.")
@@ -102,23 +103,20 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
                 "You are working towards your IQA award: record a summative sample instead, and the IQA line is "
                 "signed when your countersignatory confirms it."
             )
-        if user.pk in (registration.learner_id, registration.assessor_id):
-            raise SignOffNotAllowed("You cannot quality-assure a unit you assessed or a portfolio of your own.")
         if any(signature.user_id == user.pk for signature in state.live.values()):
             raise SignOffNotAllowed("You have already signed this sheet in another role, so you cannot sign it as IQA.")
-        if _involved_in_decisions(registration, unit, user):
-            raise SignOffNotAllowed(
-                "You made or countersigned decisions on this unit for this learner, so you cannot sign it as IQA."
-            )
-        if _has_personal_interest(registration, user):
-            raise SignOffNotAllowed("You have declared a personal interest in this learner, so you cannot sign as IQA.")
+        problem = conflicts.iqa_conflict(
+            user, registration, conflicts.Act.SIGN_IQA, involved=_involved_in_decisions(registration, unit, user)
+        )
+        if problem:
+            raise SignOffNotAllowed(problem)
     elif role == SignatureRole.EQA:
         if not eqa_can_see_unit(user, registration, unit):
             raise SignOffNotAllowed("Only an EQA with whom this unit has been shared can sign as EQS.")
         if any(signature.user_id == user.pk for signature in state.live.values()):
             raise SignOffNotAllowed("You have already signed this sheet in another role, so you cannot sign it as EQS.")
-        if _has_personal_interest(registration, user):
-            raise SignOffNotAllowed("You have declared a personal interest in this learner, so you cannot sign as EQS.")
+        if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN_EQS):
+            raise SignOffNotAllowed(problem)
     else:
         raise SignOffError("Unknown signature role.")
 
