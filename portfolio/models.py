@@ -295,6 +295,24 @@ class EvidenceFile(models.Model):
         return {"image": "Photo", "pdf": "PDF", "audio": "Audio", "video": "Video"}.get(self.kind, "Document")
 
 
+def counting_links_q(prefix: str = "") -> models.Q:
+    """The links that count towards a criterion: accepted, on the current version of submitted evidence.
+    `prefix` reaches the links through a relation (as "decision__criterion__evidence_links__")."""
+    return models.Q(
+        **{
+            f"{prefix}status": "accepted",
+            f"{prefix}evidence__is_current": True,
+            f"{prefix}evidence__status": "submitted",
+        }
+    )
+
+
+class EvidenceLinkQuerySet(models.QuerySet):
+    def counting(self) -> "EvidenceLinkQuerySet":
+        """Accepted links on the current version of submitted evidence: those that count towards criteria."""
+        return self.filter(counting_links_q())
+
+
 class EvidenceLink(Countersignable):
     """Evidence put forward for one criterion, and the assessor's judgement of it."""
 
@@ -312,6 +330,8 @@ class EvidenceLink(Countersignable):
     )
     judged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["evidence", "criterion"]

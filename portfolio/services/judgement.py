@@ -58,13 +58,7 @@ def _reset_countersignature(obj, membership: Membership) -> None:
 
 
 def _has_other_accepted(registration_id: int, criterion_id: int, excluding_link: int | None = None) -> bool:
-    links = EvidenceLink.objects.filter(
-        criterion_id=criterion_id,
-        status=EvidenceLink.Status.ACCEPTED,
-        evidence__registration_id=registration_id,
-        evidence__is_current=True,
-        evidence__status=Evidence.Status.SUBMITTED,
-    )
+    links = EvidenceLink.objects.counting().filter(criterion_id=criterion_id, evidence__registration_id=registration_id)
     if excluding_link is not None:
         links = links.exclude(pk=excluding_link)
     return links.exists()
@@ -169,13 +163,11 @@ def judge_evidence(*, actor, evidence: Evidence, judgements: Iterable[LinkJudgem
 
 
 def latest_accepted_date(registration: Registration, criterion: AssessmentCriterion) -> dt.date | None:
-    return EvidenceLink.objects.filter(
-        criterion=criterion,
-        status=EvidenceLink.Status.ACCEPTED,
-        evidence__registration=registration,
-        evidence__is_current=True,
-        evidence__status=Evidence.Status.SUBMITTED,
-    ).aggregate(latest=Max("evidence__date"))["latest"]
+    return (
+        EvidenceLink.objects.counting()
+        .filter(criterion=criterion, evidence__registration=registration)
+        .aggregate(latest=Max("evidence__date"))["latest"]
+    )
 
 
 @transaction.atomic

@@ -605,12 +605,6 @@ class CsvPreview:
         return self.problem_count == 0 and bool(self.rows)
 
 
-def csv_safe(value) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_template() -> str:
     out = io.StringIO()
     csv.writer(out).writerow(CSV_HEADER)

@@ -1,8 +1,6 @@
 """Registrations: the centre's learner list, registering learners (one at a time or from a CSV file), and a
 registration's record with the centre admin's actions on it. Every object comes through a scoped lookup."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from centres.access import access_profile, centres_where, get_centre_for, has_role
 from centres.models import Centre, Event, Invitation, Role
+from core.spreadsheets import SafeCsvWriter
 from core.views import domain_errors_as_messages
 from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
@@ -158,7 +157,7 @@ def registration_export(request):
     registrations = registrations.filter(centre__in=centres_where(request.user, Role.CENTRE_ADMIN))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="learners.csv"'
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(
         [
             "centre",
@@ -183,22 +182,19 @@ def registration_export(request):
             figures = progress[registration.pk]
             writer.writerow(
                 [
-                    services.csv_safe(value)
-                    for value in (
-                        registration.centre.name,
-                        registration.learner.full_name,
-                        registration.learner.email,
-                        registration.uln,
-                        registration.qualification.number,
-                        registration.pathway.name if registration.pathway else "",
-                        registration.assessor.email,
-                        registration.iqa.email,
-                        registration.start_date.isoformat(),
-                        registration.planned_end_date.isoformat(),
-                        registration.get_status_display(),
-                        figures.met,
-                        figures.required,
-                    )
+                    registration.centre.name,
+                    registration.learner.full_name,
+                    registration.learner.email,
+                    registration.uln,
+                    registration.qualification.number,
+                    registration.pathway.name if registration.pathway else "",
+                    registration.assessor.email,
+                    registration.iqa.email,
+                    registration.start_date.isoformat(),
+                    registration.planned_end_date.isoformat(),
+                    registration.get_status_display(),
+                    figures.met,
+                    figures.required,
                 ]
             )
     return response

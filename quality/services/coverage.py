@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import F
 
 from centres import conflicts
-from portfolio.models import Evidence, EvidenceLink, Registration
+from portfolio.models import Registration, counting_links_q
 from qualifications.models import AssessmentMethod, Unit
 
 from ..models import RecordChecked, SampleDecision, SampleKind, SamplingPlan
@@ -178,11 +178,9 @@ def evidence_locations(samples) -> dict[int, set[str]]:
         "sample_id", "link__evidence__location"
     )
     behind_decisions = SampleDecision.objects.filter(
+        counting_links_q("decision__criterion__evidence_links__"),
         sample_id__in=ids,
-        decision__criterion__evidence_links__status=EvidenceLink.Status.ACCEPTED,
         decision__criterion__evidence_links__evidence__registration_id=F("decision__registration_id"),
-        decision__criterion__evidence_links__evidence__is_current=True,
-        decision__criterion__evidence_links__evidence__status=Evidence.Status.SUBMITTED,
         decision__criterion__evidence_links__evidence__location__gt="",
     ).values_list("sample_id", "decision__criterion__evidence_links__evidence__location")
     for rows in (judged, behind_decisions):
