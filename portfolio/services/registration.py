@@ -24,7 +24,7 @@ from centres.models import Centre, Invitation, Membership, Role, User, record_ev
 from centres.services import CentresError, invite_user, normalise_email
 from portfolio.models import Registration, RegistrationUnit
 from portfolio.progress import Progress, registration_progress
-from portfolio.services import PortfolioError
+from portfolio.services import NotAllowed, PortfolioError
 from portfolio.services.staff import competence_problem
 from qualifications.models import Pathway, Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination, plan_for
@@ -217,7 +217,7 @@ def registration_problems(*, centre: Centre, data: RegistrationInput, today: dt.
 
 def _require_centre_admin(actor, centre: Centre) -> None:
     if not has_role(actor, Role.CENTRE_ADMIN, centre):
-        raise RegistrationError(f"Only a centre admin at {centre} may do this.")
+        raise NotAllowed(f"Only a centre admin at {centre} may do this.")
 
 
 def _require_active(registration: Registration) -> None:
