@@ -25,10 +25,9 @@ from .pdf import unit_sheet_pdf
 from .selectors import signoff_state
 from .services.signoff import (
     ROLE_LABELS,
-    SignOffError,
-    check_may_reopen,
     check_reopener,
     check_signer,
+    may_reopen,
     reopen_unit,
     roles_user_may_sign,
     sign_unit,
@@ -62,11 +61,6 @@ def sheet(request, registration_pk: int, unit_pk: int):
     tracking_sheet = build_sheet(registration, unit)
     state = tracking_sheet.state
     signing = roles_user_may_sign(state, request.user)
-    try:
-        check_may_reopen(state, request.user)
-        may_reopen = True
-    except SignOffError:
-        may_reopen = False
     evidence = [{**entry, "url": evidence_url(entry["evidence"])} for entry in tracking_sheet.evidence]
     context = {
         "registration": registration,
@@ -77,7 +71,7 @@ def sheet(request, registration_pk: int, unit_pk: int):
             for role, reason in signing.items()
         ],
         "sign_form": SignForm(initial={"content_hash": state.content_hash}),
-        "may_reopen": may_reopen,
+        "may_reopen": may_reopen(state, request.user),
         "reopen_form": ReopenForm(),
     }
     return _private(render(request, "tracking/sheet.html", context))

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from centres import conflicts
 from centres.access import has_role
 from centres.models import Role
 from core.views import domain_errors_as_messages
@@ -103,6 +104,8 @@ def evidence_judge(request, pk: int):
             "registration": registration,
             "page": page,
             "judgeable": evidence.is_current and evidence.status == evidence.Status.SUBMITTED,
+            # A declared interest stops the assessor judging: say so here rather than after they try.
+            "conflict": conflicts.interest_conflict(request.user, registration, conflicts.Act.JUDGE),
             "posted": request.POST if request.method == "POST" else {},
         },
     )

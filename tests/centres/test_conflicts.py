@@ -8,6 +8,7 @@ delivery and assessment: never their assessor or tutor, never someone who made o
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from centres import conflicts
 from centres.models import Event, PersonalInterest, Role
@@ -226,3 +227,47 @@ def test_plan_pages_apply_the_same_iqa_rule_from_loaded_facts(world):
     assert not conflicts.iqa_may_sample(world.assessor.pk, registration, interests=set(), makers=set())
     registration.tutor = world.other_assessor
     assert not conflicts.iqa_may_sample(world.other_assessor.pk, registration, interests=set(), makers=set())
+
+
+# --- Through the pages ------------------------------------------------------------------------------------------
+
+
+def test_judging_page_says_why_an_assessor_with_an_interest_cannot_judge_and_refuses_with_403(world, client):
+    criterion = criteria_of(UNIT_A, 1)[0]
+    evidence = make_evidence(world.registration, criteria=[criterion])
+    _declare(world, world.assessor, world.learner)
+    client.force_login(world.assessor)
+    url = reverse("portfolio:evidence-judge", args=[evidence.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "You have declared a personal interest in this learner" in html
+    assert f'name="decision-{link_for(evidence, criterion).pk}"' not in html
+    response = client.post(url, {f"decision-{link_for(evidence, criterion).pk}": "accept", "confirm_vacs": "on"})
+    assert response.status_code == 403
+    assert link_for(evidence, criterion).status == EvidenceLink.Status.PENDING
+
+
+def test_judging_page_offers_the_judgement_without_an_interest(world, client):
+    criterion = criteria_of(UNIT_A, 1)[0]
+    evidence = make_evidence(world.registration, criteria=[criterion])
+    client.force_login(world.assessor)
+    html = client.get(reverse("portfolio:evidence-judge", args=[evidence.pk])).content.decode()
+    assert "personal interest" not in html
+    assert f'name="decision-{link_for(evidence, criterion).pk}"' in html
+
+
+def test_centre_admin_names_the_tutor_on_the_registration_page(world, client):
+    tutor = make_staff(world.centre, Role.ASSESSOR)
+    client.force_login(world.admin)
+    url = reverse("portfolio:registration-change-tutor", args=[world.registration.pk])
+    response = client.post(url, {"tutor": tutor.pk, "reason": "Teaches the group"})
+    assert response.status_code == 302
+    detail = client.get(reverse("portfolio:registration-detail", args=[world.registration.pk])).content.decode()
+    assert str(tutor) in detail
+    # The IQA cannot be named: the form says why and nothing changes.
+    response = client.post(url, {"tutor": world.iqa.pk})
+    assert response.status_code == 200
+    assert "must not be the learner&#x27;s tutor" in response.content.decode()
+    world.registration.refresh_from_db()
+    assert world.registration.tutor == tutor

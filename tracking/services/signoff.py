@@ -316,6 +316,15 @@ def check_may_reopen(state: SignOffState, user, *, by_iqa_sample: bool = False) 
         raise SignOffError("This unit has no signatures to reopen.")
 
 
+def may_reopen(state: SignOffState, user) -> bool:
+    """Whether the user may reopen the unit now (the sheet offers the button only then)."""
+    try:
+        check_may_reopen(state, user)
+    except SignOffError:
+        return False
+    return True
+
+
 @transaction.atomic
 def reopen_unit(
     *, registration: Registration, unit: Unit, user, reason: str, by_iqa_sample: bool = False, countersigned_by=None
