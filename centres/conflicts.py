@@ -27,6 +27,7 @@ class Act:
 
     ASSESS = "be their assessor"
     QUALITY_ASSURE = "be their IQA"
+    TUTOR = "be their tutor"
     JUDGE = "judge their evidence"
     MARK_MET = "mark their criteria met"
     COUNTERSIGN = "countersign decisions on their work"
@@ -81,11 +82,10 @@ def iqa_conflict(
     if iqa_id == registration.learner_id:
         return "You cannot quality-assure your own portfolio."
     if iqa_id == registration.assessor_id:
-        return f"You are this learner's assessor, so another IQA must {act.removeprefix('be their ')}."
+        return f"You are this learner's assessor, so another IQA must {act}."
     if iqa_id is not None and iqa_id == getattr(registration, "tutor_id", None):
         return (
-            "You are this learner's tutor: an IQA takes no part in the learner's delivery, so another IQA must "
-            f"{act.removeprefix('be their ')}."
+            f"You are this learner's tutor: an IQA takes no part in the learner's delivery, so another IQA must {act}."
         )
     if involved:
         return f"You made or countersigned decisions on this learner's work, so you may not {act}."

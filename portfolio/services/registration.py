@@ -114,7 +114,10 @@ def _staff_problem(
         return f"Learners cannot be their own {label}."
     if learner is not None:
         problem = conflicts.interest_conflict(
-            user, SimpleNamespace(centre_id=centre.pk, learner_id=learner.pk), f"be their {label}", named=True
+            user,
+            SimpleNamespace(centre_id=centre.pk, learner_id=learner.pk),
+            conflicts.Act.ASSESS if role == Role.ASSESSOR else conflicts.Act.QUALITY_ASSURE,
+            named=True,
         )
         if problem:
             return problem
@@ -388,7 +391,7 @@ def change_tutor(*, actor, registration: Registration, tutor: User | None, reaso
         problem = (
             "Learners cannot be their own tutor." if tutor.pk == registration.learner_id else None
         ) or conflicts.iqa_delivery_conflict(iqa=registration.iqa_id, tutor=tutor)
-        problem = problem or conflicts.interest_conflict(tutor, registration, "be their tutor", named=True)
+        problem = problem or conflicts.interest_conflict(tutor, registration, conflicts.Act.TUTOR, named=True)
         if problem:
             raise RegistrationError({"tutor": [problem]})
     previous = registration.tutor
