@@ -482,15 +482,10 @@ def registration_initial_assessment(request, pk: int):
     )
     form = InitialAssessmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             initial_assessment.record_initial_assessment(
                 actor=request.user, registration=registration, **form.cleaned_data
             )
-        except initial_assessment.NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except initial_assessment.PortfolioError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "The initial assessment is recorded.")
             return redirect("portfolio:registration-detail", pk=registration.pk)
     return render(

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0004_indexes_for_queues_and_plans'),
+        ('portfolio', '0007_rpl_claim'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
