@@ -36,6 +36,7 @@ class Act:
     SIGN_EQS = "sign their tracking sheets as EQS"
     SAMPLE = "sample their work"
     COUNTERSIGN_SAMPLE = "countersign a sample of their work"
+    CHECK_RPL = "check an RPL decision on their work"
 
 
 def _pk(person) -> int | None:

@@ -271,3 +271,24 @@ def test_centre_admin_names_the_tutor_on_the_registration_page(world, client):
     assert "must not be the learner&#x27;s tutor" in response.content.decode()
     world.registration.refresh_from_db()
     assert world.registration.tutor == tutor
+
+
+def test_iqa_with_a_declared_interest_cannot_check_an_rpl_decision(world):
+    from portfolio.models import RplClaim
+    from portfolio.services.rpl import check_rpl, claim_rpl, decide_rpl
+
+    criteria = criteria_of(UNIT_A, 2)
+    claim = claim_rpl(
+        actor=world.assessor,
+        registration=world.registration,
+        title="Level 2 Certificate in Customer Service (2019)",
+        date=dt.date.today(),
+        prior_learning="Certificate seen, number 55012, awarded June 2019.",
+        criteria=[c.pk for c in criteria],
+    )
+    decide_rpl(actor=world.assessor, claim=claim, accepted=[c.pk for c in criteria], note="Seen.")
+    _declare(world, world.iqa, world.learner)
+    with pytest.raises(NotAllowed, match="so you may not check an RPL decision on their work"):
+        check_rpl(actor=world.iqa, claim=claim, outcome=RplClaim.Check.AGREE, note="")
+    PersonalInterest.objects.all().delete()
+    assert check_rpl(actor=world.iqa, claim=claim, outcome=RplClaim.Check.AGREE, note="").iqa_checked_by == world.iqa
