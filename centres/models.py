@@ -223,6 +223,18 @@ class EqaLink(models.Model):
         return f"{self.user} (EQA) – {self.centre}"
 
 
+class PersonalInterestQuerySet(models.QuerySet):
+    def declared(self, *, centre, staff=None, learner=None) -> "PersonalInterestQuerySet":
+        """Interests declared at a centre (a Centre or its id: always scoped), of a staff member and/or in a
+        learner (users or their ids). What an interest stops is decided in centres.conflicts."""
+        queryset = self.filter(centre=centre)
+        if staff is not None:
+            queryset = queryset.filter(staff=staff)
+        if learner is not None:
+            queryset = queryset.filter(learner=learner)
+        return queryset
+
+
 class PersonalInterest(models.Model):
     """A declared personal interest: the staff member must not assess or quality-assure the learner."""
 
@@ -233,6 +245,8 @@ class PersonalInterest(models.Model):
     )
     description = models.TextField(blank=True)
     declared_at = models.DateTimeField(default=timezone.now)
+
+    objects = PersonalInterestQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["centre", "staff", "learner"], name="unique_personal_interest")]

@@ -18,6 +18,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+import core.errors
+from core.errors import DomainError
+
 from . import hooks
 from .access import has_role
 from .models import (
@@ -36,12 +39,12 @@ from .models import (
 )
 
 
-class CentresError(Exception):
+class CentresError(DomainError):
     """A rule about centres and people was broken; the message is meant for the user."""
 
 
-class NotAllowed(CentresError):
-    pass
+class NotAllowed(CentresError, core.errors.NotAllowed):
+    """Only a centre admin (or the person concerned) may do this (a 403)."""
 
 
 class StaffError(CentresError):
@@ -473,7 +476,7 @@ def declare_personal_interest(*, actor, centre: Centre, staff: User, learner: Us
         raise StaffError(f"{learner} is not registered at {centre}.")
     if not description.strip():
         raise StaffError("Describe the interest.")
-    if PersonalInterest.objects.filter(centre=centre, staff=staff, learner=learner).exists():
+    if PersonalInterest.objects.declared(centre=centre, staff=staff, learner=learner).exists():
         raise StaffError(f"An interest of {staff} in {learner} is already recorded.")
     interest = PersonalInterest.objects.create(
         centre=centre, staff=staff, learner=learner, description=description.strip()

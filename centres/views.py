@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.views import domain_errors_as_messages
+
 from . import services
 from .access import get_centre_for
 from .forms import (
@@ -39,11 +41,8 @@ def invitation_accept(request, token: str):
         return render(request, "registration/invitation_invalid.html", {"reason": str(exc)}, status=410)
     form = InvitationPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             services.accept_invitation(token=token, password=form.cleaned_data["new_password1"])
-        except services.InvitationError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "Your password is set. Sign in with your email address and new password.")
             return redirect("login")
     return render(request, "registration/invitation_accept.html", {"form": form, "invitation": invitation})
@@ -59,11 +58,8 @@ def invitation_resend(request, centre_id: int, user_id: int):
         raise Http404("No such person at this centre.")
     person = get_object_or_404(User, pk=user_id)
     kind = Invitation.Kind.STAFF if is_staff else Invitation.Kind.LEARNER
-    try:
+    with domain_errors_as_messages(request):
         services.invite_user(actor=request.user, user=person, centre=centre, kind=kind)
-    except services.CentresError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, f"A new invitation was sent to {person.email}.")
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -127,7 +123,7 @@ def staff_add(request, centre_id: int):
     centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
     form = StaffMemberForm(request.POST or None, centre=centre)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             membership = services.add_staff_member(
                 actor=request.user,
                 centre=centre,
@@ -136,9 +132,6 @@ def staff_add(request, centre_id: int):
                 role=form.cleaned_data["role"],
                 credential=form.credential(),
             )
-        except services.CentresError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"{membership.user} is now a {membership.get_role_display().lower()} here.")
             return redirect("centres:staff-list", centre_id=centre.pk)
     return render(request, "centres/staff_form.html", {"centre": centre, "form": form})
@@ -192,11 +185,8 @@ def membership_edit(request, centre_id: int, pk: int):
         return _membership_page(request, membership)
     form = CredentialForm(request.POST, centre=centre, role=membership.role, initial=_credential_initial(membership))
     if form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             services.update_staff_credential(actor=request.user, membership=membership, credential=form.credential())
-        except services.CentresError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"{membership.user}'s record is updated.")
             return redirect("centres:staff-list", centre_id=centre.pk)
     return _membership_page(request, membership, form=form)
@@ -208,13 +198,10 @@ def membership_cpd_add(request, centre_id: int, pk: int):
     membership = _membership_for_admin(request, centre_id, pk)
     form = CpdForm(request.POST)
     if form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             services.add_cpd_entry(
                 actor=request.user, centre=membership.centre, user=membership.user, **form.cleaned_data
             )
-        except services.CentresError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"CPD recorded for {membership.user}.")
             return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
     return _membership_page(request, membership, cpd_form=form)
@@ -226,11 +213,8 @@ def my_cpd(request, centre_id: int):
     centre = get_centre_for(request.user, centre_id)
     form = CpdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             services.add_cpd_entry(actor=request.user, centre=centre, user=request.user, **form.cleaned_data)
-        except services.CentresError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "Your CPD is recorded.")
             return redirect("centres:my-cpd", centre_id=centre.pk)
     entries = list(CpdEntry.objects.filter(centre=centre, user=request.user))
@@ -248,13 +232,11 @@ def membership_end(request, centre_id: int, pk: int):
     if not form.is_valid():
         messages.error(request, "Say why the role ends.")
         return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
-    try:
+    with domain_errors_as_messages(request):
         services.end_membership(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])
-    except services.CentresError as exc:
-        messages.error(request, str(exc))
-        return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
-    messages.success(request, f"{membership.user}'s role as {membership.get_role_display().lower()} has ended.")
-    return redirect("centres:staff-list", centre_id=membership.centre_id)
+        messages.success(request, f"{membership.user}'s role as {membership.get_role_display().lower()} has ended.")
+        return redirect("centres:staff-list", centre_id=membership.centre_id)
+    return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
 
 
 # --- Personal interests ------------------------------------------------------------------------------------
@@ -265,7 +247,7 @@ def interest_list(request, centre_id: int):
     centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
     form = PersonalInterestForm(request.POST or None, centre=centre)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             conflicts = services.declare_personal_interest(
                 actor=request.user,
                 centre=centre,
@@ -273,9 +255,6 @@ def interest_list(request, centre_id: int):
                 learner=form.cleaned_data["learner"],
                 description=form.cleaned_data["description"],
             )
-        except services.CentresError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "The interest is recorded.")
             for registration in conflicts:
                 messages.warning(
@@ -284,6 +263,6 @@ def interest_list(request, centre_id: int):
                 )
             return redirect("centres:interest-list", centre_id=centre.pk)
     interests = (
-        PersonalInterest.objects.filter(centre=centre).select_related("staff", "learner").order_by("-declared_at")
+        PersonalInterest.objects.declared(centre=centre).select_related("staff", "learner").order_by("-declared_at")
     )
     return render(request, "centres/interest_list.html", {"centre": centre, "form": form, "interests": interests})

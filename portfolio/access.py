@@ -64,7 +64,7 @@ def get_registration_for(user, pk, **annotations) -> Registration:
     the same query."""
     return get_object_or_404(
         registrations_for(user)
-        .select_related("centre", "learner", "qualification", "assessor", "iqa", "pathway")
+        .select_related("centre", "learner", "qualification", "assessor", "iqa", "tutor", "pathway")
         .annotate(**annotations),
         pk=pk,
     )

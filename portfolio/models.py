@@ -31,6 +31,10 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessed_registrations"
     )
     iqa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iqa_registrations")
+    # Who delivers (teaches) the learner: recorded so that the IQA is independent of delivery too.
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tutored_registrations"
+    )
     date_of_birth = models.DateField()
     uln = models.CharField("unique learner number", max_length=10, blank=True)
     awarding_body_registration_number = models.CharField(max_length=50, blank=True)
@@ -319,6 +323,24 @@ class EvidenceFile(models.Model):
         return {"image": "Photo", "pdf": "PDF", "audio": "Audio", "video": "Video"}.get(self.kind, "Document")
 
 
+def counting_links_q(prefix: str = "") -> models.Q:
+    """The links that count towards a criterion: accepted, on the current version of submitted evidence.
+    `prefix` reaches the links through a relation (as "decision__criterion__evidence_links__")."""
+    return models.Q(
+        **{
+            f"{prefix}status": "accepted",
+            f"{prefix}evidence__is_current": True,
+            f"{prefix}evidence__status": "submitted",
+        }
+    )
+
+
+class EvidenceLinkQuerySet(models.QuerySet):
+    def counting(self) -> "EvidenceLinkQuerySet":
+        """Accepted links on the current version of submitted evidence: those that count towards criteria."""
+        return self.filter(counting_links_q())
+
+
 class EvidenceLink(Countersignable):
     """Evidence put forward for one criterion, and the assessor's judgement of it."""
 
@@ -336,6 +358,8 @@ class EvidenceLink(Countersignable):
     )
     judged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["evidence", "criterion"]

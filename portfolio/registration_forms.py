@@ -234,6 +234,22 @@ class ChangeIqaForm(forms.Form):
         self.fields["iqa"].error_messages.update(_wrong_centre("an IQA", centre))
 
 
+class ChangeTutorForm(forms.Form):
+    tutor = StaffChoiceField(
+        queryset=User.objects.none(),
+        label="Tutor",
+        required=False,
+        empty_label="Nobody",
+        help_text="The member of staff who delivers the learner's programme. They cannot be the learner's IQA.",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tutor"].queryset = staff_queryset(centre)
+        self.fields["tutor"].error_messages.update(_wrong_centre("someone", centre))
+
+
 class IdentityCheckForm(forms.Form):
     id_document_type = forms.ChoiceField(label="Proof of identity seen", widget=forms.RadioSelect)
     id_details = forms.CharField(

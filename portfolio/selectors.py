@@ -167,13 +167,8 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
     files = list(evidence.files.select_related("uploaded_by"))
     # Each criterion's latest accepted evidence date (of the learner's current evidence), read with the links.
     latest_accepted = (
-        EvidenceLink.objects.filter(
-            criterion_id=OuterRef("criterion_id"),
-            status=EvidenceLink.Status.ACCEPTED,
-            evidence__registration=registration,
-            evidence__is_current=True,
-            evidence__status=Evidence.Status.SUBMITTED,
-        )
+        EvidenceLink.objects.counting()
+        .filter(criterion_id=OuterRef("criterion_id"), evidence__registration=registration)
         .order_by()
         .values("criterion_id")
         .annotate(latest=Max("evidence__date"))

@@ -1,4 +1,4 @@
-"""The layers of the code, checked: imports only point down (qualifications, centres < portfolio < tracking <
+"""The layers of the code, checked: imports only point down (core < qualifications, centres < portfolio < tracking <
 quality < dashboard/demo < benchmarks), late imports included. The contract is in pyproject.toml."""
 
 import subprocess

@@ -41,13 +41,14 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from centres.models import record_event
+from core.errors import DomainError
 
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)
 
 
-class JobError(Exception):
+class JobError(DomainError):
     """A job cannot be queued or cannot do its work; the message is meant for the user."""
 
 

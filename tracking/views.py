@@ -15,14 +15,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from core.views import domain_errors_as_messages
 from portfolio.access import get_registration_for, portfolios_for
 from portfolio.selectors import approved_adjustments
 
 from .access import get_carry_for, get_sheet_for, visible_unit_ids
 from .forms import CarryForm, ReopenForm, SignForm, WithdrawCarryForm
-from .jobs import JobError, enqueue, kind_of, user_may_access
+from .jobs import enqueue, kind_of, user_may_access
 from .models import CarriedOverUnit, ExportJob, SignatureRole
 from .pdf import unit_sheet_pdf
+from .selectors import signoff_state
 from .services.carry import (
     CarryError,
     CarryNotAllowed,
@@ -31,7 +33,15 @@ from .services.carry import (
     may_carry,
     withdraw_carried_unit,
 )
-from .services.signoff import ROLE_LABELS, SignOffError, check_may_reopen, reopen_unit, roles_user_may_sign, sign_unit
+from .services.signoff import (
+    ROLE_LABELS,
+    check_reopener,
+    check_signer,
+    may_reopen,
+    reopen_unit,
+    roles_user_may_sign,
+    sign_unit,
+)
 from .sheets import build_sheet, build_sheets, evidence_url
 
 
@@ -116,11 +126,6 @@ def sheet(request, registration_pk: int, unit_pk: int):
     tracking_sheet = build_sheet(registration, unit)
     state = tracking_sheet.state
     signing = roles_user_may_sign(state, request.user)
-    try:
-        check_may_reopen(state, request.user)
-        may_reopen = True
-    except SignOffError:
-        may_reopen = False
     evidence = [{**entry, "url": evidence_url(entry["evidence"])} for entry in tracking_sheet.evidence]
     context = {
         "registration": registration,
@@ -131,7 +136,7 @@ def sheet(request, registration_pk: int, unit_pk: int):
             for role, reason in signing.items()
         ],
         "sign_form": SignForm(initial={"content_hash": state.content_hash}),
-        "may_reopen": may_reopen,
+        "may_reopen": may_reopen(state, request.user),
         "reopen_form": ReopenForm(),
         "carry": tracking_sheet.status.carried.record if tracking_sheet.status.carried else None,
         "may_withdraw_carry": tracking_sheet.status.carried is not None and may_carry(request.user, registration),
@@ -159,6 +164,8 @@ def sheet_pdf(request, registration_pk: int, unit_pk: int):
 @require_POST
 def sign(request, registration_pk: int, unit_pk: int):
     registration, unit = get_sheet_for(request.user, registration_pk, unit_pk)
+    with domain_errors_as_messages(request):  # a reader who holds no role on the sheet: 403
+        check_signer(signoff_state(registration, unit), request.user)
     form = SignForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -166,7 +173,7 @@ def sign(request, registration_pk: int, unit_pk: int):
                 messages.error(request, error)
         return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
     role = form.cleaned_data["role"]
-    try:
+    with domain_errors_as_messages(request):
         sign_unit(
             registration=registration,
             unit=unit,
@@ -174,9 +181,6 @@ def sign(request, registration_pk: int, unit_pk: int):
             role=role,
             expected_hash=form.cleaned_data["content_hash"],
         )
-    except SignOffError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, f"You signed the tracking sheet of {unit.reference} as {ROLE_LABELS[role]}.")
     return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
 
@@ -185,17 +189,16 @@ def sign(request, registration_pk: int, unit_pk: int):
 @require_POST
 def reopen(request, registration_pk: int, unit_pk: int):
     registration, unit = get_sheet_for(request.user, registration_pk, unit_pk)
+    with domain_errors_as_messages(request):  # only the learner's assessor reopens: anyone else 403
+        check_reopener(registration, request.user)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason for reopening the unit.")
         return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
-    try:
+    with domain_errors_as_messages(request):
         voided = reopen_unit(
             registration=registration, unit=unit, user=request.user, reason=form.cleaned_data["reason"]
         )
-    except SignOffError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request,
             f"Unit {unit.reference} is reopened: {len(voided)} signature{'s' if len(voided) != 1 else ''} voided. "
@@ -212,17 +215,15 @@ def registration_pdf(request, registration_pk: int):
     unit_ids = visible_unit_ids(request.user, registration)
     if not unit_ids:
         raise Http404("No units of this registration are shared with you.")
-    try:
+    with domain_errors_as_messages(request):
         export_job = enqueue(
             "registration_pdf",
             user=request.user,
             centre=registration.centre,
             params={"registration_id": registration.pk, "unit_ids": sorted(unit_ids)},
         )
-    except JobError as error:
-        messages.error(request, str(error))
-        return redirect("tracking:registration", registration_pk=registration.pk)
-    return redirect("tracking:job-status", pk=export_job.pk)
+        return redirect("tracking:job-status", pk=export_job.pk)
+    return redirect("tracking:registration", registration_pk=registration.pk)
 
 
 def _job_for(user, pk: int) -> ExportJob:

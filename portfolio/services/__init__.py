@@ -1,18 +1,15 @@
 """Portfolio services: the one place for each rule. Views show a PortfolioError's message to the user."""
 
+from django.contrib import messages
 
-class PortfolioError(Exception):
+import core.errors
+
+
+class PortfolioError(core.errors.DomainError):
     """A rule of the portfolio refused the change; the message says why, in words for the user."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
-    def __str__(self) -> str:
-        return self.message
-
-
-class NotAllowed(PortfolioError):
+class NotAllowed(PortfolioError, core.errors.NotAllowed):
     """The acting user's role does not allow this change."""
 
 
@@ -32,6 +29,8 @@ class InvalidFile(PortfolioError):
 
 class AlreadyDone(PortfolioError):
     """The same change was already made (a form posted twice): nothing more was stored."""
+
+    message_level = messages.INFO
 
     def __init__(self, message: str, obj=None):
         super().__init__(message)

@@ -384,13 +384,8 @@ def _criteria_resting_on(evidence: Evidence) -> list[str]:
         ).values_list("criterion_id", flat=True)
     )
     others = set(
-        EvidenceLink.objects.filter(
-            criterion_id__in=met,
-            status=EvidenceLink.Status.ACCEPTED,
-            evidence__registration_id=evidence.registration_id,
-            evidence__is_current=True,
-            evidence__status=Evidence.Status.SUBMITTED,
-        )
+        EvidenceLink.objects.counting()
+        .filter(criterion_id__in=met, evidence__registration_id=evidence.registration_id)
         .exclude(evidence=evidence)
         .values_list("criterion_id", flat=True)
     )

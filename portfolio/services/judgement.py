@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from centres import conflicts
 from centres.access import membership_for, memberships_of
 from centres.models import CompetenceStatus, Membership, Role, record_event
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
@@ -26,7 +27,6 @@ from .checks import (
     assessor_membership,
     criteria_on_plan,
     require_active,
-    require_identity_confirmed,
     require_unlocked,
 )
 
@@ -37,10 +37,12 @@ def _criterion_label(criterion: AssessmentCriterion) -> str:
     return f"{criterion.unit.reference} {criterion.code}"
 
 
-def _judging_membership(actor, registration: Registration) -> Membership:
+def _judging_membership(actor, registration: Registration, act: str = conflicts.Act.JUDGE) -> Membership:
     membership = assessor_membership(actor, registration)
     if membership is None:
         raise NotAllowed("Only the learner's assessor may judge evidence and mark criteria met.")
+    if problem := conflicts.interest_conflict(actor, registration, act):
+        raise NotAllowed(problem)
     if membership.needs_countersignature and membership.countersignatory_id is None:
         raise PortfolioError(
             "You are working towards your assessor award and have no countersignatory; ask your centre admin to "
@@ -61,13 +63,7 @@ def _reset_countersignature(obj, membership: Membership) -> None:
 
 
 def _has_other_accepted(registration_id: int, criterion_id: int, excluding_link: int | None = None) -> bool:
-    links = EvidenceLink.objects.filter(
-        criterion_id=criterion_id,
-        status=EvidenceLink.Status.ACCEPTED,
-        evidence__registration_id=registration_id,
-        evidence__is_current=True,
-        evidence__status=Evidence.Status.SUBMITTED,
-    )
+    links = EvidenceLink.objects.counting().filter(criterion_id=criterion_id, evidence__registration_id=registration_id)
     if excluding_link is not None:
         links = links.exclude(pk=excluding_link)
     return links.exists()
@@ -175,13 +171,11 @@ def judge_evidence(*, actor, evidence: Evidence, judgements: Iterable[LinkJudgem
 
 
 def latest_accepted_date(registration: Registration, criterion: AssessmentCriterion) -> dt.date | None:
-    return EvidenceLink.objects.filter(
-        criterion=criterion,
-        status=EvidenceLink.Status.ACCEPTED,
-        evidence__registration=registration,
-        evidence__is_current=True,
-        evidence__status=Evidence.Status.SUBMITTED,
-    ).aggregate(latest=Max("evidence__date"))["latest"]
+    return (
+        EvidenceLink.objects.counting()
+        .filter(criterion=criterion, evidence__registration=registration)
+        .aggregate(latest=Max("evidence__date"))["latest"]
+    )
 
 
 @transaction.atomic
@@ -193,8 +187,7 @@ def mark_criterion_met(
         Registration.objects.select_for_update(of=("self",)).select_related("centre", "learner").get(pk=registration.pk)
     )
     require_active(registration)
-    membership = _judging_membership(actor, registration)
-    require_identity_confirmed(registration)
+    membership = _judging_membership(actor, registration, conflicts.Act.MARK_MET)
     (criterion,) = criteria_on_plan(registration, [criterion.pk])
     require_unlocked(registration, [criterion.unit_id])
     latest = latest_accepted_date(registration, criterion)
@@ -244,7 +237,7 @@ def unmark_criterion(
     """Withdraw a criterion's "met" before the unit is signed off. The earlier decision stays in the history."""
     registration = Registration.objects.select_for_update(of=("self",)).select_related("centre").get(pk=registration.pk)
     require_active(registration)
-    _judging_membership(actor, registration)
+    _judging_membership(actor, registration, conflicts.Act.MARK_MET)
     (criterion,) = criteria_on_plan(registration, [criterion.pk])
     require_unlocked(registration, [criterion.unit_id])
     decision = (
@@ -331,6 +324,11 @@ def _require_countersignatory(actor, maker, registration: Registration) -> None:
         or qualified.needs_countersignature
     ):
         raise NotAllowed("Only the qualified assessor named as this assessor's countersignatory may countersign.")
+    problem = conflicts.own_decision_conflict(actor, maker) or conflicts.interest_conflict(
+        actor, registration, conflicts.Act.COUNTERSIGN
+    )
+    if problem:
+        raise NotAllowed(problem)
 
 
 def _countersign(obj, *, actor, confirm: bool, note: str) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,8 +19,9 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from centres import conflicts
 from centres.access import has_role
-from centres.models import Centre, Invitation, Membership, PersonalInterest, Role, User, record_event
+from centres.models import Centre, Invitation, Membership, Role, User, record_event
 from centres.services import CentresError, invite_user, normalise_email
 from portfolio.models import Registration, RegistrationUnit
 from portfolio.progress import Progress, registration_progress
@@ -43,6 +45,9 @@ class RegistrationError(PortfolioError):
     @property
     def messages(self) -> list[str]:
         return [message for messages in self.errors.values() for message in messages]
+
+    def field_errors(self) -> Errors:
+        return self.errors
 
 
 class WarningsToAcknowledge(RegistrationError):
@@ -158,8 +163,15 @@ def _staff_problem(
         return f"{user} is not an active {label} at {centre}: choose one of the centre's {label}s."
     if learner is not None and learner.pk == user.pk:
         return f"Learners cannot be their own {label}."
-    if learner is not None and PersonalInterest.objects.filter(centre=centre, staff=user, learner=learner).exists():
-        return f"{user} has declared a personal interest in this learner and may not be their {label}."
+    if learner is not None:
+        problem = conflicts.interest_conflict(
+            user,
+            SimpleNamespace(centre_id=centre.pk, learner_id=learner.pk),
+            conflicts.Act.ASSESS if role == Role.ASSESSOR else conflicts.Act.QUALITY_ASSURE,
+            named=True,
+        )
+        if problem:
+            return problem
     if qualification is not None:
         return competence_problem(centre=centre, user=user, qualification=qualification, role_label=label)
     return None
@@ -229,8 +241,8 @@ def registration_problems(*, centre: Centre, data: RegistrationInput, today: dt.
     problem = _staff_problem(centre=centre, user=data.iqa, role=Role.IQA, learner=learner, qualification=qualification)
     if problem:
         _add(errors, "iqa", problem)
-    if data.assessor is not None and data.iqa is not None and data.assessor.pk == data.iqa.pk:
-        _add(errors, "iqa", "The IQA must not be the learner's assessor: choose someone else.")
+    if problem := conflicts.iqa_delivery_conflict(iqa=data.iqa, assessor=data.assessor):
+        _add(errors, "iqa", problem)
 
     if qualification is not None:
         pathways = list(qualification.pathways.all())
@@ -319,7 +331,7 @@ def similar_qualifications(*, centre: Centre, data: RegistrationInput) -> list[S
 
 def _require_centre_admin(actor, centre: Centre) -> None:
     if not has_role(actor, Role.CENTRE_ADMIN, centre):
-        raise RegistrationError(f"Only a centre admin at {centre} may do this.")
+        raise NotAllowed(f"Only a centre admin at {centre} may do this.")
 
 
 def _require_active(registration: Registration) -> None:
@@ -444,10 +456,8 @@ def move_to_assessor(*, actor, registration: Registration, assessor: User, reaso
     )
     if problem:
         raise RegistrationError({"assessor": [problem]})
-    if assessor.pk == registration.iqa_id:
-        raise RegistrationError(
-            {"assessor": ["The learner's IQA cannot also be their assessor: change the IQA first."]}
-        )
+    if problem := conflicts.iqa_delivery_conflict(iqa=registration.iqa_id, assessor=assessor):
+        raise RegistrationError({"assessor": [f"{problem} Change the IQA first."]})
     previous = registration.assessor
     registration.assessor = assessor
     registration.save(update_fields=["assessor"])
@@ -481,8 +491,10 @@ def change_iqa(*, actor, registration: Registration, iqa: User, reason: str = ""
     )
     if problem:
         raise RegistrationError({"iqa": [problem]})
-    if iqa.pk == registration.assessor_id:
-        raise RegistrationError({"iqa": ["The IQA must not be the learner's assessor: choose someone else."]})
+    if problem := conflicts.iqa_delivery_conflict(
+        iqa=iqa, assessor=registration.assessor_id, tutor=registration.tutor_id
+    ):
+        raise RegistrationError({"iqa": [problem]})
     previous = registration.iqa
     registration.iqa = iqa
     registration.save(update_fields=["iqa"])
@@ -516,6 +528,42 @@ def may_record_identity(user, registration: Registration) -> bool:
     return has_role(user, Role.CENTRE_ADMIN, registration.centre) or (
         registration.assessor_id == user.pk and has_role(user, Role.ASSESSOR, registration.centre)
     )
+
+
+@transaction.atomic
+def change_tutor(*, actor, registration: Registration, tutor: User | None, reason: str = "") -> Registration:
+    """Name the member of staff who delivers (teaches) the learner, or nobody. The tutor is never the learner's IQA,
+    so that quality assurance stays independent of delivery (centres.conflicts)."""
+    registration = _lock(registration)
+    _require_centre_admin(actor, registration.centre)
+    _require_active(registration)
+    if (tutor.pk if tutor else None) == registration.tutor_id:
+        raise RegistrationError({"tutor": [f"{tutor or 'Nobody'} is already named as this learner's tutor."]})
+    if tutor is not None:
+        if not Membership.objects.active().filter(centre=registration.centre, user=tutor).exists():
+            raise RegistrationError({"tutor": [f"{tutor} does not work at {registration.centre}."]})
+        problem = (
+            "Learners cannot be their own tutor." if tutor.pk == registration.learner_id else None
+        ) or conflicts.iqa_delivery_conflict(iqa=registration.iqa_id, tutor=tutor)
+        problem = problem or conflicts.interest_conflict(tutor, registration, conflicts.Act.TUTOR, named=True)
+        if problem:
+            raise RegistrationError({"tutor": [problem]})
+    previous = registration.tutor
+    registration.tutor = tutor
+    registration.save(update_fields=["tutor"])
+    record_event(
+        action="registration.tutor_changed",
+        obj=registration,
+        actor=actor,
+        centre=registration.centre,
+        registration_id=registration.pk,
+        summary=f"Tutor changed from {previous or 'nobody'} to {tutor or 'nobody'}"
+        + (f": {reason.strip()}" if reason.strip() else ""),
+        previous=previous.email if previous else None,
+        tutor=tutor.email if tutor else None,
+        reason=reason.strip(),
+    )
+    return registration
 
 
 @transaction.atomic
@@ -732,12 +780,6 @@ class CsvPreview:
     @property
     def warning_count(self) -> int:
         return sum(len(row.warnings) for row in self.rows)
-
-
-def csv_safe(value) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def csv_template() -> str:

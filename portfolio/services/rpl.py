@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from centres import conflicts
 from centres.access import has_role
 from centres.models import Role, record_event
 from portfolio.models import CriterionDecision, Registration, RplClaim
@@ -136,8 +137,11 @@ def check_rpl(*, actor, claim: RplClaim, outcome: str, note: str) -> RplClaim:
         raise NotAllowed("Only the learner's IQA checks an RPL decision.")
     if not claim.is_decided:
         raise RplError("The assessor has not decided this claim yet.")
-    if claim.decided_by_id == actor.pk:
-        raise NotAllowed("An IQA never checks a decision they made.")
+    problem = conflicts.iqa_conflict(
+        actor, claim.registration, conflicts.Act.CHECK_RPL, involved=claim.decided_by_id == actor.pk
+    )
+    if problem:
+        raise NotAllowed(problem)
     if claim.iqa_check:
         raise RplError(f"{claim.iqa_checked_by} has already checked this decision.")
     if outcome not in RplClaim.Check.values:

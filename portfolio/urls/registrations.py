@@ -20,6 +20,7 @@ urlpatterns = [
     path("registrations/<int:pk>/", views.registration_detail, name="registration-detail"),
     path("registrations/<int:pk>/assessor/", views.registration_move, name="registration-move"),
     path("registrations/<int:pk>/iqa/", views.registration_change_iqa, name="registration-change-iqa"),
+    path("registrations/<int:pk>/tutor/", views.registration_change_tutor, name="registration-change-tutor"),
     path("registrations/<int:pk>/identity/", views.registration_identity, name="registration-identity"),
     path(
         "registrations/<int:pk>/initial-assessment/",

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from portfolio.services import NotAllowed, PortfolioError
 from portfolio.uploads import (
     ACCEPT,
     ALLOWED_DESCRIPTION,
@@ -52,13 +50,6 @@ def refused_uploads(request) -> list[str]:
     if refused:
         refused.append("Nothing was saved: choose the files again.")
     return refused
-
-
-def show_error(request, error: PortfolioError) -> None:
-    """A refused change: 403 for a role that may not act, a message for anything else."""
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(str(error))
-    messages.error(request, str(error))
 
 
 def require_permission(allowed: bool, message: str = "Your role does not allow this.") -> None:

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import get_centre_for
 from centres.models import Role
+from core.spreadsheets import safe_cell
+from core.views import domain_errors_as_messages
 from qualifications.models import Qualification
 
 from ..access import get_registration_for, portfolios_for
 from ..adjustment_forms import AdjustmentDecisionForm, AdjustmentFilterForm, AdjustmentRequestForm
 from ..models import Adjustment
-from ..services import AlreadyDone, PortfolioError
 from ..services.adjustments import (
     add_adjustment_files,
     decide_adjustment,
@@ -28,8 +29,7 @@ from ..services.adjustments import (
     may_request_adjustment,
     request_adjustment,
 )
-from ..services.registration import csv_safe
-from ._helpers import refused_uploads, show_error, upload_context, upload_view, uploaded_files
+from ._helpers import refused_uploads, upload_context, upload_view, uploaded_files
 
 
 def _get_adjustment_for(user, pk: int) -> Adjustment:
@@ -58,7 +58,7 @@ def adjustment_create(request, pk: int):
         messages.error(request, message)
     if request.method == "POST" and form.is_valid() and not refused:
         data = form.cleaned_data
-        try:
+        with domain_errors_as_messages(request):
             adjustment = request_adjustment(
                 actor=request.user,
                 registration=registration,
@@ -69,9 +69,6 @@ def adjustment_create(request, pk: int):
                 assessments=data["assessments"],
                 files=uploaded_files(request),
             )
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             messages.success(request, "The request is recorded; a centre admin decides on it.")
             return redirect("portfolio:adjustment-detail", pk=adjustment.pk)
     return render(
@@ -115,11 +112,8 @@ def adjustment_files(request, pk: int):
         for message in refused:
             messages.error(request, message)
     else:
-        try:
+        with domain_errors_as_messages(request):
             added = add_adjustment_files(actor=request.user, adjustment=adjustment, files=uploaded_files(request))
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             messages.success(request, f"Added {added} file{'s' if added != 1 else ''}.")
     return redirect("portfolio:adjustment-detail", pk=adjustment.pk)
 
@@ -133,7 +127,7 @@ def adjustment_decide(request, pk: int):
     form = AdjustmentDecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with domain_errors_as_messages(request):
             decide_adjustment(
                 actor=request.user,
                 adjustment=adjustment,
@@ -141,11 +135,6 @@ def adjustment_decide(request, pk: int):
                 reason=data["reason"],
                 adjusted=data["adjusted"],
             )
-        except AlreadyDone as error:
-            messages.info(request, str(error))
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             messages.success(request, "The decision is recorded.")
     else:
         messages.error(request, "Choose approve or refuse.")
@@ -217,7 +206,7 @@ def adjustment_register_csv(request, centre_pk: int):
         registration = adjustment.registration
         writer.writerow(
             [
-                csv_safe(value)
+                safe_cell(value)
                 for value in (
                     registration.learner.full_name,
                     registration.qualification.number,

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.views import domain_errors_as_messages
 from portfolio.access import get_evidence_for, get_portfolio_for
 from portfolio.forms import EvidenceForm, NewVersionForm, WithdrawForm
 from portfolio.models import Evidence, EvidenceLink, Registration, RegistrationUnit
 from portfolio.progress import unit_status, unit_statuses
 from portfolio.selectors import evidence_page, portfolio_page
-from portfolio.services import AlreadyDone, PortfolioError
+from portfolio.services import AlreadyDone
 from portfolio.services.checks import can_add_evidence, can_edit_evidence, is_assessor, is_learner
 from portfolio.services.evidence import (
     add_files,
@@ -26,7 +27,7 @@ from portfolio.services.evidence import (
 )
 from qualifications.guidance import labels_for_qualification
 
-from ._helpers import refused_uploads, require_permission, show_error, upload_context, upload_view, uploaded_files
+from ._helpers import refused_uploads, require_permission, upload_context, upload_view, uploaded_files
 
 
 @login_required
@@ -93,7 +94,7 @@ def evidence_create(request, pk: int):
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
             data = form.cleaned_data
-            try:
+            with domain_errors_as_messages(request) as outcome:
                 evidence = create_evidence(
                     actor=request.user,
                     registration=registration,
@@ -106,16 +107,12 @@ def evidence_create(request, pk: int):
                     submission_token=data["submission_token"],
                     simulation_reason=data["simulation_reason"],
                 )
-            except AlreadyDone as error:
-                messages.info(request, str(error))
-                return redirect("portfolio:evidence-detail", pk=error.obj.pk)
-            except PortfolioError as error:
-                show_error(request, error)
-            else:
                 messages.success(
                     request, f"Evidence {evidence.reference} saved as a draft. Now link it to the criteria it shows."
                 )
                 return redirect("portfolio:evidence-link", pk=evidence.pk)
+            if isinstance(outcome.error, AlreadyDone):
+                return redirect("portfolio:evidence-detail", pk=outcome.error.obj.pk)
         for message in refused:
             messages.error(request, message)
     return render(
@@ -175,11 +172,8 @@ def evidence_files(request, pk: int):
             for message in refused:
                 messages.error(request, message)
         else:
-            try:
+            with domain_errors_as_messages(request):
                 stored = add_files(actor=request.user, evidence=evidence, files=uploaded_files(request))
-            except PortfolioError as error:
-                show_error(request, error)
-            else:
                 messages.success(request, f"Added {len(stored)} file{'s' if len(stored) != 1 else ''}.")
                 return redirect("portfolio:evidence-detail", pk=evidence.pk)
     return render(
@@ -221,7 +215,7 @@ def evidence_link(request, pk: int):
     require_permission(can_edit_evidence(request.user, evidence), "Only the evidence's author may link it to criteria.")
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
-        try:
+        with domain_errors_as_messages(request) as outcome:
             added, removed = save_links(
                 actor=request.user,
                 evidence=evidence,
@@ -229,16 +223,11 @@ def evidence_link(request, pk: int):
                 submit=submit,
                 declaration=request.POST.get("declaration") == "on",
             )
-        except AlreadyDone as error:
-            messages.info(request, str(error))
-            return redirect("portfolio:evidence-detail", pk=evidence.pk)
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             if submit:
                 messages.success(request, f"Evidence {evidence.reference} submitted to your assessor.")
             else:
                 messages.success(request, f"Links saved: {added} added, {removed} removed.")
+        if outcome.ok or isinstance(outcome.error, AlreadyDone):
             return redirect("portfolio:evidence-detail", pk=evidence.pk)
     links = list(evidence.links.select_related("criterion"))
     evidence._prefetched_objects_cache = {"links": links}
@@ -265,13 +254,8 @@ def evidence_link(request, pk: int):
 @login_required
 def evidence_submit(request, pk: int):
     evidence = get_evidence_for(request.user, pk)
-    try:
+    with domain_errors_as_messages(request):
         submit_evidence(actor=request.user, evidence=evidence, declaration=request.POST.get("declaration") == "on")
-    except AlreadyDone as error:
-        messages.info(request, str(error))
-    except PortfolioError as error:
-        show_error(request, error)
-    else:
         messages.success(request, f"Evidence {evidence.reference} submitted to the assessor.")
     return redirect("portfolio:evidence-detail", pk=evidence.pk)
 
@@ -283,15 +267,10 @@ def evidence_withdraw(request, pk: int):
     require_permission(actions["can_withdraw"] or evidence.status == Evidence.Status.WITHDRAWN)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request) as outcome:
             withdraw_evidence(actor=request.user, evidence=evidence, reason=form.cleaned_data["reason"])
-        except AlreadyDone as error:
-            messages.info(request, str(error))
-            return redirect("portfolio:evidence-detail", pk=evidence.pk)
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             messages.success(request, f"Evidence {evidence.reference} withdrawn. It stays in the history.")
+        if outcome.ok or isinstance(outcome.error, AlreadyDone):
             return redirect("portfolio:evidence-detail", pk=evidence.pk)
     return render(
         request,
@@ -325,7 +304,7 @@ def evidence_new_version(request, pk: int):
         refused = refused_uploads(request)
         if form.is_valid() and not refused:
             data = form.cleaned_data
-            try:
+            with domain_errors_as_messages(request) as outcome:
                 new = new_version(
                     actor=request.user,
                     evidence=evidence,
@@ -338,18 +317,14 @@ def evidence_new_version(request, pk: int):
                     keep_files=data["keep_files"],
                     simulation_reason=data["simulation_reason"],
                 )
-            except AlreadyDone as error:
-                messages.info(request, str(error))
-                return redirect("portfolio:evidence-detail", pk=error.obj.pk)
-            except PortfolioError as error:
-                show_error(request, error)
-            else:
                 messages.success(
                     request,
                     f"Version {new.version} of evidence {new.reference} saved as a draft. "
                     "Check its links and submit it.",
                 )
                 return redirect("portfolio:evidence-link", pk=new.pk)
+            if isinstance(outcome.error, AlreadyDone):
+                return redirect("portfolio:evidence-detail", pk=outcome.error.obj.pk)
         for message in refused:
             messages.error(request, message)
     return render(

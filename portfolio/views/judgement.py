@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from centres import conflicts
 from centres.access import has_role
 from centres.models import Role
 from centres.params import parse_id
+from core.views import domain_errors_as_messages
 from portfolio.access import evidence_for, get_evidence_for, get_portfolio_for, registrations_for
 from portfolio.forms import CountersignForm, MarkMetForm
 from portfolio.models import CriterionDecision, EvidenceLink, RegistrationUnit
@@ -22,7 +24,7 @@ from portfolio.selectors import (
     countersign_queue,
     evidence_page,
 )
-from portfolio.services import AlreadyDone, PortfolioError
+from portfolio.services import PortfolioError
 from portfolio.services.checks import is_assessor
 from portfolio.services.judgement import (
     LinkJudgement,
@@ -35,7 +37,7 @@ from portfolio.services.judgement import (
 from qualifications.guidance import labels_for_qualification
 from qualifications.models import AssessmentCriterion
 
-from ._helpers import require_permission, show_error
+from ._helpers import require_permission
 
 QUEUE_LIMIT = 200
 
@@ -86,16 +88,13 @@ def evidence_judge(request, pk: int):
     registration = evidence.registration
     require_permission(is_assessor(request.user, registration), "Only the learner's assessor may judge evidence.")
     if request.method == "POST":
-        try:
+        with domain_errors_as_messages(request):
             judgements = _parse_judgements(request.POST)
             if any(judgement.accepted for judgement in judgements) and request.POST.get("confirm_vacs") != "on":
                 raise PortfolioError(
                     "Confirm that the evidence you accept is valid, authentic, current and sufficient."
                 )
             judged, marked = judge_evidence(actor=request.user, evidence=evidence, judgements=judgements)
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             text = f"Saved {judged} judgement{'s' if judged != 1 else ''}"
             if marked:
                 text += f" and marked {marked} criteri{'a' if marked != 1 else 'on'} met"
@@ -112,6 +111,8 @@ def evidence_judge(request, pk: int):
             "guidance_labels": labels_for_qualification(registration.qualification),
             "adjustments": approved_adjustments(registration, {row.link.criterion.unit_id for row in page.rows}),
             "judgeable": evidence.is_current and evidence.status == evidence.Status.SUBMITTED,
+            # A declared interest stops the assessor judging: say so here rather than after they try.
+            "conflict": conflicts.interest_conflict(request.user, registration, conflicts.Act.JUDGE),
             "posted": request.POST if request.method == "POST" else {},
         },
     )
@@ -128,7 +129,7 @@ def criterion_decide(request, pk: int, criterion_pk: int):
         messages.error(request, "Give a valid date met (day, month and year).")
     else:
         data = form.cleaned_data
-        try:
+        with domain_errors_as_messages(request):
             if data["action"] == "mark":
                 decision = mark_criterion_met(
                     actor=request.user, registration=registration, criterion=criterion, met_on=data["met_on"]
@@ -142,10 +143,6 @@ def criterion_decide(request, pk: int, criterion_pk: int):
                     actor=request.user, registration=registration, criterion=criterion, reason=data["reason"]
                 )
                 messages.success(request, f"{criterion.code} is no longer marked met.")
-        except AlreadyDone as error:
-            messages.info(request, str(error))
-        except PortfolioError as error:
-            show_error(request, error)
     return_to = form.cleaned_data.get("return_to") if form.is_valid() else None
     if return_to and evidence_for(request.user).filter(pk=return_to, registration=registration).exists():
         return redirect("portfolio:evidence-judge", pk=return_to)
@@ -180,13 +177,8 @@ def countersign(request, kind: str, pk: int):
         messages.error(request, "Choose to confirm or overturn the decision.")
         return redirect("portfolio:countersign-queue")
     confirm = form.cleaned_data["outcome"] == "confirm"
-    try:
+    with domain_errors_as_messages(request):
         service(actor=request.user, confirm=confirm, note=form.cleaned_data["note"], **{keyword: obj})
-    except AlreadyDone as error:
-        messages.info(request, str(error))
-    except PortfolioError as error:
-        show_error(request, error)
-    else:
         messages.success(
             request, "Decision confirmed." if confirm else "Decision overturned; the assessor will see your note."
         )

@@ -1,8 +1,6 @@
 """Registrations: the centre's learner list, registering learners (one at a time or from a CSV file), and a
 registration's record with the centre admin's actions on it. Every object comes through a scoped lookup."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +15,8 @@ from django.views.decorators.http import require_POST
 from centres.access import access_profile, centres_where, get_centre_for, has_role
 from centres.models import Centre, Event, Invitation, Role
 from centres.params import parse_id, parse_ids
+from core.spreadsheets import SafeCsvWriter
+from core.views import domain_errors_as_messages
 from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
 from qualifications.spec_rules import IDENTITY_RULES
@@ -27,6 +27,7 @@ from ..progress import registration_progress
 from ..registration_forms import (
     BulkUploadForm,
     ChangeIqaForm,
+    ChangeTutorForm,
     CompleteForm,
     IdentityCheckForm,
     InitialAssessmentForm,
@@ -36,19 +37,13 @@ from ..registration_forms import (
     WithdrawForm,
     filter_staff_choices,
 )
-from ..services import AlreadyDone, NotAllowed, initial_assessment
+from ..services import AlreadyDone, initial_assessment
 from ..services import registration as services
 from ..services.adjustments import may_request_adjustment
 from ..services.checks import is_learner as is_learner_of
 
 PAGE_SIZE = 25
 BULK_SESSION_KEY = "bulk-registration-csv"
-
-
-def _add_errors(form, error: services.RegistrationError) -> None:
-    for field, messages_ in error.errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _require_admin_for(user, registration: Registration) -> None:
@@ -168,7 +163,7 @@ def registration_export(request):
     registrations = registrations.filter(centre__in=centres_where(request.user, Role.CENTRE_ADMIN))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="learners.csv"'
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(
         [
             "centre",
@@ -193,22 +188,19 @@ def registration_export(request):
             figures = progress[registration.pk]
             writer.writerow(
                 [
-                    services.csv_safe(value)
-                    for value in (
-                        registration.centre.name,
-                        registration.learner.full_name,
-                        registration.learner.email,
-                        registration.uln,
-                        registration.qualification.number,
-                        registration.pathway.name if registration.pathway else "",
-                        registration.assessor.email,
-                        registration.iqa.email,
-                        registration.start_date.isoformat(),
-                        registration.planned_end_date.isoformat(),
-                        registration.get_status_display(),
-                        figures.met,
-                        figures.required,
-                    )
+                    registration.centre.name,
+                    registration.learner.full_name,
+                    registration.learner.email,
+                    registration.uln,
+                    registration.qualification.number,
+                    registration.pathway.name if registration.pathway else "",
+                    registration.assessor.email,
+                    registration.iqa.email,
+                    registration.start_date.isoformat(),
+                    registration.planned_end_date.isoformat(),
+                    registration.get_status_display(),
+                    figures.met,
+                    figures.required,
                 ]
             )
     return response
@@ -252,22 +244,23 @@ def registration_create(request, centre_id: int):
     if request.method == "POST":
         combination = _combination(qualification, form.selected_unit_ids(), parse_id(request.POST.get("pathway")))
         if "check" not in request.POST and form.is_valid():
-            try:
-                registration = services.register_learner(actor=request.user, centre=centre, data=form.to_input())
-            except services.WarningsToAcknowledge as exc:
-                warnings = exc.warnings
-            except services.RegistrationError as exc:
-                _add_errors(form, exc)
-            else:
-                invited = registration.learner.invitations.pending().exists()
-                messages.success(
-                    request,
-                    f"{registration.learner} is registered on {qualification.number}."
-                    + (
-                        f" An invitation to set a password was sent to {registration.learner.email}." if invited else ""
-                    ),
-                )
-                return redirect("portfolio:registration-detail", pk=registration.pk)
+            with domain_errors_as_messages(request, form=form):
+                try:
+                    registration = services.register_learner(actor=request.user, centre=centre, data=form.to_input())
+                except services.WarningsToAcknowledge as exc:  # not refused: shown, to be acknowledged
+                    warnings = exc.warnings
+                else:
+                    invited = registration.learner.invitations.pending().exists()
+                    messages.success(
+                        request,
+                        f"{registration.learner} is registered on {qualification.number}."
+                        + (
+                            f" An invitation to set a password was sent to {registration.learner.email}."
+                            if invited
+                            else ""
+                        ),
+                    )
+                    return redirect("portfolio:registration-detail", pk=registration.pk)
     return render(
         request,
         "portfolio/registrations/registration_form.html",
@@ -338,11 +331,8 @@ def registration_bulk(request, centre_id: int):
     form = BulkUploadForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form, field="file"):
             text = services.read_csv_upload(form.cleaned_data["file"])
-        except services.RegistrationError as exc:
-            form.add_error("file", str(exc))
-        else:
             preview = services.parse_registration_csv(centre=centre, text=text)
             stored = request.session.get(BULK_SESSION_KEY, {})
             stored[str(centre.pk)] = text if preview.is_valid else None
@@ -371,15 +361,14 @@ def registration_bulk_confirm(request, centre_id: int):
     if not text:
         messages.error(request, "Upload the file again: there is no checked file waiting to be registered.")
         return redirect("portfolio:registration-bulk", centre_id=centre.pk)
-    try:
+    with domain_errors_as_messages(request) as outcome:
         registrations = services.register_from_csv(
             actor=request.user,
             centre=centre,
             text=text,
             acknowledge_warnings=request.POST.get("acknowledge_warnings") == "on",
         )
-    except services.RegistrationError as exc:
-        messages.error(request, str(exc))
+    if not outcome.ok:
         preview = services.parse_registration_csv(centre=centre, text=text)
         return render(request, "portfolio/registrations/bulk.html", _bulk_context(centre, BulkUploadForm(), preview))
     stored[str(centre.pk)] = None
@@ -452,11 +441,8 @@ def _admin_action(request, pk, form_class, template: str, call, success: str):
     kwargs = {"centre": registration.centre} if form_class not in (WithdrawForm, CompleteForm) else {}
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             call(registration, form.cleaned_data)
-        except services.RegistrationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, success)
             return redirect("portfolio:registration-detail", pk=registration.pk)
     return render(request, template, {"registration": registration, "form": form})
@@ -491,6 +477,20 @@ def registration_change_iqa(request, pk: int):
 
 
 @login_required
+def registration_change_tutor(request, pk: int):
+    return _admin_action(
+        request,
+        pk,
+        ChangeTutorForm,
+        "portfolio/registrations/change_tutor.html",
+        lambda registration, data: services.change_tutor(
+            actor=request.user, registration=registration, tutor=data["tutor"], reason=data["reason"]
+        ),
+        "The learner's tutor is recorded.",
+    )
+
+
+@login_required
 def registration_identity(request, pk: int):
     """The centre admin or the learner's assessor records how the learner's identity was confirmed."""
     registration = get_registration_for(request.user, pk)
@@ -499,23 +499,19 @@ def registration_identity(request, pk: int):
     form = IdentityCheckForm(request.POST or None, registration=registration)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.record_identity_check(
-                actor=request.user,
-                registration=registration,
-                document_type=data["id_document_type"],
-                details=data["id_details"],
-                checked_by=data["id_checked_by"],
-                checked_on=data["id_checked_on"],
-            )
-        except AlreadyDone as exc:
-            messages.info(request, exc.message)
-            return redirect("portfolio:registration-detail", pk=registration.pk)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except services.RegistrationError as exc:
-            _add_errors(form, exc)
-        else:
+        with domain_errors_as_messages(request, form=form):
+            try:
+                services.record_identity_check(
+                    actor=request.user,
+                    registration=registration,
+                    document_type=data["id_document_type"],
+                    details=data["id_details"],
+                    checked_by=data["id_checked_by"],
+                    checked_on=data["id_checked_on"],
+                )
+            except AlreadyDone as exc:  # nothing changed: said, not refused
+                messages.info(request, exc.message)
+                return redirect("portfolio:registration-detail", pk=registration.pk)
             messages.success(request, "The identity check is recorded.")
             return redirect("portfolio:registration-detail", pk=registration.pk)
     _, quote = IDENTITY_RULES.get(registration.qualification.number, ((), ""))
@@ -543,15 +539,10 @@ def registration_initial_assessment(request, pk: int):
     )
     form = InitialAssessmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             initial_assessment.record_initial_assessment(
                 actor=request.user, registration=registration, **form.cleaned_data
             )
-        except initial_assessment.NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except initial_assessment.PortfolioError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "The initial assessment is recorded.")
             return redirect("portfolio:registration-detail", pk=registration.pk)
     return render(

@@ -7,13 +7,14 @@ from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.views import domain_errors_as_messages
+
 from ..access import get_portfolio_for, portfolios_for
 from ..models import RplClaim
 from ..rpl_forms import RplCheckForm, RplClaimForm, RplDecisionForm
-from ..services import PortfolioError
 from ..services import rpl as services
 from ..services.checks import allowed_criteria, is_assessor
-from ._helpers import require_permission, show_error
+from ._helpers import require_permission
 
 
 def _claim_for(user, pk: int) -> RplClaim:
@@ -58,11 +59,8 @@ def rpl_create(request, pk: int):
     prefetch_related_objects(criteria, "wordings")
     form = RplClaimForm(request.POST or None, criteria=criteria, pathway_id=registration.pathway_id)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request):
             claim = services.claim_rpl(actor=request.user, registration=registration, **form.cleaned_data)
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             messages.success(request, "The RPL claim is recorded. Add the certificates seen, then decide it.")
             return redirect("portfolio:rpl-detail", pk=claim.pk)
     return render(request, "portfolio/rpl_form.html", {"registration": registration, "form": form})
@@ -98,13 +96,10 @@ def rpl_decide(request, pk: int):
     require_permission(is_assessor(request.user, claim.registration), "Only the learner's assessor decides RPL.")
     form = RplDecisionForm(request.POST, links=_links(claim), pathway_id=claim.registration.pathway_id)
     if form.is_valid():
-        try:
+        with domain_errors_as_messages(request):
             services.decide_rpl(
                 actor=request.user, claim=claim, accepted=form.cleaned_data["accepted"], note=form.cleaned_data["note"]
             )
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             messages.success(request, "The RPL decision is recorded; accepted criteria are marked met.")
             return redirect("portfolio:rpl-detail", pk=claim.pk)
     return _detail(request, claim, decision_form=form)
@@ -117,13 +112,10 @@ def rpl_check(request, pk: int):
     require_permission(services.may_check_rpl(request.user, claim), "Only the learner's IQA checks an RPL decision.")
     form = RplCheckForm(request.POST)
     if form.is_valid():
-        try:
+        with domain_errors_as_messages(request):
             services.check_rpl(
                 actor=request.user, claim=claim, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
             )
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             messages.success(request, "Your check of the RPL decision is recorded.")
             return redirect("portfolio:rpl-detail", pk=claim.pk)
     return _detail(request, claim, check_form=form)

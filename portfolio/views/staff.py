@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from centres.access import get_centre_for
 from centres.models import Membership, Role
+from core.views import domain_errors_as_messages
 
 from ..models import OccupationalCompetence
 from ..services import staff as services
@@ -28,7 +29,7 @@ def staff_competence(request, centre_id: int, pk: int):
     centre = membership.centre
     form = CompetenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form):
             services.record_competence(
                 actor=request.user,
                 centre=centre,
@@ -37,9 +38,6 @@ def staff_competence(request, centre_id: int, pk: int):
                 sector_experience=form.cleaned_data["sector_experience"],
                 evidence=form.cleaned_data["evidence"],
             )
-        except services.StaffError as exc:
-            form.add_error(None, str(exc))
-        else:
             number = form.cleaned_data["qualification"].number
             messages.success(request, f"{membership.user}'s competence for {number} is recorded.")
             return redirect("portfolio:staff-competence", centre_id=centre.pk, pk=membership.pk)
@@ -62,11 +60,8 @@ def competence_verify(request, centre_id: int, pk: int):
         pk=pk,
         centre=centre,
     )
-    try:
+    with domain_errors_as_messages(request):
         services.verify_competence(actor=request.user, competence=competence)
-    except services.StaffError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, f"{competence.user}'s competence for {competence.qualification.number} is verified.")
     membership = Membership.objects.filter(centre=centre, user=competence.user).exclude(role=Role.CENTRE_ADMIN).first()
     if membership is None:

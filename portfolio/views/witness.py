@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from core.views import domain_errors_as_messages
 from portfolio.access import get_portfolio_for
 from portfolio.forms import TestimonyForm, WitnessInviteForm
 from portfolio.services import AlreadyDone, PortfolioError
 from portfolio.services.checks import can_add_evidence
 from portfolio.services.witness import get_witness_invitation, invitation_days, invite_witness, receive_testimony
 
-from ._helpers import require_permission, show_error
+from ._helpers import require_permission
 
 
 @login_required
@@ -24,11 +25,8 @@ def witness_invite(request, pk: int):
     )
     form = WitnessInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request):
             invitation, token = invite_witness(actor=request.user, registration=registration, **form.cleaned_data)
-        except PortfolioError as error:
-            show_error(request, error)
-        else:
             if token is None:
                 messages.info(
                     request,
@@ -62,13 +60,8 @@ def witness_testimony(request, token: str):
         return _private(render(request, "portfolio/witness_closed.html", {"message": str(error)}, status=404))
     form = TestimonyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors_as_messages(request, form=form) as outcome:
             receive_testimony(token=token, **form.cleaned_data)
-        except AlreadyDone as error:
-            return _private(render(request, "portfolio/witness_closed.html", {"message": str(error)}, status=410))
-        except PortfolioError as error:
-            form.add_error(None, str(error))
-        else:
             return _private(
                 render(
                     request,
@@ -78,5 +71,9 @@ def witness_testimony(request, token: str):
                         "done": True,
                     },
                 )
+            )
+        if isinstance(outcome.error, AlreadyDone):
+            return _private(
+                render(request, "portfolio/witness_closed.html", {"message": str(outcome.error)}, status=410)
             )
     return _private(render(request, "portfolio/witness_testimony.html", {"invitation": invitation, "form": form}))

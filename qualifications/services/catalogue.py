@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from core.errors import DomainError
 from qualifications.cache import bump_catalogue_version
 from qualifications.models import (
     AssessmentCriterion,
@@ -38,7 +39,7 @@ DEFAULT_METHODS = [
 ]
 
 
-class CatalogueError(Exception):
+class CatalogueError(DomainError):
     pass
 
 

@@ -9,7 +9,6 @@ off."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections import defaultdict
@@ -20,6 +19,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from centres.models import CompetenceStatus, Membership, Role, record_event
+from core.spreadsheets import SafeCsvWriter
 from portfolio.models import Registration, RegistrationUnit
 from qualifications.models import QualificationUnit, Unit
 from qualifications.services.combination import check_combination
@@ -245,8 +245,6 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
 
 # --- CSV for the awarding body -------------------------------------------------------------------------------
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 CSV_HEADER = [
     "Centre number",
     "Centre",
@@ -262,18 +260,10 @@ CSV_HEADER = [
 ]
 
 
-def safe_cell(value) -> str:
-    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ tab or CR gets a leading '."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def export_claims_csv(statuses: list[CertificationStatus]) -> str:
     """The ready learners (full claims) and withdrawn learners with signed-off units (unit claims), as CSV."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(CSV_HEADER)
     for status in statuses:
         if status.state == CertificationState.READY:
@@ -284,8 +274,7 @@ def export_claims_csv(statuses: list[CertificationStatus]) -> str:
             continue
         registration = status.registration
         writer.writerow(
-            safe_cell(value)
-            for value in [
+            [
                 registration.centre.centre_number,
                 registration.centre.name,
                 registration.learner.full_name,

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from centres import conflicts
 from centres.access import membership_for, memberships_of
-from centres.models import CompetenceStatus, Membership, PersonalInterest, Role, record_event
+from centres.models import CompetenceStatus, Membership, Role, record_event
 from portfolio.models import CountersignStatus, Registration
 from tracking.models import Signature, SignatureRole
 
@@ -97,9 +98,7 @@ def _require_countersignatory(actor, sample: SampleRecord) -> None:
 
 def _require_no_interest(actor, sample: SampleRecord, registration: Registration) -> None:
     """The countersignatory quality-assures too: never their own learner or decisions, nor a declared interest."""
-    if actor.pk in (registration.assessor_id, registration.learner_id):
-        reason = "you are this learner's assessor"
-    elif (
+    involved = (
         SampleDecision.objects.filter(sample=sample)
         .filter(
             Q(link__judged_by=actor)
@@ -108,18 +107,10 @@ def _require_no_interest(actor, sample: SampleRecord, registration: Registration
             | Q(decision__countersigned_by=actor)
         )
         .exists()
-    ):
-        reason = "you made or countersigned some of the decisions it sampled"
-    elif PersonalInterest.objects.filter(
-        centre_id=registration.centre_id, staff=actor, learner_id=registration.learner_id
-    ).exists():
-        reason = "you have declared a personal interest in this learner"
-    else:
-        return
-    raise ConflictOfInterest(
-        f"You cannot countersign this sample: {reason}. Ask your centre admin to name another countersignatory "
-        f"for {sample.iqa}."
     )
+    problem = conflicts.iqa_conflict(actor, registration, conflicts.Act.COUNTERSIGN_SAMPLE, involved=involved)
+    if problem:
+        raise ConflictOfInterest(f"{problem} Ask your centre admin to name another countersignatory for {sample.iqa}.")
 
 
 def _require_sheets_unchanged(sample: SampleRecord) -> None:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
-from centres.models import PersonalInterest
-from portfolio.models import Evidence, EvidenceLink, Registration
+from centres import conflicts
+from portfolio.models import Registration, counting_links_q
 from qualifications.models import AssessmentMethod, Unit
 
 from ..models import RecordChecked, SampleDecision, SampleKind, SamplingPlan
@@ -178,11 +178,9 @@ def evidence_locations(samples) -> dict[int, set[str]]:
         "sample_id", "link__evidence__location"
     )
     behind_decisions = SampleDecision.objects.filter(
+        counting_links_q("decision__criterion__evidence_links__"),
         sample_id__in=ids,
-        decision__criterion__evidence_links__status=EvidenceLink.Status.ACCEPTED,
         decision__criterion__evidence_links__evidence__registration_id=F("decision__registration_id"),
-        decision__criterion__evidence_links__evidence__is_current=True,
-        decision__criterion__evidence_links__evidence__status=Evidence.Status.SUBMITTED,
         decision__criterion__evidence_links__evidence__location__gt="",
     ).values_list("sample_id", "decision__criterion__evidence_links__evidence__location")
     for rows in (judged, behind_decisions):
@@ -327,9 +325,8 @@ def eligible_for(work: UnitWork, kind: str) -> bool:
 
 
 def may_sample(work: UnitWork, iqa_id: int, interests: set[int]) -> bool:
-    """Whether the IQA may sample it: not their learner, no declared interest, none of its decisions theirs."""
-    registration = work.registration
-    return registration.assessor_id != iqa_id and registration.learner_id not in interests and iqa_id not in work.makers
+    """Whether the IQA may sample it (centres.conflicts decides, from the facts the plan has loaded)."""
+    return conflicts.iqa_may_sample(iqa_id, work.registration, interests=interests, makers=work.makers)
 
 
 def propose_samples(plan: SamplingPlan, *, iqa, cover: Coverage | None = None, limit: int = 5) -> list[Proposal]:
@@ -339,9 +336,7 @@ def propose_samples(plan: SamplingPlan, *, iqa, cover: Coverage | None = None, l
     not sample (their own learners or decisions, declared interests) is never proposed."""
     cover = cover or coverage(plan)
     data = cover.data
-    interests = set(
-        PersonalInterest.objects.filter(centre_id=plan.centre_id, staff=iqa).values_list("learner_id", flat=True)
-    )
+    interests = conflicts.interested_learner_ids(iqa, plan.centre_id)
     progress = cover.progress_by_assessor
     shortfall = {(a_id, kind): row.shortfall(kind) for a_id, row in progress.items() for kind in KINDS}
     planned = {(a_id, kind): row.planned[kind] for a_id, row in progress.items() for kind in KINDS}

@@ -18,7 +18,7 @@ from portfolio.access import active_eqa_share_items, eqa_can_see_unit
 from portfolio.models import EqaShare, EqaShareItem, Registration, RegistrationUnit
 from qualifications.models import Unit
 from tracking.models import Signature, SignatureRole
-from tracking.services.signoff import SignOffError, sign_unit
+from tracking.services.signoff import sign_unit
 
 from ..models import EqaComment
 from .errors import NotAllowed, ShareError
@@ -175,7 +175,4 @@ def eqa_sign(*, actor, registration: Registration, unit: Unit) -> Signature:
     """The EQA signs the "EQS signature (if sampled)" line of a shared unit's tracking sheet."""
     if not eqa_can_see_unit(actor, registration, unit):
         raise NotAllowed("That unit is not shared with you.")
-    try:
-        return sign_unit(registration=registration, unit=unit, user=actor, role=SignatureRole.EQA)
-    except SignOffError as exc:
-        raise ShareError(str(exc)) from exc
+    return sign_unit(registration=registration, unit=unit, user=actor, role=SignatureRole.EQA)

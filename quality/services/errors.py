@@ -1,19 +1,21 @@
 """Domain errors of quality assurance: each message is written to be shown to the person who acted."""
 
+import core.errors
 
-class QualityError(Exception):
+
+class QualityError(core.errors.DomainError):
     """A quality-assurance rule was broken; the message is meant for the user."""
 
 
-class NotAllowed(QualityError):
-    pass
+class NotAllowed(QualityError, core.errors.NotAllowed):
+    """The acting person's role or assignment does not allow this (a 403)."""
 
 
 class PlanError(QualityError):
     pass
 
 
-class ConflictOfInterest(QualityError):
+class ConflictOfInterest(NotAllowed):
     """The IQA would quality-assure their own decisions, their own learner, or a learner they have an interest in."""
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from centres import conflicts
 from centres.access import has_role, membership_for
-from centres.models import PersonalInterest, Role, User, record_event
+from centres.models import Role, User, record_event
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.progress import UnitStatus, unit_statuses
 from qualifications.models import AssessmentCriterion, Unit
@@ -189,14 +190,8 @@ def check_may_sample_learner(*, iqa, plan: SamplingPlan, registration: Registrat
     require_iqa(iqa, plan.centre)
     if registration.centre_id != plan.centre_id or registration.qualification_id != plan.qualification_id:
         raise SampleError("This learner is not on this plan's qualification at this centre.")
-    if registration.assessor_id == iqa.pk:
-        raise ConflictOfInterest("You are this learner's assessor, so another IQA must sample their work.")
-    if registration.learner_id == iqa.pk:
-        raise ConflictOfInterest("You cannot quality-assure your own portfolio.")
-    if PersonalInterest.objects.filter(
-        centre_id=registration.centre_id, staff=iqa, learner_id=registration.learner_id
-    ).exists():
-        raise ConflictOfInterest("You have declared a personal interest in this learner, so another IQA must sample.")
+    if problem := conflicts.iqa_conflict(iqa, registration, conflicts.Act.SAMPLE):
+        raise ConflictOfInterest(problem)
 
 
 # --- Recording a sample ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from core.views import domain_errors_as_messages
 from portfolio.models import Registration
 
 from ..access import get_centre_as_admin, get_claim_for_admin, get_registration_for_admin
@@ -19,7 +20,6 @@ from ..services.certification import (
     record_certificate_date,
     record_claim,
 )
-from ..services.errors import QualityError
 
 
 def _statuses(centre):
@@ -79,7 +79,7 @@ def claim_create(request, pk: int):
         messages.error(request, "Check the claim: choose signed-off units and a valid date.")
         return redirect("quality:certification", centre_pk=registration.centre_id)
     data = form.cleaned_data
-    try:
+    with domain_errors_as_messages(request):
         claim = record_claim(
             actor=request.user,
             registration=registration,
@@ -88,9 +88,6 @@ def claim_create(request, pk: int):
             reference=data["reference"],
             certificate_date=data["certificate_date"],
         )
-    except QualityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, f"{claim.get_kind_display()} claim recorded for {registration.learner}.")
     return redirect("quality:certification", centre_pk=registration.centre_id)
 
@@ -103,12 +100,9 @@ def claim_certificate(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Enter the date printed on the certificate.")
     else:
-        try:
+        with domain_errors_as_messages(request):
             record_certificate_date(
                 actor=request.user, claim=claim, certificate_date=form.cleaned_data["certificate_date"]
             )
-        except QualityError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, f"Certificate date recorded for {claim.registration.learner}.")
     return redirect("quality:certification", centre_pk=claim.registration.centre_id)

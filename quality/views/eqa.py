@@ -17,6 +17,7 @@ from centres.access import is_eqa
 from centres.models import Membership, Role, User
 from centres.services import cpd_warning
 from centres.services import latest_cpd as latest_cpd_dates
+from core.views import domain_errors_as_messages
 from portfolio.access import active_eqa_share_items
 from portfolio.models import (
     CountersignStatus,
@@ -27,7 +28,7 @@ from portfolio.models import (
     RegistrationUnit,
 )
 from qualifications.models import Unit
-from tracking.jobs import JobError, enqueue
+from tracking.jobs import enqueue
 from tracking.models import ExportJob
 from tracking.sheets import build_sheets
 
@@ -43,7 +44,6 @@ from ..access import (
 from ..forms import CommentForm, ShareForm
 from ..models import EqaComment, SampleRecord, SamplingPlan
 from ..services.eqa import ShareItemInput, eqa_comment, eqa_sign, revoke_share, share_with_eqa
-from ..services.errors import QualityError
 
 # --- Centre admin: shares ------------------------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ def share_create(request, centre_pk: int):
             if registration_id not in registrations or (unit_id and unit_id not in units):
                 raise Http404("No such learner at this centre.")
             items.append(ShareItemInput(registrations[registration_id], units.get(unit_id) if unit_id else None))
-        try:
+        with domain_errors_as_messages(request, form=form):
             share = share_with_eqa(
                 actor=request.user,
                 centre=centre,
@@ -109,9 +109,6 @@ def share_create(request, centre_pk: int):
                 items=items,
                 note=data["note"],
             )
-        except QualityError as error:
-            form.add_error(None, str(error))
-        else:
             if share.reused:
                 messages.info(
                     request, f"This share with {share.eqa} was made a moment ago; it was not made a second time."
@@ -142,11 +139,8 @@ def share_detail(request, pk: int):
 @require_POST
 def share_revoke(request, pk: int):
     share = get_share_for_admin(request.user, pk)
-    try:
+    with domain_errors_as_messages(request):
         revoke_share(actor=request.user, share=share)
-    except QualityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, f"{share.eqa} can no longer see what was shared.")
     return redirect("quality:share-detail", pk=share.pk)
 
@@ -159,14 +153,12 @@ def pack_request(request, pk: int):
     if share.revoked_at is not None:
         messages.error(request, "This share was revoked: there is nothing to pack.")
         return redirect("quality:share-detail", pk=share.pk)
-    try:
+    with domain_errors_as_messages(request):
         export_job = enqueue("eqa_pack", user=request.user, centre=share.centre, params={"share_id": share.pk})
-    except JobError as error:
-        messages.error(request, str(error))
-        if admin_centres(request.user).filter(pk=share.centre_id).exists():
-            return redirect("quality:share-detail", pk=share.pk)
-        return redirect("quality:eqa-home")
-    return redirect("tracking:job-status", pk=export_job.pk)
+        return redirect("tracking:job-status", pk=export_job.pk)
+    if admin_centres(request.user).filter(pk=share.centre_id).exists():
+        return redirect("quality:share-detail", pk=share.pk)
+    return redirect("quality:eqa-home")
 
 
 # --- The EQA's pages -----------------------------------------------------------------------------------------
@@ -283,11 +275,8 @@ def eqa_comment_create(request, pk: int):
         return redirect("quality:eqa-registration", pk=pk)
     # Without a unit, the comment is on the learner as a whole (allowed on any share of them).
     unit = _eqa_unit(view, form.cleaned_data["unit"]) if form.cleaned_data.get("unit") else None
-    try:
+    with domain_errors_as_messages(request):
         eqa_comment(actor=request.user, registration=view.registration, unit=unit, text=form.cleaned_data["text"])
-    except QualityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, "Your comment is saved; the centre sees it.")
     return redirect("quality:eqa-registration", pk=pk)
 
@@ -297,11 +286,8 @@ def eqa_comment_create(request, pk: int):
 def eqa_sign_unit(request, pk: int, unit_pk: int):
     view = get_registration_for_eqa(request.user, pk)
     unit = _eqa_unit(view, unit_pk)
-    try:
+    with domain_errors_as_messages(request):
         eqa_sign(actor=request.user, registration=view.registration, unit=unit)
-    except QualityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, f"You signed the EQS line of {unit.reference}.")
     return redirect("quality:eqa-registration", pk=pk)
 

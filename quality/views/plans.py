@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.views import domain_errors_as_messages
+
 from ..access import get_plan_for, get_plan_for_reader, iqa_centres, plans_for, require_iqa_somewhere
 from ..forms import ClearOverrideForm, PlanForm, RateOverrideForm
 from ..models import Action, SampleKind, StandardisationActivity
 from ..services.coverage import coverage, propose_samples, shared_learner_rows
-from ..services.errors import QualityError
 from ..services.plans import create_plan, override_rate, refresh_rates
 
 
@@ -35,7 +36,7 @@ def plan_create(request):
     form = PlanForm(request.POST or None, centres=iqa_centres(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with domain_errors_as_messages(request, form=form):
             plan = create_plan(
                 actor=request.user,
                 centre=data["centre"],
@@ -45,9 +46,6 @@ def plan_create(request):
                 notes=data["notes"],
                 locations=data["locations"],
             )
-        except QualityError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Your sampling plan is ready. Each assessor's rate comes from their risk.")
             return redirect("quality:plan-detail", pk=plan.pk)
     return render(request, "quality/plan_form.html", {"form": form})
@@ -94,7 +92,7 @@ def plan_rate(request, pk: int):
     plan = get_plan_for(request.user, pk)
     form = RateOverrideForm(request.POST)
     if form.is_valid():
-        try:
+        with domain_errors_as_messages(request):
             override_rate(
                 actor=request.user,
                 plan=plan,
@@ -102,9 +100,6 @@ def plan_rate(request, pk: int):
                 rate_percent=form.cleaned_data["rate_percent"],
                 reason=form.cleaned_data["reason"],
             )
-        except QualityError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, "The rate is set by hand for this plan.")
     else:
         _form_errors(request, form)
@@ -117,11 +112,8 @@ def plan_rate_clear(request, pk: int):
     plan = get_plan_for(request.user, pk)
     form = ClearOverrideForm(request.POST)
     if form.is_valid():
-        try:
+        with domain_errors_as_messages(request):
             override_rate(actor=request.user, plan=plan, assessor_id=form.cleaned_data["assessor"], rate_percent=None)
-        except QualityError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, "The rate follows the assessor's risk again.")
     else:
         _form_errors(request, form)
@@ -132,11 +124,8 @@ def plan_rate_clear(request, pk: int):
 @require_POST
 def plan_refresh(request, pk: int):
     plan = get_plan_for(request.user, pk)
-    try:
+    with domain_errors_as_messages(request):
         changes = refresh_rates(plan=plan, actor=request.user)
-    except QualityError as error:
-        messages.error(request, str(error))
-    else:
         if changes:
             messages.success(request, "Rates brought up to date: " + "; ".join(changes) + ".")
         else:

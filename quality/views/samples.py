@@ -11,9 +11,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from centres import conflicts
 from centres.access import centres_where
-from centres.models import PersonalInterest, Role
+from centres.models import Role
 from centres.params import parse_ids
+from core.views import domain_errors_as_messages
 from portfolio.models import Registration
 from portfolio.selectors import approved_adjustments
 
@@ -23,7 +25,6 @@ from ..models import Action, SampleKind, SampleUnit
 from ..selectors import sample_details
 from ..services.countersign import countersign_queue, countersign_sample, is_countersignatory, named_countersignatory
 from ..services.coverage import eligible_for, may_sample
-from ..services.errors import NotAllowed, QualityError
 from ..services.plan_data import load_plan_data
 from ..services.samples import check_may_sample_learner, close_action, complete_action, record_sample, review_units
 
@@ -34,23 +35,16 @@ def sample_start(request, pk: int):
     """Every learner on the plan, with what can be sampled now (interim or summative) or why not."""
     plan = get_plan_for(request.user, pk)
     data = load_plan_data(plan)
-    interests = set(
-        PersonalInterest.objects.filter(centre_id=plan.centre_id, staff=request.user).values_list(
-            "learner_id", flat=True
-        )
-    )
+    interests = conflicts.interested_learner_ids(request.user, plan.centre_id)
     works_of = defaultdict(list)
     for work in data.work.values():
         works_of[work.registration.pk].append(work)
     rows = []
     for registration in data.registrations:
         works = works_of[registration.pk]
-        if registration.assessor_id == request.user.pk:
-            blocked = "You assess this learner: another IQA must sample their work."
-        elif registration.learner_id in interests:
-            blocked = "You declared a personal interest in this learner."
-        else:
-            blocked = ""
+        blocked = (
+            conflicts.iqa_conflict(request.user, registration, interested=registration.learner_id in interests) or ""
+        )
         counts = {
             kind: sum(1 for work in works if eligible_for(work, kind) and may_sample(work, request.user.pk, interests))
             for kind in (SampleKind.INTERIM, SampleKind.SUMMATIVE)
@@ -76,10 +70,9 @@ def sample_review(request, pk: int, registration_pk: int, kind: str):
         ),
         pk=registration_pk,
     )
-    try:
+    with domain_errors_as_messages(request) as outcome:
         check_may_sample_learner(iqa=request.user, plan=plan, registration=registration)
-    except QualityError as error:
-        messages.error(request, str(error))
+    if not outcome.ok:
         return redirect("quality:sample-start", pk=plan.pk)
     reviews = review_units(registration=registration, kind=kind, iqa=request.user)
     unit_ids = _selected_unit_ids(request.POST if request.method == "POST" else request.GET)
@@ -93,7 +86,7 @@ def sample_review(request, pk: int, registration_pk: int, kind: str):
     form = SampleReviewForm(request.POST or None, reviews=selected)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with domain_errors_as_messages(request, form=form):
             sample = record_sample(
                 actor=request.user,
                 plan=plan,
@@ -107,9 +100,6 @@ def sample_review(request, pk: int, registration_pk: int, kind: str):
                 feedback=data["feedback"],
                 actions=data["actions"],
             )
-        except QualityError as error:
-            form.add_error(None, str(error))
-        else:
             if sample.awaiting_countersignature:
                 messages.success(
                     request,
@@ -192,13 +182,8 @@ def sample_countersign(request, pk: int):
         messages.error(request, "Choose to confirm or return the sample (a note has at most 2000 characters).")
         return redirect("quality:sample-detail", pk=sample.pk)
     confirm = form.cleaned_data["outcome"] == "confirm"
-    try:
+    with domain_errors_as_messages(request):
         sample = countersign_sample(actor=request.user, sample=sample, confirm=confirm, note=form.cleaned_data["note"])
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except QualityError as error:
-        messages.error(request, str(error))
-    else:
         if confirm:
             messages.success(request, "Sample countersigned." + _results_phrase(sample))
         else:
@@ -257,11 +242,8 @@ def action_complete(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Say what you did to complete the action.")
         return _back(request, action)
-    try:
+    with domain_errors_as_messages(request):
         complete_action(actor=request.user, action=action, note=form.cleaned_data["note"])
-    except QualityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, "Action completed. The IQA will close it.")
     return _back(request, action)
 
@@ -274,10 +256,7 @@ def action_close(request, pk: int):
     if not form.is_valid():
         messages.error(request, "The note is too long.")
         return _back(request, action)
-    try:
+    with domain_errors_as_messages(request):
         close_action(actor=request.user, action=action, note=form.cleaned_data["note"])
-    except QualityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, "Action closed.")
     return _back(request, action)

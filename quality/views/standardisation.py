@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centres.access import centres_where
 from centres.models import Role, User
+from core.views import domain_errors_as_messages
 from qualifications.models import Qualification, QualificationUnit, Unit
 
 from .. import selectors
 from ..access import get_activity_for, iqa_centres, require_iqa_somewhere, standardisation_for
 from ..models import StandardisationActivity, StandardisationParticipant
-from ..services.errors import NotAllowed, QualityError
 from ..services.standardisation import (
     JudgementInput,
     OutcomeInput,
@@ -40,15 +40,10 @@ from ..standardisation_forms import (
 
 def _run(request, step, success: str) -> bool:
     """Call a service step: NotAllowed is a 403, any other rule broken a message. True when it worked."""
-    try:
+    with domain_errors_as_messages(request) as outcome:
         step()
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except QualityError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
+        messages.success(request, success)
+    return outcome.ok
 
 
 def _form_errors(request, form) -> None:
@@ -109,7 +104,7 @@ def standardisation_create(request):
     form = ActivityForm(request.POST or None, centre=centre, qualification=qualification, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with domain_errors_as_messages(request, form=form):
             activity = create_activity(
                 actor=request.user,
                 centre=centre,
@@ -121,11 +116,6 @@ def standardisation_create(request):
                 evidence=data["evidence"],
                 exemplar=data["exemplar"],
             )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except QualityError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "The activity is set: each assessor invited can now judge it on their own.")
             return redirect("quality:standardisation-detail", pk=activity.pk)
     return render(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centres.models import Event
+from core.spreadsheets import safe_cell
 from portfolio.models import Registration
 from quality.models import CertificationClaim, Outcome, SampleKind
 from quality.services.certification import (
@@ -18,7 +19,6 @@ from quality.services.certification import (
     export_claims_csv,
     record_certificate_date,
     record_claim,
-    safe_cell,
 )
 from quality.services.errors import ClaimError, NotAllowed
 from quality.services.plans import override_rate

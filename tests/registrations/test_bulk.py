@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from centres.models import Event, Membership
 from portfolio.models import Registration
+from portfolio.services import NotAllowed
 from portfolio.services import registration as services
 from portfolio.services.registration import CSV_HEADER, RegistrationError, parse_registration_csv, register_from_csv
 
@@ -199,7 +200,7 @@ def test_a_failure_while_saving_leaves_nothing(world, monkeypatch, django_captur
 
 def test_only_the_centres_admin_commits(world):
     for actor in (world.assessor, world.other_admin):
-        with pytest.raises(RegistrationError, match="Only a centre admin"):
+        with pytest.raises(NotAllowed, match="Only a centre admin"):
             register_from_csv(actor=actor, centre=world.centre, text=csv_text(good_rows(world)))
 
 

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.spreadsheets import safe_cell
 from portfolio.models import CriterionDecision, Registration
 from portfolio.progress import Progress
-from portfolio.services.registration import csv_safe, schedule_for
+from portfolio.services.registration import schedule_for
 from qualifications.models import AssessmentCriterion
 from tests.factories import make_registration, make_user
 
@@ -118,7 +119,7 @@ def test_on_track_flag_from_the_dates():
 
 @pytest.mark.parametrize("value", ['=HYPERLINK("x")', "+1", "-1", "@SUM(A1)"])
 def test_csv_cells_cannot_become_formulas(value):
-    assert csv_safe(value) == "'" + value
+    assert safe_cell(value) == "'" + value
 
 
 def test_export_is_scoped_and_formula_safe(client, world):

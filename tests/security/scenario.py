@@ -57,6 +57,7 @@ def build_scenario() -> SimpleNamespace:
     s.registration_unit = plan[0]
     s.criterion = s.unit.criteria.order_by("id").first()
     s.other_centre_unit = w.other_centre_registration.plan.select_related("unit").first().unit
+    s.trainee_unit = w.trainee_registration.plan.select_related("unit").order_by("unit__reference").first().unit
 
     s.evidence = Evidence.objects.create(
         registration=registration,

@@ -7,6 +7,11 @@ test, so a failure names exactly who got what where.
 Expected answers: "ok" (200-303 not to the sign-in page, or 400 for a rejected form), "login" (redirect to the
 sign-in page), "403", "404", "405", "410". Another centre's object is always a 404; a person of the same centre
 outside their role or scope gets a 403 or a 404.
+
+"ok" means the person may act: an action's POST sends real input, so that a person who may not act is refused
+with 403 (never a 200 or a redirect with a message), and "ok" can only mean the service took the request (it may
+still say that the state does not allow it yet, for instance a sheet not yet complete). Signing is checked in
+each role (SIGNING): only the person that role needs may sign in it.
 """
 
 from collections.abc import Callable
@@ -148,6 +153,10 @@ def _sheet(s):
     return {"registration_pk": s.registration.pk, "unit_pk": s.unit.pk}
 
 
+def _sign_data(role: str) -> dict:
+    return {"role": role, "content_hash": "0" * 64, "declaration": "on"}
+
+
 MATRIX: dict[str, Route] = {
     # --- Public and account pages ----------------------------------------------------------------------------
     "home": Route(get=SIGNED_IN),
@@ -205,6 +214,7 @@ MATRIX: dict[str, Route] = {
     "portfolio:registration-detail": Route(get=REGISTRATION_READ, kwargs=_registration),
     "portfolio:registration-move": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     "portfolio:registration-change-iqa": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
+    "portfolio:registration-change-tutor": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     "portfolio:registration-identity": Route(get=IDENTITY_CHECK, kwargs=_registration),
     # The learner's assessor or the centre admin; others who can read the registration are refused with 403.
     "portfolio:registration-initial-assessment": Route(
@@ -275,9 +285,19 @@ MATRIX: dict[str, Route] = {
     "tracking:registration-pdf": post_only(REGISTRATION_READ, kwargs=_sheet_registration),
     "tracking:sheet": Route(get=REGISTRATION_READ, kwargs=_sheet),
     "tracking:sheet-pdf": Route(get=REGISTRATION_READ, kwargs=_sheet),
-    # Everyone who can read the sheet may try; the sign-off service refuses the wrong person with a message.
-    "tracking:sign": post_only(REGISTRATION_READ, kwargs=_sheet),
-    "tracking:reopen": post_only(REGISTRATION_READ, kwargs=_sheet),
+    # Signing as the learner: only the learner (the other roles are in SIGNING below). Readers of the sheet who
+    # may not sign in that role are refused with 403.
+    "tracking:sign": post_only(
+        expect(ok=("learner",), e403=("assessor", "iqa", "admin", "eqa_shared")),
+        kwargs=_sheet,
+        data=lambda s: _sign_data("learner"),
+    ),
+    # Only the learner's assessor reopens a unit.
+    "tracking:reopen": post_only(
+        expect(ok=("assessor",), e403=("learner", "iqa", "admin", "eqa_shared")),
+        kwargs=_sheet,
+        data=lambda s: {"reason": "The evidence list was incomplete."},
+    ),
     # Carrying a unit over (and withdrawing it): the learner's assessor or the centre admin; others who can read the
     # registration are refused with 403 (an EQA never opens the whole portfolio a carry belongs to: 404).
     "tracking:carry-over": post_only(
@@ -315,8 +335,17 @@ MATRIX: dict[str, Route] = {
         data=lambda s: {"outcome": "confirm", "note": ""},
     ),
     "quality:action-list": Route(get=expect(ok=("assessor", "other_assessor", "iqa"), rest=E403)),
-    "quality:action-complete": post_only(expect(ok=("assessor", "iqa")), kwargs=lambda s: {"pk": s.action.pk}),
-    "quality:action-close": post_only(expect(ok=("assessor", "iqa")), kwargs=lambda s: {"pk": s.action.pk}),
+    # The assessor the action is for completes it; an IQA of the centre closes it. Each refuses the other.
+    "quality:action-complete": post_only(
+        expect(ok=("assessor",), e403=("iqa",)),
+        kwargs=lambda s: {"pk": s.action.pk},
+        data=lambda s: {"note": "Questions now recorded."},
+    ),
+    "quality:action-close": post_only(
+        expect(ok=("iqa",), e403=("assessor",)),
+        kwargs=lambda s: {"pk": s.action.pk},
+        data=lambda s: {"note": "Seen."},
+    ),
     # --- Quality: EQA shares and the EQA's pages -------------------------------------------------------------
     "quality:share-list": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
     "quality:share-create": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
@@ -348,6 +377,20 @@ MATRIX: dict[str, Route] = {
     "quality:certification-csv": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
     "quality:claim-create": post_only(expect(ok=("admin",)), kwargs=_registration),
     "quality:claim-certificate": post_only(expect(ok=("admin",)), kwargs=lambda s: {"pk": s.claim.pk}),
+}
+
+
+# Signing the tracking sheet in each role: who may sign in it ("ok"; the state may still refuse with a message),
+# who reads the sheet but may not (403), who cannot see it (404).
+SIGNING: dict[str, tuple[Callable, dict]] = {
+    "assessor": (_sheet, expect(ok=("assessor",), e403=("learner", "iqa", "admin", "eqa_shared"))),
+    # The trainee assessor's learner: only the trainee's countersignatory (`assessor`) countersigns their sheets.
+    "countersigner": (
+        lambda s: {"registration_pk": s.trainee_registration.pk, "unit_pk": s.trainee_unit.pk},
+        expect(ok=("assessor",), e403=("iqa", "admin")),
+    ),
+    "iqa": (_sheet, expect(ok=("iqa",), e403=("learner", "assessor", "admin", "eqa_shared"))),
+    "eqa": (_sheet, expect(ok=("eqa_shared",), e403=("learner", "assessor", "iqa", "admin"))),
 }
 
 
@@ -445,6 +488,25 @@ def test_permission(name, method, actor, scenario):
     got = classify(response)
     where = response.get("Location", "")
     assert got in expected, f"{method} {url} as {actor}: {response.status_code} {where} ({got}), expected {expected}"
+
+
+SIGNING_CASES = [(role, actor) for role in sorted(SIGNING) for actor in ACTORS]
+
+
+@pytest.mark.parametrize(("role", "actor"), SIGNING_CASES, ids=[f"sign-as-{r}|{a}" for r, a in SIGNING_CASES])
+def test_signing_permission(role, actor, scenario):
+    kwargs, expected = SIGNING[role]
+    url = reverse("tracking:sign", kwargs=kwargs(scenario))
+    client = Client()
+    user = actor_user(scenario, actor)
+    if user is not None:
+        client.force_login(user)
+    response = client.post(url, _sign_data(role))
+    got = classify(response)
+    where = response.get("Location", "")
+    assert got in expected[actor], (
+        f"sign as {role} as {actor}: {response.status_code} {where}, expected {expected[actor]}"
+    )
 
 
 def _query_string(query: dict) -> str:

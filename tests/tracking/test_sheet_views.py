@@ -113,16 +113,36 @@ def test_learner_and_assessor_sign_through_the_page(world, completed):
     assert "The evidence behind this unit is frozen" in html
 
 
-def test_signing_for_someone_else_through_the_page_is_refused_with_a_message(world, completed):
+def test_signing_for_someone_else_through_the_page_is_refused_with_403_and_says_why(world, completed):
     content_hash = (
         client_for(world.learner).get(sheet_url(world.registration, completed)).context["sheet"].state.content_hash
     )
     response = client_for(world.assessor).post(
         sheet_url(world.registration, completed, "sign"),
         {"role": "learner", "content_hash": content_hash, "declaration": "on"},
+    )
+    assert response.status_code == 403
+    assert "Only the learner, Lena Learner, can sign as the learner." in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_a_reader_who_holds_no_signing_role_is_refused_with_403_whatever_they_post(world, completed):
+    response = client_for(world.admin).post(sheet_url(world.registration, completed, "sign"), {})
+    assert response.status_code == 403
+    assert not Signature.objects.exists()
+
+
+def test_signing_before_the_sheet_is_complete_is_a_message_not_a_refusal(world, unit):
+    content_hash = (
+        client_for(world.learner).get(sheet_url(world.registration, unit)).context["sheet"].state.content_hash
+    )
+    response = client_for(world.learner).post(
+        sheet_url(world.registration, unit, "sign"),
+        {"role": "learner", "content_hash": content_hash, "declaration": "on"},
         follow=True,
     )
-    assert "Only the learner, Lena Learner, can sign as the learner." in response.content.decode()
+    assert response.status_code == 200
+    assert "Every required criterion must be met" in response.content.decode()
     assert not Signature.objects.exists()
 
 
@@ -134,7 +154,8 @@ def test_reopen_through_the_page_needs_a_reason_and_voids_signatures(world, comp
     response = assessor.post(url, {"reason": ""}, follow=True)
     assert "Give a reason" in response.content.decode()
     assert Signature.objects.live().count() == 2
-    response = client_for(world.learner).post(url, {"reason": "I want to"}, follow=True)
+    response = client_for(world.learner).post(url, {"reason": "I want to"})
+    assert response.status_code == 403
     assert "Only the learner&#x27;s assessor" in response.content.decode()
     response = assessor.post(url, {"reason": "New evidence from the workplace"}, follow=True)
     html = response.content.decode()

@@ -148,7 +148,7 @@ def test_iqa_cannot_sign_a_unit_whose_decisions_they_made(world, completed):
     _signed_off(world, completed)
     criterion = completed.criteria.order_by("order").first()
     CriterionDecision.objects.filter(registration=world.registration, criterion=criterion).update(decided_by=world.iqa)
-    with pytest.raises(SignOffError, match="made or countersigned decisions on this unit"):
+    with pytest.raises(SignOffError, match="made or countersigned decisions on this learner"):
         _sign(world, completed, world.iqa, SignatureRole.IQA)
 
 

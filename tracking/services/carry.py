@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from centres.access import has_role
 from centres.models import Role, record_event
+from core.errors import DomainError, NotAllowed
 from portfolio.models import Registration, RegistrationUnit
 from portfolio.progress import CarriedUnit, unit_statuses
 from qualifications.models import AssessmentCriterion, Unit
@@ -26,11 +27,11 @@ from ..models import CarriedOverUnit, Signature, SignatureRole, UnitSignOff
 from ..selectors import SignOffState, signoff_states
 
 
-class CarryError(Exception):
+class CarryError(DomainError):
     """A carry-over was refused; the message says why, in words for the person acting."""
 
 
-class CarryNotAllowed(CarryError):
+class CarryNotAllowed(CarryError, NotAllowed):
     """The person may not carry units for this learner at all (the view answers 403)."""
 
 

@@ -18,8 +18,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from centres import conflicts
 from centres.access import has_role, membership_for
-from centres.models import PersonalInterest, Role, record_event
+from centres.models import Role, record_event
+from core.errors import DomainError, NotAllowed
 from portfolio.access import eqa_can_see_unit
 from portfolio.models import CriterionDecision, EvidenceLink, Registration, RegistrationUnit
 from qualifications.models import Unit
@@ -28,8 +30,13 @@ from ..models import ROLE_ORDER, Signature, SignatureRole, UnitSignOff
 from ..selectors import SignOffState, signoff_state
 
 
-class SignOffError(Exception):
+class SignOffError(DomainError):
     """A sign-off rule was broken; the message says which, in words for the person acting."""
+
+
+class SignOffNotAllowed(SignOffError, NotAllowed):
+    """The person may not sign (or reopen) in this role: not the learner, assessor, countersignatory, an IQA
+    independent of the unit or an EQA it is shared with (a 403)."""
 
 
 ROLE_LABELS = {
@@ -56,10 +63,6 @@ def _involved_in_decisions(registration: Registration, unit: Unit, user) -> bool
     return decisions.exists() or links.exists()
 
 
-def _has_personal_interest(registration: Registration, user) -> bool:
-    return PersonalInterest.objects.filter(staff=user, learner_id=registration.learner_id).exists()
-
-
 def _check_person(state: SignOffState, user, role: str, *, countersigned: bool = False) -> None:
     """Nobody signs for someone else: the user must be the person (or hold the post) the role needs.
 
@@ -68,13 +71,17 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
     registration = state.registration
     unit = state.unit
     if not user.is_authenticated or not user.is_active:
-        raise SignOffError("Sign in to sign this tracking sheet.")
+        raise SignOffNotAllowed("Sign in to sign this tracking sheet.")
     if role == SignatureRole.LEARNER:
         if user.pk != registration.learner_id:
-            raise SignOffError(f"Only the learner, {_name(registration.learner)}, can sign as the learner.")
+            raise SignOffNotAllowed(f"Only the learner, {_name(registration.learner)}, can sign as the learner.")
     elif role == SignatureRole.ASSESSOR:
         if user.pk != registration.assessor_id or not has_role(user, Role.ASSESSOR, registration.centre_id):
-            raise SignOffError(f"Only the learner's assessor, {_name(registration.assessor)}, can sign as assessor.")
+            raise SignOffNotAllowed(
+                f"Only the learner's assessor, {_name(registration.assessor)}, can sign as assessor."
+            )
+        if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN):
+            raise SignOffNotAllowed(problem)
     elif role == SignatureRole.COUNTERSIGNER:
         if not state.assessor_needs_countersignature:
             raise SignOffError("This assessor's sign-off does not need a countersignature.")
@@ -85,32 +92,31 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
             or not has_role(user, Role.ASSESSOR, registration.centre_id)
         ):
             who = f", {_name(countersignatory)}," if countersignatory else ""
-            raise SignOffError(f"Only the assessor's countersignatory{who} can countersign this sign-off.")
+            raise SignOffNotAllowed(f"Only the assessor's countersignatory{who} can countersign this sign-off.")
+        if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN):
+            raise SignOffNotAllowed(problem)
     elif role == SignatureRole.IQA:
         if not has_role(user, Role.IQA, registration.centre_id):
-            raise SignOffError("Only an internal quality assurer of this centre can sign as IQA.")
+            raise SignOffNotAllowed("Only an internal quality assurer of this centre can sign as IQA.")
         if membership_for(user, registration.centre_id, Role.IQA).needs_countersignature and not countersigned:
-            raise SignOffError(
+            raise SignOffNotAllowed(
                 "You are working towards your IQA award: record a summative sample instead, and the IQA line is "
                 "signed when your countersignatory confirms it."
             )
-        if user.pk in (registration.learner_id, registration.assessor_id):
-            raise SignOffError("You cannot quality-assure a unit you assessed or a portfolio of your own.")
         if any(signature.user_id == user.pk for signature in state.live.values()):
-            raise SignOffError("You have already signed this sheet in another role, so you cannot sign it as IQA.")
-        if _involved_in_decisions(registration, unit, user):
-            raise SignOffError(
-                "You made or countersigned decisions on this unit for this learner, so you cannot sign it as IQA."
-            )
-        if _has_personal_interest(registration, user):
-            raise SignOffError("You have declared a personal interest in this learner, so you cannot sign as IQA.")
+            raise SignOffNotAllowed("You have already signed this sheet in another role, so you cannot sign it as IQA.")
+        problem = conflicts.iqa_conflict(
+            user, registration, conflicts.Act.SIGN_IQA, involved=_involved_in_decisions(registration, unit, user)
+        )
+        if problem:
+            raise SignOffNotAllowed(problem)
     elif role == SignatureRole.EQA:
         if not eqa_can_see_unit(user, registration, unit):
-            raise SignOffError("Only an EQA with whom this unit has been shared can sign as EQS.")
+            raise SignOffNotAllowed("Only an EQA with whom this unit has been shared can sign as EQS.")
         if any(signature.user_id == user.pk for signature in state.live.values()):
-            raise SignOffError("You have already signed this sheet in another role, so you cannot sign it as EQS.")
-        if _has_personal_interest(registration, user):
-            raise SignOffError("You have declared a personal interest in this learner, so you cannot sign as EQS.")
+            raise SignOffNotAllowed("You have already signed this sheet in another role, so you cannot sign it as EQS.")
+        if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN_EQS):
+            raise SignOffNotAllowed(problem)
     else:
         raise SignOffError("Unknown signature role.")
 
@@ -160,22 +166,19 @@ def check_may_sign(state: SignOffState, user, role: str, *, countersigned: bool 
             "This unit is carried over from another registration, whose sign-off stands for it here: withdraw the "
             "carry before the unit is signed off on this registration."
         )
+    _check_person(state, user, role, countersigned=countersigned)
     signed = state.live.get(role)
     if signed is not None:
         raise SignOffError(f"{signed.name_at_signing} has already signed as {ROLE_LABELS[role]}.")
-    _check_person(state, user, role, countersigned=countersigned)
     _check_order(state, role)
 
 
-def roles_user_may_sign(state: SignOffState, user) -> dict[str, str | None]:
-    """For each role the user could hold on this sheet: None if they may sign in it now, else why not.
-
-    Roles the user has nothing to do with, or has already signed in, are left out (a learner is not told why
-    they cannot sign as IQA)."""
+def signing_roles(state: SignOffState, user) -> list[str]:
+    """The roles the user could hold on this sheet, whether or not they may sign in them now."""
     registration = state.registration
     candidates: list[str] = []
     if not user.is_authenticated:
-        return {}
+        return candidates
     if user.pk == registration.learner_id:
         candidates.append(SignatureRole.LEARNER)
     if user.pk == registration.assessor_id:
@@ -188,9 +191,23 @@ def roles_user_may_sign(state: SignOffState, user) -> dict[str, str | None]:
         candidates.append(SignatureRole.IQA)
     if eqa_can_see_unit(user, registration, state.unit):
         candidates.append(SignatureRole.EQA)
+    return candidates
+
+
+def check_signer(state: SignOffState, user) -> None:
+    """Raise SignOffNotAllowed when the user holds no role on this sheet in which anyone could sign it."""
+    if not signing_roles(state, user):
+        raise SignOffNotAllowed("Nobody in your role signs this tracking sheet.")
+
+
+def roles_user_may_sign(state: SignOffState, user) -> dict[str, str | None]:
+    """For each role the user could hold on this sheet: None if they may sign in it now, else why not.
+
+    Roles the user has nothing to do with, or has already signed in, are left out (a learner is not told why
+    they cannot sign as IQA)."""
     result: dict[str, str | None] = {}
     live = state.live
-    for role in candidates:
+    for role in signing_roles(state, user):
         if role in live and live[role].user_id == user.pk:
             continue  # their signature is on the sheet already
         try:
@@ -291,18 +308,31 @@ def sign_unit(
     return signature
 
 
-def check_may_reopen(state: SignOffState, user, *, by_iqa_sample: bool = False) -> None:
-    registration = state.registration
+def check_reopener(registration: Registration, user, *, by_iqa_sample: bool = False) -> None:
+    """Raise SignOffNotAllowed unless the user is who may reopen the learner's units (whatever their state)."""
     if by_iqa_sample:
         if not has_role(user, Role.IQA, registration.centre_id) or user.pk in (
             registration.learner_id,
             registration.assessor_id,
         ):
-            raise SignOffError("Only an IQA of this centre can reopen a unit after sampling it.")
+            raise SignOffNotAllowed("Only an IQA of this centre can reopen a unit after sampling it.")
     elif user.pk != registration.assessor_id or not has_role(user, Role.ASSESSOR, registration.centre_id):
-        raise SignOffError(f"Only the learner's assessor, {_name(registration.assessor)}, can reopen this unit.")
+        raise SignOffNotAllowed(f"Only the learner's assessor, {_name(registration.assessor)}, can reopen this unit.")
+
+
+def check_may_reopen(state: SignOffState, user, *, by_iqa_sample: bool = False) -> None:
+    check_reopener(state.registration, user, by_iqa_sample=by_iqa_sample)
     if not state.live:
         raise SignOffError("This unit has no signatures to reopen.")
+
+
+def may_reopen(state: SignOffState, user) -> bool:
+    """Whether the user may reopen the unit now (the sheet offers the button only then)."""
+    try:
+        check_may_reopen(state, user)
+    except SignOffError:
+        return False
+    return True
 
 
 @transaction.atomic
