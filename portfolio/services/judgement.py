@@ -27,6 +27,7 @@ from .checks import (
     assessor_membership,
     criteria_on_plan,
     require_active,
+    require_identity_confirmed,
     require_unlocked,
 )
 
@@ -188,6 +189,7 @@ def mark_criterion_met(
     )
     require_active(registration)
     membership = _judging_membership(actor, registration, conflicts.Act.MARK_MET)
+    require_identity_confirmed(registration)
     (criterion,) = criteria_on_plan(registration, [criterion.pk])
     require_unlocked(registration, [criterion.unit_id])
     latest = latest_accepted_date(registration, criterion)
