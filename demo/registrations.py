@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from centres.models import PersonalInterest
+from centres.services import declare_personal_interest
 from demo.people import demo_user
 from portfolio.models import OccupationalCompetence, Registration
 from portfolio.services.registration import RegistrationInput, register_learner
@@ -234,3 +236,19 @@ def seed(context: dict) -> None:
         else:
             registrations[email] = registration
             context["logins"].append((email, f"Learner: {qualification.title} ({number}{on_pathway})"))
+    _declared_interest(users, centres)
+
+
+def _declared_interest(users: dict, centres: dict) -> None:
+    """Aisha Khan (trainee assessor) is Ethan Brooks's cousin: declared, so she may neither assess nor quality-assure
+    him (he is Marcus Reid's learner, so nothing of hers has to move)."""
+    centre, staff = centres["northgate"], users["trainee@northgate.example"]
+    learner = users["learner5@northgate.example"]
+    if not PersonalInterest.objects.declared(centre=centre, staff=staff, learner=learner).exists():
+        declare_personal_interest(
+            actor=users["admin@northgate.example"],
+            centre=centre,
+            staff=staff,
+            learner=learner,
+            description="Ethan Brooks is Aisha Khan's cousin.",
+        )

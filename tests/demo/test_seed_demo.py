@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 import demo.quality_assurance
-from centres.models import User
+from centres.models import PersonalInterest, User
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 from quality.models import CertificationClaim, SampleKind, SampleRecord, SamplingPlan
@@ -279,3 +279,12 @@ def test_demo_has_an_approved_adjustment_with_its_letter_shown_to_the_assessor_a
         client_for("admin@northgate.example").get(reverse("portfolio:adjustment-register", args=[jacob.centre_id])).text
     )
     assert "Jacob Evans" in register and "Approved" in register
+
+
+def test_demo_has_a_declared_interest_on_the_centres_list_and_it_is_declared_once():
+    seed()
+    seed()
+    (interest,) = PersonalInterest.objects.filter(learner__email="learner5@northgate.example")
+    assert interest.staff.email == "trainee@northgate.example"
+    page = client_for("admin@northgate.example").get(reverse("centres:interest-list", args=[interest.centre_id])).text
+    assert "Aisha Khan" in page and "Ethan Brooks" in page
