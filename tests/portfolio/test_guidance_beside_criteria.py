@@ -2,63 +2,20 @@
 assessor's judging page and the unit page; guidance printed for a whole learning outcome or unit shown once above
 its criteria; anything long folded (<details>, which opens without JavaScript)."""
 
-from html.parser import HTMLParser
-
 import pytest
 from django.urls import reverse
 
 from qualifications.guidance import choice_advice, is_long
 from qualifications.models import AssessmentCriterion, LearningOutcome, Unit
 from tests.factories import make_registration
+from tests.page_text import places as _places
+from tests.page_text import shown_folded as _shown_folded
+from tests.page_text import shown_open as _shown_open
 from tests.portfolio.helpers import login, make_evidence
 
 NCFE = "603/5681/9"
 NCFE_UNIT = "F/618/0495"
 HIGHFIELD_UNIT = "J/600/0658"  # on every factory registration (the Certificate, 600/5472/4)
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class _Finder(HTMLParser):
-    """Records, for every piece of text on the page, the elements it sits in."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack: list[str] = []
-        self.texts: list[tuple[str, tuple[str, ...]]] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if tag in self.stack:
-            while self.stack.pop() != tag:
-                pass
-
-    def handle_data(self, data):
-        if data.strip():
-            self.texts.append((" ".join(data.split()), tuple(self.stack)))
-
-
-def _places(html: str, text: str) -> list[tuple[str, ...]]:
-    """The element stacks of every occurrence of `text` on the page."""
-    finder = _Finder()
-    finder.feed(html)
-    return [stack for data, stack in finder.texts if text in data]
-
-
-def _shown_open(html: str, text: str) -> bool:
-    """Shown where no click is needed (Highfield's unit guidance, folded, may repeat a criterion's note)."""
-    places = _places(html, text)
-    assert places, f"not on the page: {text!r}"
-    return any("details" not in stack for stack in places)
-
-
-def _shown_folded(html: str, text: str) -> bool:
-    places = _places(html, text)
-    assert places, f"not on the page: {text!r}"
-    return all("details" in stack for stack in places)
 
 
 def _criterion(unit: str, code: str) -> AssessmentCriterion:

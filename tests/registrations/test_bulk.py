@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from centres.models import Event, Membership
@@ -14,39 +13,9 @@ from portfolio.models import Registration
 from portfolio.services import NotAllowed
 from portfolio.services import registration as services
 from portfolio.services.registration import CSV_HEADER, RegistrationError, parse_registration_csv, register_from_csv
+from tests.registrations.helpers import csv_text, row, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def row(world, **values):
-    today = dt.date.today()
-    base = {
-        "full_name": "Bulk Learner",
-        "email": "bulk1@example.test",
-        "date_of_birth": "2001-02-03",
-        "uln": "",
-        "awarding_body_registration_number": "",
-        "qualification": "600/5472/4",
-        "pathway": "",
-        "optional_units": "",
-        "start_date": today.isoformat(),
-        "planned_end_date": (today + dt.timedelta(days=300)).strftime("%d/%m/%Y"),
-        "assessor_email": world.assessor.email,
-        "iqa_email": world.iqa.email,
-        "id_document_type": "",
-        "id_checked_by_email": "",
-        "id_checked_on": "",
-    }
-    base.update(values)
-    return base
-
-
-def csv_text(rows, header=CSV_HEADER) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def good_rows(world):
@@ -72,12 +41,6 @@ def good_rows(world):
             id_checked_on=dt.date.today().isoformat(),
         ),
     ]
-
-
-def upload(client, world, text: str | bytes):
-    content = text.encode() if isinstance(text, str) else text
-    file = SimpleUploadedFile("learners.csv", content, content_type="text/csv")
-    return client.post(reverse("portfolio:registration-bulk", args=[world.centre.pk]), {"file": file})
 
 
 def test_template_has_every_column(client, world):

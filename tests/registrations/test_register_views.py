@@ -9,31 +9,11 @@ from centres.models import Role
 from portfolio.models import Registration
 from qualifications.models import Pathway, Qualification, Unit
 from tests.centres.helpers import invitation_link, last_mail_to
+from tests.registrations.helpers import form_data
 
 from .conftest import NVQ_UNITS
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(world, qualification, **overrides):
-    today = dt.date.today()
-    data = {
-        "qualification": qualification.pk,
-        "full_name": "Nina New",
-        "email": "nina@example.test",
-        "date_of_birth": "2000-05-17",
-        "uln": "",
-        "awarding_body_registration_number": "HF123",
-        "start_date": today.isoformat(),
-        "planned_end_date": (today + dt.timedelta(days=365)).isoformat(),
-        "assessor": world.assessor.pk,
-        "iqa": world.iqa.pk,
-        "id_document_type": "",
-        "id_checked_by": "",
-        "id_checked_on": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_start_sends_a_single_centre_admin_to_their_centre(client, world):

@@ -21,8 +21,7 @@ from qualifications.models import AwardingBody, Qualification
 from qualifications.services.similarity import key_phrases, similar_titles
 from tests.factories import make_registration
 
-from .test_bulk import csv_text, row, upload
-from .test_register_views import form_data
+from .helpers import csv_text, form_data, row, upload
 
 pytestmark = pytest.mark.django_db
 

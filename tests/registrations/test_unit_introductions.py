@@ -5,7 +5,9 @@ import pytest
 from django.urls import reverse
 
 from qualifications.models import Qualification, Unit
-from tests.portfolio.test_guidance_beside_criteria import _places, _shown_folded, _shown_open
+from tests.page_text import places as _places
+from tests.page_text import shown_folded as _shown_folded
+from tests.page_text import shown_open as _shown_open
 
 pytestmark = pytest.mark.django_db
 

@@ -14,33 +14,13 @@ from portfolio.models import EvidenceLink, Registration
 from portfolio.services import registration as registration_services
 from portfolio.services.registration import CSV_HEADER
 from qualifications.models import Qualification, Unit
+from tests.registrations.helpers import form_data
 from tests.security.flows import evidence_for_unit
 
 pytestmark = pytest.mark.django_db
 
 NVQ_UNITS = ["R/601/1209", "A/601/1205", "M/601/1508", "A/601/1530"]
 SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no
-
-
-def form_data(world, qualification, **overrides):
-    today = dt.date.today()
-    data = {
-        "qualification": qualification.pk,
-        "full_name": "Nina New",
-        "email": "nina@example.test",
-        "date_of_birth": "2000-05-17",
-        "uln": "",
-        "awarding_body_registration_number": "HF123",
-        "start_date": today.isoformat(),
-        "planned_end_date": (today + dt.timedelta(days=365)).isoformat(),
-        "assessor": world.assessor.pk,
-        "iqa": world.iqa.pk,
-        "id_document_type": "",
-        "id_checked_by": "",
-        "id_checked_on": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def csv_row(world, **values) -> dict:
