@@ -26,8 +26,6 @@ from .models import CarriedOverUnit, ExportJob, SignatureRole
 from .pdf import unit_sheet_pdf
 from .selectors import signoff_state
 from .services.carry import (
-    CarryError,
-    CarryNotAllowed,
     carry_candidates,
     carry_over_unit,
     may_carry,
@@ -72,12 +70,6 @@ def registration_sheets(request, registration_pk: int):
     return render(request, "tracking/registration.html", context)
 
 
-def _carry_refused(request, error: CarryError) -> None:
-    if isinstance(error, CarryNotAllowed):
-        raise PermissionDenied(str(error))
-    messages.error(request, str(error))
-
-
 @login_required
 @require_POST
 def carry_over(request, registration_pk: int):
@@ -90,11 +82,8 @@ def carry_over(request, registration_pk: int):
         messages.error(request, "Choose a unit to carry over.")
     else:
         unit = form.cleaned_data["unit"]
-        try:
+        with domain_errors_as_messages(request):
             carry_over_unit(actor=request.user, registration=registration, unit=unit)
-        except CarryError as error:
-            _carry_refused(request, error)
-        else:
             messages.success(request, f"Unit {unit.reference} is carried over; its original sheet stands for it here.")
     return redirect("tracking:registration", registration_pk=registration.pk)
 
@@ -109,11 +98,8 @@ def carry_withdraw(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Give a reason for withdrawing the carried-over unit.")
     else:
-        try:
+        with domain_errors_as_messages(request):
             withdraw_carried_unit(actor=request.user, carry=carry, reason=form.cleaned_data["reason"])
-        except CarryError as error:
-            _carry_refused(request, error)
-        else:
             messages.success(request, f"The carry-over of unit {carry.unit.reference} is withdrawn.")
     return redirect("tracking:sheet", registration_pk=carry.registration_id, unit_pk=carry.unit_id)
 
