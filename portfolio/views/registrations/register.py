@@ -10,7 +10,7 @@ from centres.access import centres_where, get_centre_for
 from centres.models import Role
 from centres.params import parse_id, parse_ids
 from core.views import domain_errors_as_messages
-from portfolio.registration_forms import RegistrationForm
+from portfolio.registration_forms import RegistrationForm, UnitChoiceForm
 from portfolio.services import registration as services
 from qualifications.models import Qualification, QualificationUnit, Unit
 from qualifications.services.combination import check_combination
@@ -45,12 +45,14 @@ def registration_create(request, centre_id: int):
             "portfolio/registrations/choose_qualification.html",
             {"centre": centre, "qualifications": _qualifications()},
         )
+    if request.method == "POST" and "check" in request.POST:
+        return _check_units(request, centre, qualification)
     form = RegistrationForm(request.POST or None, centre=centre, qualification=qualification)
     combination = None
     warnings = []
     if request.method == "POST":
         combination = _combination(qualification, form.selected_unit_ids(), parse_id(request.POST.get("pathway")))
-        if "check" not in request.POST and form.is_valid():
+        if form.is_valid():
             with domain_errors_as_messages(request, form=form):
                 try:
                     registration = services.register_learner(actor=request.user, centre=centre, data=form.to_input())
@@ -71,16 +73,43 @@ def registration_create(request, centre_id: int):
     return render(
         request,
         "portfolio/registrations/registration_form.html",
-        {
-            "centre": centre,
-            "qualification": qualification,
-            "form": form,
-            "combination": combination,
-            "warnings": warnings,
-            "advice": services.SIMILAR_QUALIFICATION_ADVICE,
-            "advice_source": services.SIMILAR_QUALIFICATION_SOURCE,
-        },
+        _form_context(centre, qualification, form, form, combination, warnings),
     )
+
+
+def _check_units(request, centre, qualification):
+    """The "check against the rules" button (the page's way without JavaScript): only the pathway and units are
+    validated and checked; the rest of the form comes back as typed, neither saved nor validated yet."""
+    units_form = UnitChoiceForm(request.POST, qualification=qualification)
+    combination = None
+    if units_form.is_valid():
+        combination = check_combination(
+            qualification=qualification,
+            units=list(units_form.cleaned_data["optional_units"]),
+            pathway=units_form.cleaned_data["pathway"],
+        )
+    form = RegistrationForm(initial=request.POST.dict(), centre=centre, qualification=qualification)
+    return render(
+        request,
+        "portfolio/registrations/registration_form.html",
+        _form_context(centre, qualification, form, units_form, combination, []),
+    )
+
+
+def _form_context(centre, qualification, form, units_form, combination, warnings) -> dict:
+    """`units_form` renders the pathway and units and `form` the rest; the error summary lists the errors of the
+    form that was validated (the whole form, or only the units when they were checked)."""
+    return {
+        "centre": centre,
+        "qualification": qualification,
+        "form": form,
+        "units_form": units_form,
+        "error_form": form if form.is_bound else units_form,
+        "combination": combination,
+        "warnings": warnings,
+        "advice": services.SIMILAR_QUALIFICATION_ADVICE,
+        "advice_source": services.SIMILAR_QUALIFICATION_SOURCE,
+    }
 
 
 def _combination(qualification, unit_ids: list[int], pathway_id: int | None):
