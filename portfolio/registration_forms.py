@@ -79,17 +79,10 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class RegistrationForm(forms.Form):
-    full_name = forms.CharField(max_length=200, required=False, help_text="Not needed if they already have an account.")
-    email = forms.EmailField(help_text="Their invitation to set a password is sent here.")
-    date_of_birth = forms.DateField(widget=DateInput())
-    uln = forms.CharField(
-        label="ULN (Unique Learner Number)",
-        max_length=10,
-        required=False,
-        help_text="10 digits, if the learner has one.",
-    )
-    awarding_body_registration_number = forms.CharField(max_length=50, required=False)
+class UnitChoiceForm(forms.Form):
+    """The pathway and optional units of a registration: all that checking the choice against the rules of
+    combination needs, so that the check validates these and not the fields still to be filled."""
+
     pathway = forms.ModelChoiceField(
         queryset=Pathway.objects.none(),
         required=False,
@@ -102,6 +95,68 @@ class RegistrationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "%(value)s is not an optional unit of this qualification."},
     )
+
+    def __init__(self, *args, qualification, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.qualification = qualification
+        self.guidance_labels = labels_for_qualification(qualification)
+        self.fields["pathway"].queryset = qualification.pathways.all()
+        optional = optional_units(qualification)
+        self.fields["optional_units"].queryset = Unit.objects.filter(pk__in=[unit.pk for unit in optional])
+        memberships = list(
+            QualificationUnit.objects.filter(qualification=qualification)
+            .select_related("unit", "group")
+            .order_by("order", "pk")
+        )
+        optional_ids = {unit.pk for unit in optional}
+        self.optional_memberships = [m for m in memberships if m.unit_id in optional_ids]
+        self.mandatory_memberships = [m for m in memberships if m.unit_id not in optional_ids]
+
+    def selected_unit_ids(self) -> set[int]:
+        values = self.data.getlist("optional_units") if hasattr(self.data, "getlist") else []
+        return set(parse_ids(values)[0])
+
+    def unit_groups(self) -> list[dict]:
+        """Optional units by group, for the template, with which are ticked."""
+        selected = self.selected_unit_ids()
+        groups: dict[str, dict] = {}
+        for membership in self.optional_memberships:
+            name = membership.group.name if membership.group else "Optional units"
+            group = groups.setdefault(
+                name, {"name": name, "min_units": membership.group.min_units if membership.group else 0, "units": []}
+            )
+            group["units"].append(
+                {
+                    "membership": membership,
+                    "unit": membership.unit,
+                    "checked": membership.unit_id in selected,
+                    "advice": choice_advice(membership.unit.summary),
+                }
+            )
+        return list(groups.values())
+
+
+class RegistrationForm(UnitChoiceForm):
+    # The units and pathway (from UnitChoiceForm) sit among the learner's details, as on the page.
+    field_order = [
+        "full_name",
+        "email",
+        "date_of_birth",
+        "uln",
+        "awarding_body_registration_number",
+        "pathway",
+        "optional_units",
+    ]
+    full_name = forms.CharField(max_length=200, required=False, help_text="Not needed if they already have an account.")
+    email = forms.EmailField(help_text="Their invitation to set a password is sent here.")
+    date_of_birth = forms.DateField(widget=DateInput())
+    uln = forms.CharField(
+        label="ULN (Unique Learner Number)",
+        max_length=10,
+        required=False,
+        help_text="10 digits, if the learner has one.",
+    )
+    awarding_body_registration_number = forms.CharField(max_length=50, required=False)
     start_date = forms.DateField(widget=DateInput())
     planned_end_date = forms.DateField(widget=DateInput())
     assessor = StaffChoiceField(queryset=User.objects.none(), empty_label="Choose an assessor")
@@ -127,10 +182,8 @@ class RegistrationForm(forms.Form):
     )
 
     def __init__(self, *args, centre, qualification, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, qualification=qualification, **kwargs)
         self.centre = centre
-        self.qualification = qualification
-        self.guidance_labels = labels_for_qualification(qualification)
         self.fields["assessor"].queryset = staff_queryset(centre, Role.ASSESSOR)
         self.fields["assessor"].error_messages.update(_wrong_centre("an assessor", centre))
         _label_trainees(self.fields["assessor"], centre, Role.ASSESSOR)
@@ -140,18 +193,9 @@ class RegistrationForm(forms.Form):
         self.fields["id_checked_by"].queryset = staff_queryset(centre)
         self.fields["id_checked_by"].error_messages.update(_wrong_centre("someone", centre))
         self.fields["id_document_type"].choices = [("", "Not checked yet"), *identity_choices(qualification)]
-        self.fields["pathway"].queryset = qualification.pathways.all()
+        # Registering needs the pathway where the qualification has pathways; checking the units does not (the
+        # rules of combination say that a pathway is still to be chosen).
         self.fields["pathway"].required = qualification.pathways.exists()
-        optional = optional_units(qualification)
-        self.fields["optional_units"].queryset = Unit.objects.filter(pk__in=[unit.pk for unit in optional])
-        memberships = list(
-            QualificationUnit.objects.filter(qualification=qualification)
-            .select_related("unit", "group")
-            .order_by("order", "pk")
-        )
-        optional_ids = {unit.pk for unit in optional}
-        self.optional_memberships = [m for m in memberships if m.unit_id in optional_ids]
-        self.mandatory_memberships = [m for m in memberships if m.unit_id not in optional_ids]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -162,29 +206,6 @@ class RegistrationForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return uln
-
-    def selected_unit_ids(self) -> set[int]:
-        values = self.data.getlist("optional_units") if hasattr(self.data, "getlist") else []
-        return set(parse_ids(values)[0])
-
-    def unit_groups(self) -> list[dict]:
-        """Optional units by group, for the template, with which are ticked."""
-        selected = self.selected_unit_ids()
-        groups: dict[str, dict] = {}
-        for membership in self.optional_memberships:
-            name = membership.group.name if membership.group else "Optional units"
-            group = groups.setdefault(
-                name, {"name": name, "min_units": membership.group.min_units if membership.group else 0, "units": []}
-            )
-            group["units"].append(
-                {
-                    "membership": membership,
-                    "unit": membership.unit,
-                    "checked": membership.unit_id in selected,
-                    "advice": choice_advice(membership.unit.summary),
-                }
-            )
-        return list(groups.values())
 
     def to_input(self) -> RegistrationInput:
         data = self.cleaned_data

@@ -8,7 +8,6 @@ from django.utils import timezone
 from centres.models import Event, PersonalInterest, Role
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink, RegistrationUnit
 from quality.models import Action, Outcome, SampleKind, SampleRecord, SampleUnit
-from quality.services import samples as sample_service
 from quality.services.errors import ActionError, ConflictOfInterest, NotAllowed, SampleError
 from quality.services.samples import ActionInput, close_action, complete_action, record_sample, review_units
 from tests.factories import make_registration, make_staff
@@ -187,7 +186,7 @@ def test_a_failed_signature_leaves_no_half_saved_sample(world, plan, unit1, monk
     def refuse(**kwargs):
         raise SignOffError("The sheet changed while you were reading it.")
 
-    monkeypatch.setattr(sample_service, "sign_unit", refuse)
+    monkeypatch.setattr("quality.services.samples.outcome.sign_unit", refuse)
     with pytest.raises(SampleError, match="The sheet changed"):
         take_sample(plan, world.registration, unit1, kind=SampleKind.SUMMATIVE, outcome=Outcome.AGREE_WITH_ACTIONS)
     assert not SampleRecord.objects.exists()

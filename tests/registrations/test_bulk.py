@@ -154,7 +154,7 @@ def test_a_failure_while_saving_leaves_nothing(world, monkeypatch, django_captur
             raise RegistrationError("database said no")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "register_learner", fail_on_third)
+    monkeypatch.setattr("portfolio.services.registration.bulk_csv.register_learner", fail_on_third)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RegistrationError, match="Row 4"):
         register_from_csv(actor=world.admin, centre=world.centre, text=csv_text(good_rows(world)))
     assert not Registration.objects.filter(learner__email__startswith="bulk").exists()

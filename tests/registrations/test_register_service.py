@@ -176,12 +176,10 @@ def test_only_the_centres_admin_registers(world, make_input, who):
 
 
 def test_nothing_is_half_saved_when_the_invitation_fails(world, make_input, monkeypatch):
-    from portfolio.services import registration as module
-
     def boom(**kwargs):
         raise RuntimeError("mail system down")
 
-    monkeypatch.setattr(module, "invite_user", boom)
+    monkeypatch.setattr("portfolio.services.registration.create.invite_user", boom)
     with pytest.raises(RuntimeError):
         register(world, make_input())
     assert not Registration.objects.filter(learner__email="new.learner@example.test").exists()

@@ -62,6 +62,46 @@ def test_checking_the_choice_shows_reasons_without_saving(client, world):
     assert not Registration.objects.filter(learner__email="nina@example.test").exists()
 
 
+def test_checking_the_units_asks_for_nothing_else_yet(client, world):
+    """Only the qualification and a few ticks: the check gives its verdict, with no complaint about the learner's
+    name, email, dates or people still to be filled, and what was typed comes back."""
+    nvq = Qualification.objects.get(number="600/5469/4")
+    units = list(Unit.objects.filter(reference__in=NVQ_UNITS))
+    client.force_login(world.admin)
+    url = reverse("portfolio:registration-create", args=[world.centre.pk])
+    response = client.post(
+        url, {"qualification": nvq.pk, "full_name": "Nina New", "optional_units": [u.pk for u in units], "check": "1"}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "This choice can achieve the qualification." in content
+    assert 'id="error-summary"' not in content
+    assert "This field is required" not in content
+    assert "is-invalid" not in content
+    assert 'value="Nina New"' in content
+    for unit in units:
+        assert f'value="{unit.pk}" id="unit-{unit.pk}" checked' in content
+    assert not Registration.objects.filter(learner__full_name="Nina New").exists()
+
+
+def test_checking_the_units_validates_the_units_and_pathway(client, world):
+    """What the check needs is still validated: a unit that is not an optional unit is refused on the units, and a
+    pathway still to be chosen is the verdict's to say, not a required-field error."""
+    nvq = Qualification.objects.get(number="600/5469/4")
+    mandatory = Unit.objects.get(reference="F/601/1609")
+    client.force_login(world.admin)
+    url = reverse("portfolio:registration-create", args=[world.centre.pk])
+    content = client.post(url, {"qualification": nvq.pk, "optional_units": [mandatory.pk], "check": "1"}).content
+    content = content.decode()
+    assert f"{mandatory.pk} is not an optional unit of this qualification." in content
+    assert 'id="error-summary"' in content and "This field is required" not in content
+    diploma = Qualification.objects.get(number="603/4687/5")
+    content = client.post(url, {"qualification": diploma.pk, "check": "1"}).content.decode()
+    assert "cannot achieve the qualification yet" in content
+    assert "Choose the learner&#x27;s pathway" in content
+    assert "This field is required" not in content
+
+
 def test_live_unit_check_fragment(client, world):
     nvq = Qualification.objects.get(number="600/5469/4")
     units = Unit.objects.filter(reference__in=NVQ_UNITS)

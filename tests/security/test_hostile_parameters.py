@@ -234,7 +234,7 @@ def test_csv_cell_over_the_field_limit_gives_a_message(admin_client, world):
 
 
 def test_csv_over_the_size_cap_is_refused_without_reading_it_whole(world, admin_client, monkeypatch):
-    monkeypatch.setattr(registration_services, "MAX_CSV_BYTES", 1000)
+    monkeypatch.setattr("portfolio.services.registration.csv_file.MAX_CSV_BYTES", 1000)
     response = upload_csv(admin_client, world, csv_bytes([csv_row(world, full_name="x" * 2000)]))
     assert response.status_code == 200
     assert "The file is larger than 0 KB" in response.content.decode()

@@ -1,0 +1,164 @@
+"""The countersignature a trainee assessor's judgements and decisions need, and what awaits each countersignatory."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from centres import conflicts
+from centres.access import membership_for, memberships_of
+from centres.models import CompetenceStatus, Membership, Role, record_event
+from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink, Registration
+from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
+from portfolio.services.checks import require_unlocked
+
+from ._common import _criterion_label, _has_other_accepted, _met_decision
+
+
+def supervised_pairs(user) -> list[tuple[int, int]]:
+    """(trainee user id, centre id) for each trainee assessor whose decisions this user countersigns, at centres
+    where this user is an active qualified assessor."""
+    qualified_centres = memberships_of(user).filter(role=Role.ASSESSOR, status=CompetenceStatus.QUALIFIED)
+    return list(
+        Membership.objects.active()
+        .filter(
+            role=Role.ASSESSOR,
+            status=CompetenceStatus.WORKING_TOWARDS,
+            countersignatory=user,
+            centre_id__in=qualified_centres.values("centre_id"),
+        )
+        .values_list("user_id", "centre_id")
+    )
+
+
+def _supervised_q(pairs, maker_field: str, centre_field: str) -> Q:
+    scope = Q(pk__in=[])
+    for user_id, centre_id in pairs:
+        scope |= Q(**{maker_field: user_id, centre_field: centre_id})
+    return scope
+
+
+def links_awaiting_countersignature(user) -> QuerySet[EvidenceLink]:
+    pairs = supervised_pairs(user)
+    return EvidenceLink.objects.filter(
+        _supervised_q(pairs, "judged_by_id", "evidence__registration__centre_id"),
+        countersign_status=CountersignStatus.AWAITING,
+    )
+
+
+def decisions_awaiting_countersignature(user) -> QuerySet[CriterionDecision]:
+    pairs = supervised_pairs(user)
+    return CriterionDecision.objects.filter(
+        _supervised_q(pairs, "decided_by_id", "registration__centre_id"),
+        countersign_status=CountersignStatus.AWAITING,
+    )
+
+
+def _require_countersignatory(actor, maker, registration: Registration) -> None:
+    membership = membership_for(maker, registration.centre_id, Role.ASSESSOR)
+    qualified = membership_for(actor, registration.centre_id, Role.ASSESSOR)
+    if (
+        membership is None
+        or membership.countersignatory_id != actor.pk
+        or qualified is None
+        or qualified.needs_countersignature
+    ):
+        raise NotAllowed("Only the qualified assessor named as this assessor's countersignatory may countersign.")
+    problem = conflicts.own_decision_conflict(actor, maker) or conflicts.interest_conflict(
+        actor, registration, conflicts.Act.COUNTERSIGN
+    )
+    if problem:
+        raise NotAllowed(problem)
+
+
+def _countersign(obj, *, actor, confirm: bool, note: str) -> None:
+    note = (note or "").strip()
+    if not confirm and not note:
+        raise PortfolioError("Say why you overturn the decision; the assessor and the history keep your note.")
+    obj.countersign_status = CountersignStatus.CONFIRMED if confirm else CountersignStatus.OVERTURNED
+    obj.countersigned_by = actor
+    obj.countersigned_at = timezone.now()
+    obj.countersign_note = note
+
+
+@transaction.atomic
+def countersign_link(*, actor, link: EvidenceLink, confirm: bool, note: str = "") -> EvidenceLink:
+    """Confirm a trainee's judgement of a link, or overturn it: the link then awaits review again."""
+    link = (
+        EvidenceLink.objects.select_for_update(of=("self",))
+        .select_related("evidence__registration__centre", "criterion__unit", "judged_by")
+        .get(pk=link.pk)
+    )
+    registration = link.evidence.registration
+    if link.countersign_status != CountersignStatus.AWAITING:
+        raise AlreadyDone("This judgement is not awaiting countersignature.", link)
+    _require_countersignatory(actor, link.judged_by, registration)
+    require_unlocked(registration, [link.criterion.unit_id])
+    judged = link.get_status_display()
+    if (
+        not confirm
+        and link.status == EvidenceLink.Status.ACCEPTED
+        and _met_decision(registration.pk, link.criterion_id)
+        and not _has_other_accepted(registration.pk, link.criterion_id, excluding_link=link.pk)
+    ):
+        raise PortfolioError(
+            f"{_criterion_label(link.criterion)} is marked met on this evidence alone; overturn that decision first."
+        )
+    _countersign(link, actor=actor, confirm=confirm, note=note)
+    if not confirm:
+        link.status = EvidenceLink.Status.PENDING
+        link.judged_at = None
+    link.save()
+    record_event(
+        action="link.countersigned",
+        obj=link,
+        actor=actor,
+        centre=registration.centre,
+        registration_id=registration.pk,
+        summary=f"{'Confirmed' if confirm else 'Overturned'} “{judged}” of evidence {link.evidence.reference} for "
+        f"{_criterion_label(link.criterion)}",
+        evidence_reference=link.evidence.reference,
+        evidence_version=link.evidence.version,
+        criterion=_criterion_label(link.criterion),
+        criterion_id=link.criterion_id,
+        outcome=link.countersign_status,
+        judged=judged,
+        judged_by=link.judged_by_id,
+        note=link.countersign_note,
+    )
+    return link
+
+
+@transaction.atomic
+def countersign_decision(*, actor, decision: CriterionDecision, confirm: bool, note: str = "") -> CriterionDecision:
+    """Confirm a trainee's "met", or overturn it: the criterion is then not met."""
+    decision = (
+        CriterionDecision.objects.select_for_update(of=("self",))
+        .select_related("registration__centre", "criterion__unit", "decided_by")
+        .get(pk=decision.pk)
+    )
+    registration = decision.registration
+    if decision.countersign_status != CountersignStatus.AWAITING:
+        raise AlreadyDone("This decision is not awaiting countersignature.", decision)
+    _require_countersignatory(actor, decision.decided_by, registration)
+    require_unlocked(registration, [decision.criterion.unit_id])
+    _countersign(decision, actor=actor, confirm=confirm, note=note)
+    if not confirm:
+        decision.is_met = False
+    decision.save()
+    record_event(
+        action="decision.countersigned",
+        obj=decision,
+        actor=actor,
+        centre=registration.centre,
+        registration_id=registration.pk,
+        summary=f"{'Confirmed' if confirm else 'Overturned'} “met” for {_criterion_label(decision.criterion)}",
+        criterion=_criterion_label(decision.criterion),
+        criterion_id=decision.criterion_id,
+        outcome=decision.countersign_status,
+        decided_by=decision.decided_by_id,
+        met_on=decision.met_on.isoformat() if decision.met_on else None,
+        note=decision.countersign_note,
+    )
+    return decision
