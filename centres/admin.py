@@ -1,6 +1,7 @@
 """The Django admin site for site administrators. Changes that carry rules go through the services; every other
 change made here is recorded in the audit history, field by field (centres.admin_audit)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -81,8 +82,35 @@ class CentreAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "centre_number"]
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """The admin's role form keeps the staff pages' rules (centres.services.check_credential_change): an award held
+    or worked towards as the specifications name it, a qualified countersignatory, and nobody recorded as qualified
+    while decisions of theirs wait for countersigning."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "centre", "role", "is_active", *services.CREDENTIAL_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        role, user, centre = cleaned.get("role"), cleaned.get("user"), cleaned.get("centre")
+        if not role or user is None or centre is None:
+            return cleaned  # the missing field has its own error
+        credential = services.Credential(
+            **{name: cleaned.get(name) for name in services.CREDENTIAL_FIELDS if name in cleaned}
+        )
+        stored = Membership.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        membership = stored or Membership(user=user, centre=centre, role=role)
+        try:
+            services.check_credential_change(membership=membership, role=role, credential=credential)
+        except services.StaffError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
+
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "centre", "role", "status", "award", "countersignatory", "is_active"]
     list_filter = ["centre", "role", "status", "is_active"]
     search_fields = ["user__email", "user__full_name"]

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from centres.admin_audit import HIDDEN, AuditedAdminMixin
-from centres.models import CompetenceStatus, EqaLink, Event, Membership, PersonalInterest, Role, User
+from centres.models import CompetenceStatus, EqaLink, Event, IqaAward, Membership, PersonalInterest, Role, User
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,15 @@ def test_admin_recording_an_assessor_as_qualified_is_in_the_history(root_client,
     membership = Membership.objects.get(user=world.trainee, centre=world.centre, role=Role.ASSESSOR)
     assert membership.status == CompetenceStatus.WORKING_TOWARDS
     url = reverse("admin:centres_membership_change", args=[membership.pk])
-    _change(root_client, url, status=CompetenceStatus.QUALIFIED, countersignatory="", awarded_on="2026-11-30")
+    _change(
+        root_client,
+        url,
+        status=CompetenceStatus.QUALIFIED,
+        countersignatory="",
+        certificate_number="CAVA-1234",
+        awarded_on="2026-11-30",
+        registered_on="",
+    )
 
     membership.refresh_from_db()
     assert membership.status == CompetenceStatus.QUALIFIED
@@ -81,16 +89,52 @@ def test_admin_recording_an_assessor_as_qualified_is_in_the_history(root_client,
     assert changes["status"] == {"from": "working_towards", "to": "qualified"}
     assert changes["countersignatory"] == {"from": world.assessor.email, "to": None}
     assert changes["awarded_on"] == {"from": None, "to": "2026-11-30"}
-    assert set(changes) == {"status", "countersignatory", "awarded_on"}
+    assert changes["certificate_number"] == {"from": "", "to": "CAVA-1234"}
+    assert set(changes) == {"status", "countersignatory", "certificate_number", "awarded_on", "registered_on"}
     assert "status" in event.summary and str(membership) in event.summary
+
+
+def test_the_admin_keeps_the_staff_pages_rules_for_a_trainee_with_work_awaiting_countersignature(root_client, world):
+    from portfolio.models import CountersignStatus, CriterionDecision
+    from tests.tracking.helpers import complete_unit, first_unit
+
+    complete_unit(world.trainee_registration, first_unit(world.trainee_registration), by=world.trainee)
+    CriterionDecision.objects.filter(decided_by=world.trainee).update(countersign_status=CountersignStatus.AWAITING)
+    membership = Membership.objects.get(user=world.trainee, centre=world.centre, role=Role.ASSESSOR)
+    url = reverse("admin:centres_membership_change", args=[membership.pk])
+    data = {**_form_data(root_client.get(url)), "_save": "Save"}
+    data.update(status=CompetenceStatus.QUALIFIED, countersignatory="", certificate_number="C-1", registered_on="")
+    data["awarded_on"] = "2026-11-30"
+    before = Event.objects.count()
+    response = root_client.post(url, data)
+    assert response.status_code == 200
+    assert "have them countersigned first" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == CompetenceStatus.WORKING_TOWARDS
+    assert Event.objects.count() == before
+
+
+def test_the_admin_refuses_a_countersignatory_who_is_not_qualified(root_client, world):
+    membership = Membership.objects.get(user=world.trainee, centre=world.centre, role=Role.ASSESSOR)
+    url = reverse("admin:centres_membership_change", args=[membership.pk])
+    data = {**_form_data(root_client.get(url)), "_save": "Save", "countersignatory": str(world.learner.pk)}
+    response = root_client.post(url, data)
+    assert response.status_code == 200
+    assert "must be a qualified assessor" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.countersignatory == world.assessor
 
 
 def test_admin_changing_role_and_active_is_in_the_history(root_client, superuser, world):
     membership = Membership.objects.get(user=world.other_assessor, centre=world.centre, role=Role.ASSESSOR)
     url = reverse("admin:centres_membership_change", args=[membership.pk])
-    _change(root_client, url, role=Role.IQA, is_active=False)
+    _change(root_client, url, role=Role.IQA, award=IqaAward.L4_AIQA, is_active=False)
     changes = _latest("admin.changed", membership).data["changes"]
-    assert changes == {"role": {"from": "assessor", "to": "iqa"}, "is_active": {"from": True, "to": False}}
+    assert changes == {
+        "role": {"from": "assessor", "to": "iqa"},
+        "award": {"from": membership.award, "to": IqaAward.L4_AIQA},
+        "is_active": {"from": True, "to": False},
+    }
 
 
 def test_saving_without_a_change_records_nothing(root_client, world):
