@@ -361,19 +361,28 @@ def _awaiting_countersignature(membership: Membership) -> str:
     return " and ".join(answer for answer in hooks.awaiting_countersignature.ask(membership) if answer)
 
 
-@transaction.atomic
-def update_staff_credential(*, actor, membership: Membership, credential: Credential) -> Membership:
-    require_centre_admin(actor, membership.centre)
-    if not membership.is_active:
-        raise StaffError("This role has ended; add the person again to restore it.")
-    _check_credential(centre=membership.centre, role=membership.role, user=membership.user, credential=credential)
-    if membership.needs_countersignature and credential.status != CompetenceStatus.WORKING_TOWARDS:
+def check_credential_change(*, membership: Membership, role: str, credential: Credential) -> None:
+    """May this role (as stored) now hold `role` with `credential`? The award rules, and no one is recorded as
+    qualified while decisions of theirs still wait for their countersignatory. The staff pages and the Django
+    admin both ask this."""
+    _check_credential(centre=membership.centre, role=role, user=membership.user, credential=credential)
+    if membership.needs_countersignature and (
+        role == Role.CENTRE_ADMIN or credential.status != CompetenceStatus.WORKING_TOWARDS
+    ):
         pending = _awaiting_countersignature(membership)
         if pending:
             raise StaffError(
                 f"{membership.user} has {pending} awaiting countersignature by {membership.countersignatory}: "
                 "have them countersigned first, then record the award."
             )
+
+
+@transaction.atomic
+def update_staff_credential(*, actor, membership: Membership, credential: Credential) -> Membership:
+    require_centre_admin(actor, membership.centre)
+    if not membership.is_active:
+        raise StaffError("This role has ended; add the person again to restore it.")
+    check_credential_change(membership=membership, role=membership.role, credential=credential)
     before = _credential_record(membership)
     _apply_credential(membership, credential)
     membership.save(update_fields=CREDENTIAL_FIELDS)

@@ -110,3 +110,39 @@ def _remove_test_media():
     yield
     if "portfolio-test-media-" in str(settings.MEDIA_ROOT):
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_audit_history_triggers():
+    """Between transactional tests pytest-django empties every table (TRUNCATE on PostgreSQL, DELETE on SQLite),
+    which the audit history's append-only triggers (centres migration 0006) rightly refuse. The test flush alone
+    pauses them, inside the flush's own transaction: disabled on PostgreSQL (the table's owner may), dropped and
+    made again from their stored definitions on SQLite (which cannot disable a trigger)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    flush = BaseDatabaseOperations.execute_sql_flush
+
+    def flush_with_triggers_paused(self, sql_list):
+        connection = self.connection
+        if connection.vendor == "postgresql":
+            sql_list = [
+                "ALTER TABLE centres_event DISABLE TRIGGER USER",
+                *sql_list,
+                "ALTER TABLE centres_event ENABLE TRIGGER USER",
+            ]
+        elif connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'centres_event'"
+                )
+                triggers = cursor.fetchall()
+            sql_list = [
+                *(f'DROP TRIGGER "{name}"' for name, _ in triggers),
+                *sql_list,
+                *(definition for _, definition in triggers),
+            ]
+        flush(self, sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseOperations, "execute_sql_flush", flush_with_triggers_paused)
+        yield

@@ -67,12 +67,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Everything below may read the database: a database that cannot be reached is answered with the 503 page.
+    "core.middleware.DatabaseFaultMiddleware",
     "qualifications.middleware.CatalogueVersionMiddleware",
     "centres.middleware.RememberAccessMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionMiddleware",  # Django's, with a database fault while saving the session a 503
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivatePagesMiddleware",  # Cache-Control: private, no-store for a signed-in person
     "django.contrib.messages.middleware.MessageMiddleware",
     "centres.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -102,6 +105,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A connection kept open between requests (DB_CONN_MAX_AGE > 0) is checked before a request reuses it, so a
+        # database restart costs a reconnection, not a 500 in every worker. Without kept connections it costs nothing.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

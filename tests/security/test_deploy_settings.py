@@ -12,7 +12,15 @@ GOOD_KEY = "k" * 20 + "-production-test-key-" + "z" * 30
 
 
 def _run(args: list[str], **env_overrides) -> subprocess.CompletedProcess:
-    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "AWS_STORAGE_BUCKET_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    unset = {
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "AWS_STORAGE_BUCKET_NAME",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DEBUG",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+    }
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", "DATABASE_URL": "sqlite:///:memory:"})
     env.update({k: v for k, v in env_overrides.items() if v is not None})
@@ -21,16 +29,41 @@ def _run(args: list[str], **env_overrides) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_is_clean_under_production_settings():
+# Django redirects to HTTPS itself (the default), or the proxy does (SECURE_SSL_REDIRECT=false): clean either way.
+@pytest.mark.parametrize(("ssl_redirect", "redirects"), [(None, True), ("true", True), ("false", False)])
+def test_check_deploy_is_clean_under_production_settings(ssl_redirect, redirects):
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="portfolio.example.org",
+        SECURE_SSL_REDIRECT=ssl_redirect,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "WARNINGS" not in output and "ERRORS" not in output, output
     assert "no issues" in output
+    setting = _run(
+        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.SECURE_SSL_REDIRECT)"],
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="portfolio.example.org",
+        SECURE_SSL_REDIRECT=ssl_redirect,
+    )
+    assert setting.stdout.strip() == str(redirects), setting.stderr
+
+
+def test_only_the_redirect_warning_is_silenced_when_the_proxy_redirects():
+    """The proxy mode silences security.W008 by name, nothing more: other deploy warnings still show."""
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="portfolio.example.org",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "security.W004" in output  # no HSTS: still reported
+    assert "security.W008" not in output
 
 
 def test_production_refuses_to_start_without_secret_key():
