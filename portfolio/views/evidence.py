@@ -13,7 +13,7 @@ from core.views import domain_errors_as_messages
 from portfolio.access import get_evidence_for, get_portfolio_for
 from portfolio.forms import EvidenceForm, NewVersionForm, WithdrawForm
 from portfolio.models import Evidence, EvidenceLink, Registration, RegistrationUnit
-from portfolio.progress import unit_status, unit_statuses
+from portfolio.progress import registration_progress, unit_status, unit_statuses
 from portfolio.selectors import evidence_page, portfolio_page
 from portfolio.services import AlreadyDone
 from portfolio.services.checks import can_add_evidence, can_edit_evidence, is_assessor, is_learner
@@ -40,7 +40,9 @@ def my_portfolio(request):
     active = [registration for registration in registrations if registration.status == Registration.Status.ACTIVE]
     if len(active) == 1:
         return redirect("portfolio:registration-portfolio", pk=active[0].pk)
-    return render(request, "portfolio/my_portfolio.html", {"registrations": registrations})
+    progress = registration_progress(registrations)  # one query, for a ring per qualification
+    rows = [(registration, progress[registration.pk]) for registration in registrations]
+    return render(request, "portfolio/my_portfolio.html", {"registrations": registrations, "rows": rows})
 
 
 @login_required
