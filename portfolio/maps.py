@@ -142,6 +142,15 @@ def check_may_view_map(user, registration: Registration) -> None:
     raise NotAllowed("The evidence map is for the learner, their assessor and the centre's IQAs.")
 
 
+def may_view_map(user, registration: Registration) -> bool:
+    """Whether to offer the map (check_may_view_map's answer, without the refusal)."""
+    try:
+        check_may_view_map(user, registration)
+    except NotAllowed:
+        return False
+    return True
+
+
 def _evidence_columns(registration: Registration, statuses) -> list[Evidence]:
     """The learner's current submitted evidence, in reference order (one query), and any evidence of a unit carried
     over from another registration that the criteria link to (already read with the criteria)."""

@@ -98,3 +98,11 @@ def test_map_costs_the_same_queries_for_few_and_many_criteria_and_evidence(world
     with CaptureQueriesContext(connection) as building:
         evidence_map(world.registration)
     assert len(building) <= 10
+
+
+@pytest.mark.parametrize(("who", "offered"), [("learner", True), ("assessor", True), ("iqa", True), ("admin", False)])
+def test_the_portfolio_offers_the_map_only_to_those_who_may_open_it(world, who, offered):
+    page = client_for(getattr(world, who)).get(
+        reverse("portfolio:registration-portfolio", args=[world.registration.pk])
+    )
+    assert (map_url(world.registration) in page.content.decode()) is offered
