@@ -114,7 +114,7 @@ def centre_overview(centre) -> CentreOverview:
                 f"{list_url}?{urlencode({'centre': centre.pk, 'no_identity': 'on'})}",
             ),
             (
-                "Evidence awaiting the assessor's review",
+                "Evidence awaiting review",
                 awaiting_review,
                 _plural(awaiting_review, "piece", "pieces"),
                 _learners_url(centre, waiting=WAITING_REVIEW),

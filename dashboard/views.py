@@ -15,7 +15,7 @@ from portfolio.progress import sharing_unit_statuses
 from portfolio.selectors import assessor_registrations
 
 from .caseload import caseload_rows, parse_sort, sort_links, sort_rows
-from .overview import TRACKS, WAITING_REVIEW, centre_overview, filter_rows
+from .overview import NO_IDENTITY, TRACKS, WAITING_REVIEW, centre_overview, filter_rows
 from .status import AMBER_AFTER_QUIET_DAYS, RED_AFTER_QUIET_DAYS, Rag
 
 # Each app may offer `panels(user, roles) -> list[dict]`, each dict with "template" and its context.
@@ -90,7 +90,7 @@ def centre_learners(request, centre_pk: int):
     showing = TRACKS.get(track) or (f"{Rag.LABELS[rag]} status" if rag in Rag.LABELS else "")
     if waiting == WAITING_REVIEW:
         showing = "With evidence awaiting review"
-    elif waiting:
+    elif waiting == NO_IDENTITY:
         showing = "Waiting for an identity check"
     return render(
         request,

@@ -123,3 +123,15 @@ def test_overview_costs_the_same_queries_for_few_and_many_learners(centre, activ
     # Signing in and the access profile (3), the overview's own (7: the learner table's 5 among them) and the
     # certification check's (10, as on quality's certification page, which it shares).
     assert small == large <= 21, (small, large)
+
+
+def test_evidence_awaiting_review_is_counted_and_listed(centre):
+    from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence
+
+    make_evidence(centre.trainee_registration, criteria=criteria_of(UNIT_A, 2), files=[])
+    client = client_for(centre.admin)
+    page = client.get(overview_url(centre.centre)).content.decode()
+    assert figure(page, "Evidence awaiting review") == "1 piece"
+    page = client.get(learners_url(centre.centre), {"waiting": "review"}).content.decode()
+    assert "Learners at Northgate Training: with evidence awaiting review" in page
+    assert centre.trainee_registration.learner.full_name in page and "Lena Learner" not in page
