@@ -1,5 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
-urlpatterns = [path("", views.home, name="home")]
+dashboard_patterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("centres/<int:centre_pk>/", views.centre_overview_view, name="centre-overview"),
+    path("centres/<int:centre_pk>/learners/", views.centre_learners, name="centre-learners"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", include((dashboard_patterns, "dashboard"))),
+]

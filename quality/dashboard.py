@@ -54,6 +54,7 @@ def panels(user, roles) -> list[dict]:
                 {
                     "plan": plan,
                     "gaps": cover.gap_count,
+                    "assessors": cover.assessors,  # sampling progress against plan, drawn as bars
                     "proposals": propose_samples(plan, iqa=user, cover=cover)[:PROPOSALS_SHOWN],
                 }
             )

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from portfolio.views import evidence, files, judgement, witness
+from portfolio.views import evidence, files, judgement, maps, witness
 
 urlpatterns = [
     path("my/", evidence.my_portfolio, name="my-portfolio"),
     path("registrations/<int:pk>/portfolio/", evidence.registration_portfolio, name="registration-portfolio"),
+    path("registrations/<int:pk>/portfolio/map/", maps.registration_map, name="evidence-map"),
     path("registrations/<int:pk>/portfolio/evidence/new/", evidence.evidence_create, name="evidence-create"),
     path("registrations/<int:pk>/portfolio/units/<int:unit_pk>/", evidence.unit_progress, name="unit-progress"),
     path(

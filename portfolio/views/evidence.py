@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from core.views import domain_errors_as_messages
 from portfolio.access import get_evidence_for, get_portfolio_for
 from portfolio.forms import EvidenceForm, NewVersionForm, WithdrawForm
+from portfolio.maps import may_view_map
 from portfolio.models import Evidence, EvidenceLink, Registration, RegistrationUnit
-from portfolio.progress import unit_status, unit_statuses
+from portfolio.progress import registration_progress, unit_status, unit_statuses
 from portfolio.selectors import evidence_page, portfolio_page
 from portfolio.services import AlreadyDone
 from portfolio.services.checks import can_add_evidence, can_edit_evidence, is_assessor, is_learner
@@ -40,7 +41,9 @@ def my_portfolio(request):
     active = [registration for registration in registrations if registration.status == Registration.Status.ACTIVE]
     if len(active) == 1:
         return redirect("portfolio:registration-portfolio", pk=active[0].pk)
-    return render(request, "portfolio/my_portfolio.html", {"registrations": registrations})
+    progress = registration_progress(registrations)  # one query, for a ring per qualification
+    rows = [(registration, progress[registration.pk]) for registration in registrations]
+    return render(request, "portfolio/my_portfolio.html", {"registrations": registrations, "rows": rows})
 
 
 @login_required
@@ -57,6 +60,7 @@ def registration_portfolio(request, pk: int):
             and registration.status == Registration.Status.ACTIVE,
             "is_learner": is_learner(request.user, registration),
             "is_assessor": is_assessor(request.user, registration),
+            "can_view_map": may_view_map(request.user, registration),
         },
     )
 

@@ -160,6 +160,9 @@ def _sign_data(role: str) -> dict:
 MATRIX: dict[str, Route] = {
     # --- Public and account pages ----------------------------------------------------------------------------
     "home": Route(get=SIGNED_IN),
+    "dashboard:caseload": Route(get=ASSESSORS),
+    "dashboard:centre-overview": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
+    "dashboard:centre-learners": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
     # Signed in, the login page sends people home.
     "login": Route(get=EVERYONE),
     "logout": post_only(expect(anonymous=LOGIN, rest=LOGIN)),
@@ -238,6 +241,10 @@ MATRIX: dict[str, Route] = {
     # --- Portfolio: evidence, judgement, countersignature, witnesses ------------------------------------------
     "portfolio:my-portfolio": Route(get=SIGNED_IN),
     "portfolio:registration-portfolio": Route(get=PORTFOLIO_READ, kwargs=_registration),
+    # The evidence map: the learner, their assessor and an IQA who may sample them; the centre admin gets 403.
+    "portfolio:evidence-map": Route(
+        get=expect(ok=("learner", "assessor", "iqa"), e403=("admin",)), kwargs=_registration
+    ),
     "portfolio:evidence-create": Route(get=LEARNER_OR_ASSESSOR, kwargs=_registration),
     "portfolio:unit-progress": Route(
         get=PORTFOLIO_READ, kwargs=lambda s: {"pk": s.registration.pk, "unit_pk": s.unit.pk}
