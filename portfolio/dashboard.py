@@ -8,13 +8,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from centres.models import CompetenceStatus, Invitation, Membership, Role
-from portfolio.models import Registration
+from portfolio.models import EvidenceFile, Registration
 from portfolio.progress import active_registrations_of, registration_progress
 from portfolio.selectors import assessor_queue, latest_feedback, portfolio_page
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 
 OLDEST_SHOWN = 5
 IDENTITY_SHOWN = 20
+FAILING_FILES_SHOWN = 20
 
 
 def _learner_panel(user) -> dict | None:
@@ -76,6 +77,29 @@ def _identity_panel(user, roles) -> dict | None:
             ]
         ),
         "list_centre": admin_centres[0] if len(admin_centres) == 1 else None,
+    }
+
+
+def _failing_files_panel(roles) -> dict | None:
+    """For a centre admin: the evidence files whose last integrity check failed (portfolio.integrity), until a check
+    finds them whole again. One query when there are none, two otherwise."""
+    admin_centres = roles.get(Role.CENTRE_ADMIN, [])
+    if not admin_centres:
+        return None
+    failing = EvidenceFile.objects.failing().filter(evidence__registration__centre__in=admin_centres)
+    shown = list(
+        failing.select_related("evidence__registration__learner", "evidence__registration__centre").order_by(
+            "failing_since", "pk"
+        )[: FAILING_FILES_SHOWN + 1]
+    )
+    if not shown:
+        return None
+    return {
+        "template": "portfolio/_panel_failing_files.html",
+        "order": 5,
+        "count": len(shown) if len(shown) <= FAILING_FILES_SHOWN else failing.count(),
+        "shown": shown[:FAILING_FILES_SHOWN],
+        "several_centres": len(admin_centres) > 1,
     }
 
 
@@ -170,4 +194,7 @@ def panels(user, roles) -> list[dict]:
     identity = _identity_panel(user, roles)
     if identity:
         result.append(identity)
+    failing_files = _failing_files_panel(roles)
+    if failing_files:
+        result.append(failing_files)
     return result

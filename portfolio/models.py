@@ -285,7 +285,19 @@ def evidence_upload_to(instance, filename: str) -> str:
     return f"evidence/{instance.evidence.registration.centre_id}/{instance.evidence.registration_id}/{filename}"
 
 
+class EvidenceFileQuerySet(models.QuerySet):
+    def failing(self) -> "EvidenceFileQuerySet":
+        """Files whose last check found their bytes changed or gone (see portfolio.integrity)."""
+        return self.filter(integrity__in=[EvidenceFile.Integrity.TAMPERED, EvidenceFile.Integrity.MISSING])
+
+
 class EvidenceFile(models.Model):
+    class Integrity(models.TextChoices):
+        UNCHECKED = "unchecked", "Not checked yet"
+        OK = "ok", "Matches its SHA-256"
+        TAMPERED = "tampered", "Bytes no longer match its SHA-256"
+        MISSING = "missing", "Missing from storage"
+
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(upload_to=evidence_upload_to, max_length=300)
     thumbnail = models.FileField(upload_to=evidence_upload_to, max_length=300, blank=True)
@@ -298,12 +310,24 @@ class EvidenceFile(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The last time the stored bytes (file and thumbnail) were hashed against sha256/thumbnail_sha256, and what was
+    # found: at upload, when packed and by `manage.py verify_evidence` (portfolio.integrity). Downloads do not hash.
+    verified_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    integrity = models.CharField(max_length=10, choices=Integrity.choices, default=Integrity.UNCHECKED, db_index=True)
+    # When the current failure was first found and reported (one report per file until a check passes again).
+    failing_since = models.DateTimeField(null=True, blank=True)
+
+    objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_failing(self) -> bool:
+        return self.integrity in {self.Integrity.TAMPERED, self.Integrity.MISSING}
 
     @property
     def is_image(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from django.utils.text import slugify
 from centres.access import has_role
 from centres.models import Role
 from portfolio.access import active_eqa_share_items
+from portfolio.integrity import CHUNK, EvidenceIntegrityError, open_verified
 from portfolio.models import EqaShare, Evidence, EvidenceFile, EvidenceLink, Registration
 from portfolio.selectors import approved_adjustments
 from portfolio.uploads import download_name
@@ -79,6 +81,8 @@ class PackLearner:
     evidence: list[tuple[str, EvidenceFile, Evidence]] = field(default_factory=list)
     samples: list[tuple[str, SampleRecord]] = field(default_factory=list)
     adjustments: list = field(default_factory=list)  # approved, for the shared units (or every unit)
+    # Evidence files refused because their bytes failed the integrity check: listed in the index, never packed.
+    left_out: list[tuple[EvidenceFile, Evidence, str]] = field(default_factory=list)
 
     @property
     def relative(self) -> str:
@@ -212,9 +216,16 @@ def build_eqa_pack(export_job: ExportJob) -> None:
                     compress_type=zipfile.ZIP_STORED,
                 )
                 step(f"Registration PDF for {name}")
-                for member, evidence_file, _ in learner.evidence:
-                    _copy_file(archive, member, evidence_file)
+                packed = []
+                for member, evidence_file, evidence in learner.evidence:
+                    try:
+                        _copy_file(archive, member, evidence_file, actor=export_job.created_by)
+                    except EvidenceIntegrityError as error:
+                        learner.left_out.append((evidence_file, evidence, str(error)))
+                    else:
+                        packed.append((member, evidence_file, evidence))
                     step(f"Evidence for {name}")
+                learner.evidence = packed
 
             plan_members = []
             for plan in plans:
@@ -276,15 +287,28 @@ def build_eqa_pack(export_job: ExportJob) -> None:
         spool.seek(0)
         filename = f"eqa-pack-{slugify(share.centre.name) or share.centre_id}-{generated_on:%Y-%m-%d}.zip"
         save_result(export_job, filename, spool)
-    export_job.report(total, total, "Ready to download")
+    left_out = sum(len(learner.left_out) for learner in learners)
+    if left_out:
+        export_job.report(
+            total,
+            total,
+            f"Ready to download, without {left_out} evidence file{'s' if left_out != 1 else ''} that failed "
+            "the integrity check (listed on the pack's index page; the centre's admins have been told)",
+        )
+    else:
+        export_job.report(total, total, "Ready to download")
 
 
-def _copy_file(archive: zipfile.ZipFile, member: str, evidence_file: EvidenceFile) -> None:
+def _copy_file(archive: zipfile.ZipFile, member: str, evidence_file: EvidenceFile, *, actor) -> None:
+    """Copy the file's verified bytes into the pack; EvidenceIntegrityError (reported to the centre) when they no
+    longer match the hash taken at upload, before anything is written to the archive."""
     info = zipfile.ZipInfo(member, date_time=timezone.localtime(evidence_file.uploaded_at).timetuple()[:6])
     info.compress_type = zipfile.ZIP_STORED if _compressed(evidence_file.content_type) else zipfile.ZIP_DEFLATED
-    with evidence_file.file.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
-        for chunk in source.chunks():
-            target.write(chunk)
+    with (
+        open_verified(evidence_file, actor=actor, found_by="building an EQA pack") as source,
+        archive.open(info, "w", force_zip64=True) as target,
+    ):
+        shutil.copyfileobj(source, target, CHUNK)
 
 
 def _compressed(content_type: str) -> bool:

@@ -169,12 +169,43 @@ def _xstatic_bootstrap_dir() -> Path:
 
 STATICFILES_DIRS.append(("bootstrap", _xstatic_bootstrap_dir()))
 
+
+def s3_storage(environ) -> dict | None:
+    """The default storage for S3-compatible object storage (django-storages' S3Storage) when
+    AWS_STORAGE_BUCKET_NAME is set, else None. Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+    (or an instance role) through boto3. The storage tests build their settings with this same function."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "location": environ.get("AWS_LOCATION", ""),
+            "default_acl": None,  # private objects: files go out only through permission-checked views
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
+
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # No MEDIA_URL is served: evidence files go out only through permission-checked views.
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "default": s3_storage(os.environ)
+    or {"BACKEND": os.environ.get("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# How a permitted evidence download is sent (docs/deploy.md, section 4): "django" streams it from storage;
+# "x-accel" answers with X-Accel-Redirect to nginx's internal location EVIDENCE_XACCEL_PREFIX (files on disk);
+# "s3-presigned" redirects to a presigned URL of the object that lives EVIDENCE_PRESIGNED_SECONDS (S3 storage).
+EVIDENCE_SERVE = os.environ.get("EVIDENCE_SERVE", "django")
+if EVIDENCE_SERVE not in {"django", "x-accel", "s3-presigned"}:
+    raise ImproperlyConfigured(f'EVIDENCE_SERVE must be "django", "x-accel" or "s3-presigned", not {EVIDENCE_SERVE!r}')
+EVIDENCE_XACCEL_PREFIX = "/" + os.environ.get("EVIDENCE_XACCEL_PREFIX", "/protected-media/").strip("/") + "/"
+EVIDENCE_PRESIGNED_SECONDS = env_int("EVIDENCE_PRESIGNED_SECONDS", 60)
 
 # Uploads: anything over 2.5 MB is streamed to a temporary file, never held whole in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

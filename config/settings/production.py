@@ -46,18 +46,4 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
-if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    # S3-compatible storage for evidence files (django-storages, installed by the deployer).
-    # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role) through boto3.
-    STORAGES["default"] = {  # noqa: F405
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "location": os.environ.get("AWS_LOCATION", ""),
-            "default_acl": None,  # private objects: files go out only through permission-checked views
-            "file_overwrite": False,
-            "querystring_auth": True,
-        },
-    }
+# S3-compatible storage for evidence files when AWS_STORAGE_BUCKET_NAME is set: see s3_storage() in base.py.

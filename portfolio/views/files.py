@@ -1,7 +1,11 @@
-"""Evidence files go out only through these views: permission checked, integrity checked, never sniffed.
+"""Evidence files go out only through these views: permission checked first, never sniffed, and sent as
+settings.EVIDENCE_SERVE says (streamed here, by nginx through X-Accel-Redirect, or by a presigned S3 URL: see
+portfolio.serving).
 
-A single byte range is served on request (206), so that Safari can play and seek video and audio; the whole
-file's hash is checked before any part of it is sent.
+Evidence downloads do not hash the file (a video is fetched in many range requests): evidence files are verified at
+upload, when packed and periodically (portfolio.integrity), and a file whose last check failed is refused here. A
+file found missing while streaming is reported like a failed check. Adjustment files (small letters) are still
+hashed on each download.
 """
 
 from __future__ import annotations
@@ -9,18 +13,25 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from centres.access import access_profile
 from centres.models import record_event
 from portfolio.access import get_evidence_file_for, portfolios_for
-from portfolio.models import AdjustmentFile, EvidenceFile
-from portfolio.ranges import ByteRange, FileSlice, RangeNotSatisfiable, requested_range
-from portfolio.uploads import content_disposition, download_name, sha256_of_stored
+from portfolio.integrity import report_missing
+from portfolio.models import AdjustmentFile, EvidenceFile, Registration
+from portfolio.serving import send_stored_file
+from portfolio.uploads import download_name, sha256_of_stored
 
 logger = logging.getLogger(__name__)
 
 SANDBOX = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
+REFUSED = (
+    "This file failed its integrity check and has not been sent. The centre has been told; "
+    "ask your centre admin for help."
+)
 
 
 def _protect(response: HttpResponse) -> HttpResponse:
@@ -32,106 +43,69 @@ def _protect(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _serve(
-    request, record, field_file, expected: str, content_type: str, *, inline: bool, kind: str, registration, **about
-):
-    """Send a stored file (an evidence or adjustment file) after checking its hash; `about` goes into the
-    history event of a failed check."""
+def _refused() -> HttpResponse:
+    return _protect(HttpResponse(REFUSED, status=500, content_type="text/plain; charset=utf-8"))
+
+
+def _send(request, field_file, expected: str, content_type: str, *, name: str, inline: bool) -> HttpResponse:
+    return _protect(
+        send_stored_file(
+            request,
+            field_file,
+            content_type=content_type,
+            filename=download_name(name, content_type),
+            inline=inline,
+            etag=f'"{expected}"',
+        )
+    )
+
+
+def _serve_evidence(request, record: EvidenceFile, field_file, expected: str, content_type: str, *, inline: bool):
     if not field_file or not field_file.name:
         raise Http404("No such file.")
-    storage = field_file.storage
+    if record.is_failing:
+        return _refused()
     try:
-        actual = sha256_of_stored(field_file.name, storage)
+        return _send(request, field_file, expected, content_type, name=record.original_name, inline=inline)
     except FileNotFoundError:
-        actual = None
-    if actual != expected:
-        record_event(
-            action=f"{kind}.integrity_failed",
-            obj=record,
-            actor=request.user,
-            centre=registration.centre,
-            registration_id=registration.pk,
-            summary=f"“{record.original_name}” failed its integrity check and was not sent",
-            **about,
-            stored_name=field_file.name,
-            expected=expected,
-            actual=actual,
-        )
-        logger.error(
-            "%s %s failed its integrity check (expected %s, found %s)",
-            record._meta.verbose_name,
-            record.pk,
-            expected,
-            actual,
-        )
-        return _protect(
-            HttpResponse(
-                "This file failed its integrity check and has not been sent. The centre has been told; "
-                "ask your centre admin for help.",
-                status=500,
-                content_type="text/plain; charset=utf-8",
-            )
-        )
-    size = storage.size(field_file.name)
-    etag = f'"{expected}"'
+        report_missing(record, actor=request.user, found_by="a download")
+        return _refused()
+
+
+def _evidence_file_for(user, pk: int) -> EvidenceFile:
+    """The file, if the user may read its evidence. Refused: 403 to someone of the file's centre (its staff, an EQA
+    linked to it, a learner registered there) whose role does not reach this file; 404 to anyone else, so that
+    another centre's files are not even confirmed to exist."""
     try:
-        byte_range = _requested_range(request, size, etag)
-    except RangeNotSatisfiable:
-        response = HttpResponse(status=416, content_type="text/plain; charset=utf-8")
-        response["Content-Range"] = f"bytes */{size}"
-    else:
-        handle = storage.open(field_file.name, "rb")
-        if byte_range is None:
-            response = FileResponse(handle, content_type=content_type)
-        else:
-            response = FileResponse(FileSlice(handle, byte_range), status=206, content_type=content_type)
-            response["Content-Range"] = byte_range.content_range(size)
-            response["Content-Length"] = byte_range.length
-        response["Content-Disposition"] = content_disposition(
-            download_name(record.original_name, content_type), attachment=not inline
-        )
-    response["Accept-Ranges"] = "bytes"
-    # The file's SHA-256 is a strong validator: a client resuming with If-Range gets the range only if the
-    # file is still the one it started on.
-    response["ETag"] = etag
-    return _protect(response)
-
-
-def _requested_range(request, size: int, etag: str) -> ByteRange | None:
-    """The byte range to send (None for the whole file), honouring If-Range; RangeNotSatisfiable for a 416."""
-    if request.method not in ("GET", "HEAD"):
-        return None
-    if_range = request.headers.get("If-Range")
-    if if_range is not None and if_range.strip() != etag:
-        return None  # a date, a weak tag or another file's tag: the client's part may be stale
-    return requested_range(request.headers.get("Range"), size)
+        return get_evidence_file_for(user, pk)
+    except Http404:
+        centre_id = EvidenceFile.objects.filter(pk=pk).values_list("evidence__registration__centre_id", flat=True)
+        centre_id = centre_id.first()
+        profile = access_profile(user)
+        if centre_id is not None and (
+            centre_id in profile.centre_ids()
+            or any(centre.pk == centre_id for centre in profile.eqa_centres)
+            or Registration.objects.filter(learner=user, centre_id=centre_id).exists()
+        ):
+            raise PermissionDenied("You may not open this file.") from None
+        raise
 
 
 @login_required
 def file_download(request, pk: int):
-    record = get_evidence_file_for(request.user, pk)
+    record = _evidence_file_for(request.user, pk)
     # Photos, audio and video may play in the page; everything else (PDF included: a sandboxed page cannot run a
     # PDF viewer) downloads.
     inline = record.kind in {"image", "audio", "video"} and request.GET.get("download") != "1"
-    return _serve(request, record, record.file, record.sha256, record.content_type, inline=inline, **_about(record))
+    return _serve_evidence(request, record, record.file, record.sha256, record.content_type, inline=inline)
 
 
 @login_required
 def file_thumbnail(request, pk: int):
-    record = get_evidence_file_for(request.user, pk)
+    record = _evidence_file_for(request.user, pk)
     if not record.thumbnail:
         raise Http404("This file has no thumbnail.")
-    return _serve(
-        request, record, record.thumbnail, record.thumbnail_sha256, "image/jpeg", inline=True, **_about(record)
-    )
-
-
-def _about(record: EvidenceFile) -> dict:
-    return {
-        "kind": "evidence_file",
-        "registration": record.evidence.registration,
-        "evidence_reference": record.evidence.reference,
-    }
+    return _serve_evidence(request, record, record.thumbnail, record.thumbnail_sha256, "image/jpeg", inline=True)
 
 
 @login_required
@@ -144,14 +118,28 @@ def adjustment_file(request, pk: int):
         ).select_related("adjustment__registration__centre"),
         pk=pk,
     )
-    return _serve(
-        request,
-        record,
-        record.file,
-        record.sha256,
-        record.content_type,
-        inline=False,
-        kind="adjustment_file",
-        registration=record.adjustment.registration,
-        adjustment=record.adjustment_id,
-    )
+    registration = record.adjustment.registration
+    if not record.file or not record.file.name:
+        raise Http404("No such file.")
+    try:
+        actual = sha256_of_stored(record.file.name, record.file.storage)
+    except FileNotFoundError:
+        actual = None
+    if actual != record.sha256:
+        record_event(
+            action="adjustment_file.integrity_failed",
+            obj=record,
+            actor=request.user,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"“{record.original_name}” failed its integrity check and was not sent",
+            adjustment=record.adjustment_id,
+            stored_name=record.file.name,
+            expected=record.sha256,
+            actual=actual,
+        )
+        logger.error(
+            "Adjustment file %s failed its integrity check (expected %s, found %s)", record.pk, record.sha256, actual
+        )
+        return _refused()
+    return _send(request, record.file, record.sha256, record.content_type, name=record.original_name, inline=False)

@@ -69,7 +69,7 @@ EXPECTED = {
     "withdraw": (200, 200, 403, 404, 404),
     "new_version": (200, 403, 403, 404, 404),
     "judge": (403, 200, 403, 404, 404),
-    "download": (200, 200, 200, 404, 404),
+    "download": (200, 200, 200, 403, 404),  # files: 403 within the centre, 404 across (portfolio.views.files)
     "witness": (200, 200, 403, 404, 404),
 }
 

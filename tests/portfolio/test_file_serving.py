@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centres.models import Event
+from portfolio.integrity import verify_all_evidence
 from portfolio.models import EqaShare, EqaShareItem
 from tests import samples
 from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, login, make_evidence
@@ -85,11 +86,13 @@ def test_thumbnail_is_served_for_photos_only(client, world):
         ("assessor", 200),
         ("iqa", 200),
         ("admin", 200),
-        ("other_learner", 404),
-        ("other_assessor", 404),
+        # People of the same centre whose role does not reach this learner's files are refused (403); another
+        # centre's people are told nothing exists (404).
+        ("other_learner", 403),
+        ("other_assessor", 403),
         ("other_centre_assessor", 404),
         ("other_admin", 404),
-        ("eqa", 404),
+        ("eqa", 403),  # linked to the centre, nothing shared
     ],
 )
 def test_only_people_who_may_see_the_evidence_get_its_files(client, world, who, status):
@@ -122,14 +125,15 @@ def test_eqa_gets_files_of_shared_units_only(client, world):
     assert client.get(reverse("portfolio:file-download", args=[pdf.pk])).status_code == 200
     assert client.get(reverse("portfolio:evidence-detail", args=[shared.pk])).status_code == 200
     other_file = other_unit.files.get()
-    assert client.get(reverse("portfolio:file-download", args=[other_file.pk])).status_code == 404
+    assert client.get(reverse("portfolio:file-download", args=[other_file.pk])).status_code == 403
     # The EQA reads what was shared, not the whole portfolio.
     assert client.get(reverse("portfolio:registration-portfolio", args=[world.registration.pk])).status_code == 404
 
 
-def test_tampered_file_is_not_sent_and_the_failure_is_recorded(client, world, media_root):
+def test_tampered_file_is_not_sent_once_a_check_found_it(client, world, media_root):
     _evidence, _photo, pdf = _photo_and_pdf(world)
     (media_root / pdf.file.name).write_bytes(samples.pdf_bytes("Changed afterwards"))
+    verify_all_evidence()  # the periodic check: downloads themselves do not hash
     login(client, world.assessor)
     response = client.get(reverse("portfolio:file-download", args=[pdf.pk]))
     assert response.status_code == 500
@@ -137,14 +141,16 @@ def test_tampered_file_is_not_sent_and_the_failure_is_recorded(client, world, me
     assert b"Changed afterwards" not in response.content
     event = Event.objects.get(action="evidence_file.integrity_failed")
     assert event.object_id == pdf.pk and event.registration_id == world.registration.pk
-    assert event.actor == world.assessor
+    assert event.data["found_by"] == "the periodic check" and event.data["result"] == "tampered"
 
 
-def test_missing_file_is_treated_as_tampered(client, world, media_root):
+def test_missing_file_is_refused_and_reported_by_the_download(client, world, media_root):
     _evidence, _photo, pdf = _photo_and_pdf(world)
     (media_root / pdf.file.name).unlink()
     login(client, world.learner)
     assert client.get(reverse("portfolio:file-download", args=[pdf.pk])).status_code == 500
+    event = Event.objects.get(action="evidence_file.integrity_failed")
+    assert event.object_id == pdf.pk and event.actor == world.learner and event.data["result"] == "missing"
 
 
 def test_files_are_never_under_a_public_media_url(settings):
@@ -243,11 +249,11 @@ def test_if_range_gets_the_part_only_while_the_file_is_unchanged(client, world):
         assert response.status_code == 200 and _body(response) == data
 
 
-@pytest.mark.parametrize("who", ["other_learner", "other_centre_assessor", "eqa"])
-def test_a_range_of_someone_elses_file_is_still_not_found(client, world, who):
+@pytest.mark.parametrize(("who", "status"), [("other_learner", 403), ("other_centre_assessor", 404), ("eqa", 403)])
+def test_a_range_of_someone_elses_file_is_still_refused(client, world, who, status):
     video, _data = _video(world)
     login(client, getattr(world, who))
-    assert _get(client, video, Range="bytes=0-99").status_code == 404
+    assert _get(client, video, Range="bytes=0-99").status_code == status
 
 
 def test_anonymous_range_request_is_sent_to_sign_in(client, world):
@@ -258,6 +264,7 @@ def test_anonymous_range_request_is_sent_to_sign_in(client, world):
 def test_tampered_file_sends_no_range_either(client, world, media_root):
     video, data = _video(world)
     (media_root / video.file.name).write_bytes(data[:100] + b"changed" + data[107:])
+    verify_all_evidence()
     login(client, world.learner)
     response = _get(client, video, Range="bytes=0-99")
     assert response.status_code == 500

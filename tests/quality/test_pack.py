@@ -1,5 +1,6 @@
 """The EQA pack: one ZIP, built in the background, with safe names, that opens offline."""
 
+import hashlib
 import io
 import posixpath
 import re
@@ -31,7 +32,11 @@ SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
 
 def attach_file(evidence, original_name: str, data: bytes = b"%PDF-1.4 evidence", content_type="application/pdf"):
     evidence_file = EvidenceFile(
-        evidence=evidence, original_name=original_name, content_type=content_type, size=len(data), sha256="0" * 64
+        evidence=evidence,
+        original_name=original_name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),  # the pack verifies every file against it
     )
     evidence_file.file.save("generated-name.bin", ContentFile(data), save=False)
     evidence_file.save()

@@ -73,6 +73,11 @@ ANY_CENTRE_ADMIN = expect(ok=("admin", "other_admin"), rest=E403)
 ANY_STAFF = expect(ok=(*STAFF, "other_admin"), rest=E403)
 # A registration: its learner, assessor, the centre's IQA and admin, and an EQA it is shared with may read it.
 REGISTRATION_READ = expect(ok=("learner", "assessor", "iqa", "admin", "eqa_shared"))
+# An evidence file (portfolio.views.files): those who may read the registration get it; people of the same centre
+# whose role does not reach it are refused with 403; another centre's people get 404.
+EVIDENCE_FILE_READ = expect(
+    ok=("learner", "assessor", "iqa", "admin", "eqa_shared"), e403=("other_learner", "other_assessor", "eqa_unshared")
+)
 # A change to a registration by the centre admin: the others who can see it are refused with 403.
 REGISTRATION_ADMIN = expect(ok=("admin",), e403=("learner", "assessor", "iqa", "eqa_shared"))
 # The learner's identity check: the centre admin or the learner's own assessor.
@@ -266,8 +271,8 @@ MATRIX: dict[str, Route] = {
     ),
     "portfolio:evidence-new-version": Route(get=EVIDENCE_AUTHOR, kwargs=_evidence),
     "portfolio:evidence-judge": Route(get=EVIDENCE_ASSESSOR, kwargs=_evidence),
-    "portfolio:file-download": Route(get=REGISTRATION_READ, kwargs=lambda s: {"pk": s.evidence_file.pk}),
-    "portfolio:file-thumbnail": Route(get=REGISTRATION_READ, kwargs=lambda s: {"pk": s.evidence_file.pk}),
+    "portfolio:file-download": Route(get=EVIDENCE_FILE_READ, kwargs=lambda s: {"pk": s.evidence_file.pk}),
+    "portfolio:file-thumbnail": Route(get=EVIDENCE_FILE_READ, kwargs=lambda s: {"pk": s.evidence_file.pk}),
     "portfolio:assessor-queue": Route(get=ASSESSORS),
     "portfolio:countersign-queue": Route(get=ASSESSORS),
     # The trainee's judgement: only their countersignatory (`assessor`) may confirm it.
