@@ -210,8 +210,8 @@ LOGGING = {
 # Background jobs (tracking/jobs.py) run in django-q2's cluster, `manage.py qcluster`, with the database as broker.
 JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")  # "worker": qcluster picks jobs up; "sync": run at once (tests)
 JOBS_TIMEOUT_SECONDS = env_int("JOBS_TIMEOUT_SECONDS", 30 * 60)  # a job running longer is stopped and failed
-JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 10)  # a running job's heartbeat, written by a ticker
-JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 45)  # no heartbeat for this long: its worker died
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 5)  # a running job's heartbeat, written by a ticker
+JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 30)  # no heartbeat for this long: its worker died
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)  # runs of one job (first try included) before it is failed
 JOBS_KEEP_RESULTS_DAYS = env_int("JOBS_KEEP_RESULTS_DAYS", 7)  # finished jobs' files are deleted after this
 JOBS_WORKER_ABSENT_AFTER_SECONDS = env_int("JOBS_WORKER_ABSENT_AFTER_SECONDS", 3 * 60)  # the job page warns then
