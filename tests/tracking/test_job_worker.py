@@ -112,14 +112,10 @@ def start_worker(worker_db, settings, tmp_path):
         return process
 
     yield start
-    for process in started:
+    for process in started:  # nothing to tidy up in a test database about to be flushed: no need to wait
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
         process.log.close()
 
 
@@ -135,6 +131,7 @@ def _slow_job(*, steps=10, pause=0.4) -> ExportJob:
 
 
 def test_a_job_whose_worker_was_killed_mid_job_is_run_again_by_another(worker_db, start_worker):
+    """(A job killed on its last attempt is failed with a message instead: test_job_upkeep.py.)"""
     export_job = _slow_job()
     worker_db.publish()
     first = start_worker()
@@ -149,22 +146,6 @@ def test_a_job_whose_worker_was_killed_mid_job_is_run_again_by_another(worker_db
 
     done = worker_db.wait_for(export_job.pk, lambda s: s["status"] == "done", seconds=60, what="finished")
     assert done["attempts"] == 2 and done["progress_done"] == 10 and done["result"]
-
-
-def test_a_job_killed_on_each_attempt_fails_with_a_message(worker_db, start_worker, settings):
-    export_job = _slow_job(steps=40, pause=0.2)
-    ExportJob.objects.filter(pk=export_job.pk).update(attempts=settings.JOBS_MAX_ATTEMPTS - 1)  # the last try
-    worker_db.publish()
-    first = start_worker()
-    worker_db.wait_for(export_job.pk, lambda s: s["progress_done"] >= 1, seconds=60, what="got going")
-
-    _kill(first)
-    time.sleep(STALE_SECONDS + 1)
-    start_worker()
-
-    failed = worker_db.wait_for(export_job.pk, lambda s: s["status"] == "failed", seconds=60, what="failed")
-    assert f"on each of {settings.JOBS_MAX_ATTEMPTS} attempts" in failed["message"]
-    assert "Ask for it again" in failed["message"] and not failed["result"]
 
 
 @pytest.mark.postgres
