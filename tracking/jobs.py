@@ -109,11 +109,11 @@ def request_key(kind: str, user, params: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+LIVE = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+
+
 def _live_job(key: str) -> ExportJob | None:
     return ExportJob.objects.filter(request_key=key, status__in=LIVE).order_by("created_at", "id").first()
-
-
-LIVE = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
 
 
 def enqueue(kind: str, *, user, centre, params: dict | None = None) -> ExportJob:
