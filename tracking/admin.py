@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import ExportJob, Signature, UnitSignOff
+from .models import ExportJob, Signature, UnitSignOff, WorkerSighting
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,6 +36,11 @@ class UnitSignOffAdmin(ReadOnlyAdmin):
 
 @admin.register(ExportJob)
 class ExportJobAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "centre", "created_by", "status", "created_at", "finished_at"]
+    list_display = ["kind", "centre", "created_by", "status", "attempts", "created_at", "heartbeat_at", "finished_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["centre", "created_by"]
+
+
+@admin.register(WorkerSighting)
+class WorkerSightingAdmin(ReadOnlyAdmin):
+    list_display = ["host", "seen_at"]

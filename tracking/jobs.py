@@ -19,15 +19,27 @@ redirect to reverse("tracking:job-status", args=[job.pk]). Params must be JSON. 
 outside any transaction (so its progress is visible at once); it raises JobError with a message for the
 user when it cannot do the work; any other exception fails the job with a generic message and is logged.
 
-settings.JOBS_RUNNER: "worker" (default) queues the job for `manage.py run_worker`; "sync" runs it at
-once inside enqueue (the test settings use it).
+settings.JOBS_RUNNER: "worker" (default) hands the job to django-q2's cluster (`manage.py qcluster`, the database
+as broker); "sync" runs it at once inside enqueue (the test settings use it).
+
+How a job runs and recovers (the periodic tasks live in tracking/job_upkeep.py):
+- The same request (user, kind, params) while its job is queued or running gets that job back: a unique
+  constraint on the live jobs' `request_key` holds it across processes, so five presses make one job.
+- django-q2 may deliver a task more than once (its lease ran out, two clusters); `execute` claims the job with
+  a conditional UPDATE (status queued -> running), so only one delivery runs it and the others do nothing.
+- While it runs, a ticker thread and every `report()` write its heartbeat; the watchdog puts a job whose
+  heartbeat stopped (a worker killed, out of memory, a lost machine) back in the queue, up to JOBS_MAX_ATTEMPTS
+  runs, then fails it with a message. A run given up on cannot write over the next: its writes name its attempt.
+- A job whose database connection is lost mid-way is retried the same way; the worker carries on.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
+import json
 import logging
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -36,9 +48,11 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django_q.exceptions import TimeoutException
 
 from centres.models import record_event
 from core.errors import DomainError
@@ -89,65 +103,175 @@ def user_may_access(export_job: ExportJob, user) -> bool:
     return bool(kind.access(export_job, user))
 
 
+def request_key(kind: str, user, params: dict) -> str:
+    """The same request (who, what kind, which params) always gives the same key."""
+    payload = json.dumps({"user": user.pk, "kind": kind, "params": params}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+LIVE = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+
+
+def _live_job(key: str) -> ExportJob | None:
+    return ExportJob.objects.filter(request_key=key, status__in=LIVE).order_by("created_at", "id").first()
+
+
 def enqueue(kind: str, *, user, centre, params: dict | None = None) -> ExportJob:
-    """Queue a job of a registered kind for `user` at `centre`; with JOBS_RUNNER="sync", run it at once."""
+    """Queue a job of a registered kind for `user` at `centre` and return it; the same request while its job is
+    still queued or running returns that job instead. With JOBS_RUNNER="sync", the job runs at once."""
     if kind not in REGISTRY:
         raise JobError(f"Unknown kind of job: {kind}.")
-    export_job = ExportJob.objects.create(kind=kind, params=params or {}, centre=centre, created_by=user)
-    record_event(
-        action="export_requested",
-        obj=export_job,
-        actor=user,
-        centre=centre,
-        registration_id=(params or {}).get("registration_id"),
-        summary=f"{user} asked for a {REGISTRY[kind].label}",
-        kind=kind,
-        params=params or {},
-    )
     runner = getattr(settings, "JOBS_RUNNER", "worker")
-    if runner == "sync":
-        if claim(export_job.pk):
-            run_job(ExportJob.objects.get(pk=export_job.pk))
-        export_job.refresh_from_db()
-    elif runner != "worker":
+    if runner not in ("worker", "sync"):
         raise JobError(f'JOBS_RUNNER must be "worker" or "sync", not {runner!r}.')
+    params = params or {}
+    key = request_key(kind, user, params)
+    existing = _live_job(key)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            export_job = ExportJob.objects.create(
+                kind=kind, params=params, centre=centre, created_by=user, request_key=key
+            )
+            record_event(
+                action="export_requested",
+                obj=export_job,
+                actor=user,
+                centre=centre,
+                registration_id=params.get("registration_id"),
+                summary=f"{user} asked for a {REGISTRY[kind].label}",
+                kind=kind,
+                params=params,
+            )
+            if runner == "worker":
+                _dispatch(export_job)  # the task row is written in the same transaction (the broker is the database)
+    except IntegrityError:
+        # Another request for the same thing got in first (the unique constraint on live jobs decided).
+        existing = _live_job(key)
+        if existing is None:
+            raise
+        return existing
+    if runner == "sync":
+        execute(export_job.pk)
+        export_job.refresh_from_db()
     return export_job
 
 
-def claim(pk: int) -> bool:
-    """Mark one queued job running; False if someone else already took it."""
-    return bool(
-        ExportJob.objects.filter(pk=pk, status=ExportJob.Status.QUEUED).update(
-            status=ExportJob.Status.RUNNING, started_at=timezone.now()
-        )
+def _dispatch(export_job: ExportJob) -> None:
+    """Hand the job to django-q2's cluster; `execute` runs it there."""
+    if getattr(settings, "JOBS_RUNNER", "worker") == "sync":
+        transaction.on_commit(lambda: execute(export_job.pk))
+        return
+    from django_q.tasks import async_task
+
+    async_task(
+        "tracking.jobs.execute",
+        export_job.pk,
+        task_name=f"{export_job.kind} #{export_job.pk} run {export_job.attempts + 1}",
+        group=export_job.kind,
     )
 
 
-def claim_next() -> ExportJob | None:
-    """Take the oldest queued job for this worker, or None. Safe with several workers at once: on
-    PostgreSQL rows another worker holds are skipped (SKIP LOCKED); elsewhere a conditional UPDATE decides."""
-    if connection.vendor == "postgresql":
-        with transaction.atomic():
-            export_job = (
-                ExportJob.objects.select_for_update(skip_locked=True)
-                .filter(status=ExportJob.Status.QUEUED)
-                .order_by("created_at", "id")
-                .first()
+def claim(pk: int) -> ExportJob | None:
+    """Mark one queued job running and return it, or None if another delivery already took it (or it is
+    finished). One conditional UPDATE decides, so it holds across workers and machines (on PostgreSQL the
+    second UPDATE waits for the first's row lock, then finds the status changed)."""
+    now = timezone.now()
+    taken = ExportJob.objects.filter(pk=pk, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        progress_done=0,
+        progress_total=0,
+    )
+    return ExportJob.objects.get(pk=pk) if taken else None
+
+
+def execute(pk: int) -> str:
+    """Run job `pk` if it is still queued: what django-q2's worker calls for each delivery of a job's task."""
+    export_job = claim(pk)
+    if export_job is None:
+        return "not queued: already taken or finished"
+    ticker = _Ticker(export_job)
+    ticker.start()
+    try:
+        run_job(export_job)
+    except _ConnectionLost:
+        logger.warning("Job %s (%s) lost its database connection; trying again", export_job.pk, export_job.kind)
+        connection.close()  # the next query opens a new one
+        return retry_or_fail(export_job.pk, attempt=export_job.attempts, reason="The database connection was lost")
+    finally:
+        ticker.stop()
+    return "ran"
+
+
+def retry_or_fail(pk: int, *, attempt: int, reason: str, stale_before=None) -> str:
+    """Put a running job whose run stopped back in the queue, or fail it with a message after its last attempt.
+    Only the run named by `attempt` (and, for the watchdog, only if its heartbeat is older than `stale_before`)
+    is changed, so a run that is still alive, or a newer one, is never touched."""
+    maximum = settings.JOBS_MAX_ATTEMPTS
+    running = ExportJob.objects.filter(pk=pk, status=ExportJob.Status.RUNNING, attempts=attempt)
+    if stale_before is not None:
+        running = running.filter(Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True))
+    with transaction.atomic():
+        if attempt < maximum:
+            changed = running.update(
+                status=ExportJob.Status.QUEUED,
+                heartbeat_at=None,
+                progress_done=0,
+                progress_total=0,
+                message=f"{reason}, so this is being tried again (attempt {attempt + 1} of {maximum}).",
             )
-            if export_job is None:
-                return None
-            export_job.status = ExportJob.Status.RUNNING
-            export_job.started_at = timezone.now()
-            export_job.save(update_fields=["status", "started_at"])
-            return export_job
-    for pk in (
-        ExportJob.objects.filter(status=ExportJob.Status.QUEUED)
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:10]
-    ):
-        if claim(pk):
-            return ExportJob.objects.get(pk=pk)
-    return None
+            if changed:
+                _dispatch(ExportJob.objects.get(pk=pk))
+                return "retried"
+            return "unchanged"
+        changed = running.update(
+            status=ExportJob.Status.FAILED,
+            finished_at=timezone.now(),
+            message=f"{reason} on each of {maximum} attempts, so this was stopped. Ask for it again; if it stops "
+            "again, tell your centre's administrator.",
+        )
+    return "failed" if changed else "unchanged"
+
+
+class _ConnectionLost(Exception):
+    """The job's database connection broke under it (the server restarted, the connection was cut)."""
+
+
+class _Ticker(threading.Thread):
+    """Writes the running job's heartbeat every JOBS_HEARTBEAT_SECONDS, on its own database connection, so a
+    job busy in one long step still shows it is alive; stops with the job."""
+
+    def __init__(self, export_job: ExportJob):
+        super().__init__(name=f"job-{export_job.pk}-heartbeat", daemon=True)
+        self.pk, self.attempt = export_job.pk, export_job.attempts
+        self.every = settings.JOBS_HEARTBEAT_SECONDS
+        self.finished = threading.Event()
+
+    def start(self) -> None:
+        if self.every > 0 and getattr(settings, "JOBS_RUNNER", "worker") == "worker":
+            super().start()
+
+    def run(self) -> None:
+        try:
+            while not self.finished.wait(self.every):
+                try:
+                    ExportJob.objects.filter(pk=self.pk, status=ExportJob.Status.RUNNING, attempts=self.attempt).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:
+                    logger.warning("Job %s: could not write its heartbeat", self.pk, exc_info=True)
+                    connection.close()  # this thread's own; the next beat opens a new one
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.finished.set()
+        if self.is_alive():
+            self.join(timeout=10)
 
 
 def save_result(export_job: ExportJob, filename: str, content: bytes | BinaryIO) -> None:
@@ -162,7 +286,11 @@ def save_result(export_job: ExportJob, filename: str, content: bytes | BinaryIO)
     else:
         upload = File(content, name=stored)
     export_job.result.save(stored, upload, save=False)
-    ExportJob.objects.filter(pk=export_job.pk).update(result=export_job.result.name, result_name=export_job.result_name)
+    kept = ExportJob.objects.filter(pk=export_job.pk, attempts=export_job.attempts).update(
+        result=export_job.result.name, result_name=export_job.result_name
+    )
+    if not kept:  # this run was given up on and another has the job now: leave no orphan behind
+        export_job.result.delete(save=False)
 
 
 def _download_name(filename: str) -> str:
@@ -179,34 +307,33 @@ def _suffix(filename: str) -> str:
 
 
 def run_job(export_job: ExportJob) -> ExportJob:
-    """Run a claimed job to the end, recording done or failed (with a message) and cleaning up on failure."""
+    """Run a claimed job to the end, recording done or failed (with a message) and cleaning up on failure.
+    Raises _ConnectionLost, writing nothing, when the database connection broke under the job."""
     kind = kind_of(export_job)
+    this_run = ExportJob.objects.filter(pk=export_job.pk, status=ExportJob.Status.RUNNING, attempts=export_job.attempts)
     try:
         if kind is None:
             raise JobError(f"Unknown kind of job: {export_job.kind}.")
         kind.function(export_job)
-    except Exception as error:
+    except (Exception, TimeoutException) as error:
+        if isinstance(error, DatabaseError) and not _connection_usable():
+            raise _ConnectionLost from error
         if isinstance(error, JobError):
             message = str(error)
+        elif isinstance(error, TimeoutException):
+            minutes = max(1, settings.JOBS_TIMEOUT_SECONDS // 60)
+            message = f"This took longer than {minutes} minutes, so it was stopped. Tell your centre."
         else:
             logger.exception("Job %s (%s) failed", export_job.pk, export_job.kind)
             message = "Something went wrong while building this. Try again; if it fails again, tell your centre."
         if export_job.result:
             export_job.result.delete(save=False)
-        ExportJob.objects.filter(pk=export_job.pk).update(
-            status=ExportJob.Status.FAILED, message=message, finished_at=timezone.now(), result=""
-        )
+        this_run.update(status=ExportJob.Status.FAILED, message=message, finished_at=timezone.now(), result="")
     else:
-        ExportJob.objects.filter(pk=export_job.pk).update(status=ExportJob.Status.DONE, finished_at=timezone.now())
+        this_run.update(status=ExportJob.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now())
     export_job.refresh_from_db()
     return export_job
 
 
-def fail_interrupted(older_than_minutes: int = 60) -> int:
-    """Jobs left running by a worker that stopped mid-way are marked failed, so nobody waits for them forever."""
-    cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
-    return ExportJob.objects.filter(status=ExportJob.Status.RUNNING, started_at__lt=cutoff).update(
-        status=ExportJob.Status.FAILED,
-        message="The worker stopped while building this. Ask for it again.",
-        finished_at=timezone.now(),
-    )
+def _connection_usable() -> bool:
+    return connection.connection is None or connection.is_usable()

@@ -112,10 +112,27 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the worker running it (its ticker and progress)."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Runs started, the one in hand included.")
+    request_key = models.CharField(
+        max_length=64, blank=True, help_text="Who asked for what (user, kind, params): one live job per request."
+    )
+    result_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["status", "heartbeat_at"])]
+        constraints = [
+            # Pressing the button five times queues one job: while one is queued or running, the same request
+            # reuses it (tracking.jobs.enqueue), and the database holds it across processes.
+            models.UniqueConstraint(
+                fields=["request_key"],
+                condition=Q(status__in=["queued", "running"]) & ~Q(request_key=""),
+                name="one_live_export_job_per_request",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
@@ -138,7 +155,20 @@ class ExportJob(models.Model):
         fields = {"progress_done": done, "progress_total": total}
         if message is not None:
             self.message = fields["message"] = message
-        ExportJob.objects.filter(pk=self.pk).update(**fields)
+        # Progress is a sign of life too; `attempts` keeps a worker that was given up on from writing over a rerun.
+        fields["heartbeat_at"] = timezone.now()
+        ExportJob.objects.filter(pk=self.pk, attempts=self.attempts).update(**fields)
+
+
+class WorkerSighting(models.Model):
+    """The last time a background worker (a `manage.py qcluster`) on a host showed it was alive; the job page
+    says so plainly when none has been seen for a while."""
+
+    host = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.host} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
 class CarriedOverUnitQuerySet(models.QuerySet):

@@ -21,6 +21,7 @@ from portfolio.selectors import approved_adjustments
 
 from .access import get_carry_for, get_sheet_for, visible_unit_ids
 from .forms import CarryForm, ReopenForm, SignForm, WithdrawCarryForm
+from .job_upkeep import worker_absent_minutes
 from .jobs import enqueue, kind_of, user_may_access
 from .models import CarriedOverUnit, ExportJob, SignatureRole
 from .pdf import unit_sheet_pdf
@@ -222,20 +223,18 @@ def _job_for(user, pk: int) -> ExportJob:
 @login_required
 @require_GET
 def job_status(request, pk: int):
-    """Progress of a background job; the page refreshes itself every 2 seconds until the job is finished."""
+    """Progress of a background job; the page refreshes itself every 2 seconds until the job is finished, and says
+    plainly when no background worker has been seen for a while."""
     export_job = _job_for(request.user, pk)
     kind = kind_of(export_job)
     back = None
     registration_id = export_job.params.get("registration_id")
     if registration_id:
         back = ("tracking:registration", registration_id)
-    return _private(
-        render(
-            request,
-            "tracking/job_status.html",
-            {"job": export_job, "label": kind.label if kind else export_job.kind, "back": back},
-        )
-    )
+    context = {"job": export_job, "label": kind.label if kind else export_job.kind, "back": back}
+    if export_job.status == ExportJob.Status.QUEUED:
+        context["worker_absent_minutes"] = worker_absent_minutes(since=export_job.created_at)
+    return _private(render(request, "tracking/job_status.html", context))
 
 
 @login_required

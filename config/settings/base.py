@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",  # the form renderer finds Django's widget templates beside ours
+    "django_q",  # background jobs and periodic tasks (tracking/jobs.py, core/periodic.py)
     "qualifications",
     "centres",
     "portfolio",
@@ -237,4 +238,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")  # "worker": run_worker picks jobs up; "sync": run at once (tests)
+# Background jobs (tracking/jobs.py) run in django-q2's cluster, `manage.py qcluster`, with the database as broker.
+JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "worker")  # "worker": qcluster picks jobs up; "sync": run at once (tests)
+JOBS_TIMEOUT_SECONDS = env_int("JOBS_TIMEOUT_SECONDS", 30 * 60)  # a job running longer is stopped and failed
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 5)  # a running job's heartbeat, written by a ticker
+JOBS_STALE_AFTER_SECONDS = env_int("JOBS_STALE_AFTER_SECONDS", 30)  # no heartbeat for this long: its worker died
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)  # runs of one job (first try included) before it is failed
+JOBS_KEEP_RESULTS_DAYS = env_int("JOBS_KEEP_RESULTS_DAYS", 7)  # finished jobs' files are deleted after this
+JOBS_WORKER_ABSENT_AFTER_SECONDS = env_int("JOBS_WORKER_ABSENT_AFTER_SECONDS", 3 * 60)  # the job page warns then
+Q_CLUSTER = {
+    "name": "portfolio",
+    "orm": "default",  # the database is the broker: nothing else to run, on SQLite or PostgreSQL
+    "workers": env_int("JOBS_WORKERS", 2),
+    "timeout": JOBS_TIMEOUT_SECONDS,
+    # A task not acknowledged within `retry` seconds is handed out again (a backstop: the watchdog of
+    # tracking/jobs.py re-queues a job whose worker died long before). It must exceed `timeout`, or a long job
+    # would be handed to a second worker while the first still runs it.
+    "retry": JOBS_TIMEOUT_SECONDS + 5 * 60,
+    "max_attempts": JOBS_MAX_ATTEMPTS,
+    "ack_failures": True,
+    "catch_up": False,  # after downtime, run each periodic task once, not once per missed period
+    "poll": 1,  # seconds between looks at an empty queue
+    "save_limit": 200,
+    "label": "Background tasks",
+}

@@ -1,13 +1,8 @@
 import io
 import os
-import signal
-import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -116,35 +111,28 @@ def test_save_result_still_takes_bytes(world):
         assert stored.read() == b"%PDF-1.7 bytes"
 
 
-def test_run_worker_once_drains_the_queue(world, test_kinds, settings):
-    settings.JOBS_RUNNER = "worker"
-    queued = [enqueue("test_ok", user=world.admin, centre=world.centre, params={}) for _ in range(2)]
-    assert all(j.status == ExportJob.Status.QUEUED for j in queued)
-    out = io.StringIO()
-    call_command("run_worker", "--once", stdout=out)
-    assert "Ran 2 job(s)." in out.getvalue()
-    assert set(ExportJob.objects.values_list("status", flat=True)) == {ExportJob.Status.DONE}
+def test_a_queued_job_is_handed_to_the_cluster_in_the_same_transaction(world, test_kinds, settings):
+    from django_q.models import OrmQ
 
-
-def test_worker_claims_a_job_only_once(world, test_kinds, settings):
     settings.JOBS_RUNNER = "worker"
     export_job = enqueue("test_ok", user=world.admin, centre=world.centre, params={})
-    assert jobs.claim(export_job.pk) is True
-    assert jobs.claim(export_job.pk) is False
-    assert jobs.claim_next() is None
-
-
-def test_interrupted_jobs_are_marked_failed(world, test_kinds, settings):
-    settings.JOBS_RUNNER = "worker"
-    export_job = enqueue("test_ok", user=world.admin, centre=world.centre, params={})
-    from django.utils import timezone
-
-    ExportJob.objects.filter(pk=export_job.pk).update(
-        status=ExportJob.Status.RUNNING, started_at=timezone.now() - timezone.timedelta(hours=2)
-    )
-    assert jobs.fail_interrupted() == 1
+    assert export_job.status == ExportJob.Status.QUEUED and export_job.attempts == 0
+    task = OrmQ.objects.get()
+    assert task.func() == "tracking.jobs.execute" and task.task["args"] == (export_job.pk,)
+    assert jobs.execute(export_job.pk) == "ran"  # what the cluster's worker does with the task
     export_job.refresh_from_db()
-    assert export_job.status == ExportJob.Status.FAILED
+    assert export_job.status == ExportJob.Status.DONE and export_job.attempts == 1 and export_job.result
+
+
+def test_a_second_delivery_of_the_same_task_does_nothing(world, test_kinds, settings):
+    settings.JOBS_RUNNER = "worker"
+    export_job = enqueue("test_ok", user=world.admin, centre=world.centre, params={})
+    claimed = jobs.claim(export_job.pk)
+    assert claimed is not None and claimed.status == ExportJob.Status.RUNNING and claimed.attempts == 1
+    assert jobs.claim(export_job.pk) is None
+    assert jobs.execute(export_job.pk).startswith("not queued")
+    export_job.refresh_from_db()
+    assert export_job.status == ExportJob.Status.RUNNING and test_kinds == []  # the job function never ran again
 
 
 def test_registration_pdf_is_built_in_the_background_and_downloaded(world, completed):
@@ -228,26 +216,8 @@ def test_eqa_registration_pdf_holds_only_the_shared_units(world, completed):
     assert client.get(reverse("tracking:job-download", args=[export_job.pk])).status_code == 404
 
 
-def test_a_job_run_twice_does_not_run_again(world, test_kinds):
+def test_a_finished_job_is_not_run_again(world, test_kinds):
     export_job = enqueue("test_ok", user=world.admin, centre=world.centre, params={})
-    assert jobs.claim(export_job.pk) is False
+    assert jobs.claim(export_job.pk) is None
+    assert jobs.execute(export_job.pk).startswith("not queued") and test_kinds == [1, 2, 3]
     assert run_job(export_job).status == ExportJob.Status.DONE
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_run_worker_stops_cleanly_on_sigterm_and_sigint(world, test_kinds, settings, signum):
-    settings.JOBS_RUNNER = "worker"
-    enqueue("test_ok", user=world.admin, centre=world.centre, params={})
-    previous = signal.getsignal(signum)
-    timer = threading.Timer(1.0, os.kill, (os.getpid(), signum))
-    timer.start()
-    out = io.StringIO()
-    started = time.monotonic()
-    try:
-        call_command("run_worker", "--poll", "0.1", stdout=out)  # returns only when told to stop
-    finally:
-        timer.cancel()
-    assert time.monotonic() - started < 10
-    assert "Ready" in out.getvalue()  # the queued job ran before the worker stopped
-    assert signal.getsignal(signum) == previous
