@@ -5,7 +5,7 @@ function is named by its dotted path, so nothing is imported until the worker ru
 
     from core import periodic
 
-    periodic.register("verify_evidence", "portfolio.integrity.verify_evidence", minutes=24 * 60)
+    periodic.register("verify_evidence", "portfolio.integrity.verify_all_evidence", minutes=24 * 60)
 
 `sync_schedules()` turns the declarations into django-q2 `Schedule` rows, creating, updating and removing
 ours by name (each ours is named "periodic:<name>"; schedules made by hand in the admin are left alone). It

@@ -7,6 +7,7 @@ class PortfolioConfig(AppConfig):
 
     def ready(self):
         from centres import hooks
+        from core import periodic
 
         from . import hooks as answers
 
@@ -15,3 +16,6 @@ class PortfolioConfig(AppConfig):
         hooks.caseloads.register(answers.caseloads)
         hooks.awaiting_countersignature.register(answers.decisions_awaiting_countersignature)
         hooks.work_with_learner.register(answers.registrations_with_learner)
+
+        # Every stored evidence file is re-hashed nightly; a changed or missing one is reported to its centre.
+        periodic.register("verify_evidence", "portfolio.integrity.verify_all_evidence", minutes=24 * 60)

@@ -210,15 +210,17 @@ def test_periodic_schedules_follow_the_declarations(monkeypatch):
     assert {"periodic:jobs_watchdog", "periodic:jobs_worker_heartbeat", "periodic:jobs_remove_old_results"} <= names
     watchdog_schedule = Schedule.objects.get(name="periodic:jobs_watchdog")
     assert watchdog_schedule.func == "tracking.job_upkeep.watchdog" and watchdog_schedule.minutes == 1
+    nightly_check = Schedule.objects.get(name="periodic:verify_evidence")  # declared by the portfolio app
+    assert nightly_check.func == "portfolio.integrity.verify_all_evidence" and nightly_check.minutes == 24 * 60
 
     # Registering one is a single line; running the sync again creates, updates and removes by name only.
-    periodic.register("verify_evidence", "portfolio.integrity.verify_evidence", minutes=24 * 60)
+    periodic.register("example_nightly", "tracking.job_upkeep.worker_heartbeat", minutes=24 * 60)
     Schedule.objects.create(name="made by hand", func="tracking.job_upkeep.worker_heartbeat")
     assert periodic.sync_schedules() == {"created": 1, "updated": 0, "removed": 0}
-    assert Schedule.objects.get(name="periodic:verify_evidence").minutes == 1440
-    periodic.register("verify_evidence", "portfolio.integrity.verify_evidence", minutes=60)
+    assert Schedule.objects.get(name="periodic:example_nightly").minutes == 1440
+    periodic.register("example_nightly", "tracking.job_upkeep.worker_heartbeat", minutes=60)
     assert periodic.sync_schedules() == {"created": 0, "updated": 1, "removed": 0}
-    del periodic.REGISTRY["verify_evidence"]
+    del periodic.REGISTRY["example_nightly"]
     assert periodic.sync_schedules() == {"created": 0, "updated": 0, "removed": 1}
     assert Schedule.objects.filter(name="made by hand").exists()
     assert periodic.sync_schedules() == {"created": 0, "updated": 0, "removed": 0}
