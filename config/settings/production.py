@@ -56,3 +56,9 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "querystring_auth": True,
         },
     }
+    # Presigned URLs point the browser at the bucket: let images and media load from its origin.
+    _media_origin = os.environ.get("AWS_S3_ENDPOINT_URL") or (
+        f"https://{os.environ['AWS_STORAGE_BUCKET_NAME']}.s3.amazonaws.com"
+    )
+    for _directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(_media_origin)  # noqa: F405
