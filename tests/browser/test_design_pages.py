@@ -23,6 +23,8 @@ ROLES = [
     ("eqa", "eqa@awarding.example"),
     ("centre-admin", "admin@northgate.example"),
 ]
+# Pages outside the navigation, checked as the learner sees them: the statement and our own error pages.
+OTHER_PAGES = {"learner": [("/accessibility/", 200), ("/no-such-page/", 404), ("/portfolio/assessment/queue/", 403)]}
 # docs/design.md's screenshots: (role, path pattern, name) at the width of the test that takes them.
 DOC_SHOTS = {
     "phone": [
@@ -56,9 +58,10 @@ def _audit_every_role(new_page, viewport, width_name) -> Findings:
         paths = main_pages(page)
         assert len(paths) >= 4, f"{role} reaches only {paths}"
         reports.clear()  # the pages were only read for their links; each is audited below
-        for path in paths:
+        expected = {path: 200 for path in paths} | dict(OTHER_PAGES.get(role, []))
+        for path, status in expected.items():
             response = page.goto(path)
-            assert response.status == 200, f"{role} {path}: {response.status}"
+            assert response.status == status, f"{role} {path}: {response.status}"
             audit_page(page, f"{width_name} {role} {path}", findings, reports)
             for shot_role, pattern, name in DOC_SHOTS[width_name]:
                 if shot_role == role and name not in shots and re.search(pattern, path):
