@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView, TemplateView
 
 urlpatterns = [
     path("", include("centres.urls")),
@@ -9,6 +11,9 @@ urlpatterns = [
     path("tracking/", include("tracking.urls")),
     path("quality/", include("quality.urls")),
     path("admin/", admin.site.urls),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
+    # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
 ]
 
 if getattr(settings, "BENCHMARK_VIEWS", False):

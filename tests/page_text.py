@@ -1,4 +1,4 @@
-"""Where text sits on a rendered page: open, or folded inside <details>."""
+"""Where text sits on a rendered page: open, or folded inside a closed <details>."""
 
 from html.parser import HTMLParser
 
@@ -15,11 +15,13 @@ class _Finder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag not in VOID:
-            self.stack.append(tag)
+            # A <details open> shows its text without a click: only a closed one folds it.
+            self.stack.append("details-open" if tag == "details" and "open" in dict(attrs) else tag)
 
     def handle_endtag(self, tag):
-        if tag in self.stack:
-            while self.stack.pop() != tag:
+        names = {tag, "details-open"} if tag == "details" else {tag}
+        if names & set(self.stack):
+            while self.stack.pop() not in names:
                 pass
 
     def handle_data(self, data):

@@ -47,3 +47,10 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 # S3-compatible storage for evidence files when AWS_STORAGE_BUCKET_NAME is set: see s3_storage() in base.py.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    # Presigned URLs point the browser at the bucket: let images and media load from its origin.
+    _media_origin = os.environ.get("AWS_S3_ENDPOINT_URL") or (
+        f"https://{os.environ['AWS_STORAGE_BUCKET_NAME']}.s3.amazonaws.com"
+    )
+    for _directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(_media_origin)  # noqa: F405

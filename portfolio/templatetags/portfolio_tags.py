@@ -8,38 +8,38 @@ from portfolio.progress import CriterionState
 register = template.Library()
 
 _STATE_CLASSES = {
-    CriterionState.MET: "text-bg-success",
-    CriterionState.AWAITING_COUNTERSIGNATURE: "text-bg-info",
-    CriterionState.AWAITING_REVIEW: "text-bg-warning",
-    CriterionState.ACCEPTED: "text-bg-primary",
-    CriterionState.NO_EVIDENCE: "text-bg-light border",
-    CriterionState.NOT_REQUIRED: "text-bg-secondary",
+    CriterionState.MET: "status-badge status-badge-met",
+    CriterionState.AWAITING_COUNTERSIGNATURE: "status-badge status-badge-info",
+    CriterionState.AWAITING_REVIEW: "status-badge status-badge-pending",
+    CriterionState.ACCEPTED: "status-badge status-badge-info",
+    CriterionState.NO_EVIDENCE: "status-badge status-badge-none",
+    CriterionState.NOT_REQUIRED: "status-badge status-badge-none",
 }
 _LINK_CLASSES = {
-    EvidenceLink.Status.PENDING: "text-bg-warning",
-    EvidenceLink.Status.ACCEPTED: "text-bg-success",
-    EvidenceLink.Status.REJECTED: "text-bg-danger",
+    EvidenceLink.Status.PENDING: "status-badge status-badge-pending",
+    EvidenceLink.Status.ACCEPTED: "status-badge status-badge-met",
+    EvidenceLink.Status.REJECTED: "status-badge status-badge-danger",
 }
 _EVIDENCE_CLASSES = {
-    Evidence.Status.DRAFT: "text-bg-light border",
-    Evidence.Status.SUBMITTED: "text-bg-primary",
-    Evidence.Status.WITHDRAWN: "text-bg-secondary",
+    Evidence.Status.DRAFT: "status-badge status-badge-none",
+    Evidence.Status.SUBMITTED: "status-badge status-badge-info",
+    Evidence.Status.WITHDRAWN: "status-badge status-badge-none",
 }
 
 
 @register.filter
 def state_class(state: str) -> str:
-    return _STATE_CLASSES.get(state, "text-bg-light border")
+    return _STATE_CLASSES.get(state, "status-badge status-badge-none")
 
 
 @register.filter
 def link_class(status: str) -> str:
-    return _LINK_CLASSES.get(status, "text-bg-light border")
+    return _LINK_CLASSES.get(status, "status-badge status-badge-none")
 
 
 @register.filter
 def evidence_class(status: str) -> str:
-    return _EVIDENCE_CLASSES.get(status, "text-bg-light border")
+    return _EVIDENCE_CLASSES.get(status, "status-badge status-badge-none")
 
 
 @register.filter

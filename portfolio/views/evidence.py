@@ -208,7 +208,8 @@ def _picker(registration: Registration, evidence: Evidence, query: str) -> list:
             if rows:
                 outcomes.append({"outcome": outcome.outcome, "rows": rows})
         if outcomes:
-            units.append({"status": status, "outcomes": outcomes})
+            chosen = sum(1 for outcome in outcomes for row in outcome["rows"] if row["link"])
+            units.append({"status": status, "outcomes": outcomes, "chosen": chosen})
     return units
 
 

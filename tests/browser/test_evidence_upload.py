@@ -57,6 +57,8 @@ def test_evidence_on_a_phone(new_page, browser_world, tmp_path, settings):
     learner.fill("#criteria-search", first_a.text[:25])
     learner.check(f"#criterion-{first_a.pk}")
     learner.fill("#criteria-search", "")
+    # Units fold; the one holding a chosen criterion stays open, the other opens from its summary.
+    learner.locator("details.criteria-unit:not([open]) > summary").first.click()
     learner.check(f"#criterion-{first_b.pk}")
     learner.check("#declaration")
     screenshot(learner, "2-picker")

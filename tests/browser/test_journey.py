@@ -111,6 +111,9 @@ def test_portfolio_from_registration_to_eqa_signature(new_page, browser_world, l
     learner.get_by_role("button", name="Save and continue").click()
     learner.wait_for_url(re.compile(r"/evidence/\d+/link/"))  # the upload script shows progress, then moves on
     _expect_message(learner, "saved as a draft")
+    closed = learner.locator("details.criteria-unit:not([open]) > summary")
+    while closed.count():
+        closed.first.click()  # units fold: open each one
     for box in learner.locator("input[name=criteria][type=checkbox]").all():
         box.check()
     learner.check("#declaration")
