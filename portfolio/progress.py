@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, IntegerField, Q, Value
+from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Value
 
 from qualifications.cache import catalogue as cached_catalogue
 from qualifications.models import AssessmentCriterion, LearningOutcome, Unit
@@ -131,21 +131,36 @@ class CarriedUnit:
 # on a sign-off). A provider takes registration ids and returns (registration id, unit id) -> CarriedUnit in a
 # fixed number of queries; see register_carried_units.
 CarriedUnitsProvider = Callable[[list[int]], dict[tuple[int, int], CarriedUnit]]
-_carried_providers: list[CarriedUnitsProvider] = []
+# With each provider, a marker: given references to a plan entry's registration id and unit id, an expression that
+# is true when the provider may carry that unit (an Exists), so a plan read with it says whether to ask at all.
+CarriedUnitsMarker = Callable[[OuterRef, OuterRef], Exists]
+_carried_providers: list[tuple[CarriedUnitsProvider, CarriedUnitsMarker]] = []
 
 
-def register_carried_units(provider: CarriedUnitsProvider) -> CarriedUnitsProvider:
-    """Add a provider of carried-over units (call it from the app's AppConfig.ready). Idempotent."""
-    if provider not in _carried_providers:
-        _carried_providers.append(provider)
+def register_carried_units(provider: CarriedUnitsProvider, marker: CarriedUnitsMarker) -> CarriedUnitsProvider:
+    """Add a provider of carried-over units and its marker (call it from the app's AppConfig.ready). Idempotent."""
+    if all(provider is not registered for registered, _ in _carried_providers):
+        _carried_providers.append((provider, marker))
     return provider
 
 
 def carried_units(registration_ids: list[int]) -> dict[tuple[int, int], CarriedUnit]:
     result: dict[tuple[int, int], CarriedUnit] = {}
-    for provider in _carried_providers:
+    for provider, _ in _carried_providers:
         result.update(provider(registration_ids))
     return result
+
+
+def _with_carried_marker(plan):
+    """The plan entries, each with `may_be_carried`: whether some provider holds a carry of it (read in the same
+    query, so a plan with none, the usual case, costs no query to the providers)."""
+    if not _carried_providers:
+        return plan.annotate(may_be_carried=Value(False, output_field=BooleanField()))
+    registration, unit = OuterRef("registration_id"), OuterRef("unit_id")
+    markers = [marker(registration, unit) for _, marker in _carried_providers]
+    if len(markers) == 1:
+        return plan.annotate(may_be_carried=markers[0])
+    return plan.annotate(may_be_carried=ExpressionWrapper(Q(*markers, _connector=Q.OR), output_field=BooleanField()))
 
 
 @dataclass
@@ -210,15 +225,16 @@ def sharing_unit_statuses() -> Iterator[None]:
 
 
 def active_registrations_of(learner) -> list[Registration]:
-    """The learner's active registrations, with their qualification, centre, assessor, pathway and learner (one
-    query; none more inside a `sharing_unit_statuses()` block that already read them)."""
+    """The learner's active registrations, with their qualification, centre, assessor (and their membership, see
+    Registration.objects.with_assessor_membership), pathway and learner (one query; none more inside a
+    `sharing_unit_statuses()` block that already read them)."""
     shared = _shared_registrations.get()
     if shared is not None and learner.pk in shared:
         return list(shared[learner.pk])
     registrations = list(
-        Registration.objects.filter(learner=learner, status=Registration.Status.ACTIVE).select_related(
-            "qualification", "centre", "assessor", "pathway", "learner"
-        )
+        Registration.objects.filter(learner=learner, status=Registration.Status.ACTIVE)
+        .with_assessor_membership()
+        .select_related("qualification", "centre", "assessor", "pathway", "learner")
     )
     if shared is not None:
         shared[learner.pk] = registrations
@@ -228,10 +244,10 @@ def active_registrations_of(learner) -> list[Registration]:
 def unit_statuses(registration: Registration, units: list[Unit] | None = None) -> list[UnitStatus]:
     """The status of every criterion of the registration's plan (or of the given units), in unit order.
 
-    Four queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
-    inside `sharing_unit_statuses()`), and one more for the units carried over from another registration, which
-    add the same again once per source registration, never per unit; the catalogue's units, outcomes and criteria
-    come from qualifications.cache, read-only."""
+    Three queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
+    inside `sharing_unit_statuses()`); when the plan holds units carried over from another registration (its plan
+    query says so), one more for the carries and the same again once per source registration, never per unit.
+    The catalogue's units, outcomes and criteria come from qualifications.cache, read-only."""
     shared = _shared_statuses.get()
     if shared is None or units is not None:
         return _assemble_unit_statuses(registration, units)
@@ -244,7 +260,7 @@ def _assemble_unit_statuses(
     registration: Registration, units: list[Unit] | None, *, with_carried: bool = True
 ) -> list[UnitStatus]:
     catalogue = cached_catalogue()
-    plan = RegistrationUnit.objects.filter(registration=registration)
+    plan = _with_carried_marker(RegistrationUnit.objects.filter(registration=registration))
     if units is not None:
         plan = plan.filter(unit__in=[unit.pk for unit in units])
     order = catalogue.unit_order(registration.qualification_id)
@@ -285,7 +301,7 @@ def _assemble_unit_statuses(
         for entry in plan_entries
     }
     carried = {}
-    if with_carried and unit_ids:
+    if with_carried and any(entry.may_be_carried for entry in plan_entries):
         carried = {unit_id: c for (_, unit_id), c in carried_units([registration.pk]).items() if unit_id in unit_ids}
         outcomes_by_unit.update(_carried_outcomes(carried, plan_entries))
     return [

@@ -14,7 +14,7 @@ class TrackingConfig(AppConfig):
 
         from portfolio.progress import register_carried_units
 
-        from .services.carry import carried_units_provider
+        from .services.carry import carried_units_marker, carried_units_provider
 
         # A unit carried over from another registration counts from its sign-off there (progress, sheet, claims).
-        register_carried_units(carried_units_provider)
+        register_carried_units(carried_units_provider, carried_units_marker)
