@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Value
 
+from centres.hooks import Hook
 from qualifications.cache import catalogue as cached_catalogue
 from qualifications.models import AssessmentCriterion, LearningOutcome, Unit
 
@@ -224,6 +225,13 @@ def sharing_unit_statuses() -> Iterator[None]:
         _shared_statuses.reset(token)
 
 
+# What apps above portfolio read with a learner's active registrations, in the same query (quality: whether the
+# learner has any certificate claim, so their home page asks for claims only then).
+registration_annotations = Hook[Callable[[], dict]](
+    "What to read with a learner's active registrations () -> {name: expression over Registration}"
+)
+
+
 def active_registrations_of(learner) -> list[Registration]:
     """The learner's active registrations, with their qualification, centre, assessor (and their membership, see
     Registration.objects.with_assessor_membership), pathway and learner (one query; none more inside a
@@ -231,10 +239,12 @@ def active_registrations_of(learner) -> list[Registration]:
     shared = _shared_registrations.get()
     if shared is not None and learner.pk in shared:
         return list(shared[learner.pk])
+    annotations = {name: value for answer in registration_annotations.ask() for name, value in answer.items()}
     registrations = list(
         Registration.objects.filter(learner=learner, status=Registration.Status.ACTIVE)
         .with_assessor_membership()
         .select_related("qualification", "centre", "assessor", "pathway", "learner")
+        .annotate(**annotations)
     )
     if shared is not None:
         shared[learner.pk] = registrations
