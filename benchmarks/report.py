@@ -14,29 +14,36 @@ TARGET_UPLOAD_MB = 100  # a large upload's peak memory above idle (not part of t
 # What would remove the rest of each page's cost, from its profile (benchmarks.profile) when this was written.
 REMAINING = {
     "learner home": (
-        "Two panels (the portfolio summary and the sheets to sign) read one assembly of the learner's criteria, and "
-        "most of the time left is Django building SQL for ten queries and turning rows into objects; "
-        "fewer queries would need the links, decisions and evidence counts in one statement (a UNION of unlike rows "
-        "costs as much Python to take apart as it saves), or the summary precomputed on write."
+        "Ten queries (the session with its user, roles, registrations, catalogue version, plan, links, decisions, "
+        "the summary's evidence counts, latest feedback, signatures), and most of the CPU is Django building their "
+        "SQL and making objects of their rows: the links query loads every field of each link and its evidence "
+        "(a dozen datetimes a row, parsed in Python). Loading only the fields the panels read, and taking the latest "
+        "feedback and the summary's counts from the links already read, would remove two queries and most of that."
     ),
     "evidence page": (
-        "Its nine queries are each needed (the evidence and its versions, files, links with their criteria and "
-        "decisions, history); the rest is template rendering of the links by unit and outcome."
+        "About 40% is its template (each link by unit and outcome, with the criterion's guidance); the rest is nine "
+        "queries, each needed. Rows rendered from values prepared in the view (no per-row lookups through model "
+        "properties) and fewer fields per query would remove most of what is left."
     ),
     "unit sheet": (
-        "About a third is the sheet's template (a row per criterion, each with its references' links and state); "
-        "the rest is building SQL for ten queries. A sheet rendered once per content hash (the signature already "
-        "hashes it) and kept until the hash changes would remove most of both."
+        "About a third is the sheet's template (a row per criterion, each with its references and state); the rest "
+        "is building SQL for ten queries. A sheet rendered once per content hash (which its signatures already hold) "
+        "and kept until the hash changes would remove most of both."
     ),
     "assessor queue": (
-        "Mostly building SQL for the queue's annotated query and rendering one row per piece of evidence."
+        "About 40% is the template, which also evaluates the queue and its progress (one UNION); within it, "
+        "localising every number (formats.number_format and get_language, some 8%) and reverse() for every row's "
+        "links (some 7%). Rows' links built from one reversed prefix, ids and counts rendered unlocalised, and the "
+        "queue evaluated in the view would remove most of that."
     ),
     "IQA plan": (
-        "The plan's coverage (every registration in the plan's scope with its units, sampled or not) is assembled "
-        "in Python; the time left is that assembly and its template, not queries."
+        "Half is the plan's coverage (quality.services.coverage and plan_data: every registration in the plan's "
+        "scope with its units and samples, assembled in Python) and a quarter its template. Coverage counted by "
+        "aggregate queries instead of assembled per registration would remove most of it."
     ),
     "centre learner list": (
-        "One page of learners with their progress (one UNION query); the rest is the template's row per learner."
+        "About 40% is the template (a row per learner with progress, URLs and localised numbers, as on the assessor "
+        "queue) and a third the learners' progress (one UNION). The same remedies as the queue apply."
     ),
 }
 
@@ -237,7 +244,8 @@ def _profiles_section(report: dict, sizes: list[str]) -> list[str]:
         "## Where the time goes on the pages that miss a target",
         "",
         "cProfile over repeated requests at the largest size (the profiler's own cost inflates every figure alike: "
-        "read them as shares). Shares overlap: querysets in all include building SQL and the round trips.",
+        "read them as shares). Shares overlap: querysets in all include building SQL and the round trips, and "
+        "templates include the querysets a template evaluates.",
         "",
     ]
     for name in missing:

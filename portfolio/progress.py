@@ -13,7 +13,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
 from centres.hooks import Hook
 from qualifications.cache import catalogue as cached_catalogue
@@ -393,35 +405,40 @@ class Progress:
 
 def registration_progress(registrations) -> dict[int, Progress]:
     """Criteria met of criteria required, and evidence awaiting review, for many registrations in one query
-    (whatever their number and size): their plans, their met decisions counted by unit and pathway, and their
-    evidence awaiting review counted, as one UNION; the criteria to meet come from the catalogue in memory."""
+    (whatever their number and size): their plans (each entry with whether it may be carried over), their met
+    decisions counted by unit and pathway, and their evidence awaiting review counted, as one UNION; the criteria to
+    meet come from the catalogue in memory. Only when some unit is carried over, one query for the carries and one
+    for their sources' met decisions."""
     registrations = list(registrations)
     ids = [registration.pk for registration in registrations]
     if not ids:
         return {}
     pathway_of = {registration.pk: registration.pathway_id for registration in registrations}
-    # A carried unit that still counts is met as it was in its source registration.
-    carried = {key: carry for key, carry in carried_units(ids).items() if carry.counts}
-    sources = {carry.source_registration_id for carry in carried.values()}
 
     def kind(name: str) -> Value:
         return Value(name, output_field=CharField())
 
     nothing = Value(None, output_field=IntegerField())
+    # Each plan entry says whether it may be carried over from another registration (its last column), so the
+    # carries, and the decisions of their sources, are read only when some are.
     plans = (
-        RegistrationUnit.objects.filter(registration_id__in=ids)
+        _with_carried_marker(RegistrationUnit.objects.filter(registration_id__in=ids))
         .order_by()
-        .values_list(kind("plan"), "registration_id", "unit_id", nothing, nothing)
+        .annotate(carried=Case(When(may_be_carried=True, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .values_list(kind("plan"), "registration_id", "unit_id", nothing, "carried")
     )
-    met_decisions = (
-        CriterionDecision.objects.filter(
-            registration_id__in=[*ids, *sources], is_met=True, countersign_status__in=FINAL
+
+    def met_decisions(registration_ids):
+        return (
+            CriterionDecision.objects.filter(
+                registration_id__in=registration_ids, is_met=True, countersign_status__in=FINAL
+            )
+            .order_by()
+            .values("registration_id", "criterion__unit_id", "criterion__pathway_id")
+            .annotate(n=Count("id"))
+            .values_list(kind("met"), "registration_id", "criterion__unit_id", "criterion__pathway_id", "n")
         )
-        .order_by()
-        .values("registration_id", "criterion__unit_id", "criterion__pathway_id")
-        .annotate(n=Count("id"))
-        .values_list(kind("met"), "registration_id", "criterion__unit_id", "criterion__pathway_id", "n")
-    )
+
     awaiting_review = (
         Evidence.objects.filter(registration_id__in=ids, is_current=True, status=Evidence.Status.SUBMITTED)
         .filter(Q(links__status=EvidenceLink.Status.PENDING))
@@ -431,14 +448,23 @@ def registration_progress(registrations) -> dict[int, Progress]:
         .values_list(kind("awaiting"), "registration_id", nothing, nothing, "n")
     )
     plan: dict[int, set[int]] = defaultdict(set)
-    met_rows, awaiting = [], {}
-    for row_kind, registration_id, unit_id, pathway_id, n in plans.union(met_decisions, awaiting_review, all=True):
+    met_rows, awaiting, may_carry = [], {}, set()
+    for row_kind, registration_id, unit_id, pathway_id, n in plans.union(met_decisions(ids), awaiting_review, all=True):
         if row_kind == "plan":
             plan[registration_id].add(unit_id)
+            if n:
+                may_carry.add(registration_id)
         elif row_kind == "met":
             met_rows.append((registration_id, unit_id, pathway_id, n))
         else:
             awaiting[registration_id] = n
+    # A carried unit that still counts is met as it was in its source registration.
+    carried = {}
+    if may_carry:
+        carried = {key: carry for key, carry in carried_units(sorted(may_carry)).items() if carry.counts}
+    sources = {carry.source_registration_id for carry in carried.values()} - set(ids)
+    if sources:
+        met_rows += [tuple(row[1:]) for row in met_decisions(sorted(sources))]
     met_in_unit = {(registration_id, unit_id, pathway_id): n for registration_id, unit_id, pathway_id, n in met_rows}
     met: dict[int, int] = defaultdict(int)
     for registration_id in ids:
