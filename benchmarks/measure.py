@@ -17,6 +17,7 @@ from django.urls import reverse
 from centres.models import User
 
 from .data import BenchCentre
+from .profile import QueryTimer, where_cpu_goes
 
 
 def summarise(samples_ms: list[float]) -> dict:
@@ -43,7 +44,8 @@ def main_pages(bench: BenchCentre) -> dict[str, tuple[str, str]]:
     }
 
 
-def time_pages(bench: BenchCentre, repeat: int) -> dict:
+def time_pages(bench: BenchCentre, repeat: int, *, profile_requests: int = 0) -> dict:
+    """Each main page timed; with `profile_requests`, also where its CPU goes (benchmarks.profile)."""
     clients: dict[str, Client] = {}
     for who, pk in bench.users().items():
         client = Client()
@@ -52,6 +54,8 @@ def time_pages(bench: BenchCentre, repeat: int) -> dict:
     results = {}
     for name, (who, url) in main_pages(bench).items():
         results[name] = {"url": url, "as": who, **time_page(clients[who], url, repeat)}
+        if profile_requests:
+            results[name]["profile"] = where_cpu_goes(clients[who], url, requests=profile_requests)
     return results
 
 
@@ -66,11 +70,15 @@ def time_page(client: Client, url: str, repeat: int) -> dict:
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     queries = len(captured)  # now: the context reads the connection's log, which later requests clear
-    samples = []
+    samples, cpu, database = [], [], []
     for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
+        timer = QueryTimer()
+        with connection.execute_wrapper(timer):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            samples.append((time.perf_counter() - started) * 1000)
+        database.append(timer.seconds * 1000)
         assert response.status_code == 200
     # As a server with Django's default CONN_MAX_AGE=0 serves it: connecting, and the new database process
     # reading its catalogue of each table the page touches, come on top.
@@ -81,7 +89,15 @@ def time_page(client: Client, url: str, repeat: int) -> dict:
         response = client.get(url)
         cold.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    return {"queries": queries, "bytes": len(first.content), **summarise(samples), "new_connection": summarise(cold)}
+    return {
+        "queries": queries,
+        "bytes": len(first.content),
+        **summarise(samples),
+        # What the request cost whatever else runs on the machine: this process's CPU, and its queries' time.
+        "cpu_ms": round(statistics.median(cpu), 2),
+        "query_ms": round(statistics.median(database), 2),
+        "new_connection": summarise(cold),
+    }
 
 
 def time_trivial_view(bench: BenchCentre, repeat: int) -> dict:

@@ -8,9 +8,14 @@ would cost every page a transaction that writes the session row."""
 import time
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib import auth, messages
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend, logout
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 
 from .access import remembering_access
 
@@ -64,3 +69,42 @@ class RememberAccessMiddleware:
     def __call__(self, request):
         with remembering_access():
             return self.get_response(request)
+
+
+class SessionUserMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, except that the person read with the session row (centres.sessions)
+    stands in for the backend reading them again by id: one query fewer on every signed-in request."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _cached_user(request))
+
+
+def _cached_user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = user_of_session(request)
+    return request._cached_user
+
+
+def user_of_session(request):
+    """auth.get_user(request) without its query when the session brought its user: only where the backend's
+    get_user is ModelBackend's (a read by id, then user_can_authenticate) and the session's hash verifies against
+    the current secret; anything else (no row, another backend, a hash to check against fallback secrets or to
+    refuse) is Django's own answer."""
+    session = request.session
+    user_id = session.get(SESSION_KEY)
+    backend_path = session.get(BACKEND_SESSION_KEY)
+    row = getattr(session, "user_row", None)
+    if row is None or user_id is None or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return auth.get_user(request)
+    if row._meta.pk.value_to_string(row) != str(user_id):
+        return auth.get_user(request)
+    backend = load_backend(backend_path)
+    if not isinstance(backend, ModelBackend) or type(backend).get_user is not ModelBackend.get_user:
+        return auth.get_user(request)
+    if not backend.user_can_authenticate(row):
+        return AnonymousUser()
+    session_hash = session.get(HASH_SESSION_KEY)
+    if session_hash and constant_time_compare(session_hash, row.get_session_auth_hash()):
+        return row
+    return auth.get_user(request)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
@@ -373,3 +374,19 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class UserSession(AbstractBaseSession):
+    """A session (SESSION_ENGINE = "centres.sessions"), naming the person signed in to it, so that the row read
+    for the session brings the user with it: one query on every signed-in request instead of two. Deleting the
+    person ends their sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

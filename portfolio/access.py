@@ -59,13 +59,16 @@ def portfolios_for(user) -> QuerySet[Registration]:
     return Registration.objects.filter(_learner_and_staff_scope(user))
 
 
-def get_registration_for(user, pk, **annotations) -> Registration:
+def get_registration_for(user, pk, *, with_assessor_membership: bool = False, **annotations) -> Registration:
     """The registration, if the user may open it (else 404), with any annotations the caller asks for read in
-    the same query."""
+    the same query (and the assessor's membership, for sign-off: Registration.objects.with_assessor_membership)."""
+    registrations = registrations_for(user)
+    if with_assessor_membership:
+        registrations = registrations.with_assessor_membership()
     return get_object_or_404(
-        registrations_for(user)
-        .select_related("centre", "learner", "qualification", "assessor", "iqa", "tutor", "pathway")
-        .annotate(**annotations),
+        registrations.select_related(
+            "centre", "learner", "qualification", "assessor", "iqa", "tutor", "pathway"
+        ).annotate(**annotations),
         pk=pk,
     )
 

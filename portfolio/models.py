@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from centres.models import Centre
+from centres.models import Centre, Role
 from qualifications.models import AssessmentCriterion, AssessmentMethod, Pathway, Qualification, Unit
 from qualifications.spec_rules import SIMULATION
 
@@ -14,6 +14,22 @@ class RegistrationQuerySet(models.QuerySet):
         """Active registrations whose learner's identity nobody has recorded as checked: until it is, no criterion
         is marked met, no unit signed by the assessor and no certificate claimed."""
         return self.filter(status=Registration.Status.ACTIVE, id_checked_on__isnull=True)
+
+    def with_assessor_membership(self):
+        """Each registration with `assessor_membership`: the assessor's active assessor membership at the
+        registration's centre (None without one), with its countersignatory, read in the same query (sign-off
+        asks whether the assessor's work needs countersigning; see tracking.selectors)."""
+        membership = models.FilteredRelation(
+            "assessor__memberships",
+            condition=models.Q(
+                assessor__memberships__centre=models.F("centre"),
+                assessor__memberships__role=Role.ASSESSOR,
+                assessor__memberships__is_active=True,
+            ),
+        )
+        return self.annotate(assessor_membership=membership).select_related(
+            "assessor", "assessor_membership__countersignatory"
+        )
 
 
 class Registration(models.Model):

@@ -13,8 +13,21 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, IntegerField, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
+from centres.hooks import Hook
 from qualifications.cache import catalogue as cached_catalogue
 from qualifications.models import AssessmentCriterion, LearningOutcome, Unit
 
@@ -131,21 +144,36 @@ class CarriedUnit:
 # on a sign-off). A provider takes registration ids and returns (registration id, unit id) -> CarriedUnit in a
 # fixed number of queries; see register_carried_units.
 CarriedUnitsProvider = Callable[[list[int]], dict[tuple[int, int], CarriedUnit]]
-_carried_providers: list[CarriedUnitsProvider] = []
+# With each provider, a marker: given references to a plan entry's registration id and unit id, an expression that
+# is true when the provider may carry that unit (an Exists), so a plan read with it says whether to ask at all.
+CarriedUnitsMarker = Callable[[OuterRef, OuterRef], Exists]
+_carried_providers: list[tuple[CarriedUnitsProvider, CarriedUnitsMarker]] = []
 
 
-def register_carried_units(provider: CarriedUnitsProvider) -> CarriedUnitsProvider:
-    """Add a provider of carried-over units (call it from the app's AppConfig.ready). Idempotent."""
-    if provider not in _carried_providers:
-        _carried_providers.append(provider)
+def register_carried_units(provider: CarriedUnitsProvider, marker: CarriedUnitsMarker) -> CarriedUnitsProvider:
+    """Add a provider of carried-over units and its marker (call it from the app's AppConfig.ready). Idempotent."""
+    if all(provider is not registered for registered, _ in _carried_providers):
+        _carried_providers.append((provider, marker))
     return provider
 
 
 def carried_units(registration_ids: list[int]) -> dict[tuple[int, int], CarriedUnit]:
     result: dict[tuple[int, int], CarriedUnit] = {}
-    for provider in _carried_providers:
+    for provider, _ in _carried_providers:
         result.update(provider(registration_ids))
     return result
+
+
+def _with_carried_marker(plan):
+    """The plan entries, each with `may_be_carried`: whether some provider holds a carry of it (read in the same
+    query, so a plan with none, the usual case, costs no query to the providers)."""
+    if not _carried_providers:
+        return plan.annotate(may_be_carried=Value(False, output_field=BooleanField()))
+    registration, unit = OuterRef("registration_id"), OuterRef("unit_id")
+    markers = [marker(registration, unit) for _, marker in _carried_providers]
+    if len(markers) == 1:
+        return plan.annotate(may_be_carried=markers[0])
+    return plan.annotate(may_be_carried=ExpressionWrapper(Q(*markers, _connector=Q.OR), output_field=BooleanField()))
 
 
 @dataclass
@@ -209,16 +237,26 @@ def sharing_unit_statuses() -> Iterator[None]:
         _shared_statuses.reset(token)
 
 
+# What apps above portfolio read with a learner's active registrations, in the same query (quality: whether the
+# learner has any certificate claim, so their home page asks for claims only then).
+registration_annotations = Hook[Callable[[], dict]](
+    "What to read with a learner's active registrations () -> {name: expression over Registration}"
+)
+
+
 def active_registrations_of(learner) -> list[Registration]:
-    """The learner's active registrations, with their qualification, centre, assessor, pathway and learner (one
-    query; none more inside a `sharing_unit_statuses()` block that already read them)."""
+    """The learner's active registrations, with their qualification, centre, assessor (and their membership, see
+    Registration.objects.with_assessor_membership), pathway and learner (one query; none more inside a
+    `sharing_unit_statuses()` block that already read them)."""
     shared = _shared_registrations.get()
     if shared is not None and learner.pk in shared:
         return list(shared[learner.pk])
+    annotations = {name: value for answer in registration_annotations.ask() for name, value in answer.items()}
     registrations = list(
-        Registration.objects.filter(learner=learner, status=Registration.Status.ACTIVE).select_related(
-            "qualification", "centre", "assessor", "pathway", "learner"
-        )
+        Registration.objects.filter(learner=learner, status=Registration.Status.ACTIVE)
+        .with_assessor_membership()
+        .select_related("qualification", "centre", "assessor", "pathway", "learner")
+        .annotate(**annotations)
     )
     if shared is not None:
         shared[learner.pk] = registrations
@@ -228,10 +266,10 @@ def active_registrations_of(learner) -> list[Registration]:
 def unit_statuses(registration: Registration, units: list[Unit] | None = None) -> list[UnitStatus]:
     """The status of every criterion of the registration's plan (or of the given units), in unit order.
 
-    Four queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
-    inside `sharing_unit_statuses()`), and one more for the units carried over from another registration, which
-    add the same again once per source registration, never per unit; the catalogue's units, outcomes and criteria
-    come from qualifications.cache, read-only."""
+    Three queries whatever the number of units, criteria and evidence (none for a whole plan already assembled
+    inside `sharing_unit_statuses()`); when the plan holds units carried over from another registration (its plan
+    query says so), one more for the carries and the same again once per source registration, never per unit.
+    The catalogue's units, outcomes and criteria come from qualifications.cache, read-only."""
     shared = _shared_statuses.get()
     if shared is None or units is not None:
         return _assemble_unit_statuses(registration, units)
@@ -244,7 +282,7 @@ def _assemble_unit_statuses(
     registration: Registration, units: list[Unit] | None, *, with_carried: bool = True
 ) -> list[UnitStatus]:
     catalogue = cached_catalogue()
-    plan = RegistrationUnit.objects.filter(registration=registration)
+    plan = _with_carried_marker(RegistrationUnit.objects.filter(registration=registration))
     if units is not None:
         plan = plan.filter(unit__in=[unit.pk for unit in units])
     order = catalogue.unit_order(registration.qualification_id)
@@ -285,7 +323,7 @@ def _assemble_unit_statuses(
         for entry in plan_entries
     }
     carried = {}
-    if with_carried and unit_ids:
+    if with_carried and any(entry.may_be_carried for entry in plan_entries):
         carried = {unit_id: c for (_, unit_id), c in carried_units([registration.pk]).items() if unit_id in unit_ids}
         outcomes_by_unit.update(_carried_outcomes(carried, plan_entries))
     return [
@@ -367,35 +405,40 @@ class Progress:
 
 def registration_progress(registrations) -> dict[int, Progress]:
     """Criteria met of criteria required, and evidence awaiting review, for many registrations in one query
-    (whatever their number and size): their plans, their met decisions counted by unit and pathway, and their
-    evidence awaiting review counted, as one UNION; the criteria to meet come from the catalogue in memory."""
+    (whatever their number and size): their plans (each entry with whether it may be carried over), their met
+    decisions counted by unit and pathway, and their evidence awaiting review counted, as one UNION; the criteria to
+    meet come from the catalogue in memory. Only when some unit is carried over, one query for the carries and one
+    for their sources' met decisions."""
     registrations = list(registrations)
     ids = [registration.pk for registration in registrations]
     if not ids:
         return {}
     pathway_of = {registration.pk: registration.pathway_id for registration in registrations}
-    # A carried unit that still counts is met as it was in its source registration.
-    carried = {key: carry for key, carry in carried_units(ids).items() if carry.counts}
-    sources = {carry.source_registration_id for carry in carried.values()}
 
     def kind(name: str) -> Value:
         return Value(name, output_field=CharField())
 
     nothing = Value(None, output_field=IntegerField())
+    # Each plan entry says whether it may be carried over from another registration (its last column), so the
+    # carries, and the decisions of their sources, are read only when some are.
     plans = (
-        RegistrationUnit.objects.filter(registration_id__in=ids)
+        _with_carried_marker(RegistrationUnit.objects.filter(registration_id__in=ids))
         .order_by()
-        .values_list(kind("plan"), "registration_id", "unit_id", nothing, nothing)
+        .annotate(carried=Case(When(may_be_carried=True, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .values_list(kind("plan"), "registration_id", "unit_id", nothing, "carried")
     )
-    met_decisions = (
-        CriterionDecision.objects.filter(
-            registration_id__in=[*ids, *sources], is_met=True, countersign_status__in=FINAL
+
+    def met_decisions(registration_ids):
+        return (
+            CriterionDecision.objects.filter(
+                registration_id__in=registration_ids, is_met=True, countersign_status__in=FINAL
+            )
+            .order_by()
+            .values("registration_id", "criterion__unit_id", "criterion__pathway_id")
+            .annotate(n=Count("id"))
+            .values_list(kind("met"), "registration_id", "criterion__unit_id", "criterion__pathway_id", "n")
         )
-        .order_by()
-        .values("registration_id", "criterion__unit_id", "criterion__pathway_id")
-        .annotate(n=Count("id"))
-        .values_list(kind("met"), "registration_id", "criterion__unit_id", "criterion__pathway_id", "n")
-    )
+
     awaiting_review = (
         Evidence.objects.filter(registration_id__in=ids, is_current=True, status=Evidence.Status.SUBMITTED)
         .filter(Q(links__status=EvidenceLink.Status.PENDING))
@@ -405,14 +448,23 @@ def registration_progress(registrations) -> dict[int, Progress]:
         .values_list(kind("awaiting"), "registration_id", nothing, nothing, "n")
     )
     plan: dict[int, set[int]] = defaultdict(set)
-    met_rows, awaiting = [], {}
-    for row_kind, registration_id, unit_id, pathway_id, n in plans.union(met_decisions, awaiting_review, all=True):
+    met_rows, awaiting, may_carry = [], {}, set()
+    for row_kind, registration_id, unit_id, pathway_id, n in plans.union(met_decisions(ids), awaiting_review, all=True):
         if row_kind == "plan":
             plan[registration_id].add(unit_id)
+            if n:
+                may_carry.add(registration_id)
         elif row_kind == "met":
             met_rows.append((registration_id, unit_id, pathway_id, n))
         else:
             awaiting[registration_id] = n
+    # A carried unit that still counts is met as it was in its source registration.
+    carried = {}
+    if may_carry:
+        carried = {key: carry for key, carry in carried_units(sorted(may_carry)).items() if carry.counts}
+    sources = {carry.source_registration_id for carry in carried.values()} - set(ids)
+    if sources:
+        met_rows += [tuple(row[1:]) for row in met_decisions(sorted(sources))]
     met_in_unit = {(registration_id, unit_id, pathway_id): n for registration_id, unit_id, pathway_id, n in met_rows}
     met: dict[int, int] = defaultdict(int)
     for registration_id in ids:

@@ -79,9 +79,15 @@ class PortfolioPage:
 def portfolio_page(registration: Registration, *, details: bool = True) -> PortfolioPage:
     """The learner's portfolio: progress by unit and the current evidence with its link counts. Without `details`
     (the home page's summary) the evidence's methods and the witness invitations are not read."""
-    evidence = _with_link_counts(Evidence.objects.current().filter(registration=registration)).select_related("author")
+    current = Evidence.objects.current().filter(registration=registration)
     if details:
-        evidence = evidence.prefetch_related("methods")
+        evidence = _with_link_counts(current).select_related("author").prefetch_related("methods")
+    else:
+        # The summary shows what waits for review or for a new version: two counts over the links, no files.
+        evidence = current.annotate(
+            links_pending=Count("links", filter=Q(links__status=EvidenceLink.Status.PENDING)),
+            links_rejected=Count("links", filter=Q(links__status=EvidenceLink.Status.REJECTED)),
+        )
     invitations = list(registration.witness_invitations.select_related("evidence", "invited_by")) if details else []
     return PortfolioPage(registration, unit_statuses(registration), list(evidence.order_by("-reference")), invitations)
 

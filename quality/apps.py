@@ -7,12 +7,15 @@ class QualityConfig(AppConfig):
 
     def ready(self):
         from centres import hooks
+        from portfolio.progress import registration_annotations
         from tracking.sheets import sheet_notes
 
-        from .hooks import samples_awaiting_countersignature
+        from .hooks import learner_has_claims, samples_awaiting_countersignature
         from .selectors import pending_sample_notes
 
         # Tracking sheets on screen say when a trainee IQA's summative sample awaits countersignature.
         sheet_notes.register(pending_sample_notes)
         # A trainee IQA's role cannot end, nor their award be recorded, while their samples await countersignature.
         hooks.awaiting_countersignature.register(samples_awaiting_countersignature)
+        # A learner's home page reads whether they have any certificate claim with their registrations.
+        registration_annotations.register(learner_has_claims)

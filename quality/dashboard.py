@@ -10,6 +10,7 @@ from django.utils import timezone
 from centres.models import Role
 from portfolio.access import active_eqa_share_items
 from portfolio.models import CountersignStatus, Registration
+from portfolio.progress import active_registrations_of
 
 from .models import Action, CertificationClaim, SampleRecord, SamplingPlan
 from .services.certification import CertificationState, certification_status
@@ -23,6 +24,9 @@ RETURNED_SHOWN_DAYS = 30  # a trainee IQA sees the samples returned to them (wit
 
 def _learner_panel(user) -> dict | None:
     """The learner's certificate claims: what the centre claimed for them, when, and the certificate date."""
+    registrations = active_registrations_of(user)
+    if registrations and not any(registration.learner_has_claims for registration in registrations):
+        return None  # read with the registrations (quality.hooks.learner_has_claims): no query for none
     claims = list(
         CertificationClaim.objects.filter(registration__learner=user)
         .select_related("registration__qualification", "registration__centre")

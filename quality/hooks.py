@@ -1,11 +1,14 @@
-"""Quality's answers to what the centres app asks (centres/hooks.py), registered in QualityConfig.ready()."""
+"""Quality's answers to what lower apps ask (centres/hooks.py, portfolio.progress), registered in
+QualityConfig.ready()."""
 
 from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
 
 from centres.models import Membership, Role
 from portfolio.models import CountersignStatus
 
-from .models import SampleRecord
+from .models import CertificationClaim, SampleRecord
 
 
 def samples_awaiting_countersignature(membership: Membership) -> str:
@@ -16,3 +19,11 @@ def samples_awaiting_countersignature(membership: Membership) -> str:
         iqa_id=membership.user_id, countersign_status=CountersignStatus.AWAITING, plan__centre_id=membership.centre_id
     ).count()
     return f"{count} IQA sample{'' if count == 1 else 's'}" if count else ""
+
+
+def learner_has_claims() -> dict:
+    """For portfolio.progress.active_registrations_of: whether the learner has any certificate claim, on any of
+    their registrations (active or not), read with their active registrations."""
+    return {
+        "learner_has_claims": Exists(CertificationClaim.objects.filter(registration__learner=OuterRef("learner_id")))
+    }

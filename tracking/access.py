@@ -43,7 +43,9 @@ def get_sheet_for(user, registration_pk, unit_pk) -> tuple[Registration, Unit]:
     """The registration and unit of a tracking sheet the user may read; 404 otherwise (another centre's
     learner, a unit not on the plan, or a unit not shared with an EQA)."""
     on_plan = RegistrationUnit.objects.filter(registration=OuterRef("pk"), unit_id=unit_pk)
-    registration = get_registration_for(user, registration_pk, unit_on_plan=Exists(on_plan))
+    registration = get_registration_for(
+        user, registration_pk, with_assessor_membership=True, unit_on_plan=Exists(on_plan)
+    )
     if not registration.unit_on_plan:
         raise Http404("That unit is not on this learner's plan.")
     unit = catalogue().unit_in(registration.qualification_id, int(unit_pk))  # held in memory, read-only

@@ -25,10 +25,10 @@ class TrackingConfig(AppConfig):
         from portfolio.progress import register_carried_units
 
         from .job_upkeep import on_worker_start
-        from .services.carry import carried_units_provider
+        from .services.carry import carried_units_marker, carried_units_provider
 
         # A unit carried over from another registration counts from its sign-off there (progress, sheet, claims).
-        register_carried_units(carried_units_provider)
+        register_carried_units(carried_units_provider, carried_units_marker)
 
         # The background jobs' upkeep (tracking/job_upkeep.py), run by the worker (`manage.py qcluster`).
         periodic.register("jobs_watchdog", "tracking.job_upkeep.watchdog", minutes=1)

@@ -146,11 +146,22 @@ class SignOffState:
 
 
 def _countersigning(registration: Registration, assessor_ids: set[int]) -> dict[int, Membership]:
-    """The assessor memberships (at the registration's centre) of the given people, with their countersignatory."""
-    memberships = Membership.objects.active().filter(
-        user_id__in=assessor_ids, centre_id=registration.centre_id, role=Role.ASSESSOR
-    )
-    return {membership.user_id: membership for membership in memberships.select_related("countersignatory")}
+    """The assessor memberships (at the registration's centre) of the given people, with their countersignatory.
+
+    The registration's own assessor's comes with the registration when it was read
+    `with_assessor_membership()` (no query); anyone else's (a former assessor who signed) in one query."""
+    known: dict[int, Membership] = {}
+    if hasattr(registration, "assessor_membership"):
+        membership = registration.assessor_membership
+        if membership is not None and registration.assessor.is_active:  # active(): the person's account too
+            known[registration.assessor_id] = membership
+        assessor_ids = assessor_ids - {registration.assessor_id}
+    if assessor_ids:
+        memberships = Membership.objects.active().filter(
+            user_id__in=assessor_ids, centre_id=registration.centre_id, role=Role.ASSESSOR
+        )
+        known.update({m.user_id: m for m in memberships.select_related("countersignatory")})
+    return known
 
 
 def signoff_states(registration: Registration, statuses: list[UnitStatus]) -> dict[int, SignOffState]:

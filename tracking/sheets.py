@@ -76,6 +76,8 @@ class SheetNotes:
 class SheetRow:
     outcome: LearningOutcome | None  # set on the first row of each learning outcome
     status: CriterionStatus
+    # Evidence id -> its page, shared by the rows of one sheet: a piece linked to every criterion is looked up once.
+    urls: dict[int, str] = field(default_factory=dict)
 
     @property
     def criterion(self):
@@ -85,10 +87,13 @@ class SheetRow:
     def reference_links(self) -> list[tuple[int, str, bool]]:
         """Each portfolio reference with the page of that evidence (or its entry below the sheet), and whether the
         evidence is simulated (marked on the sheet)."""
-        return [
-            (evidence.reference, evidence_url(evidence) or f"#evidence-{evidence.reference}", evidence.is_simulated)
-            for evidence in self.status.accepted_evidence
-        ]
+        links = []
+        for evidence in self.status.accepted_evidence:
+            url = self.urls.get(evidence.pk)
+            if url is None:
+                url = self.urls[evidence.pk] = evidence_url(evidence) or f"#evidence-{evidence.reference}"
+            links.append((evidence.reference, url, evidence.is_simulated))
+        return links
 
 
 @dataclass
@@ -142,11 +147,11 @@ class Sheet:
 
     @property
     def outcome_groups(self) -> list[list[SheetRow]]:
-        groups = []
+        groups, urls = [], {}
         for outcome_status in self.status.outcomes:
             groups.append(
                 [
-                    SheetRow(outcome_status.outcome if index == 0 else None, criterion_status)
+                    SheetRow(outcome_status.outcome if index == 0 else None, criterion_status, urls)
                     for index, criterion_status in enumerate(outcome_status.criteria)
                 ]
             )

@@ -16,10 +16,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from core.views import domain_errors_as_messages
-from portfolio.access import get_registration_for, portfolios_for
+from portfolio.access import get_registration_for
 from portfolio.selectors import approved_adjustments
 
-from .access import get_carry_for, get_sheet_for, visible_unit_ids
+from .access import get_carry_for, get_sheet_for, sees_only_through_share, visible_unit_ids
 from .forms import CarryForm, ReopenForm, SignForm, WithdrawCarryForm
 from .job_upkeep import worker_absent_minutes
 from .jobs import enqueue, kind_of, user_may_access
@@ -130,7 +130,7 @@ def sheet(request, registration_pk: int, unit_pk: int):
         "withdraw_form": WithdrawCarryForm(),
         "adjustments": approved_adjustments(registration, [unit.pk]),
         # An EQA reads the sheet through a share, not the portfolio: the adjustment pages are not theirs to open.
-        "adjustments_linked": portfolios_for(request.user).filter(pk=registration.pk).exists(),
+        "adjustments_linked": not sees_only_through_share(request.user, registration),
     }
     return _private(render(request, "tracking/sheet.html", context))
 

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "core.middleware.SessionMiddleware",  # Django's, with a database fault while saving the session a 503
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "centres.middleware.SessionUserMiddleware",  # Django's AuthenticationMiddleware, the user read with the session
     "core.middleware.PrivatePagesMiddleware",  # Cache-Control: private, no-store for a signed-in person
     "django.contrib.messages.middleware.MessageMiddleware",
     "centres.middleware.SessionLifetimeMiddleware",
@@ -140,6 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions: expire after SESSION_IDLE_MINUTES without a request and SESSION_ABSOLUTE_HOURS in all. The idle
 # clock (and the cookie's age with it) moves on at most once every SESSION_TOUCH_SECONDS, when the session is
 # written (centres.middleware), not on every request.
+# Sessions are Django's database sessions in centres.UserSession, whose row names its user (read with it).
+SESSION_ENGINE = "centres.sessions"
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

@@ -87,16 +87,17 @@ def test_unit_statuses_take_the_same_queries_whatever_the_evidence(world, django
     registration = world.registration
     criteria = list(Unit.objects.get(reference="J/600/1003").criteria.all())
     _evidence(registration, 1, criteria[0], status=EvidenceLink.Status.ACCEPTED)
-    # The catalogue's version (the catalogue itself is held in memory), the plan, the links with their evidence
-    # and its methods, the decisions, and the units carried over from another registration.
-    with django_assert_num_queries(5):
+    # The catalogue's version (the catalogue itself is held in memory), the plan (with whether any unit is carried
+    # over from another registration: none here, so no query for the carries), the links with their evidence and
+    # its methods, and the decisions.
+    with django_assert_num_queries(4):
         small = unit_statuses(registration)
         [s.methods for u in small for s in u.criteria]
     for n in range(2, 12):
         _evidence(registration, n, *criteria, status=EvidenceLink.Status.ACCEPTED, methods=("Obs", "PE"))
     for criterion in criteria:
         _met(registration, criterion)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         large = unit_statuses(registration)
         [s.methods for u in large for s in u.criteria]
     assert large[0].met == len(criteria)

@@ -236,6 +236,16 @@ def test_learner_sees_their_claim_and_then_the_certificate_date_on_their_home_pa
     assert "Your certificate" not in client_for(world.other_learner).get(home).content.decode()
 
 
+def test_a_learner_whose_registration_is_completed_still_sees_its_claim(world, plan):
+    """The home page reads whether the learner has claims with their active registrations: with none active, it
+    still asks."""
+    _sign_and_sample_everything(plan, world.registration)
+    record_claim(actor=world.admin, registration=world.registration, kind="full")
+    Registration.objects.filter(pk=world.registration.pk).update(status=Registration.Status.COMPLETED)
+    page = client_for(world.learner).get(reverse("home")).content.decode()
+    assert "Your certificate" in page and "claimed your certificate from the awarding body" in page
+
+
 def test_no_certificate_is_claimed_before_the_learners_identity_is_confirmed(world, plan):
     _sign_and_sample_everything(plan, world.registration)
     Registration.objects.filter(pk=world.registration.pk).update(

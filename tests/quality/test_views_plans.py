@@ -272,7 +272,7 @@ def _count(client, url) -> int:
     return len(queries)
 
 
-PLAN_QUERIES = {"quality:plan-detail": 17, "quality:sample-start": 11}  # no more than today
+PLAN_QUERIES = {"quality:plan-detail": 16, "quality:sample-start": 10}  # no more than today
 
 
 @pytest.mark.parametrize("name", ["quality:plan-detail", "quality:sample-start"])

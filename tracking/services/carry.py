@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from centres.access import has_role
@@ -58,6 +59,11 @@ def carry_label(qualification, signed_at, *, counts: bool) -> str:
     if not counts:
         label += ": the unit has since been reopened there, so it no longer counts here"
     return label
+
+
+def carried_units_marker(registration_id: OuterRef, unit_id: OuterRef) -> Exists:
+    """For portfolio.progress: whether a plan entry has a live carry (read with the plan, as a subquery)."""
+    return Exists(CarriedOverUnit.objects.live().filter(registration_id=registration_id, unit_id=unit_id))
 
 
 def carried_units_provider(registration_ids: list[int]) -> dict[tuple[int, int], CarriedUnit]:

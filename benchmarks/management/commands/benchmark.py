@@ -22,10 +22,10 @@ import django
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 
+from benchmarks.report import markdown, targets
+
 ROOT = Path(settings.BASE_DIR)
-TARGET_P95_MS = 100
-TARGET_LOAD_RATIO = 0.30
-TARGET_UPLOAD_MB = 100
+PROFILED_REQUESTS = 20  # per page, under cProfile, after the timings (see benchmarks.profile)
 
 
 class Command(BaseCommand):
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         largest = max(sizes)
         self.stdout.write(f"Load and upload over gunicorn at {largest} learners ...")
         report["http"] = self._over_http(largest, output, options, report["sizes"][str(largest)])
-        report["targets"] = _targets(report)
+        report["targets"] = targets(report)
         (output / "report.json").write_text(json.dumps(report, indent=2) + "\n")
         (output / "report.md").write_text(markdown(report))
         self.stdout.write(self.style.SUCCESS(f"Wrote {output / 'report.json'} and {output / 'report.md'}"))
@@ -117,7 +117,7 @@ class Command(BaseCommand):
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        pages = measure.time_pages(bench, options["repeat"])
+        pages = measure.time_pages(bench, options["repeat"], profile_requests=min(PROFILED_REQUESTS, options["repeat"]))
         trivial = measure.time_trivial_view(bench, options["repeat"])
         pdfs = measure.time_pdfs(bench, max(2, options["repeat"] // 6))
         part = {
@@ -267,129 +267,3 @@ def _environment(options) -> dict:
         # Other work on the machine shows in every timing: the load average when the run started.
         "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
     }
-
-
-def _targets(report: dict) -> dict:
-    sizes = sorted(report["sizes"], key=int)
-    small, large = report["sizes"][sizes[0]], report["sizes"][sizes[-1]]
-    same_queries = {name: small["pages"][name]["queries"] == large["pages"][name]["queries"] for name in large["pages"]}
-    slowest = max(page["p95_ms"] for page in large["pages"].values())
-    http = report["http"]
-    return {
-        "query_counts_same_at_both_sizes": all(same_queries.values()),
-        "query_counts_same_by_page": same_queries,
-        f"main_pages_p95_under_{TARGET_P95_MS}ms_at_largest": slowest < TARGET_P95_MS,
-        "slowest_p95_ms_at_largest": slowest,
-        "mixed_load_at_least_30pc_of_trivial": http["mixed_over_trivial"] >= TARGET_LOAD_RATIO,
-        f"upload_peak_under_{TARGET_UPLOAD_MB}mb_above_idle": http["upload"]["peak_above_idle_mb"] < TARGET_UPLOAD_MB,
-    }
-
-
-def _yes(value: bool) -> str:
-    return "yes" if value else "**no**"
-
-
-def markdown(report: dict) -> str:
-    sizes = sorted(report["sizes"], key=int)
-    env = report["environment"]
-    lines = [
-        "# Benchmark",
-        "",
-        f"{env['when']} · Python {env['python']} · Django {env['django']} · {env['cpus']} CPUs · {env['database']}"
-        + f" · load average at start {env['load_average_at_start'][0]}"
-        + (" · quick run" if env["quick"] else ""),
-        "",
-        "## Main pages",
-        "",
-        f"Django test client, {env['repeat']} timed requests per page after a warm-up; queries counted on one request.",
-        "",
-        "| page | "
-        + " | ".join(f"{int(s):,} learners: median / p95 ms (queries)" for s in sizes)
-        + f" | {int(sizes[-1]):,} learners, new database connection per request: median ms |",
-        "|---|" + "---|" * (len(sizes) + 1),
-    ]
-    for name in report["sizes"][sizes[0]]["pages"]:
-        cells = []
-        for size in sizes:
-            page = report["sizes"][size]["pages"][name]
-            cells.append(f"{page['median_ms']:.1f} / {page['p95_ms']:.1f} ({page['queries']})")
-        cold = report["sizes"][sizes[-1]]["pages"][name].get("new_connection")
-        cells.append(f"{cold['median_ms']:.1f}" if cold else "")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    if all("trivial_view" in report["sizes"][size] for size in sizes):
-        cells = []
-        for size in sizes:
-            trivial = report["sizes"][size]["trivial_view"]
-            cells.append(f"{trivial['median_ms']:.1f} / {trivial['p95_ms']:.1f} ({trivial['queries']})")
-        cells.append(f"{report['sizes'][sizes[-1]]['trivial_view']['new_connection']['median_ms']:.1f}")
-        lines.append("| *trivial view, for comparison* | " + " | ".join(cells) + " |")
-    pdf = report["sizes"][sizes[-1]]["pdf"]
-    lines += [
-        "",
-        "## PDFs",
-        "",
-        "| document | rows | tracking renderer median ms | bare WeasyPrint table median ms |",
-        "|---|---|---|---|",
-    ]
-    for name, entry in pdf.items():
-        lines.append(
-            f"| {name} ({entry.get('unit') or entry.get('qualification')}) | {entry['criteria']} | "
-            f"{entry['tracking_renderer']['median_ms']:.0f} | {entry['bare_weasyprint_table']['median_ms']:.0f} |"
-        )
-    http = report["http"]
-    upload = http["upload"]
-    lines += [
-        "",
-        f"## Over HTTP ({http['server']}; {int(http['learners']):,} learners)",
-        "",
-        "| load | requests | requests/s | median ms | p95 ms | errors |",
-        "|---|---|---|---|---|---|",
-    ]
-    for label, key in (("mixed main pages", "mixed_pages"), ("trivial view", "trivial_view")):
-        run = http[key]
-        lines.append(
-            f"| {label} | {run['requests']} | {run['requests_per_second']} | {run.get('median_ms', 0):.1f} | "
-            f"{run.get('p95_ms', 0):.1f} | {run['errors']} |"
-        )
-    persistent = http.get("persistent_connections")
-    if persistent:
-        for label, key in (("mixed main pages", "mixed_pages"), ("trivial view", "trivial_view")):
-            run = persistent[key]
-            lines.append(
-                f"| {label}, connections kept open | {run['requests']} | {run['requests_per_second']} | "
-                f"{run.get('median_ms', 0):.1f} | {run.get('p95_ms', 0):.1f} | {run['errors']} |"
-            )
-    lines += [
-        "",
-        f"Mixed load at {http['mixed_over_trivial']:.0%} of the trivial view's rate with a new database connection "
-        "per request (Django's default)"
-        + (
-            f"; {persistent['mixed_over_trivial']:.0%} with connections kept open between requests "
-            "(DB_CONN_MAX_AGE=60, as docs/deploy.md sets up production)"
-            if persistent
-            else ""
-        )
-        + f". Client: {http['client']}.",
-        "",
-        f"Upload of {upload['megabytes']} MB through the evidence form: {upload['seconds']} s "
-        f"({upload['megabytes_per_second']} MB/s), status {upload['status']}"
-        f"{' (accepted)' if upload['accepted'] else ' (**not accepted**)'}; worker peak "
-        f"{upload['worker_peak_rss_mb']} MB, {upload['peak_above_idle_mb']} MB above idle ({upload['peak_measure']}).",
-        "",
-        "## Targets",
-        "",
-    ]
-    targets = report["targets"]
-    lines += [
-        f"- Query counts the same at both sizes: {_yes(targets['query_counts_same_at_both_sizes'])}",
-        f"- Main pages' p95 under {TARGET_P95_MS} ms at the largest size: "
-        f"{_yes(targets[f'main_pages_p95_under_{TARGET_P95_MS}ms_at_largest'])} "
-        f"(slowest {targets['slowest_p95_ms_at_largest']:.1f} ms)",
-        f"- Mixed load at least 30% of the trivial view: {_yes(targets['mixed_load_at_least_30pc_of_trivial'])}",
-        f"- Upload peak memory under {TARGET_UPLOAD_MB} MB above idle: "
-        f"{_yes(targets[f'upload_peak_under_{TARGET_UPLOAD_MB}mb_above_idle'])}",
-        "",
-    ]
-    build = ", ".join(f"{int(s):,} learners in {report['sizes'][s]['build_seconds']} s" for s in sizes)
-    lines += [f"Data built with bulk inserts: {build}.", ""]
-    return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""The session engine (SESSION_ENGINE = "centres.sessions"): Django's database sessions, kept in
+centres.UserSession, whose row names the person signed in to it. Reading the session reads that person with it
+(`user_row`), and centres.middleware.SessionUserMiddleware hands the row to the request instead of reading the
+user again."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.utils import timezone
+
+
+class SessionStore(DatabaseSessionStore):
+    # The user read with the session: None until loaded, or when nobody is signed in to it.
+    user_row = None
+
+    @classmethod
+    def get_model_class(cls):
+        from .models import UserSession
+
+        return UserSession
+
+    def _get_session_from_db(self):
+        try:
+            return self.model.objects.select_related("user").get(
+                session_key=self.session_key, expire_date__gt=timezone.now()
+            )
+        except (self.model.DoesNotExist, SuspiciousOperation) as error:
+            if isinstance(error, SuspiciousOperation):
+                logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))
+            self._session_key = None
+            return None
+
+    def load(self):
+        row = self._get_session_from_db()
+        self.user_row = row.user if row is not None else None
+        return self.decode(row.session_data) if row is not None else {}
+
+    def create_model_instance(self, data):
+        instance = super().create_model_instance(data)
+        instance.user_id = _user_id(data.get(SESSION_KEY))
+        return instance
+
+    async def acreate_model_instance(self, data):
+        instance = await super().acreate_model_instance(data)
+        instance.user_id = _user_id(data.get(SESSION_KEY))
+        return instance
+
+
+def _user_id(value):
+    """The signed-in person's id as the session stores it (text), as the user table's key; None for none."""
+    from django.contrib.auth import get_user_model
+
+    if value is None:
+        return None
+    try:
+        return get_user_model()._meta.pk.to_python(value)
+    except ValidationError:
+        return None
