@@ -83,6 +83,32 @@ def _close_streamed_responses(monkeypatch):
         request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """allauth keeps its rate limits' counters in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_as_a_full_sign_in(monkeypatch):
+    """`client.force_login` leaves the session as signing in through the pages would: password and second factor
+    confirmed just now (see tests/signing_in.py). The rules stay as they are: tests of MFA and reauthentication
+    sign in through the pages or forget the record."""
+    from django.test import Client
+
+    from tests.signing_in import record_recent_authentication
+
+    force_login = Client.force_login
+
+    def force_login_and_record(self, user, backend=None):
+        force_login(self, user, backend)
+        record_recent_authentication(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_and_record)
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     """An empty storage folder of this test's own, so that the files it stores (and orphans) can be counted."""
