@@ -5,6 +5,8 @@ now: the person counts as having used MFA (centres.auth.middleware) and as recen
 reauthentication, asked before signing a sheet or changing someone's role). Tests of those rules undo it with
 `forget_authentication` or sign in through the real pages."""
 
+import time
+
 from allauth.account.internal.flows.login import record_authentication
 from django.http import HttpRequest
 
@@ -20,11 +22,17 @@ def record_recent_authentication(client, user) -> None:
 
 
 def forget_authentication(client) -> None:
-    """The session keeps its user but no record of how or when they authenticated (as an older session would)."""
+    """The session as a sign-in some time ago leaves it: password and second factor used, nothing confirmed since
+    (allauth counts only a confirmation made within ACCOUNT_REAUTHENTICATION_TIMEOUT as recent)."""
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from django.conf import settings
 
     session = client.session
-    session.pop(AUTHENTICATION_METHODS_SESSION_KEY, None)
+    long_ago = time.time() - settings.ACCOUNT_REAUTHENTICATION_TIMEOUT - 60
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": long_ago},
+        {"method": "mfa", "at": long_ago, "type": "totp"},
+    ]
     session.save()
 
 

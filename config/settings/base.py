@@ -168,6 +168,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 
 # MFA (allauth.mfa): required for centre admins, IQAs, EQAs and superusers, and for assessors where their centre
 # says so (centres.auth.policy); anyone else may turn it on. Passkeys can also sign in without a password.
+MFA_ADAPTER = "centres.auth.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Portfolio")
