@@ -18,5 +18,3 @@ JOBS_RUNNER = "sync"
 STATIC_ROOT = None
 # Rate-limit counters in memory, emptied before each test (tests/conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The browser tests' live server is http://localhost: a secure context for WebAuthn.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
