@@ -29,7 +29,12 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not self._open_path(request.path):
+        if (
+            settings.MFA_REQUIRED_BY_ROLE
+            and user is not None
+            and user.is_authenticated
+            and not self._open_path(request.path)
+        ):
             if not mfa_in_place(request) and mfa_required(user):
                 if is_mfa_enabled(user):
                     request.session[MFA_IN_PLACE_KEY] = user.pk

@@ -168,6 +168,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 
 # MFA (allauth.mfa): required for centre admins, IQAs, EQAs and superusers, and for assessors where their centre
 # says so (centres.auth.policy); anyone else may turn it on. Passkeys can also sign in without a password.
+# Only the benchmark's settings turn the requirement off (its synthetic staff have no second factor); MFA itself
+# stays on.
+MFA_REQUIRED_BY_ROLE = True
 MFA_ADAPTER = "centres.auth.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
