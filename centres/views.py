@@ -72,7 +72,7 @@ def invitation_resend(request, centre_id: int, user_id: int):
 
 
 @login_required
-@reauthentication_required
+@reauthentication_required(allow_get=True)
 def centre_settings(request, centre_id: int):
     centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
     form = CentreSecurityForm(
