@@ -138,7 +138,7 @@ class Session:
         status, page = self.get("/accounts/login/")
         token = _csrf_field(page)
         status, headers, _ = self.post(
-            "/accounts/login/", {"username": email, "password": password, "csrfmiddlewaretoken": token}
+            "/accounts/login/", {"login": email, "password": password, "csrfmiddlewaretoken": token}
         )
         if status != 302:
             raise RuntimeError(f"could not sign in as {email} (status {status})")

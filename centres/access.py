@@ -92,7 +92,7 @@ def access_profile(user) -> AccessProfile:
 
 
 _MEMBERSHIP_FIELDS = ["id", "user_id", "centre_id", "role", "status", "countersignatory_id"]
-_CENTRE_FIELDS = ["id", "name", "centre_number"]
+_CENTRE_FIELDS = ["id", "name", "centre_number", "require_mfa_for_assessors"]
 
 
 def _memberships_and_eqa_links(user) -> list[Membership | Centre]:
@@ -106,7 +106,13 @@ def _memberships_and_eqa_links(user) -> list[Membership | Centre]:
         Membership.objects.active()
         .filter(Q(user=user) | Q(countersignatory=user))
         .order_by()
-        .values_list(Value("m", output_field=CharField()), *_MEMBERSHIP_FIELDS, "centre__name", "centre__centre_number")
+        .values_list(
+            Value("m", output_field=CharField()),
+            *_MEMBERSHIP_FIELDS,
+            "centre__name",
+            "centre__centre_number",
+            "centre__require_mfa_for_assessors",
+        )
     )
     links = (
         EqaLink.objects.filter(user=user, is_active=True)
@@ -121,12 +127,13 @@ def _memberships_and_eqa_links(user) -> list[Membership | Centre]:
             ident,
             "centre__name",
             "centre__centre_number",
+            "centre__require_mfa_for_assessors",
         )
     )
     db = Membership.objects.db
     rows = []
-    for kind, *membership_values, centre_name, centre_number in memberships.union(links, all=True):
-        centre = Centre.from_db(db, _CENTRE_FIELDS, [membership_values[2], centre_name, centre_number])
+    for kind, *membership_values, centre_name, centre_number, assessor_mfa in memberships.union(links, all=True):
+        centre = Centre.from_db(db, _CENTRE_FIELDS, [membership_values[2], centre_name, centre_number, assessor_mfa])
         if kind == "e":
             rows.append(centre)
             continue

@@ -16,7 +16,6 @@ from .models import (
     EqaLink,
     Event,
     Invitation,
-    LoginFailure,
     Membership,
     PersonalInterest,
     User,
@@ -156,12 +155,6 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "centre"]
     search_fields = ["user__email"]
     exclude = ["token_hash"]
-
-
-@admin.register(LoginFailure)
-class LoginFailureAdmin(ReadOnlyAdmin):
-    list_display = ["email", "ip_address", "at"]
-    search_fields = ["email", "ip_address"]
 
 
 @admin.register(Event)

@@ -1,56 +1,26 @@
-"""Forms for signing in, setting a password from an invitation and managing staff. They validate input only."""
+"""Forms for setting a password from an invitation, the centre's settings and managing staff. They validate input
+only. Signing in is allauth's (centres.auth)."""
 
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.forms import SetPasswordForm
 
 from . import services
 from .hooks import learners_at
 from .models import AWARDS_BY_ROLE, AssessorAward, CompetenceStatus, IqaAward, Membership, Role, User
 
 
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
-
-
-class ThrottledLoginForm(AuthenticationForm):
-    """Email and password; refuses (without checking the password) while the email or address must wait."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "Enter a correct email and password. Both are case-sensitive only in the password.",
-        "throttled": "Too many failed sign-in attempts. Wait %(seconds)s seconds, then try again.",
-    }
-
-    def clean_username(self):
-        # Accounts are stored with lower-case emails: match however the person types theirs.
-        return services.normalise_email(self.cleaned_data.get("username"))
-
-    def clean(self):
-        email = self.cleaned_data.get("username") or ""
-        password = self.cleaned_data.get("password")
-        ip_address = client_ip(self.request)
-        if email and password:
-            wait = services.login_wait_seconds(email=email, ip_address=ip_address)
-            if wait:
-                raise ValidationError(self.error_messages["throttled"], code="throttled", params={"seconds": wait})
-            try:
-                cleaned = super().clean()
-            except ValidationError as exc:
-                if exc.code == "invalid_login":
-                    services.record_login_failure(email=email, ip_address=ip_address)
-                raise
-            services.clear_login_failures(email=email)
-            return cleaned
-        return super().clean()
-
-
 class InvitationPasswordForm(SetPasswordForm):
     """Choose a password: Django's validators, checked against this user."""
+
+
+class CentreSecurityForm(forms.Form):
+    require_mfa_for_assessors = forms.BooleanField(
+        label="Assessors must use two-factor authentication",
+        required=False,
+        help_text="Centre admins and IQAs always must; learners may turn it on for themselves.",
+    )
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

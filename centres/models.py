@@ -64,6 +64,11 @@ class Centre(models.Model):
         default=12,
         help_text="Staff whose latest CPD is older than this are shown with a warning, to the centre and the EQA.",
     )
+    require_mfa_for_assessors = models.BooleanField(
+        "require multi-factor authentication for assessors",
+        default=False,
+        help_text="Centre admins, IQAs and EQAs always need it; learners may turn it on.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -321,20 +326,6 @@ def record_event(
         summary=summary,
         data=data,
     )
-
-
-class LoginFailure(models.Model):
-    """A failed sign-in, kept for a short window to slow down repeated guessing (by email and by address)."""
-
-    email = models.CharField(max_length=254, db_index=True, help_text="Normalised: trimmed and lower case.")
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-at"]
-
-    def __str__(self) -> str:
-        return f"{self.email} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -1,4 +1,4 @@
-"""Rules for people at centres: staff memberships and credentials, invitations, accounts and sign-in slow-down.
+"""Rules for people at centres: staff memberships and credentials, invitations, and accounts.
 
 Each service takes the acting user, checks the rule, writes an Event and raises a CentresError subclass
 with a message fit to show the user."""
@@ -30,7 +30,6 @@ from .models import (
     CompetenceStatus,
     CpdEntry,
     Invitation,
-    LoginFailure,
     Membership,
     PersonalInterest,
     Role,
@@ -62,53 +61,6 @@ def normalise_email(email: str) -> str:
 def require_centre_admin(actor, centre: Centre) -> None:
     if not has_role(actor, Role.CENTRE_ADMIN, centre):
         raise NotAllowed(f"Only a centre admin at {centre} may do this.")
-
-
-# --- Sign-in slow-down -------------------------------------------------------------------------------------
-
-LOGIN_DELAY_BASE_SECONDS = 30
-# Failures from one address across many emails (password spraying) are allowed more room before slowing.
-LOGIN_FAILURES_PER_ADDRESS_FACTOR = 4
-
-
-def _window_start() -> dt.datetime:
-    return timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-
-
-def _wait_for(failures: list[dt.datetime], limit: int) -> int:
-    """Seconds still to wait: after `limit` failures each attempt waits, doubling, up to the window's length."""
-    if len(failures) < limit:
-        return 0
-    cap = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
-    delay = min(LOGIN_DELAY_BASE_SECONDS * 2 ** (len(failures) - limit), cap)
-    remaining = (max(failures) + dt.timedelta(seconds=delay) - timezone.now()).total_seconds()
-    return max(0, int(remaining + 0.999))
-
-
-def login_wait_seconds(*, email: str, ip_address: str | None) -> int:
-    """How long this email (or this address) must wait before another sign-in attempt is checked."""
-    since = _window_start()
-    limit = settings.LOGIN_FAILURES_BEFORE_DELAY
-    by_email = list(
-        LoginFailure.objects.filter(email=normalise_email(email), at__gte=since).values_list("at", flat=True)
-    )
-    wait = _wait_for(by_email, limit)
-    if ip_address:
-        by_address = list(
-            LoginFailure.objects.filter(ip_address=ip_address, at__gte=since).values_list("at", flat=True)
-        )
-        wait = max(wait, _wait_for(by_address, limit * LOGIN_FAILURES_PER_ADDRESS_FACTOR))
-    return wait
-
-
-def record_login_failure(*, email: str, ip_address: str | None) -> None:
-    # Rows older than the window no longer count; drop them as we go so the table stays small.
-    LoginFailure.objects.filter(at__lt=_window_start()).delete()
-    LoginFailure.objects.create(email=normalise_email(email)[:254], ip_address=ip_address or None)
-
-
-def clear_login_failures(*, email: str) -> None:
-    LoginFailure.objects.filter(email=normalise_email(email)).delete()
 
 
 # --- Invitations -------------------------------------------------------------------------------------------
@@ -212,6 +164,29 @@ def accept_invitation(*, token: str, password: str) -> User:
         summary=f"{user.email} set their password from an invitation",
     )
     return user
+
+
+# --- Centre settings ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_assessor_mfa(*, actor, centre: Centre, required: bool) -> Centre:
+    """Whether the centre's assessors must use multi-factor authentication (its admins and IQAs always must)."""
+    require_centre_admin(actor, centre)
+    centre = Centre.objects.select_for_update().get(pk=centre.pk)
+    if centre.require_mfa_for_assessors == required:
+        return centre
+    centre.require_mfa_for_assessors = required
+    centre.save(update_fields=["require_mfa_for_assessors"])
+    record_event(
+        action="centre.assessor_mfa_required" if required else "centre.assessor_mfa_optional",
+        obj=centre,
+        actor=actor,
+        centre=centre,
+        summary=f"Two-factor authentication {'required' if required else 'no longer required'} for assessors",
+        require_mfa_for_assessors=required,
+    )
+    return centre
 
 
 # --- Staff -------------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-from django.contrib.auth import views as auth_views
+from allauth.account import views as account_views
 from django.urls import include, path
 
 from . import views
 
 centre_patterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("<int:centre_id>/settings/", views.centre_settings, name="centre-settings"),
     path("<int:centre_id>/staff/", views.staff_list, name="staff-list"),
     path("<int:centre_id>/staff/add/", views.staff_add, name="staff-add"),
     path("<int:centre_id>/staff/<int:pk>/", views.membership_edit, name="membership-edit"),
@@ -17,8 +18,10 @@ centre_patterns = [
 
 urlpatterns = [
     path("", include("dashboard.urls")),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Signing in and out, password reset, MFA and single sign-on are django-allauth's (docs/deploy.md, "Sign-in");
+    # "login" and "logout" keep the names the pages and tests use.
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    path("accounts/", include("allauth.urls")),
     path("centres/", include((centre_patterns, "centres"))),
 ]

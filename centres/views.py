@@ -1,7 +1,11 @@
-"""Sign-in, invitations, and the centre admin's pages for staff and declared interests."""
+"""Invitations, and the centre admin's pages for the centre's settings, staff and declared interests.
 
+Changing someone's role asks for recent authentication (allauth's reauthentication: the person confirms their
+password or second factor, and the request they made then goes ahead)."""
+
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,22 +17,16 @@ from core.views import domain_errors_as_messages
 from . import services
 from .access import get_centre_for
 from .forms import (
+    CentreSecurityForm,
     CpdForm,
     CredentialForm,
     EndMembershipForm,
     InvitationPasswordForm,
     PersonalInterestForm,
     StaffMemberForm,
-    ThrottledLoginForm,
 )
 from .hooks import caseloads_at, learners_at
 from .models import CpdEntry, EqaLink, Invitation, Membership, PersonalInterest, Role, User
-
-
-class LoginView(auth_views.LoginView):
-    form_class = ThrottledLoginForm
-    redirect_authenticated_user = True
-
 
 # --- Invitations -------------------------------------------------------------------------------------------
 
@@ -42,9 +40,12 @@ def invitation_accept(request, token: str):
     form = InvitationPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with domain_errors_as_messages(request, form=form):
-            services.accept_invitation(token=token, password=form.cleaned_data["new_password1"])
-            messages.success(request, "Your password is set. Sign in with your email address and new password.")
-            return redirect("login")
+            user = services.accept_invitation(token=token, password=form.cleaned_data["new_password1"])
+            # Signed in at once (a new session key). Staff whose role needs MFA go on to set it up
+            # (centres.auth.middleware).
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your password is set and you are signed in.")
+            return redirect("home")
     return render(request, "registration/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
@@ -65,6 +66,26 @@ def invitation_resend(request, centre_id: int, user_id: int):
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect("centres:staff-list", centre_id=centre.pk)
+
+
+# --- Centre settings ---------------------------------------------------------------------------------------
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+def centre_settings(request, centre_id: int):
+    centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
+    form = CentreSecurityForm(
+        request.POST or None, initial={"require_mfa_for_assessors": centre.require_mfa_for_assessors}
+    )
+    if request.method == "POST" and form.is_valid():
+        with domain_errors_as_messages(request, form=form):
+            services.set_assessor_mfa(
+                actor=request.user, centre=centre, required=form.cleaned_data["require_mfa_for_assessors"]
+            )
+            messages.success(request, "The centre's settings are saved.")
+            return redirect("centres:staff-list", centre_id=centre.pk)
+    return render(request, "centres/centre_settings.html", {"centre": centre, "form": form})
 
 
 # --- Staff -------------------------------------------------------------------------------------------------
@@ -119,6 +140,7 @@ def staff_list(request, centre_id: int):
 
 
 @login_required
+@reauthentication_required(allow_get=True)
 def staff_add(request, centre_id: int):
     centre = get_centre_for(request.user, centre_id, Role.CENTRE_ADMIN)
     form = StaffMemberForm(request.POST or None, centre=centre)
@@ -178,6 +200,7 @@ def _membership_page(request, membership: Membership, *, form=None, cpd_form=Non
 
 
 @login_required
+@reauthentication_required(allow_get=True)
 def membership_edit(request, centre_id: int, pk: int):
     membership = _membership_for_admin(request, centre_id, pk)
     centre = membership.centre
@@ -226,6 +249,7 @@ def my_cpd(request, centre_id: int):
 
 @login_required
 @require_POST
+@reauthentication_required
 def membership_end(request, centre_id: int, pk: int):
     membership = _membership_for_admin(request, centre_id, pk)
     form = EndMembershipForm(request.POST)

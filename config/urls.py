@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
+
+# The Django admin signs in through the site's own sign-in page (allauth), so its rate limits and MFA apply there
+# too: /admin/login/ sends people on to /accounts/login/?next=...
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("centres.urls")),

@@ -83,6 +83,41 @@ def _close_streamed_responses(monkeypatch):
         request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """allauth keeps its rate limits' counters in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _client_login_as_a_full_sign_in(monkeypatch):
+    """`client.force_login` and `client.login` leave the session as signing in through the pages would: password
+    and second factor confirmed just now (see tests/signing_in.py). The rules stay as they are: tests of MFA and
+    reauthentication sign in through the pages (tests/signing_in.sign_in_through_the_pages) or forget the record."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from tests.signing_in import record_recent_authentication
+
+    force_login, login = Client.force_login, Client.login
+
+    def force_login_and_record(self, user, backend=None):
+        force_login(self, user, backend)
+        record_recent_authentication(self, user)
+
+    def login_and_record(self, **credentials):
+        signed_in = login(self, **credentials)
+        if signed_in:
+            user = get_user_model().objects.get(pk=self.session["_auth_user_id"])
+            record_recent_authentication(self, user)
+        return signed_in
+
+    monkeypatch.setattr(Client, "force_login", force_login_and_record)
+    monkeypatch.setattr(Client, "login", login_and_record)
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     """An empty storage folder of this test's own, so that the files it stores (and orphans) can be counted."""

@@ -7,6 +7,7 @@ tracking.jobs.user_may_access (404 otherwise)."""
 import io
 import mimetypes
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -149,6 +150,7 @@ def sheet_pdf(request, registration_pk: int, unit_pk: int):
 
 @login_required
 @require_POST
+@reauthentication_required  # a signature asks for recent authentication (allauth): the POST goes ahead after it
 def sign(request, registration_pk: int, unit_pk: int):
     registration, unit = get_sheet_for(request.user, registration_pk, unit_pk)
     with domain_errors_as_messages(request):  # a reader who holds no role on the sheet: 403

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .sso import oidc_apps_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -57,6 +59,12 @@ INSTALLED_APPS = [
     "django.forms",  # the form renderer finds Django's widget templates beside ours
     "django_q",  # background jobs and periodic tasks (tracking/jobs.py, core/periodic.py)
     "heroicons",  # the icon set, as template tags that print inline SVG (no font, nothing from a CDN)
+    # Sign-in, password reset, rate limits, MFA (TOTP, recovery codes, passkeys) and OpenID Connect single sign-on.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "qualifications",
     "centres",
     "portfolio",
@@ -77,9 +85,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "centres.middleware.SessionUserMiddleware",  # Django's AuthenticationMiddleware, the user read with the session
+    "allauth.account.middleware.AccountMiddleware",
     "core.middleware.PrivatePagesMiddleware",  # Cache-Control: private, no-store for a signed-in person
     "django.contrib.messages.middleware.MessageMiddleware",
     "centres.middleware.SessionLifetimeMiddleware",
+    "centres.auth.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -125,10 +135,66 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 AUTH_USER_MODEL = "centres.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Authentication is django-allauth's (docs/deploy.md, "Sign-in"). Accounts are made by centres and invitations:
+# nobody signs up (centres.auth.adapters), and people sign in with their email address.
+ACCOUNT_ADAPTER = "centres.auth.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "centres.auth.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the centre gave the address; the invitation link proved it
+ACCOUNT_SESSION_REMEMBER = False  # sessions end as SESSION_IDLE_MINUTES / SESSION_ABSOLUTE_HOURS say
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Portfolio: "
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_MINUTES", 10) * 60
+# Failed sign-ins are counted per account (email) and per client address: after 5 failures for one account in
+# 15 minutes, or 20 a minute from one address, even the right password is refused until the window passes.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "20/m/ip,5/15m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+}
+# The client's address is the one the given number of trusted proxies in front of us saw (X-Forwarded-For, read
+# from the right): 0 when the app is reached directly, 1 behind the nginx of docs/deploy.md.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The rate limits' counters are kept in the cache, shared by every worker process: the database's cache table
+# (`manage.py createcachetable`), so that no other service is needed.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+
+# MFA (allauth.mfa): required for centre admins, IQAs, EQAs and superusers, and for assessors where their centre
+# says so (centres.auth.policy); anyone else may turn it on. Passkeys can also sign in without a password.
+# Only the benchmark's settings turn the requirement off (its synthetic staff have no second factor); MFA itself
+# stays on.
+MFA_REQUIRED_BY_ROLE = True
+MFA_ADAPTER = "centres.auth.adapters.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Portfolio")
+# WebAuthn needs a secure context: https, or http://localhost in development and tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
+
+# Single sign-on by OpenID Connect (Microsoft Entra ID, Google Workspace, or any other provider), configured from the
+# environment (config/settings/sso.py). Only people who already have an account may sign in this way: the
+# provider's verified email address is matched to theirs, and no account is ever created.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": oidc_apps_from_env(os.environ)}}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -150,11 +216,6 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-
-# Failed logins: after LOGIN_FAILURES_BEFORE_DELAY failures for one email within the window, each
-# further attempt waits, doubling up to the cap.
-LOGIN_FAILURES_BEFORE_DELAY = env_int("LOGIN_FAILURES_BEFORE_DELAY", 5)
-LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -12,8 +12,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-LOGIN_FAILURES_BEFORE_DELAY = 5
 JOBS_RUNNER = "sync"
 # Tests never run collectstatic: static files come from the finders (the live server serves them that way), so
 # there is no collected folder for WhiteNoise to index.
 STATIC_ROOT = None
+# Rate-limit counters in memory, emptied before each test (tests/conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -22,7 +22,7 @@ def test_learner_signs_in_and_sees_home_page(page, browser_world):
 
 def test_wrong_password_is_refused_with_a_message(page, browser_world):
     page.goto("/accounts/login/")
-    page.fill("input[name=username]", browser_world.learner.email)
+    page.fill("input[name=login]", browser_world.learner.email)
     page.fill("input[name=password]", "not-the-password")
     page.click("main button[type=submit]")
     assert "/accounts/login/" in page.url

@@ -51,7 +51,7 @@ def test_no_email_leaves_while_the_transaction_is_open(world, newcomer, django_c
     assert len(callbacks) == 1
 
 
-def test_the_link_sets_a_password_once_then_the_person_signs_in(
+def test_the_link_sets_a_password_once_and_signs_the_person_in(
     client, world, newcomer, django_capture_on_commit_callbacks
 ):
     send(world, newcomer, django_capture_on_commit_callbacks)
@@ -59,9 +59,16 @@ def test_the_link_sets_a_password_once_then_the_person_signs_in(
     page = client.get(link)
     assert page.status_code == 200
     assert "Set my password" in page.content.decode()
+    client.get(reverse("login"))
+    anonymous_key = client.session.session_key
     response = client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert response.status_code == 302 and response.url == reverse("login")
-    assert client.post(reverse("login"), {"username": newcomer.email, "password": NEW_PASSWORD}).status_code == 302
+    # Signed in at once, in a new session, and sent home.
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert client.session["_auth_user_id"] == str(newcomer.pk)
+    assert client.session.session_key != anonymous_key
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.post(reverse("login"), {"login": newcomer.email, "password": NEW_PASSWORD}).status_code == 302
     # One-time: the same link no longer works.
     client.logout()
     again = client.get(link)

@@ -8,13 +8,14 @@ from django.urls import reverse
 from qualifications.models import Qualification
 from tests.centres.helpers import invitation_link, last_mail_to
 from tests.factories import PASSWORD
+from tests.signing_in import set_up_totp, sign_in_through_the_pages
 
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_registers_a_learner_who_sets_a_password_and_signs_in(client, world, django_capture_on_commit_callbacks):
     # The centre admin signs in and finds "Register a learner" on their home page.
-    client.post(reverse("login"), {"username": world.admin.email, "password": PASSWORD})
+    sign_in_through_the_pages(client, world.admin.email, PASSWORD, totp_secret=set_up_totp(world.admin))
     home = client.get(reverse("home")).content.decode()
     register_url = reverse("portfolio:registration-create", args=[world.centre.pk])
     assert register_url in home
@@ -42,10 +43,8 @@ def test_admin_registers_a_learner_who_sets_a_password_and_signs_in(client, worl
 
     # The learner opens the emailed link, sets a password and signs in.
     link = invitation_link(last_mail_to("jo@example.test"))
-    client.post(link, {"new_password1": "my-own-secret-9", "new_password2": "my-own-secret-9"})
-    response = client.post(
-        reverse("login"), {"username": "jo@example.test", "password": "my-own-secret-9"}, follow=True
-    )
+    # Setting the password signs her in.
+    response = client.post(link, {"new_password1": "my-own-secret-9", "new_password2": "my-own-secret-9"}, follow=True)
     assert response.status_code == 200
     assert "Welcome, Jo" in response.content.decode()
     # The learner sees their own registration and nobody else's.
