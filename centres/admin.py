@@ -170,3 +170,21 @@ class CpdEntryAdmin(ReadOnlyAdmin):
     list_display = ["user", "centre", "date", "activity", "hours"]
     list_filter = ["centre"]
     search_fields = ["user__email", "user__full_name", "activity"]
+
+
+# The admin pages of the libraries we sign in and run jobs with: allauth's email addresses, authenticators (MFA)
+# and single sign-on accounts are credentials; django-q2's schedules decide what the worker runs. Their changes go
+# into the audit history like every other admin change. (Their apps come before ours in INSTALLED_APPS, so their
+# admins are registered by the time this module is imported.)
+AUDITED_LIBRARY_APPS = {"account", "mfa", "socialaccount", "django_q"}
+
+
+def _audit_library_admins() -> None:
+    for model, model_admin in admin.site._registry.copy().items():
+        if model._meta.app_label in AUDITED_LIBRARY_APPS and not isinstance(model_admin, AuditedAdminMixin):
+            base = type(model_admin)
+            admin.site.unregister(model)
+            admin.site.register(model, type(f"Audited{base.__name__}", (AuditedAdminMixin, base), {}))
+
+
+_audit_library_admins()

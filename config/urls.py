@@ -9,6 +9,18 @@ from django.views.generic import RedirectView, TemplateView
 # too: /admin/login/ sends people on to /accounts/login/?next=...
 admin.site.login = secure_admin_login(admin.site.login)
 
+
+class FaviconRedirect(RedirectView):
+    """To the icon's static URL, looked up when asked: under the production settings that URL carries the file's
+    hash from the static files' manifest, which does not exist yet when the URLs are first loaded (before
+    collectstatic, or in `manage.py check`)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")
+
+
 urlpatterns = [
     path("", include("centres.urls")),
     path("qualifications/", include("qualifications.urls")),
@@ -18,7 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
 ]
 
 if getattr(settings, "BENCHMARK_VIEWS", False):

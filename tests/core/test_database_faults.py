@@ -6,13 +6,13 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import DatabaseError, OperationalError, connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from centres.middleware import SESSION_LAST_SEEN_KEY
+from centres.models import UserSession
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def _session_due_for_saving(client) -> None:
 def test_a_database_fault_while_saving_the_session_is_a_503_not_a_400(world):
     client = _signed_in_client(world.learner)
     _session_due_for_saving(client)
-    with mock.patch.object(Session, "save", side_effect=OperationalError(GONE)):
+    with mock.patch.object(UserSession, "save", side_effect=OperationalError(GONE)):
         response = client.get(reverse("home"))
     _assert_retry_page(response)
 
@@ -55,7 +55,7 @@ def test_a_session_deleted_during_the_request_is_still_a_400(world):
     """Django's own answer when someone signed out in another tab meanwhile: no database fault, so no 503."""
     client = _signed_in_client(world.learner)
     _session_due_for_saving(client)
-    with mock.patch.object(Session, "save", side_effect=DatabaseError("Forced update did not affect any rows.")):
+    with mock.patch.object(UserSession, "save", side_effect=DatabaseError("Forced update did not affect any rows.")):
         response = client.get(reverse("home"))
     assert response.status_code == 400
 

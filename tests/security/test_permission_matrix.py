@@ -173,6 +173,8 @@ MATRIX: dict[str, Route] = {
     "dashboard:centre-learners": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
     # Signed in, the login page sends people home.
     "login": Route(get=EVERYONE),
+    "accessibility": Route(get=EVERYONE),
+    "favicon": Route(get=EVERYONE),
     # allauth's sign-out: GET asks to confirm, POST signs out.
     "logout": Route(get=SIGNED_IN, post=expect(anonymous=LOGIN, rest=LOGIN)),
     "qualifications:list": Route(get=EVERYONE),
