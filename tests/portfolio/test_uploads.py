@@ -290,7 +290,7 @@ def test_failure_after_files_are_written_removes_them(world, media_root, monkeyp
     def broken_event(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("portfolio.services.evidence.record_event", broken_event)
+    monkeypatch.setattr("portfolio.services.evidence._common.record_event", broken_event)
     with pytest.raises(RuntimeError):
         create_evidence(
             actor=world.learner,
