@@ -10,11 +10,7 @@ from django.utils import timezone
 from centres.models import record_event
 from portfolio.models import Evidence, EvidenceFile
 from portfolio.services import PortfolioError
-from portfolio.services.checks import (
-    can_edit_evidence,
-    require,
-    require_active,
-)
+from portfolio.services.checks import can_edit_evidence, require, require_active
 from portfolio.uploads import TYPES, PreparedFile, StoredFiles, generated_name
 
 THUMBNAIL_TYPE = TYPES["jpg"]

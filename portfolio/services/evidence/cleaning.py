@@ -10,9 +10,7 @@ from django.utils import timezone
 
 from portfolio.models import Registration
 from portfolio.services import NotAllowed, PortfolioError
-from portfolio.services.checks import (
-    is_learner,
-)
+from portfolio.services.checks import is_learner
 from qualifications.models import AssessmentCriterion, AssessmentMethod
 from qualifications.spec_rules import SIMULATION, workplace_rule
 

@@ -10,11 +10,7 @@ from django.db import IntegrityError, transaction
 
 from portfolio.models import Evidence, Registration
 from portfolio.services import AlreadyDone
-from portfolio.services.checks import (
-    can_add_evidence,
-    require,
-    require_active,
-)
+from portfolio.services.checks import can_add_evidence, require, require_active
 from portfolio.uploads import StoredFiles, prepare_all
 
 from ._common import _event, _store

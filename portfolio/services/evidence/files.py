@@ -8,10 +8,7 @@ from django.db import transaction
 
 from portfolio.models import Evidence, EvidenceFile
 from portfolio.services import PortfolioError
-from portfolio.services.checks import (
-    evidence_unit_ids,
-    require_unlocked,
-)
+from portfolio.services.checks import evidence_unit_ids, require_unlocked
 from portfolio.uploads import StoredFiles, prepare_all
 
 from ._common import _event, _lock_evidence, _require_editable, _store

@@ -9,10 +9,7 @@ from django.db import transaction
 from centres.params import parse_id
 from portfolio.models import Evidence, EvidenceLink
 from portfolio.services import PortfolioError
-from portfolio.services.checks import (
-    criteria_on_plan,
-    require_unlocked,
-)
+from portfolio.services.checks import criteria_on_plan, require_unlocked
 
 from ._common import _event, _lock_evidence, _require_editable
 from .cleaning import refuse_simulation_where_workplace_required

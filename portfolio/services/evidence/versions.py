@@ -9,9 +9,7 @@ from django.db import transaction
 
 from portfolio.models import Evidence, EvidenceLink
 from portfolio.services import AlreadyDone, PortfolioError
-from portfolio.services.checks import (
-    require_unlocked,
-)
+from portfolio.services.checks import require_unlocked
 from portfolio.uploads import StoredFiles, prepare_all
 
 from ._common import _event, _lock_evidence, _require_editable, _store
