@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centres.models import Event
-from portfolio import integrity, uploads
+from portfolio import integrity
 from portfolio.integrity import EvidenceMissing, EvidenceTampered, open_verified, verify_all_evidence, verify_file
 from portfolio.models import EvidenceFile
 from tests import samples
@@ -121,7 +121,7 @@ def hashing_forbidden(monkeypatch):
         raise AssertionError("a download hashed the file")
 
     monkeypatch.setattr(integrity, "_digest_of", refuse)
-    monkeypatch.setattr(uploads, "sha256_of_stored", refuse)
+    monkeypatch.setattr("portfolio.uploads.storing.sha256_of_stored", refuse)
 
 
 def test_downloads_and_ranges_do_not_hash_the_file(client, world, media_root, hashing_forbidden):

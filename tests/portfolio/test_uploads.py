@@ -12,11 +12,11 @@ from portfolio.services import InvalidFile
 from portfolio.services.evidence import add_files, create_evidence
 from portfolio.uploads import (
     TYPES,
-    _clean_image,
     content_disposition,
     prepare_upload,
     sanitise_filename,
 )
+from portfolio.uploads.images import _clean_image
 from tests import samples
 from tests.portfolio.helpers import make_evidence, stored_files, today
 
@@ -127,14 +127,14 @@ def test_plain_zip_archive_is_refused():
 
 
 def test_zip_with_too_many_parts_is_refused(monkeypatch):
-    monkeypatch.setattr("portfolio.uploads.OOXML_MAX_MEMBERS", 5)
+    monkeypatch.setattr("portfolio.uploads.office.OOXML_MAX_MEMBERS", 5)
     data = samples.ooxml_bytes(extra={f"word/part{i}.xml": b"<x/>" for i in range(5)})
     with pytest.raises(InvalidFile, match="too many parts"):
         prepare_upload(samples.upload("many.docx", data))
 
 
 def test_zip_declaring_more_than_the_total_limit_is_refused(monkeypatch):
-    monkeypatch.setattr("portfolio.uploads.OOXML_MAX_UNCOMPRESSED", 1000)
+    monkeypatch.setattr("portfolio.uploads.office.OOXML_MAX_UNCOMPRESSED", 1000)
     data = samples.ooxml_bytes(extra={"word/big.xml": b"<x>" + b"a" * 2000 + b"</x>"})
     with pytest.raises(InvalidFile, match="more than 1 GB"):
         prepare_upload(samples.upload("big.docx", data))
@@ -290,7 +290,7 @@ def test_failure_after_files_are_written_removes_them(world, media_root, monkeyp
     def broken_event(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("portfolio.services.evidence.record_event", broken_event)
+    monkeypatch.setattr("portfolio.services.evidence._common.record_event", broken_event)
     with pytest.raises(RuntimeError):
         create_evidence(
             actor=world.learner,

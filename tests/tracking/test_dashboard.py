@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from dashboard import views as dashboard_views
 from demo import signoff
-from portfolio import progress
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
-from portfolio.progress import unit_status
+from portfolio.progress import assembly, unit_status
 from tests.factories import client_for
 from tracking import dashboard
 from tracking.models import Signature
@@ -149,13 +148,13 @@ def _grow_portfolio(registration, units):
 
 def test_learner_home_assembles_each_registrations_criteria_once(world, completed, monkeypatch):
     assembled = []
-    real = progress._assemble_unit_statuses
+    real = assembly._assemble_unit_statuses
 
     def counting(registration, units):
         assembled.append((registration.pk, units))
         return real(registration, units)
 
-    monkeypatch.setattr(progress, "_assemble_unit_statuses", counting)
+    monkeypatch.setattr(assembly, "_assemble_unit_statuses", counting)
     page = home(world.learner)
     assert "Unit 1: Delivery of effective customer service (J/600/1003)" in page  # the sheet panel still works
     assert assembled == [(world.registration.pk, None)]  # both panels read the one assembly

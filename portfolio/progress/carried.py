@@ -1,0 +1,62 @@
+"""Units carried over from another registration of the learner: apps above portfolio provide them (tracking
+keeps the records, since a carry rests on a sign-off), with a marker that lets a plan query say whether to ask."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+
+
+@dataclass(frozen=True)
+class CarriedUnit:
+    """A unit of the plan carried over from its sign-off in another registration of the same learner.
+
+    While it `counts`, the unit's criteria, evidence and dates are the source registration's, read-only; once the
+    source unit is reopened it no longer counts and the unit stands on this registration's own portfolio."""
+
+    source_registration_id: int
+    label: str  # "Carried over from <qualification> (signed off <date>)", or why it no longer counts
+    counts: bool
+    record: object = None  # the record of the app that carried it (tracking.CarriedOverUnit)
+
+
+# Apps above portfolio say which units of a plan are carried over (tracking keeps the records, since a carry rests
+# on a sign-off). A provider takes registration ids and returns (registration id, unit id) -> CarriedUnit in a
+# fixed number of queries; see register_carried_units.
+CarriedUnitsProvider = Callable[[list[int]], dict[tuple[int, int], CarriedUnit]]
+
+
+# With each provider, a marker: given references to a plan entry's registration id and unit id, an expression that
+# is true when the provider may carry that unit (an Exists), so a plan read with it says whether to ask at all.
+CarriedUnitsMarker = Callable[[OuterRef, OuterRef], Exists]
+
+
+_carried_providers: list[tuple[CarriedUnitsProvider, CarriedUnitsMarker]] = []
+
+
+def register_carried_units(provider: CarriedUnitsProvider, marker: CarriedUnitsMarker) -> CarriedUnitsProvider:
+    """Add a provider of carried-over units and its marker (call it from the app's AppConfig.ready). Idempotent."""
+    if all(provider is not registered for registered, _ in _carried_providers):
+        _carried_providers.append((provider, marker))
+    return provider
+
+
+def carried_units(registration_ids: list[int]) -> dict[tuple[int, int], CarriedUnit]:
+    result: dict[tuple[int, int], CarriedUnit] = {}
+    for provider, _ in _carried_providers:
+        result.update(provider(registration_ids))
+    return result
+
+
+def _with_carried_marker(plan):
+    """The plan entries, each with `may_be_carried`: whether some provider holds a carry of it (read in the same
+    query, so a plan with none, the usual case, costs no query to the providers)."""
+    if not _carried_providers:
+        return plan.annotate(may_be_carried=Value(False, output_field=BooleanField()))
+    registration, unit = OuterRef("registration_id"), OuterRef("unit_id")
+    markers = [marker(registration, unit) for _, marker in _carried_providers]
+    if len(markers) == 1:
+        return plan.annotate(may_be_carried=markers[0])
+    return plan.annotate(may_be_carried=ExpressionWrapper(Q(*markers, _connector=Q.OR), output_field=BooleanField()))

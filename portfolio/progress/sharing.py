@@ -1,0 +1,53 @@
+"""Read-only pages whose parts each fetch the same registration: one assembly and one read of a learner's
+active registrations per block, handed to every part."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from centres.hooks import Hook
+from portfolio.models import Registration
+
+from ._common import _shared_registrations, _shared_statuses
+
+
+@contextmanager
+def sharing_unit_statuses() -> Iterator[None]:
+    """Within this block, `unit_statuses(registration)` of a registration's whole plan is assembled once and the
+    same result handed to every caller (treat it as read-only), and so is `active_registrations_of(learner)`.
+    For read-only pages whose parts each fetch the same registration on their own, as the home page's panels do;
+    never around a change to the portfolio."""
+    token = _shared_statuses.set({})
+    registrations_token = _shared_registrations.set({})
+    try:
+        yield
+    finally:
+        _shared_registrations.reset(registrations_token)
+        _shared_statuses.reset(token)
+
+
+# What apps above portfolio read with a learner's active registrations, in the same query (quality: whether the
+# learner has any certificate claim, so their home page asks for claims only then).
+registration_annotations = Hook[Callable[[], dict]](
+    "What to read with a learner's active registrations () -> {name: expression over Registration}"
+)
+
+
+def active_registrations_of(learner) -> list[Registration]:
+    """The learner's active registrations, with their qualification, centre, assessor (and their membership, see
+    Registration.objects.with_assessor_membership), pathway and learner (one query; none more inside a
+    `sharing_unit_statuses()` block that already read them)."""
+    shared = _shared_registrations.get()
+    if shared is not None and learner.pk in shared:
+        return list(shared[learner.pk])
+    annotations = {name: value for answer in registration_annotations.ask() for name, value in answer.items()}
+    registrations = list(
+        Registration.objects.filter(learner=learner, status=Registration.Status.ACTIVE)
+        .with_assessor_membership()
+        .select_related("qualification", "centre", "assessor", "pathway", "learner")
+        .annotate(**annotations)
+    )
+    if shared is not None:
+        shared[learner.pk] = registrations
+    return list(registrations)
