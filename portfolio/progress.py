@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext, gettext_noop
 
 from centres.hooks import Hook
 from qualifications.cache import catalogue as cached_catalogue
@@ -45,12 +46,12 @@ class CriterionState:
     NOT_REQUIRED = "not_required"
 
     LABELS = {
-        MET: "Met",
-        AWAITING_COUNTERSIGNATURE: "Met, awaiting countersignature",
-        AWAITING_REVIEW: "Evidence awaiting review",
-        ACCEPTED: "Evidence accepted, not yet marked met",
-        NO_EVIDENCE: "No evidence",
-        NOT_REQUIRED: "Not required on this pathway",
+        MET: gettext_noop("Met"),
+        AWAITING_COUNTERSIGNATURE: gettext_noop("Met, awaiting countersignature"),
+        AWAITING_REVIEW: gettext_noop("Evidence awaiting review"),
+        ACCEPTED: gettext_noop("Evidence accepted, not yet marked met"),
+        NO_EVIDENCE: gettext_noop("No evidence"),
+        NOT_REQUIRED: gettext_noop("Not required on this pathway"),
     }
 
 
@@ -118,7 +119,7 @@ class CriterionStatus:
 
     @property
     def state_label(self) -> str:
-        return CriterionState.LABELS[self.state]
+        return gettext(CriterionState.LABELS[self.state])
 
 
 @dataclass
