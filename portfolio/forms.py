@@ -113,18 +113,18 @@ class WithdrawForm(forms.Form):
 
 
 class WitnessInviteForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Witness's full name")
-    job_title = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, label=_("Witness's full name"))
+    job_title = forms.CharField(max_length=200, label=_("Job title"))
     relationship = forms.CharField(
-        max_length=200, label="Relationship to the learner", help_text="For example: line manager, supervisor."
+        max_length=200, label=_("Relationship to the learner"), help_text=_("For example: line manager, supervisor.")
     )
-    email = forms.EmailField(label="Witness's email address")
+    email = forms.EmailField(label=_("Witness's email address"))
     note = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Message to the witness (optional)",
-        help_text="What you would like them to describe, for example the activity and the date.",
+        label=_("Message to the witness (optional)"),
+        help_text=_("What you would like them to describe, for example the activity and the date."),
     )
 
 

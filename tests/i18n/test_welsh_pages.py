@@ -133,3 +133,26 @@ def test_error_pages_in_welsh(world, welsh_learner):
     )
     assert response.status_code == 404
     assert "Ni allwn ddod o hyd i’r dudalen hon" in response.content.decode()
+
+
+def test_the_accessibility_statement_in_welsh(world, welsh_learner):
+    page = _page(client_for(welsh_learner), reverse("accessibility"))
+    assert "Datganiad hygyrchedd" in page and "chwyddo hyd at 400% a defnyddio" in page
+    assert "How we test it" not in page
+
+
+def test_an_invitation_email_is_in_the_language_of_the_person_invited(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from centres.models import User
+    from centres.services import invite_user
+
+    nia = User.objects.create_user(email="nia@example.test", full_name="Nia Newydd", language="cy")
+    sam = User.objects.create_user(email="sam@example.test", full_name="Sam New")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_user(actor=world.admin, user=nia, centre=world.centre, kind="learner")
+        invite_user(actor=world.admin, user=sam, centre=world.centre, kind="learner")
+    welsh, english = mailoutbox
+    assert welsh.subject.endswith("Northgate Training: gosodwch eich cyfrinair Portffolio")
+    assert "Helo Nia Newydd," in welsh.body and "wedi’ch cofrestru ar Portffolio" in welsh.body
+    assert "Hello Sam New," in english.body and "set your Portfolio password" in english.subject
