@@ -47,7 +47,7 @@ def invitation_accept(request, token: str):
             # Signed in at once (a new session key). Staff whose role needs MFA go on to set it up
             # (centres.auth.middleware).
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Your password is set and you are signed in.")
+            messages.success(request, _("Your password is set and you are signed in."))
             return redirect("home")
     return render(request, "registration/invitation_accept.html", {"form": form, "invitation": invitation})
 

@@ -125,6 +125,9 @@ def test_an_anonymous_welsh_browser_gets_the_welsh_sign_in_page(client, db):
     assert "Forgotten your password?" not in page
     english = _page(client, reverse("login"), accept_language="en-GB")
     assert "Forgotten your password?" in english
+    # allauth has no Welsh catalogue: its password-reset page is Welsh through ours (centres/auth/allauth_words.py).
+    reset = _page(client, reverse("account_reset_password"), accept_language="cy")
+    assert "Ailosod fy nghyfrinair" in reset and "Reset My Password" not in reset
 
 
 def test_error_pages_in_welsh(world, welsh_learner):
