@@ -159,3 +159,19 @@ def test_an_invitation_email_is_in_the_language_of_the_person_invited(
     assert welsh.subject.endswith("Northgate Training: gosodwch eich cyfrinair Portffolio")
     assert "Helo Nia Newydd," in welsh.body and "wedi’ch cofrestru ar Portffolio" in welsh.body
     assert "Hello Sam New," in english.body and "set your Portfolio password" in english.subject
+
+
+def test_evidence_page_in_welsh_with_its_date_in_welsh(world, welsh_learner):
+    from django.template.defaultfilters import date as format_date
+    from django.utils import translation
+
+    evidence = make_evidence(world.registration, criteria=criteria_of(UNIT_A, 2))
+    page = _page(client_for(welsh_learner), reverse("portfolio:evidence-detail", args=[evidence.pk]))
+    with translation.override("cy"):
+        welsh_date = format_date(evidence.date, "DATE_FORMAT")  # e.g. "3 Rhagfyr 2026"
+    with translation.override("en-gb"):
+        english_date = format_date(evidence.date, "DATE_FORMAT")  # e.g. "3 Dec 2026"
+    assert welsh_date in page and english_date not in page
+    for welsh in ("Meini prawf a dyfarniadau", "Cyflwynwyd", "Lleoliad yr asesiad", "Adborth"):
+        assert welsh in page
+    assert criteria_of(UNIT_A, 1)[0].text in page  # the criterion's own words, in English
