@@ -76,6 +76,9 @@ def test_tracking_sheet_and_its_signing_form_in_welsh_with_criteria_in_english(w
     for english in ("Evidence Tracking Sheet", "Learner Name", "Download PDF", "Not signed"):
         assert english not in page
     assert criteria_of(UNIT_A, 1)[0].text in page
+    sheets = _page(client_for(welsh_learner), reverse("tracking:registration", args=[world.registration.pk]))
+    assert "PDF y cofrestriad cyfan" in sheets and "Whole-registration PDF" not in sheets
+    assert unit.title in sheets
 
 
 def test_english_stays_the_default(world):
