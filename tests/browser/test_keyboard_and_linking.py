@@ -41,7 +41,7 @@ def tab_to(page, selector: str = "", *, text: str = "", limit: int = 200) -> Non
 def sign_in_with_keyboard(page, email: str) -> None:
     page.context.clear_cookies()
     page.goto("/accounts/login/")
-    tab_to(page, "input[name=username]")
+    tab_to(page, "input[name=login]")
     page.keyboard.type(email)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
