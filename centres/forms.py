@@ -5,14 +5,27 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .hooks import learners_at
+from .language import language_choices
 from .models import AWARDS_BY_ROLE, AssessorAward, CompetenceStatus, IqaAward, Membership, Role, User
 
 
 class InvitationPasswordForm(SetPasswordForm):
     """Choose a password: Django's validators, checked against this user."""
+
+
+class LanguageForm(forms.Form):
+    # Both languages' words, so that someone who cannot read the current one still finds the choice.
+    language = forms.ChoiceField(
+        label="Language / Iaith",
+        choices=language_choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("The language of the pages and emails. Qualification content stays in its specification's."),
+    )
 
 
 class CentreSecurityForm(forms.Form):

@@ -34,6 +34,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # The interface's language for this person (one of settings.LANGUAGES); blank follows their browser.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = UserManager()
 

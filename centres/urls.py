@@ -22,6 +22,7 @@ urlpatterns = [
     # "login" and "logout" keep the names the pages and tests use.
     path("accounts/login/", account_views.login, name="login"),
     path("accounts/logout/", account_views.logout, name="logout"),
+    path("accounts/language/", views.language_choice, name="language"),
     path("accounts/", include("allauth.urls")),
     path("centres/", include((centre_patterns, "centres"))),
 ]

@@ -9,12 +9,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.views import domain_errors_as_messages
 
-from . import services
+from . import language, services
 from .access import get_centre_for
 from .forms import (
     CentreSecurityForm,
@@ -22,6 +24,7 @@ from .forms import (
     CredentialForm,
     EndMembershipForm,
     InvitationPasswordForm,
+    LanguageForm,
     PersonalInterestForm,
     StaffMemberForm,
 )
@@ -44,7 +47,7 @@ def invitation_accept(request, token: str):
             # Signed in at once (a new session key). Staff whose role needs MFA go on to set it up
             # (centres.auth.middleware).
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Your password is set and you are signed in.")
+            messages.success(request, _("Your password is set and you are signed in."))
             return redirect("home")
     return render(request, "registration/invitation_accept.html", {"form": form, "invitation": invitation})
 
@@ -290,3 +293,19 @@ def interest_list(request, centre_id: int):
         PersonalInterest.objects.declared(centre=centre).select_related("staff", "learner").order_by("-declared_at")
     )
     return render(request, "centres/interest_list.html", {"centre": centre, "form": form, "interests": interests})
+
+
+# --- The person's own language -------------------------------------------------------------------------------
+
+
+@login_required
+def language_choice(request):
+    """Language / Iaith: the person chooses English, Welsh or their browser's language for every page."""
+    form = LanguageForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        user = language.set_language(actor=request.user, language=form.cleaned_data["language"])
+        # This response already speaks the new language; the next requests follow it (centres.language).
+        translation.activate(user.language or translation.get_language_from_request(request))
+        messages.success(request, _("Your choice of language is saved."))
+        return redirect("language")
+    return render(request, "centres/language.html", {"form": form})

@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Evidence
 from portfolio.services.evidence import NOT_RECORDED_BY_LEARNER, SIMULATION_REASON_MAX
@@ -37,31 +38,37 @@ class EvidenceForm(forms.Form):
     """Title, date, written record and methods. Files are read from the request by the view (the uploads are
     streamed and checked by portfolio.uploads, not by the form)."""
 
-    title = forms.CharField(max_length=200)
-    date = forms.DateField(widget=DateInput, help_text="When the evidence was produced.")
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=DateInput, help_text=_("When the evidence was produced."))
     description = forms.CharField(
-        label="Description or written record",
+        label=_("Description or written record"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What the evidence shows, or the record itself: a reflective account, questions and the "
-        "learner's answers, notes of an observation or professional discussion.",
+        help_text=_(
+            "What the evidence shows, or the record itself: a reflective account, questions and the "
+            "learner's answers, notes of an observation or professional discussion."
+        ),
         max_length=50_000,
     )
-    methods = MethodsField(queryset=AssessmentMethod.objects.all(), label="Assessment methods")
+    methods = MethodsField(queryset=AssessmentMethod.objects.all(), label=_("Assessment methods"))
     location = forms.CharField(
-        label="Assessment location (optional)",
+        label=_("Assessment location (optional)"),
         required=False,
         max_length=200,
-        help_text="Where the assessment took place, for example “Workplace: Northgate store”, “Training centre” or "
-        "“Remote”: type it, or pick one already used at your centre.",
+        help_text=_(
+            "Where the assessment took place, for example “Workplace: Northgate store”, “Training centre” or "
+            "“Remote”: type it, or pick one already used at your centre."
+        ),
     )
     simulation_reason = forms.CharField(
-        label="Why simulation? (needed when Simulation is ticked)",
+        label=_("Why simulation? (needed when Simulation is ticked)"),
         required=False,
         max_length=SIMULATION_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example, why workplace evidence was not available. Some units must be assessed in real work: "
-        "simulated evidence cannot be linked to them.",
+        help_text=_(
+            "For example, why workplace evidence was not available. Some units must be assessed in real work: "
+            "simulated evidence cannot be linked to them."
+        ),
     )
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -71,7 +78,7 @@ class EvidenceForm(forms.Form):
             # The learner's form offers only the methods of their own evidence (the service refuses the others).
             hidden = set(NOT_RECORDED_BY_LEARNER) - set(keep_codes)
             self.fields["methods"].queryset = AssessmentMethod.objects.exclude(code__in=hidden)
-            self.fields["methods"].help_text = (
+            self.fields["methods"].help_text = _(
                 "Observation, questioning and professional discussion are recorded by your assessor, witness "
                 "testimony by the witness."
             )
@@ -106,18 +113,18 @@ class WithdrawForm(forms.Form):
 
 
 class WitnessInviteForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Witness's full name")
-    job_title = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, label=_("Witness's full name"))
+    job_title = forms.CharField(max_length=200, label=_("Job title"))
     relationship = forms.CharField(
-        max_length=200, label="Relationship to the learner", help_text="For example: line manager, supervisor."
+        max_length=200, label=_("Relationship to the learner"), help_text=_("For example: line manager, supervisor.")
     )
-    email = forms.EmailField(label="Witness's email address")
+    email = forms.EmailField(label=_("Witness's email address"))
     note = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Message to the witness (optional)",
-        help_text="What you would like them to describe, for example the activity and the date.",
+        label=_("Message to the witness (optional)"),
+        help_text=_("What you would like them to describe, for example the activity and the date."),
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_noop
+
 from centres import conflicts
 from centres.access import access_profile
 from centres.models import Role
@@ -28,11 +30,12 @@ class CellState:
     REJECTED = "rejected"
     NOT_LINKED = "not-linked"
 
+    # English here; the pages show them in the reader's language.
     LABELS = {
-        WAITING: "Linked, waiting for the assessor",
-        ACCEPTED: "Accepted (counts towards met)",
-        REJECTED: "Rejected: more is needed",
-        NOT_LINKED: "Not linked",
+        WAITING: gettext_noop("Linked, waiting for the assessor"),
+        ACCEPTED: gettext_noop("Accepted (counts towards met)"),
+        REJECTED: gettext_noop("Rejected: more is needed"),
+        NOT_LINKED: gettext_noop("Not linked"),
     }
     SYMBOLS = {WAITING: "?", ACCEPTED: "✓", REJECTED: "✗", NOT_LINKED: ""}
     ORDER = (ACCEPTED, WAITING, REJECTED, NOT_LINKED)
@@ -55,7 +58,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return CellState.LABELS[self.state]
+        return gettext(CellState.LABELS[self.state])
 
     @property
     def symbol(self) -> str:
@@ -101,7 +104,10 @@ class EvidenceMap:
     def legend(self) -> list[tuple[str, str, str, int]]:
         """Each state with its symbol, its words and how many cells are in it."""
         counts = self.counts
-        return [(state, CellState.SYMBOLS[state], CellState.LABELS[state], counts[state]) for state in CellState.ORDER]
+        return [
+            (state, CellState.SYMBOLS[state], gettext(CellState.LABELS[state]), counts[state])
+            for state in CellState.ORDER
+        ]
 
     @property
     def rows(self) -> list[MapRow]:

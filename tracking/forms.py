@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from qualifications.models import Unit
 
@@ -9,13 +10,13 @@ class SignForm(forms.Form):
     role = forms.ChoiceField(choices=SignatureRole.choices)
     content_hash = forms.CharField(max_length=64, min_length=64, widget=forms.HiddenInput)
     declaration = forms.BooleanField(
-        required=False, label="I declare that the evidence listed on this sheet is my own work."
+        required=False, label=_("I declare that the evidence listed on this sheet is my own work.")
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("role") == SignatureRole.LEARNER and not cleaned.get("declaration"):
-            self.add_error("declaration", "Tick the declaration that the evidence is your own work to sign.")
+            self.add_error("declaration", _("Tick the declaration that the evidence is your own work to sign."))
         return cleaned
 
 

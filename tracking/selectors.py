@@ -10,6 +10,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from centres.models import Membership, Role, User
 from portfolio.models import Registration
 from portfolio.progress import UnitStatus, unit_statuses
@@ -125,24 +127,27 @@ class SignOffState:
             return self.status.carried.label
         live = self.live
         if self.content_changed:
-            return "The sheet has changed since it was signed: the assessor must reopen the unit"
+            return gettext("The sheet has changed since it was signed: the assessor must reopen the unit")
         if SignatureRole.EQA in live:
             return (
-                "Signed off; sampled and signed by the IQA and EQS"
+                gettext("Signed off; sampled and signed by the IQA and EQS")
                 if SignatureRole.IQA in live
-                else ("Signed off; sampled and signed by the EQS")
+                else gettext("Signed off; sampled and signed by the EQS")
             )
         if SignatureRole.IQA in live:
-            return "Signed off; sampled and signed by the IQA"
+            return gettext("Signed off; sampled and signed by the IQA")
         if self.signed_off:
-            return "Signed off"
+            return gettext("Signed off")
         if SignatureRole.ASSESSOR in live:
-            return "Awaiting countersignature"
+            return gettext("Awaiting countersignature")
         if SignatureRole.LEARNER in live:
-            return "Awaiting the assessor's signature"
+            return gettext("Awaiting the assessor's signature")
         if self.status.complete:
-            return "Ready for the learner's signature"
-        return f"In progress: {self.status.met} of {self.status.required} criteria met"
+            return gettext("Ready for the learner's signature")
+        return gettext("In progress: %(met)s of %(required)s criteria met") % {
+            "met": self.status.met,
+            "required": self.status.required,
+        }
 
 
 def _countersigning(registration: Registration, assessor_ids: set[int]) -> dict[int, Membership]:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core.views import domain_errors_as_messages
@@ -120,7 +121,12 @@ def sheet(request, registration_pk: int, unit_pk: int):
         "sheet": tracking_sheet,
         "evidence": evidence,
         "signing": [
-            {"role": role, "label": ROLE_LABELS[role], "reason": reason, "is_learner": role == SignatureRole.LEARNER}
+            {
+                "role": role,
+                "label": gettext(ROLE_LABELS[role]),
+                "reason": reason,
+                "is_learner": role == SignatureRole.LEARNER,
+            }
             for role, reason in signing.items()
         ],
         "sign_form": SignForm(initial={"content_hash": state.content_hash}),
@@ -170,7 +176,11 @@ def sign(request, registration_pk: int, unit_pk: int):
             role=role,
             expected_hash=form.cleaned_data["content_hash"],
         )
-        messages.success(request, f"You signed the tracking sheet of {unit.reference} as {ROLE_LABELS[role]}.")
+        messages.success(
+            request,
+            gettext("You signed the tracking sheet of %(unit)s as %(role)s.")
+            % {"unit": unit.reference, "role": gettext(ROLE_LABELS[role])},
+        )
     return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
 
 

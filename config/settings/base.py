@@ -82,9 +82,11 @@ MIDDLEWARE = [
     "qualifications.middleware.CatalogueVersionMiddleware",
     "centres.middleware.RememberAccessMiddleware",
     "core.middleware.SessionMiddleware",  # Django's, with a database fault while saving the session a 503
+    "django.middleware.locale.LocaleMiddleware",  # the browser's language (Accept-Language) for anyone
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "centres.middleware.SessionUserMiddleware",  # Django's AuthenticationMiddleware, the user read with the session
+    "centres.language.PersonLanguageMiddleware",  # a signed-in person's chosen language, over the browser's
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.PrivatePagesMiddleware",  # Cache-Control: private, no-store for a signed-in person
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -221,6 +223,10 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# The interface in English or Welsh (locale/cy/LC_MESSAGES/django.po), chosen per person (User.language) or, when
+# they have not chosen, by the browser. Qualification content stays in the language of its specification.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

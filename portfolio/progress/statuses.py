@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_noop
+
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, RegistrationUnit
 from qualifications.models import AssessmentCriterion, LearningOutcome, Unit
 
@@ -22,12 +24,12 @@ class CriterionState:
     NOT_REQUIRED = "not_required"
 
     LABELS = {
-        MET: "Met",
-        AWAITING_COUNTERSIGNATURE: "Met, awaiting countersignature",
-        AWAITING_REVIEW: "Evidence awaiting review",
-        ACCEPTED: "Evidence accepted, not yet marked met",
-        NO_EVIDENCE: "No evidence",
-        NOT_REQUIRED: "Not required on this pathway",
+        MET: gettext_noop("Met"),
+        AWAITING_COUNTERSIGNATURE: gettext_noop("Met, awaiting countersignature"),
+        AWAITING_REVIEW: gettext_noop("Evidence awaiting review"),
+        ACCEPTED: gettext_noop("Evidence accepted, not yet marked met"),
+        NO_EVIDENCE: gettext_noop("No evidence"),
+        NOT_REQUIRED: gettext_noop("Not required on this pathway"),
     }
 
 
@@ -95,7 +97,7 @@ class CriterionStatus:
 
     @property
     def state_label(self) -> str:
-        return CriterionState.LABELS[self.state]
+        return gettext(CriterionState.LABELS[self.state])
 
 
 @dataclass

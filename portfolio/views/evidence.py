@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.views import domain_errors_as_messages
@@ -112,7 +114,9 @@ def evidence_create(request, pk: int):
                     simulation_reason=data["simulation_reason"],
                 )
                 messages.success(
-                    request, f"Evidence {evidence.reference} saved as a draft. Now link it to the criteria it shows."
+                    request,
+                    _("Evidence %(reference)s saved as a draft. Now link it to the criteria it shows.")
+                    % {"reference": evidence.reference},
                 )
                 return redirect("portfolio:evidence-link", pk=evidence.pk)
             if isinstance(outcome.error, AlreadyDone):
@@ -122,7 +126,7 @@ def evidence_create(request, pk: int):
     return render(
         request,
         "portfolio/evidence_form.html",
-        {"registration": registration, "form": form, "heading": "Add evidence", **upload_context()},
+        {"registration": registration, "form": form, "heading": _("Add evidence"), **upload_context()},
     )
 
 
@@ -178,7 +182,10 @@ def evidence_files(request, pk: int):
         else:
             with domain_errors_as_messages(request):
                 stored = add_files(actor=request.user, evidence=evidence, files=uploaded_files(request))
-                messages.success(request, f"Added {len(stored)} file{'s' if len(stored) != 1 else ''}.")
+                messages.success(
+                    request,
+                    ngettext("Added %(count)d file.", "Added %(count)d files.", len(stored)) % {"count": len(stored)},
+                )
                 return redirect("portfolio:evidence-detail", pk=evidence.pk)
     return render(
         request,
@@ -229,9 +236,14 @@ def evidence_link(request, pk: int):
                 declaration=request.POST.get("declaration") == "on",
             )
             if submit:
-                messages.success(request, f"Evidence {evidence.reference} submitted to your assessor.")
+                messages.success(
+                    request, _("Evidence %(reference)s submitted to your assessor.") % {"reference": evidence.reference}
+                )
             else:
-                messages.success(request, f"Links saved: {added} added, {removed} removed.")
+                messages.success(
+                    request,
+                    _("Links saved: %(added)s added, %(removed)s removed.") % {"added": added, "removed": removed},
+                )
         if outcome.ok or isinstance(outcome.error, AlreadyDone):
             return redirect("portfolio:evidence-detail", pk=evidence.pk)
     links = list(evidence.links.select_related("criterion"))
@@ -324,8 +336,8 @@ def evidence_new_version(request, pk: int):
                 )
                 messages.success(
                     request,
-                    f"Version {new.version} of evidence {new.reference} saved as a draft. "
-                    "Check its links and submit it.",
+                    _("Version %(version)s of evidence %(reference)s saved as a draft. Check its links and submit it.")
+                    % {"version": new.version, "reference": new.reference},
                 )
                 return redirect("portfolio:evidence-link", pk=new.pk)
             if isinstance(outcome.error, AlreadyDone):
@@ -339,7 +351,7 @@ def evidence_new_version(request, pk: int):
             "registration": evidence.registration,
             "evidence": evidence,
             "form": form,
-            "heading": f"New version of evidence {evidence.reference}",
+            "heading": _("New version of evidence %(reference)s") % {"reference": evidence.reference},
             "cancel_url": reverse("portfolio:evidence-detail", args=[evidence.pk]),
             **upload_context(),
         },

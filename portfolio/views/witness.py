@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from core.views import domain_errors_as_messages
@@ -30,13 +32,18 @@ def witness_invite(request, pk: int):
             if token is None:
                 messages.info(
                     request,
-                    f"{invitation.name} was invited a moment ago; the same invitation was not sent a second time.",
+                    _("%(name)s was invited a moment ago; the same invitation was not sent a second time.")
+                    % {"name": invitation.name},
                 )
                 return redirect("portfolio:registration-portfolio", pk=registration.pk)
             messages.success(
                 request,
-                f"{invitation.name} has been emailed a link to write their testimony; it works once, for "
-                f"{invitation_days()} days.",
+                ngettext(
+                    "%(name)s has been emailed a link to write their testimony; it works once, for %(days)d day.",
+                    "%(name)s has been emailed a link to write their testimony; it works once, for %(days)d days.",
+                    invitation_days(),
+                )
+                % {"name": invitation.name, "days": invitation_days()},
             )
             return redirect("portfolio:registration-portfolio", pk=registration.pk)
     return render(request, "portfolio/witness_invite.html", {"registration": registration, "form": form})

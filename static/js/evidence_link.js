@@ -8,6 +8,12 @@
   var result = document.querySelector("[data-search-result]");
   var total = document.querySelector("[data-chosen-count]");
   var units = form.querySelectorAll(".criteria-unit");
+  var phrases = {
+    chosenOne: form.getAttribute("data-chosen-one") || "criterion chosen",
+    chosenMany: form.getAttribute("data-chosen-many") || "criteria chosen",
+    matchOne: form.getAttribute("data-match-one") || "%s criterion matches.",
+    matchMany: form.getAttribute("data-match-many") || "%s criteria match."
+  };
 
   function count() {
     var hidden = form.querySelectorAll("[data-hidden-link]").length;
@@ -17,9 +23,10 @@
       unit.querySelector("[data-unit-chosen]").textContent = n;
       chosen += n;
     });
-    // "1 criterion chosen", "2 criteria chosen": the word after the number is part of the same sentence.
+    // "1 criterion chosen", "2 criteria chosen": the word after the number is part of the same sentence. The words
+    // come from the page, in the reader's language.
     total.textContent = chosen;
-    total.nextSibling.textContent = chosen === 1 ? " criterion chosen" : " criteria chosen";
+    total.nextSibling.textContent = " " + (chosen === 1 ? phrases.chosenOne : phrases.chosenMany);
   }
 
   function filter() {
@@ -34,7 +41,7 @@
     });
     if (words !== "") {
       units.forEach(function (unit) { if (!unit.hidden) { unit.open = true; } });
-      result.textContent = shown === 1 ? "1 criterion matches." : shown + " criteria match.";
+      result.textContent = (shown === 1 ? phrases.matchOne : phrases.matchMany).replace("%s", shown);
     } else {
       result.textContent = "";
     }

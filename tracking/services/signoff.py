@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from centres import conflicts
 from centres.access import has_role, membership_for
@@ -39,10 +40,11 @@ class SignOffNotAllowed(SignOffError, NotAllowed):
     independent of the unit or an EQA it is shared with (a 403)."""
 
 
+# English in the audit history; pages show them translated (gettext(ROLE_LABELS[role])).
 ROLE_LABELS = {
-    SignatureRole.LEARNER: "learner",
-    SignatureRole.ASSESSOR: "assessor",
-    SignatureRole.COUNTERSIGNER: "countersignatory",
+    SignatureRole.LEARNER: gettext_noop("learner"),
+    SignatureRole.ASSESSOR: gettext_noop("assessor"),
+    SignatureRole.COUNTERSIGNER: gettext_noop("countersignatory"),
     SignatureRole.IQA: "IQA",
     SignatureRole.EQA: "EQS",
 }
