@@ -168,6 +168,8 @@ def _sign_data(role: str) -> dict:
 MATRIX: dict[str, Route] = {
     # --- Public and account pages ----------------------------------------------------------------------------
     "home": Route(get=SIGNED_IN),
+    # Each person chooses their own language: nothing of anyone else's is reachable through it.
+    "language": Route(get=SIGNED_IN, post=SIGNED_IN, data=lambda s: {"language": "cy"}),
     "dashboard:caseload": Route(get=ASSESSORS),
     "dashboard:centre-overview": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
     "dashboard:centre-learners": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
