@@ -45,12 +45,15 @@ def set_up_totp(user) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    """The code the authenticator app shows now (allauth's own TOTP helpers)."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+def totp_code(secret: str, steps: int = 0) -> str:
+    """The code the authenticator app shows now, or `steps` 30-second steps from now (allauth's own TOTP helpers)."""
+    import time
 
-    counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counter))
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter + steps))
 
 
 def sign_in_through_the_pages(client, email: str, password: str, totp_secret: str | None = None):

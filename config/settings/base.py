@@ -186,6 +186,9 @@ MFA_ADAPTER = "centres.auth.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Portfolio")
+# A code is accepted for one 30-second step either side of now (RFC 6238's advice for clock drift and typing time):
+# without it a code read in a step's last seconds fails when it arrives in the next. Each code is still used once.
+MFA_TOTP_TOLERANCE = 1
 # WebAuthn needs a secure context: https, or http://localhost in development and tests.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 

@@ -88,6 +88,26 @@ def test_totp_sign_in_asks_for_the_code_and_rotates_the_session_at_each_step(cli
     assert client.get(reverse("home")).status_code == 200
 
 
+@pytest.mark.parametrize(("steps", "accepted"), [(-1, True), (1, True), (-2, False), (2, False)])
+def test_a_code_from_the_step_either_side_is_accepted_for_clock_drift_but_no_further(client, world, steps, accepted):
+    secret = set_up_totp(world.iqa)
+    client.post(reverse("login"), {"login": world.iqa.email, "password": PASSWORD})
+    client.post(AUTHENTICATE, {"code": totp_code(secret, steps)})
+    assert signed_in_as(client, world.iqa) is accepted
+
+
+def test_a_code_signs_in_once_even_within_its_step(client, world):
+    secret = set_up_totp(world.iqa)
+    code = totp_code(secret)
+    client.post(reverse("login"), {"login": world.iqa.email, "password": PASSWORD})
+    client.post(AUTHENTICATE, {"code": code})
+    assert signed_in_as(client, world.iqa)
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"login": world.iqa.email, "password": PASSWORD})
+    assert client.post(AUTHENTICATE, {"code": code}).status_code == 200
+    assert not signed_in_as(client, world.iqa)
+
+
 def test_a_recovery_code_signs_in_once(client, world):
     set_up_totp(world.admin)
     code = RecoveryCodes.activate(world.admin).get_unused_codes()[0]
