@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from ledger.hashing import canonical, sha256_text
 from ledger.models import GENESIS, ChainEntry, ChainHead
 from ledger.services import append, head_of, verify
-from tests.portfolio.helpers import criteria_of, make_evidence, UNIT_A
+from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence
 
 pytestmark = pytest.mark.django_db
 
