@@ -27,8 +27,8 @@ def _items(registration: Registration) -> list[tuple]:
     )
     for link in links:
         items.append((link.created_at, "link", link.pk, link))
-        if link.judged_at:
-            items.append((link.judged_at, "judgement", link.pk, link))
+        if link.judged_at or link.status != EvidenceLink.Status.PENDING:
+            items.append((link.judged_at or link.created_at, "judgement", link.pk, link))
         if link.countersigned_at:
             items.append((link.countersigned_at, "countersignature", link.pk, link))
     decisions = CriterionDecision.objects.filter(registration=registration).select_related(
