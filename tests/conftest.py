@@ -147,6 +147,10 @@ def _remove_test_media():
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
+# The audit history (centres migration 0006) and the hash chain (ledger migration 0002).
+APPEND_ONLY_TABLES = ("centres_event", "ledger_chainentry")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_past_the_audit_history_triggers():
     """Between transactional tests pytest-django empties every table (TRUNCATE on PostgreSQL, DELETE on SQLite),
@@ -161,14 +165,15 @@ def _flush_past_the_audit_history_triggers():
         connection = self.connection
         if connection.vendor == "postgresql":
             sql_list = [
-                "ALTER TABLE centres_event DISABLE TRIGGER USER",
+                *(f"ALTER TABLE {table} DISABLE TRIGGER USER" for table in APPEND_ONLY_TABLES),
                 *sql_list,
-                "ALTER TABLE centres_event ENABLE TRIGGER USER",
+                *(f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in APPEND_ONLY_TABLES),
             ]
         elif connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'centres_event'"
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s, %s)",
+                    APPEND_ONLY_TABLES,
                 )
                 triggers = cursor.fetchall()
             sql_list = [

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ledger.services import head_of
 from portfolio.access import registrations_for
 from portfolio.models import Evidence, EvidenceLink, Registration
 from qualifications.services.combination import CombinationResult, check_combination
@@ -111,7 +112,12 @@ def registration_pack_html(pack: RegistrationPack) -> str:
     """Every sheet in one document, laid out in one pass with the one print stylesheet."""
     return render_to_string(
         "tracking/pdf/registration.html",
-        {"pack": pack, "registration": pack.registration, "printed": [printed_sheet(sheet) for sheet in pack.sheets]},
+        {
+            "pack": pack,
+            "registration": pack.registration,
+            "printed": [printed_sheet(sheet) for sheet in pack.sheets],
+            "chain_head": head_of(pack.registration.pk),
+        },
     )
 
 

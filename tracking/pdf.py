@@ -35,6 +35,8 @@ from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ledger.services import head_of
+
 from .sheets import Sheet
 
 # Documents are rendered as if they lived here; the .invalid top-level domain never resolves.
@@ -193,19 +195,21 @@ def printed_sheet(sheet: Sheet) -> PrintedSheet:
     return PrintedSheet(sheet, rows)
 
 
-def unit_sheet_html(sheet: Sheet) -> str:
+def unit_sheet_html(sheet: Sheet, chain_head=None) -> str:
     return render_to_string(
-        "tracking/pdf/unit_sheet.html", {"printed": printed_sheet(sheet), "registration": sheet.registration}
+        "tracking/pdf/unit_sheet.html",
+        {"printed": printed_sheet(sheet), "registration": sheet.registration, "chain_head": chain_head},
     )
 
 
 def unit_sheet_pdf(sheet: Sheet) -> bytes:
     """The sheet as an A4 PDF: from the cache when nothing it shows has changed, else rendered and cached."""
-    name = f"{CACHE_FOLDER}/{sheet.pdf_key}.pdf"
+    chain_head = head_of(sheet.registration.pk)  # printed on the sheet, so part of what the cache is keyed by
+    name = f"{CACHE_FOLDER}/{sheet.pdf_key}-{chain_head.head_hash[:16] if chain_head else 'nochain'}.pdf"
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as cached:
             return cached.read()
-    pdf = render_pdf(unit_sheet_html(sheet))
+    pdf = render_pdf(unit_sheet_html(sheet, chain_head))
     saved = default_storage.save(name, ContentFile(pdf))
     if saved != name:  # another request cached the same sheet meanwhile: keep one copy
         default_storage.delete(saved)

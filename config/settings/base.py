@@ -67,10 +67,12 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "qualifications",
     "centres",
+    "ledger",
     "portfolio",
     "tracking",
     "quality",
     "dashboard",
+    "exchange",
     *TOOLING_APPS,
 ]
 

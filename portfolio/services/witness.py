@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
 from portfolio.models import Evidence, Registration, WitnessInvitation
 from qualifications.models import AssessmentMethod
 
@@ -190,6 +191,7 @@ def receive_testimony(*, token: str, testimony: str, signed_name: str, date: dt.
     invitation.signed_name = signed_name
     invitation.evidence = evidence
     invitation.save(update_fields=["used_at", "signed_name", "evidence"])
+    record_in_ledger("evidence_version", evidence)
     record_event(
         action="witness.testimony_received",
         obj=evidence,

@@ -61,6 +61,7 @@ def registration_portfolio(request, pk: int):
             "can_add": can_add_evidence(request.user, registration)
             and registration.status == Registration.Status.ACTIVE,
             "is_learner": is_learner(request.user, registration),
+            "may_export": is_learner(request.user, registration),  # a centre admin exports from the record page
             "is_assessor": is_assessor(request.user, registration),
             "can_view_map": may_view_map(request.user, registration),
         },

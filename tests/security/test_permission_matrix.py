@@ -298,6 +298,10 @@ MATRIX: dict[str, Route] = {
     # --- Tracking sheets, sign-off, jobs ---------------------------------------------------------------------
     "tracking:registration": Route(get=REGISTRATION_READ, kwargs=_sheet_registration),
     "tracking:registration-pdf": post_only(REGISTRATION_READ, kwargs=_sheet_registration),
+    # The portable portfolio (exchange): the learner's own and the centre admin's; others who see it get 403.
+    "exchange:portfolio-export": Route(
+        get=expect(ok=("learner", "admin"), e403=("assessor", "iqa", "eqa_shared")), kwargs=_registration
+    ),
     "tracking:sheet": Route(get=REGISTRATION_READ, kwargs=_sheet),
     "tracking:sheet-pdf": Route(get=REGISTRATION_READ, kwargs=_sheet),
     # Signing as the learner: only the learner (the other roles are in SIGNING below). Readers of the sheet who

@@ -23,6 +23,7 @@ from centres import conflicts
 from centres.access import has_role, membership_for
 from centres.models import Role, record_event
 from core.errors import DomainError, NotAllowed
+from ledger.services import record as record_in_ledger
 from portfolio.access import eqa_can_see_unit
 from portfolio.models import CriterionDecision, EvidenceLink, Registration, RegistrationUnit
 from qualifications.models import Unit
@@ -290,6 +291,7 @@ def sign_unit(
         existing = Signature.objects.live().filter(sign_off=sign_off, role=role).first()
         who = existing.name_at_signing if existing else "Someone"
         raise SignOffError(f"{who} has already signed as {ROLE_LABELS[role]}.") from None
+    record_in_ledger("eqa_signature" if role == SignatureRole.EQA else "signature", signature)
     if role == SignatureRole.ASSESSOR:
         plan_entry.locked_at = now
         plan_entry.save(update_fields=["locked_at"])
@@ -365,6 +367,7 @@ def reopen_unit(
         signature.voided_by = user
         signature.void_reason = reason
         signature.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        record_in_ledger("signature_voided", signature)
     plan_entry.locked_at = None
     plan_entry.save(update_fields=["locked_at"])
     record_event(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
 from portfolio.models import Evidence, EvidenceFile
 from portfolio.services import PortfolioError
 from portfolio.services.checks import can_edit_evidence, require, require_active
@@ -57,6 +58,7 @@ def _store(saver: StoredFiles, evidence: Evidence, prepared: Sequence[PreparedFi
                 original_name=item.original_name,
             )
         record.save()
+        record_in_ledger("evidence_file", record)
         stored.append(record)
     return stored
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from ledger.services import record as record_in_ledger
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink
 from portfolio.services import AlreadyDone, PortfolioError
 from portfolio.services.checks import (
@@ -42,6 +43,7 @@ def submit_evidence(*, actor, evidence: Evidence, declaration: bool = False) -> 
     if learners_own:
         evidence.declared_own_work_at = now
     evidence.save(update_fields=["status", "submitted_at", "declared_own_work_at"])
+    record_in_ledger("evidence_version", evidence)
     _event(
         "evidence.submitted",
         evidence,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from centres.params import parse_id
+from ledger.services import record as record_in_ledger
 from portfolio.models import Evidence, EvidenceLink
 from portfolio.services import PortfolioError
 from portfolio.services.checks import criteria_on_plan, require_unlocked
@@ -38,7 +39,10 @@ def link_criteria(*, actor, evidence: Evidence, add: Iterable = (), remove: Iter
             raise PortfolioError(f"{criterion.unit.reference} {criterion.code} has been judged; it stays linked.")
         to_remove.append(link)
     require_unlocked(registration, {c.unit_id for c in to_add} | {link.criterion.unit_id for link in to_remove})
-    EvidenceLink.objects.bulk_create([EvidenceLink(evidence=evidence, criterion=criterion) for criterion in to_add])
+    for link in EvidenceLink.objects.bulk_create([EvidenceLink(evidence=evidence, criterion=c) for c in to_add]):
+        record_in_ledger("link", link)
+    for link in to_remove:
+        record_in_ledger("unlink", link)
     if to_remove:
         EvidenceLink.objects.filter(pk__in=[link.pk for link in to_remove]).delete()
     if to_add:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
+from ledger.services import record as record_in_ledger
 from portfolio.models import Evidence, EvidenceLink
 from portfolio.services import AlreadyDone, PortfolioError
 from portfolio.services.checks import require_unlocked
@@ -90,13 +91,17 @@ def new_version(
                 simulation_reason=simulation_reason,
             )
             new.methods.set(methods)
-            EvidenceLink.objects.bulk_create([EvidenceLink(evidence=new, criterion=link.criterion) for link in links])
+            for link in EvidenceLink.objects.bulk_create(
+                [EvidenceLink(evidence=new, criterion=old_link.criterion) for old_link in links]
+            ):
+                record_in_ledger("link", link)
             kept = []
             if keep_files:
                 for file in old.files.all():
                     file.pk = None
                     file.evidence = new
                     file.save()
+                    record_in_ledger("evidence_file", file)
                     kept.append(file.original_name)
             stored = _store(saver, new, prepared, actor)
             _event(

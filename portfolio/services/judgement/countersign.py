@@ -9,6 +9,7 @@ from django.utils import timezone
 from centres import conflicts
 from centres.access import membership_for, memberships_of
 from centres.models import CompetenceStatus, Membership, Role, record_event
+from ledger.services import record as record_in_ledger
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink, Registration
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
 from portfolio.services.checks import require_unlocked
@@ -110,6 +111,7 @@ def countersign_link(*, actor, link: EvidenceLink, confirm: bool, note: str = ""
         link.status = EvidenceLink.Status.PENDING
         link.judged_at = None
     link.save()
+    record_in_ledger("countersignature", link)
     record_event(
         action="link.countersigned",
         obj=link,
@@ -147,6 +149,7 @@ def countersign_decision(*, actor, decision: CriterionDecision, confirm: bool, n
     if not confirm:
         decision.is_met = False
     decision.save()
+    record_in_ledger("countersignature", decision)
     record_event(
         action="decision.countersigned",
         obj=decision,

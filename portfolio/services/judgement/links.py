@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink
 from portfolio.services import PortfolioError
 from portfolio.services.checks import require_active, require_unlocked
@@ -61,6 +62,7 @@ def judge_link(*, actor, link: EvidenceLink, accepted: bool, feedback: str = "")
     link.judged_at = timezone.now()
     _reset_countersignature(link, membership)
     link.save()
+    record_in_ledger("judgement", link)
     record_event(
         action="link.judged",
         obj=link,

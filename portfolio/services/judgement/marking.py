@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from centres import conflicts
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink, Registration
 from portfolio.services import AlreadyDone, PortfolioError
 from portfolio.services.checks import criteria_on_plan, require_active, require_identity_confirmed, require_unlocked
@@ -63,6 +64,7 @@ def mark_criterion_met(
     decision.decided_at = timezone.now()
     _reset_countersignature(decision, membership)
     decision.save()
+    record_in_ledger("decision", decision)
     record_event(
         action="criterion.marked_met",
         obj=decision,
@@ -106,6 +108,7 @@ def unmark_criterion(
     decision.countersigned_at = None
     decision.countersign_note = ""
     decision.save()
+    record_in_ledger("decision", decision)
     record_event(
         action="criterion.unmarked",
         obj=decision,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from centres.access import has_role
 from centres.models import Event, Invitation, Role
 from core.views import domain_errors_as_messages
+from ledger.services import head_of
 from portfolio.access import get_registration_for
 from portfolio.models import InitialAssessment, Registration
 from portfolio.progress import registration_progress
@@ -62,6 +63,7 @@ def registration_detail(request, pk: int):
         # An EQA reads adjustments in the pack and on the sheets they were shared, not here.
         "show_adjustments": is_staff or is_learner_of(request.user, registration),
         "adjustments": list(registration.adjustments.all()),
+        "chain_head": head_of(registration.pk),
         "events": Event.objects.filter(registration_id=registration.pk).select_related("actor").order_by("-at", "-id")
         if is_staff
         else [],

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from centres.access import membership_for
 from centres.models import Role, User, record_event
+from ledger.services import record as record_in_ledger
 from portfolio.models import CountersignStatus, Registration
 from qualifications.models import Unit
 from quality.models import (
@@ -162,6 +163,7 @@ def record_sample(
             for item in sampled_items
         )
         unit_results[review.unit.reference] = unit_outcome
+    record_in_ledger("iqa_sample", sample)
     if countersignatory is None:
         apply_sample_outcome(sample=sample, actions=clean_actions)
     summary = (
