@@ -131,8 +131,9 @@ def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
 
 
 def test_the_export_matches_the_schema(exported):
-    jsonschema = pytest.importorskip("jsonschema")
     from pathlib import Path
+
+    import jsonschema
 
     import exchange
 
