@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portfolio",
     "tracking",
     "quality",
+    "planning",
     "dashboard",
     *TOOLING_APPS,
 ]
