@@ -304,7 +304,9 @@ def _planning(s: SimpleNamespace) -> None:
     """An assessment plan (version 1, one item) for the learner, a visit to them, and the learner's calendar feed."""
     from planning.models import AssessmentPlan, CalendarFeed, PlanItem, PlanVersion, Visit
 
-    s.assessment_plan = AssessmentPlan.objects.create(registration=s.registration, title="Matrix plan", created_by=s.assessor)
+    s.assessment_plan = AssessmentPlan.objects.create(
+        registration=s.registration, title="Matrix plan", created_by=s.assessor
+    )
     version = PlanVersion.objects.create(plan=s.assessment_plan, number=1, created_by=s.assessor)
     plan_item = PlanItem.objects.create(
         version=version, position=1, activity="Observe", recorded_by="assessor", due_on=timezone.localdate()
