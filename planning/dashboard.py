@@ -26,7 +26,10 @@ def _item_entries(rows, *, with_learner: bool) -> list[dict]:
 
 
 def _learner_panels(user) -> list[dict]:
-    if not Registration.objects.filter(learner=user, status=Registration.Status.ACTIVE).exists():
+    registration_ids = list(
+        Registration.objects.filter(learner=user, status=Registration.Status.ACTIVE).values_list("pk", flat=True)
+    )
+    if not registration_ids:
         return []
     visits = upcoming_visits_of_learner(user)
     return [
@@ -37,6 +40,10 @@ def _learner_panels(user) -> list[dict]:
             "title": gettext("Overdue plan activities"),
             "items": _item_entries(overdue_items(learner=user), with_learner=False),
             "empty": gettext("Nothing on your assessment plan is overdue."),
+            "links": [
+                (reverse("planning:registration-plans", args=[pk]), gettext("Your assessment plans"))
+                for pk in registration_ids
+            ],
         },
         {
             "template": "planning/_panel.html",
