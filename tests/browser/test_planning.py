@@ -32,7 +32,9 @@ def test_plan_and_visit_on_a_phone(new_page, browser_world):
     _no_sideways_scroll(assessor)
     assessor.click("main >> text=Draw up a plan")
     assessor.fill("#id_title", "Plan for the next month")
-    for n, (criterion, activity) in enumerate(zip(criteria, ["Observation at work", "Reflective account"])):
+    for n, (criterion, activity) in enumerate(
+        zip(criteria, ["Observation at work", "Reflective account"], strict=True)
+    ):
         assessor.fill(f"#id_item-{n}-activity", activity)
         assessor.select_option(f"#id_item-{n}-criteria", [str(criterion.pk)])
         assessor.check(f"#id_item-{n}-methods_{n}")
