@@ -5,7 +5,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from centres.models import Role
-from portfolio.models import Registration
+from portfolio.progress import active_registrations_of
 
 from .selectors import overdue_items, upcoming_visits_of_learner
 
@@ -26,9 +26,8 @@ def _item_entries(rows, *, with_learner: bool) -> list[dict]:
 
 
 def _learner_panels(user) -> list[dict]:
-    registration_ids = list(
-        Registration.objects.filter(learner=user, status=Registration.Status.ACTIVE).values_list("pk", flat=True)
-    )
+    # Read once for every panel of the home page (portfolio.progress.sharing_unit_statuses).
+    registration_ids = [registration.pk for registration in active_registrations_of(user)]
     if not registration_ids:
         return []
     visits = upcoming_visits_of_learner(user)
