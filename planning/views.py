@@ -318,7 +318,8 @@ def visit_edit(request, pk: int):
         "place": visit.place,
         "meeting_link": visit.meeting_link,
         "registrations": [r.pk for r in visit.registrations.all()],
-        "plan_items": [item.pk for item in visit.plan_items.all()],
+        # Activities of a plan since revised are no longer offered: the change keeps only current ones.
+        "plan_items": [item.pk for item in visit.plan_items.all() if item.version.is_current],
     }
     form = VisitForm(request.POST or None, initial=initial, **_visit_choices(request.user))
     if request.method == "POST" and form.is_valid():

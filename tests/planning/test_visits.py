@@ -175,3 +175,45 @@ def test_revoked_or_replaced_token_gives_404(world):
     revoke_feed(user=world.learner)
     assert Client().get(reverse("planning:ical", args=[second.token])).status_code == 404
     assert Client().get(reverse("planning:ical", args=["not-a-token"])).status_code == 404
+
+
+def test_schedule_page_refuses_another_centres_learner_with_a_message(world):
+    response = client_for(world.assessor).post(
+        reverse("planning:visit-create"),
+        {
+            "date": DAY.isoformat(),
+            "starts_at": "10:00",
+            "ends_at": "11:00",
+            "registrations": [world.other_centre_registration.pk],
+            "purpose": "Observation",
+            "place": "Store",
+        },
+    )
+    assert response.status_code == 200
+    assert "You can only schedule visits with active learners you assess." in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_plan_page_refuses_a_criterion_outside_the_registration_with_a_message(world):
+    from planning.models import AssessmentPlan
+    from qualifications.models import AssessmentCriterion
+
+    from .helpers import method
+
+    outside = AssessmentCriterion.objects.exclude(unit__in=world.registration.plan.values("unit_id")).first()
+    response = client_for(world.assessor).post(
+        reverse("planning:plan-create", args=[world.registration.pk]),
+        {
+            "title": "Plan",
+            "item-TOTAL_FORMS": "1",
+            "item-INITIAL_FORMS": "0",
+            "item-0-activity": "Observe",
+            "item-0-criteria": [outside.pk],
+            "item-0-methods": [method("Obs").pk],
+            "item-0-recorded_by": "assessor",
+            "item-0-due_on": DAY.isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "only target criteria of this learner&#x27;s units and pathway" in response.content.decode()
+    assert not AssessmentPlan.objects.exists()
