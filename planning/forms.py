@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from centres.params import parse_id
 from qualifications.models import AssessmentMethod
 
 from .models import RecordedBy
@@ -13,10 +14,10 @@ class IdsField(forms.TypedMultipleChoiceField):
     the list only offers the choices."""
 
     def __init__(self, **kwargs):
-        super().__init__(coerce=int, **kwargs)
+        super().__init__(coerce=parse_id, **kwargs)
 
     def valid_value(self, value):
-        return str(value).isdigit()
+        return parse_id(value) is not None
 
 
 class PlanForm(forms.Form):

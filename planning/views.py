@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import has_role
 from centres.models import Role
+from centres.params import parse_id
 from core.views import domain_errors_as_messages
 from portfolio.access import get_portfolio_for
 
@@ -119,7 +120,7 @@ def plan_detail(request, pk: int):
     plan = get_plan_for(request.user, pk)
     number = request.GET.get("version")
     try:
-        page = version_page(plan, int(number) if number and number.isdigit() else None)
+        page = version_page(plan, parse_id(number) if number else None)
     except PlanVersion.DoesNotExist:
         raise Http404("No such version of the plan.") from None
     version = page.version
@@ -268,8 +269,8 @@ def _visit_choices(user):
 def visit_create(request):
     _require_assessor(request)
     initial = {"date": _parse_date(request.GET.get("date")), "starts_at": "10:00", "ends_at": "11:00"}
-    if request.GET.get("registration", "").isdigit():
-        initial["registrations"] = [int(request.GET["registration"])]
+    if parse_id(request.GET.get("registration")) is not None:
+        initial["registrations"] = [parse_id(request.GET["registration"])]
     form = VisitForm(request.POST or None, initial=initial, **_visit_choices(request.user))
     if request.method == "POST" and form.is_valid():
         with domain_errors_as_messages(request, form=form) as outcome:

@@ -217,3 +217,37 @@ def test_plan_page_refuses_a_criterion_outside_the_registration_with_a_message(w
     assert response.status_code == 200
     assert "only target criteria of this learner&#x27;s units and pathway" in response.content.decode()
     assert not AssessmentPlan.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["²", "1" * 19, "-1", "x"])
+def test_hostile_ids_are_refused_on_the_forms_and_store_nothing(world, bad):
+    from planning.models import AssessmentPlan
+
+    client = client_for(world.assessor)
+    response = client.post(
+        reverse("planning:visit-create"),
+        {
+            "date": DAY.isoformat(),
+            "starts_at": "10:00",
+            "ends_at": "11:00",
+            "registrations": [bad],
+            "purpose": "P",
+            "place": "Store",
+        },
+    )
+    assert response.status_code == 200 and not Visit.objects.exists()
+    response = client.post(
+        reverse("planning:plan-create", args=[world.registration.pk]),
+        {
+            "title": "Plan",
+            "item-TOTAL_FORMS": "1",
+            "item-INITIAL_FORMS": "0",
+            "item-0-activity": "Observe",
+            "item-0-criteria": [bad],
+            "item-0-recorded_by": "assessor",
+            "item-0-due_on": DAY.isoformat(),
+        },
+    )
+    assert response.status_code == 200 and not AssessmentPlan.objects.exists()
+    plan = make_plan(world.registration)
+    assert client.get(reverse("planning:plan-detail", args=[plan.plan_id]), {"version": bad}).status_code in (200, 404)
