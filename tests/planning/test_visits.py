@@ -251,3 +251,17 @@ def test_hostile_ids_are_refused_on_the_forms_and_store_nothing(world, bad):
     assert response.status_code == 200 and not AssessmentPlan.objects.exists()
     plan = make_plan(world.registration)
     assert client.get(reverse("planning:plan-detail", args=[plan.plan_id]), {"version": bad}).status_code in (200, 404)
+
+
+def test_feed_page_shows_makes_and_revokes_the_address(world):
+    client = client_for(world.learner)
+    assert "You have no calendar address." in client.get(reverse("planning:feed")).content.decode()
+    client.post(reverse("planning:feed-new"))
+    page = client.get(reverse("planning:feed")).content.decode()
+    feed = world.learner.calendar_feeds.get(revoked_at__isnull=True)
+    address = reverse("planning:ical", args=[feed.token])
+    assert address in page
+    assert Client().get(address).status_code == 200
+    client.post(reverse("planning:feed-revoke"))
+    assert Client().get(address).status_code == 404
+    assert "You have no calendar address." in client.get(reverse("planning:feed")).content.decode()
