@@ -223,6 +223,8 @@ def sign_plan(
     plan = AssessmentPlan.objects.select_for_update().select_related("registration__centre").get(pk=version.plan_id)
     version = PlanVersion.objects.select_related("plan__registration").get(pk=version.pk)
     role = check_signer(version, user)
+    if version.plan.registration.status != Registration.Status.ACTIVE:
+        raise PlanError("This registration is not active: its assessment plan can no longer be signed.")
     if not version.is_current:
         raise PlanError(
             f"Version {version.number} of this plan has been revised since you opened it: read the current version "
