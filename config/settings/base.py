@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portfolio",
     "tracking",
     "quality",
+    "planning",
     "dashboard",
     "exchange",
     *TOOLING_APPS,

@@ -164,6 +164,7 @@ def build_scenario() -> SimpleNamespace:
 
     _tracking(s)
     _quality(s)
+    _planning(s)
     return s
 
 
@@ -297,3 +298,28 @@ def _standardisation(s: SimpleNamespace) -> None:
     StandardisationJudgement.objects.create(
         participant=submitted, criterion=item, verdict=Verdict.MET, rationale="Shown in the log."
     )
+
+
+def _planning(s: SimpleNamespace) -> None:
+    """An assessment plan (version 1, one item) for the learner, a visit to them, and the learner's calendar feed."""
+    from planning.models import AssessmentPlan, CalendarFeed, PlanItem, PlanVersion, Visit
+
+    s.assessment_plan = AssessmentPlan.objects.create(
+        registration=s.registration, title="Matrix plan", created_by=s.assessor
+    )
+    version = PlanVersion.objects.create(plan=s.assessment_plan, number=1, created_by=s.assessor)
+    plan_item = PlanItem.objects.create(
+        version=version, position=1, activity="Observe", recorded_by="assessor", due_on=timezone.localdate()
+    )
+    plan_item.criteria.set([s.criterion])
+    s.visit = Visit.objects.create(
+        centre=s.centre,
+        assessor=s.assessor,
+        date=timezone.localdate(),
+        starts_at=dt.time(10, 0),
+        ends_at=dt.time(11, 0),
+        place="Store",
+        purpose="Observation",
+    )
+    s.visit.registrations.set([s.registration])
+    s.feed_token = CalendarFeed.objects.create(user=s.learner, token=secrets.token_urlsafe(32)).token

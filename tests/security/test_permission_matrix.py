@@ -100,6 +100,12 @@ EQA_ONLY = expect(ok=("eqa_shared",))
 NOT_TAKING_PART = ("learner", "other_learner", "other_assessor", "admin")
 STANDARDISATION_IQA = expect(ok=("iqa",), e403=(*NOT_TAKING_PART, "assessor"))
 
+# Assessment plans (planning): only the learner's assessor draws them up and revises them.
+PLAN_ASSESSOR = expect(ok=("assessor",), e403=("learner", "iqa", "admin"))
+# A visit: its assessor and learners open it; the centre's other staff get 403, anyone else 404.
+VISIT_READ = expect(ok=("learner", "assessor"), e403=("iqa", "admin", "other_assessor"))
+VISIT_OWNER = expect(ok=("assessor",), e403=("learner", "iqa", "admin", "other_assessor"))
+
 SAME = "same as GET"
 
 
@@ -143,6 +149,18 @@ def _evidence(s):
 
 def _plan(s):
     return {"pk": s.plan.pk}
+
+
+def _registration_pk(s):
+    return {"registration_pk": s.registration.pk}
+
+
+def _assessment_plan(s):
+    return {"pk": s.assessment_plan.pk}
+
+
+def _visit(s):
+    return {"pk": s.visit.pk}
 
 
 def _activity(s):
@@ -396,6 +414,27 @@ MATRIX: dict[str, Route] = {
     "quality:certification-csv": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
     "quality:claim-create": post_only(expect(ok=("admin",)), kwargs=_registration),
     "quality:claim-certificate": post_only(expect(ok=("admin",)), kwargs=lambda s: {"pk": s.claim.pk}),
+    # --- Planning: assessment plans, visits, the calendar and its feed -----------------------------------------
+    "planning:registration-plans": Route(get=PORTFOLIO_READ, kwargs=_registration_pk),
+    "planning:plan-create": Route(get=PLAN_ASSESSOR, post=PLAN_ASSESSOR, kwargs=_registration_pk),
+    "planning:plan-detail": Route(get=PORTFOLIO_READ, kwargs=_assessment_plan),
+    "planning:plan-revise": Route(get=PLAN_ASSESSOR, post=PLAN_ASSESSOR, kwargs=_assessment_plan),
+    # A stale hash: the learner and assessor are taken (and told it changed); anyone else is refused.
+    "planning:plan-sign": post_only(
+        expect(ok=("learner", "assessor"), e403=("iqa", "admin")),
+        kwargs=_assessment_plan,
+        data=lambda s: {"content_hash": "0" * 64, "agree": "on"},
+    ),
+    "planning:calendar": Route(get=ASSESSORS),
+    "planning:visit-create": Route(get=ASSESSORS, post=ASSESSORS),
+    "planning:visit-detail": Route(get=VISIT_READ, kwargs=_visit),
+    "planning:visit-edit": Route(get=VISIT_OWNER, post=VISIT_OWNER, kwargs=_visit),
+    "planning:visit-cancel": post_only(VISIT_OWNER, kwargs=_visit, data=lambda s: {"reason": "Store closed"}),
+    "planning:feed": Route(get=SIGNED_IN),
+    "planning:feed-new": post_only(SIGNED_IN),
+    "planning:feed-revoke": post_only(SIGNED_IN),
+    # The secret token is the key: anyone holding it reads the feed, signed in or not.
+    "planning:ical": Route(get=EVERYONE, kwargs=lambda s: {"token": s.feed_token}),
 }
 
 

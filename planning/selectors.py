@@ -1,0 +1,225 @@
+"""Read side of plans and visits, each in a fixed number of queries whatever the number of learners and items.
+
+A plan item is done when every criterion it targets has counting evidence (an accepted link on the current version
+of submitted evidence: portfolio's EvidenceLink.objects.counting()) in the learner's portfolio; it is computed,
+never stored."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from centres.access import access_profile
+from portfolio.access import portfolios_for
+from portfolio.models import EvidenceLink, Registration
+
+from .models import AssessmentPlan, PlanItem, PlanVersion, Visit
+
+
+def plans_for(user):
+    """Plans the user may read: those of the portfolios they may open (learner, assessor, the centre's IQA and
+    admin); anything else is a 404."""
+    return AssessmentPlan.objects.filter(registration__in=portfolios_for(user).values("pk"))
+
+
+def get_plan_for(user, pk) -> AssessmentPlan:
+    return get_object_or_404(
+        plans_for(user).select_related(
+            "registration__learner", "registration__assessor", "registration__centre", "registration__qualification"
+        ),
+        pk=pk,
+    )
+
+
+def covered_criteria(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Of the (registration id, criterion id) pairs, those with counting evidence: one query."""
+    if not pairs:
+        return set()
+    registration_ids = {r for r, _ in pairs}
+    criterion_ids = {c for _, c in pairs}
+    found = (
+        EvidenceLink.objects.counting()
+        .filter(evidence__registration_id__in=registration_ids, criterion_id__in=criterion_ids)
+        .values_list("evidence__registration_id", "criterion_id")
+        .distinct()
+    )
+    return set(found) & pairs
+
+
+@dataclass
+class ItemRow:
+    item: PlanItem
+    registration_id: int
+    criteria: list = field(default_factory=list)
+    methods: list = field(default_factory=list)
+    covered: int = 0
+
+    @property
+    def done(self) -> bool:
+        return bool(self.criteria) and self.covered == len(self.criteria)
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.item.due_on < timezone.localdate()
+
+
+def _items_query():
+    return PlanItem.objects.select_related("version__plan__registration__learner").prefetch_related(
+        "criteria__unit", "methods"
+    )
+
+
+def item_rows(items: list[PlanItem]) -> list[ItemRow]:
+    """Rows for items already fetched with their criteria and methods, each ticked off from the evidence."""
+    rows = []
+    pairs = set()
+    for item in items:
+        registration_id = item.version.plan.registration_id
+        criteria = sorted(item.criteria.all(), key=lambda c: (c.unit.reference, c.pk))
+        rows.append(ItemRow(item, registration_id, criteria, list(item.methods.all())))
+        pairs.update((registration_id, c.pk) for c in criteria)
+    covered = covered_criteria(pairs)
+    for row in rows:
+        row.covered = sum(1 for c in row.criteria if (row.registration_id, c.pk) in covered)
+    return rows
+
+
+@dataclass
+class VersionPage:
+    plan: AssessmentPlan
+    version: PlanVersion
+    versions: list[PlanVersion]
+    rows: list[ItemRow]
+    signatures: list
+
+
+def version_page(plan: AssessmentPlan, number: int | None = None) -> VersionPage:
+    versions = list(plan.versions.order_by("number").prefetch_related("signatures"))
+    if not versions:
+        raise PlanVersion.DoesNotExist
+    if number is None:
+        version = next((v for v in versions if v.is_current), versions[-1])
+    else:
+        version = next((v for v in versions if v.number == number), None)
+        if version is None:
+            raise PlanVersion.DoesNotExist
+    version.plan = plan
+    items = list(_items_query().filter(version=version).order_by("position"))
+    for item in items:
+        item.version = version
+    return VersionPage(plan, version, versions, item_rows(items), list(version.signatures.all()))
+
+
+def overdue_items(*, learner=None, assessor=None, limit: int = 10) -> list[ItemRow]:
+    """Overdue, not yet done, items of the current plans of the learner's (or the assessor's learners') active
+    registrations, oldest first. Three queries (items, their criteria and methods, the evidence) at any size."""
+    today = timezone.localdate()
+    items = PlanItem.objects.current().filter(due_on__lt=today)
+    if learner is not None:
+        items = items.filter(version__plan__registration__learner=learner)
+    else:
+        items = items.filter(version__plan__registration__assessor=assessor)
+    # Items whose criteria are all covered are dropped after the evidence query; fetch a margin beyond the limit.
+    fetched = list(_items_query().filter(pk__in=items.values("pk")).order_by("due_on", "pk")[: limit * 5])
+    return [row for row in item_rows(fetched) if row.overdue][:limit]
+
+
+def visits_for(user):
+    """Visits the user may open: those they scheduled, those of their own registrations, and, as centre staff,
+    their centres' (the view refuses with 403 those who are neither the assessor nor a learner on it)."""
+    if not user.is_authenticated or not user.is_active:
+        return Visit.objects.none()
+    scope = Q(assessor=user) | Q(registrations__learner=user)
+    centres = access_profile(user).centre_ids()
+    if centres:
+        scope |= Q(centre_id__in=centres)
+    return Visit.objects.filter(pk__in=Visit.objects.filter(scope).values("pk"))
+
+
+def with_people():
+    return Prefetch(
+        "registrations", queryset=Registration.objects.select_related("learner").order_by("learner__full_name")
+    )
+
+
+def upcoming_visits_of_learner(user, limit: int = 5) -> list[Visit]:
+    today = timezone.localdate()
+    return list(
+        Visit.objects.filter(registrations__learner=user, date__gte=today)
+        .select_related("assessor")
+        .order_by("date", "starts_at", "pk")
+        .distinct()[:limit]
+    )
+
+
+@dataclass
+class Day:
+    date: dt.date
+    in_month: bool
+    visits: list[Visit]
+
+    @property
+    def is_today(self) -> bool:
+        return self.date == timezone.localdate()
+
+
+@dataclass
+class CalendarPage:
+    view: str
+    anchor: dt.date
+    start: dt.date
+    end: dt.date  # inclusive
+    days: list[Day]
+    previous: dt.date
+    next: dt.date
+
+    @property
+    def weeks(self) -> list[list[Day]]:
+        return [self.days[i : i + 7] for i in range(0, len(self.days), 7)]
+
+
+def calendar_page(user, view: str, anchor: dt.date) -> CalendarPage:
+    """The assessor's visits for the week (Monday to Sunday) or the month (whole weeks) around `anchor`: two
+    queries (the visits, their learners) whatever the caseload."""
+    if view == "month":
+        first = anchor.replace(day=1)
+        last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+        start = first - dt.timedelta(days=first.weekday())
+        end = last + dt.timedelta(days=6 - last.weekday())
+        previous = (first - dt.timedelta(days=1)).replace(day=1)
+        following = last + dt.timedelta(days=1)
+    else:
+        view = "week"
+        start = anchor - dt.timedelta(days=anchor.weekday())
+        end = start + dt.timedelta(days=6)
+        previous, following = start - dt.timedelta(days=7), start + dt.timedelta(days=7)
+    visits = (
+        Visit.objects.filter(assessor=user, date__gte=start, date__lte=end)
+        .prefetch_related(with_people())
+        .order_by("date", "starts_at", "pk")
+    )
+    by_day: dict[dt.date, list[Visit]] = defaultdict(list)
+    for visit in visits:
+        by_day[visit.date].append(visit)
+    days = []
+    day = start
+    while day <= end:
+        days.append(Day(day, view == "week" or day.month == anchor.month, by_day.get(day, [])))
+        day += dt.timedelta(days=1)
+    return CalendarPage(view, anchor, start, end, days, previous, following)
+
+
+def feed_visits(user, *, since_days: int = 90) -> list[Visit]:
+    """The visits on the person's calendar feed: those they scheduled and those they are a learner on, from
+    `since_days` ago onwards. Two queries."""
+    since = timezone.localdate() - dt.timedelta(days=since_days)
+    ids = Visit.objects.filter(Q(assessor=user) | Q(registrations__learner=user), date__gte=since).values("pk")
+    return list(
+        Visit.objects.filter(pk__in=ids).select_related("assessor").prefetch_related(with_people()).order_by("date")
+    )
