@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portfolio",
     "tracking",
     "quality",
+    "conversations",
     "dashboard",
     *TOOLING_APPS,
 ]
