@@ -39,11 +39,24 @@ class Thread(models.Model):
         return f"Thread on {about} of registration {self.registration_id}"
 
 
+ONLY_ADDED = "Messages are only ever added: a message cannot be changed or deleted."
+
+
+class MessageQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(ONLY_ADDED)
+
+    def delete(self):
+        raise TypeError(ONLY_ADDED)
+
+
 class Message(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     posted_at = models.DateTimeField(default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["posted_at", "pk"]
@@ -51,3 +64,11 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk} in thread {self.thread_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(ONLY_ADDED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(ONLY_ADDED)

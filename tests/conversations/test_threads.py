@@ -162,6 +162,20 @@ def test_a_refused_post_shows_the_message_and_stores_nothing(world, evidence):
     assert not Message.objects.exists()
 
 
+def test_a_message_cannot_be_changed_or_deleted_in_code(world, evidence):
+    message = post_on_evidence(actor=world.learner, evidence=evidence, body="Kept.")
+    message.body = "Changed."
+    for attempt in (
+        message.save,
+        message.delete,
+        Message.objects.all().delete,
+        lambda: Message.objects.update(body=""),
+    ):
+        with pytest.raises(TypeError, match="only ever added"):
+            attempt()
+    assert Message.objects.get().body == "Kept."
+
+
 def test_messages_cannot_be_edited_or_deleted_through_any_url(world, evidence):
     from django.urls import get_resolver
 
