@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from centres.models import CompetenceStatus, Invitation, Membership, Role
-from portfolio.models import EvidenceFile, Registration
+from portfolio.models import CountersignStatus, CriterionDecision, EvidenceFile, EvidenceLink, Registration
 from portfolio.progress import active_registrations_of, registration_progress
 from portfolio.selectors import assessor_queue, latest_feedback, portfolio_page
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
@@ -52,6 +52,33 @@ def _assessor_panel(user) -> dict | None:
         "oldest": list(queue[:OLDEST_SHOWN]),
         "learners": [(registration, progress[registration.pk]) for registration in learners],
         "countersigning": countersigning,
+    }
+
+
+TRAINEE_SHOWN = 10
+
+
+def _trainee_panel(user) -> dict | None:
+    """A trainee assessor's own decisions still waiting for their countersignatory, oldest first: two queries."""
+    awaiting = CountersignStatus.AWAITING
+    links = list(
+        EvidenceLink.objects.filter(judged_by=user, countersign_status=awaiting)
+        .select_related("evidence__registration__learner", "criterion__unit")
+        .order_by("judged_at", "pk")[: TRAINEE_SHOWN + 1]
+    )
+    decisions = list(
+        CriterionDecision.objects.filter(decided_by=user, countersign_status=awaiting)
+        .select_related("registration__learner", "criterion__unit")
+        .order_by("decided_at", "pk")[: TRAINEE_SHOWN + 1]
+    )
+    if not links and not decisions:
+        return None
+    return {
+        "template": "portfolio/_panel_trainee.html",
+        "order": 21,
+        "links": links[:TRAINEE_SHOWN],
+        "decisions": decisions[:TRAINEE_SHOWN],
+        "more": len(links) > TRAINEE_SHOWN or len(decisions) > TRAINEE_SHOWN,
     }
 
 
@@ -191,6 +218,9 @@ def panels(user, roles) -> list[dict]:
         result.append(learner)
     if Role.ASSESSOR in roles:
         result.append(_assessor_panel(user))
+        trainee = _trainee_panel(user)
+        if trainee:
+            result.append(trainee)
     identity = _identity_panel(user, roles)
     if identity:
         result.append(identity)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tracking",
     "quality",
     "planning",
+    "conversations",
     "dashboard",
     "exchange",
     *TOOLING_APPS,

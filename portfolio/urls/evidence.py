@@ -27,6 +27,7 @@ urlpatterns = [
     path("files/<int:pk>/thumbnail/", files.file_thumbnail, name="file-thumbnail"),
     path("assessment/queue/", judgement.queue, name="assessor-queue"),
     path("assessment/countersign/", judgement.countersign_queue_view, name="countersign-queue"),
+    path("assessment/countersign/evidence/<int:pk>/", judgement.countersign_all, name="countersign-evidence"),
     path("assessment/countersign/<str:kind>/<int:pk>/", judgement.countersign, name="countersign"),
     path("witness/<str:token>/", witness.witness_testimony, name="witness-testimony"),
 ]

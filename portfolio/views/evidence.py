@@ -17,6 +17,7 @@ from portfolio.forms import EvidenceForm, NewVersionForm, WithdrawForm
 from portfolio.maps import may_view_map
 from portfolio.models import Evidence, EvidenceLink, Registration, RegistrationUnit
 from portfolio.progress import registration_progress, unit_status, unit_statuses
+from portfolio.sections import evidence_sections, gather, unit_sections
 from portfolio.selectors import evidence_page, portfolio_page
 from portfolio.services import AlreadyDone
 from portfolio.services.checks import can_add_evidence, can_edit_evidence, is_assessor, is_learner
@@ -82,6 +83,7 @@ def unit_progress(request, pk: int, unit_pk: int):
             "registration": registration,
             "status": status,
             "is_assessor": is_assessor(request.user, registration),
+            "sections": gather(unit_sections, request.user, registration, entry.unit),
             "guidance_labels": labels_for_qualification(registration.qualification),
         },
     )
@@ -163,6 +165,8 @@ def evidence_detail(request, pk: int):
         {
             "evidence": evidence,
             "page": page,
+            "links": evidence._prefetched_objects_cache["links"],
+            "sections": gather(evidence_sections, request.user, evidence),
             "registration": evidence.registration,
             "guidance_labels": labels_for_qualification(evidence.registration.qualification),
             **_actions(request.user, evidence),

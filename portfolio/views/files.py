@@ -28,15 +28,20 @@ from portfolio.uploads import download_name, sha256_of_stored
 logger = logging.getLogger(__name__)
 
 SANDBOX = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
+# A PDF previewed in the evidence page's <iframe sandbox>: still sandboxed with nothing else loaded, and framed only
+# by our own pages (every other answer keeps frame-ancestors 'none' and X-Frame-Options DENY).
+PREVIEW = SANDBOX + "; frame-ancestors 'self'"
+PREVIEW_TYPES = {"application/pdf"}
 REFUSED = (
     "This file failed its integrity check and has not been sent. The centre has been told; "
     "ask your centre admin for help."
 )
 
 
-def _protect(response: HttpResponse) -> HttpResponse:
+def _protect(response: HttpResponse, *, framed: bool = False) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = SANDBOX
+    response["Content-Security-Policy"] = PREVIEW if framed else SANDBOX
+    response["X-Frame-Options"] = "SAMEORIGIN" if framed else "DENY"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
@@ -47,7 +52,9 @@ def _refused() -> HttpResponse:
     return _protect(HttpResponse(REFUSED, status=500, content_type="text/plain; charset=utf-8"))
 
 
-def _send(request, field_file, expected: str, content_type: str, *, name: str, inline: bool) -> HttpResponse:
+def _send(
+    request, field_file, expected: str, content_type: str, *, name: str, inline: bool, framed: bool = False
+) -> HttpResponse:
     return _protect(
         send_stored_file(
             request,
@@ -56,17 +63,22 @@ def _send(request, field_file, expected: str, content_type: str, *, name: str, i
             filename=download_name(name, content_type),
             inline=inline,
             etag=f'"{expected}"',
-        )
+        ),
+        framed=framed,
     )
 
 
-def _serve_evidence(request, record: EvidenceFile, field_file, expected: str, content_type: str, *, inline: bool):
+def _serve_evidence(
+    request, record: EvidenceFile, field_file, expected: str, content_type: str, *, inline: bool, framed: bool = False
+):
     if not field_file or not field_file.name:
         raise Http404("No such file.")
     if record.is_failing:
         return _refused()
     try:
-        return _send(request, field_file, expected, content_type, name=record.original_name, inline=inline)
+        return _send(
+            request, field_file, expected, content_type, name=record.original_name, inline=inline, framed=framed
+        )
     except FileNotFoundError:
         report_missing(record, actor=request.user, found_by="a download")
         return _refused()
@@ -94,10 +106,13 @@ def _evidence_file_for(user, pk: int) -> EvidenceFile:
 @login_required
 def file_download(request, pk: int):
     record = _evidence_file_for(request.user, pk)
-    # Photos, audio and video may play in the page; everything else (PDF included: a sandboxed page cannot run a
-    # PDF viewer) downloads.
-    inline = record.kind in {"image", "audio", "video"} and request.GET.get("download") != "1"
-    return _serve_evidence(request, record, record.file, record.sha256, record.content_type, inline=inline)
+    # Photos, audio and video may play in the page; a PDF shows inline only when the evidence page frames it
+    # (?preview=1, in an <iframe sandbox>); everything else downloads.
+    preview = request.GET.get("preview") == "1" and record.content_type in PREVIEW_TYPES
+    inline = (record.kind in {"image", "audio", "video"} or preview) and request.GET.get("download") != "1"
+    return _serve_evidence(
+        request, record, record.file, record.sha256, record.content_type, inline=inline, framed=preview and inline
+    )
 
 
 @login_required

@@ -29,9 +29,12 @@ from portfolio.services.checks import is_assessor
 from portfolio.services.judgement import (
     LinkJudgement,
     countersign_decision,
+    countersign_evidence,
     countersign_link,
+    judge_all,
     judge_evidence,
     mark_criterion_met,
+    supervised_pairs,
     unmark_criterion,
 )
 from qualifications.guidance import labels_for_qualification
@@ -82,6 +85,18 @@ def _parse_judgements(post) -> list[LinkJudgement]:
     return judgements
 
 
+def _next_in_queue(user, after):
+    """The oldest evidence still waiting for this assessor, other than the piece just judged: it opens next."""
+    return assessor_queue(user).exclude(pk=after.pk).values_list("pk", flat=True).first()
+
+
+def _saved_text(judged: int, marked: int) -> str:
+    text = f"Saved {judged} judgement{'s' if judged != 1 else ''}"
+    if marked:
+        text += f" and marked {marked} criteri{'a' if marked != 1 else 'on'} met"
+    return text + "."
+
+
 @login_required
 def evidence_judge(request, pk: int):
     evidence = get_evidence_for(request.user, pk)
@@ -89,17 +104,36 @@ def evidence_judge(request, pk: int):
     require_permission(is_assessor(request.user, registration), "Only the learner's assessor may judge evidence.")
     if request.method == "POST":
         with domain_errors_as_messages(request):
-            judgements = _parse_judgements(request.POST)
-            if any(judgement.accepted for judgement in judgements) and request.POST.get("confirm_vacs") != "on":
-                raise PortfolioError(
-                    "Confirm that the evidence you accept is valid, authentic, current and sufficient."
+            everything = request.POST.get("all")
+            feedback = request.POST.get("overall_feedback", "")
+            if everything in {"accept", "reject"}:
+                accepting = everything == "accept"
+                if accepting and request.POST.get("confirm_vacs") != "on":
+                    raise PortfolioError(
+                        "Confirm that the evidence you accept is valid, authentic, current and sufficient."
+                    )
+                judged, marked = judge_all(
+                    actor=request.user,
+                    evidence=evidence,
+                    accepted=accepting,
+                    feedback=feedback,
+                    mark_met=request.POST.get("met_all") == "on",
                 )
-            judged, marked = judge_evidence(actor=request.user, evidence=evidence, judgements=judgements)
-            text = f"Saved {judged} judgement{'s' if judged != 1 else ''}"
-            if marked:
-                text += f" and marked {marked} criteri{'a' if marked != 1 else 'on'} met"
-            messages.success(request, text + ".")
-            return redirect("portfolio:evidence-judge", pk=evidence.pk)
+            else:
+                judgements = _parse_judgements(request.POST)
+                if any(judgement.accepted for judgement in judgements) and request.POST.get("confirm_vacs") != "on":
+                    raise PortfolioError(
+                        "Confirm that the evidence you accept is valid, authentic, current and sufficient."
+                    )
+                judged, marked = judge_evidence(
+                    actor=request.user, evidence=evidence, judgements=judgements, feedback=feedback
+                )
+            messages.success(request, _saved_text(judged, marked))
+            following = _next_in_queue(request.user, evidence)
+            if following is None:
+                messages.info(request, "Nothing else is waiting for you.")
+                return redirect("portfolio:assessor-queue")
+            return redirect("portfolio:evidence-judge", pk=following)
     page = evidence_page(evidence)
     return render(
         request,
@@ -108,6 +142,7 @@ def evidence_judge(request, pk: int):
             "evidence": evidence,
             "registration": registration,
             "page": page,
+            "links": [row.link for row in page.rows],
             "guidance_labels": labels_for_qualification(registration.qualification),
             "adjustments": approved_adjustments(registration, {row.link.criterion.unit_id for row in page.rows}),
             "judgeable": evidence.is_current and evidence.status == evidence.Status.SUBMITTED,
@@ -155,7 +190,14 @@ def criterion_decide(request, pk: int, criterion_pk: int):
 def countersign_queue_view(request):
     require_permission(has_role(request.user, Role.ASSESSOR), "Countersigning is for assessors.")
     links, decisions = countersign_queue(request.user)
-    return render(request, "portfolio/countersign_queue.html", {"links": links, "decisions": decisions})
+    pieces: dict[int, dict] = {}
+    for link in links:
+        pieces.setdefault(link.evidence_id, {"evidence": link.evidence, "count": 0})["count"] += 1
+    return render(
+        request,
+        "portfolio/countersign_queue.html",
+        {"links": links, "decisions": decisions, "pieces": list(pieces.values())},
+    )
 
 
 @require_POST
@@ -181,5 +223,25 @@ def countersign(request, kind: str, pk: int):
         service(actor=request.user, confirm=confirm, note=form.cleaned_data["note"], **{keyword: obj})
         messages.success(
             request, "Decision confirmed." if confirm else "Decision overturned; the assessor will see your note."
+        )
+    return redirect("portfolio:countersign-queue")
+
+
+@require_POST
+@login_required
+def countersign_all(request, pk: int):
+    """Confirm every decision on one piece of evidence that waits for this countersignatory."""
+    evidence = get_evidence_for(request.user, pk)
+    require_permission(
+        bool(supervised_pairs(request.user)), "Only a countersignatory of trainee assessors may countersign."
+    )
+    with domain_errors_as_messages(request):
+        links, decisions = countersign_evidence(
+            actor=request.user, evidence=evidence, note=request.POST.get("note", "")
+        )
+        messages.success(
+            request,
+            f"Confirmed {links + decisions} decision{'s' if links + decisions != 1 else ''} on evidence "
+            f"{evidence.reference}.",
         )
     return redirect("portfolio:countersign-queue")

@@ -302,6 +302,10 @@ MATRIX: dict[str, Route] = {
         kwargs=lambda s: {"kind": "link", "pk": s.trainee_link.pk},
         data=lambda s: {"outcome": "confirm", "note": "Seen the observation record."},
     ),
+    # Confirming every decision on a piece of evidence at once: only the trainee's countersignatory (`assessor`).
+    "portfolio:countersign-evidence": post_only(
+        expect(ok=("assessor",), e403=("iqa", "admin")), kwargs=lambda s: {"pk": s.trainee_evidence.pk}
+    ),
     "portfolio:witness-testimony": Route(get=EVERYONE, kwargs=lambda s: {"token": s.witness_token}),
     # RPL: the learner and the centre's staff in scope read claims; the assessor records and decides; the IQA checks.
     "portfolio:rpl-list": Route(get=PORTFOLIO_READ, kwargs=_registration),
@@ -312,6 +316,20 @@ MATRIX: dict[str, Route] = {
     ),
     "portfolio:rpl-check": post_only(
         expect(ok=("iqa",), e403=("learner", "assessor", "admin")), kwargs=lambda s: {"pk": s.decided_rpl_claim.pk}
+    ),
+    # --- Conversations (conversations.services): the learner and their assessor post (an IQA too where they sample
+    # the work: `iqa` has sampled no unit here); the centre admin reads; others who can open the page get 403.
+    "conversations:evidence-thread": Route(
+        get=expect(ok=("learner", "assessor", "admin"), e403=("iqa", "eqa_shared")),
+        post=expect(ok=("learner", "assessor"), e403=("iqa", "admin", "eqa_shared")),
+        kwargs=_evidence,
+        data=lambda s: {"body": "Is the customer record enough for 1.2?"},
+    ),
+    "conversations:unit-thread": Route(
+        get=expect(ok=("learner", "assessor", "admin"), e403=("iqa",)),
+        post=expect(ok=("learner", "assessor"), e403=("iqa", "admin")),
+        kwargs=lambda s: {"pk": s.registration.pk, "unit_pk": s.unit.pk},
+        data=lambda s: {"body": "When can we plan the observation?"},
     ),
     # --- Tracking sheets, sign-off, jobs ---------------------------------------------------------------------
     "tracking:registration": Route(get=REGISTRATION_READ, kwargs=_sheet_registration),

@@ -9,20 +9,23 @@ use are re-exported here.
 
 from .countersign import (
     countersign_decision,
+    countersign_evidence,
     countersign_link,
     decisions_awaiting_countersignature,
     links_awaiting_countersignature,
     supervised_pairs,
 )
-from .links import FEEDBACK_MAX, LinkJudgement, judge_evidence, judge_link
+from .links import FEEDBACK_MAX, LinkJudgement, judge_all, judge_evidence, judge_link
 from .marking import latest_accepted_date, mark_criterion_met, unmark_criterion
 
 __all__ = [
     "FEEDBACK_MAX",
     "LinkJudgement",
     "countersign_decision",
+    "countersign_evidence",
     "countersign_link",
     "decisions_awaiting_countersignature",
+    "judge_all",
     "judge_evidence",
     "judge_link",
     "latest_accepted_date",

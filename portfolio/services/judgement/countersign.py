@@ -10,7 +10,7 @@ from centres import conflicts
 from centres.access import membership_for, memberships_of
 from centres.models import CompetenceStatus, Membership, Role, record_event
 from ledger.services import record as record_in_ledger
-from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink, Registration
+from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
 from portfolio.services.checks import require_unlocked
 
@@ -165,3 +165,27 @@ def countersign_decision(*, actor, decision: CriterionDecision, confirm: bool, n
         note=decision.countersign_note,
     )
     return decision
+
+
+@transaction.atomic
+def countersign_evidence(*, actor, evidence: Evidence, note: str = "") -> tuple[int, int]:
+    """Confirm, in one action, every judgement of this evidence and every "met" of its criteria that waits for this
+    countersignatory; each is confirmed (and recorded in the history) as countersign_link and
+    countersign_decision do one by one. Overturning stays one decision at a time, with its reason. All or nothing.
+    Returns (judgements confirmed, decisions confirmed)."""
+    links = list(links_awaiting_countersignature(actor).filter(evidence=evidence).order_by("pk"))
+    decisions = list(
+        decisions_awaiting_countersignature(actor)
+        .filter(
+            registration_id=evidence.registration_id,
+            criterion_id__in=evidence.links.values("criterion_id"),
+        )
+        .order_by("pk")
+    )
+    if not links and not decisions:
+        raise AlreadyDone("Nothing on this evidence waits for your countersignature.", evidence)
+    for link in links:
+        countersign_link(actor=actor, link=link, confirm=True, note=note)
+    for decision in decisions:
+        countersign_decision(actor=actor, decision=decision, confirm=True, note=note)
+    return len(links), len(decisions)

@@ -90,20 +90,36 @@ class LinkJudgement:
     mark_met: bool = False
 
 
+def _with_overall(overall: str, note: str) -> str:
+    """A link's feedback: the overall feedback on the piece, then the note on this criterion, if any."""
+    return "\n\n".join(part for part in ((overall or "").strip(), (note or "").strip()) if part)
+
+
 @transaction.atomic
-def judge_evidence(*, actor, evidence: Evidence, judgements: Iterable[LinkJudgement]) -> tuple[int, int]:
+def judge_evidence(
+    *, actor, evidence: Evidence, judgements: Iterable[LinkJudgement], feedback: str = ""
+) -> tuple[int, int]:
     """Judge several links of one piece of evidence at once, and mark the accepted criteria met where asked.
-    All or nothing. Returns (links judged, criteria marked met)."""
+    `feedback` is the overall feedback on the piece: each judged link keeps it, followed by its own note. All or
+    nothing. Returns (links judged, criteria marked met)."""
     judgements = list(judgements)
     if not judgements:
         raise PortfolioError("Accept or reject at least one criterion.")
+    feedback = (feedback or "").strip()
+    if "\x00" in feedback:
+        raise PortfolioError("The feedback contains a NUL character (often pasted from another program); remove it.")
     links = {link.pk: link for link in evidence.links.select_related("criterion")}
     judged = marked = 0
     for judgement in judgements:
         link = links.get(judgement.link_id)
         if link is None:
             raise PortfolioError("One of the criteria judged is not linked to this evidence; nothing was saved.")
-        judged += judge_link(actor=actor, link=link, accepted=judgement.accepted, feedback=judgement.feedback)
+        judged += judge_link(
+            actor=actor,
+            link=link,
+            accepted=judgement.accepted,
+            feedback=_with_overall(feedback, judgement.feedback),
+        )
     for judgement in judgements:
         if judgement.accepted and judgement.mark_met:
             criterion = links[judgement.link_id].criterion
@@ -113,4 +129,30 @@ def judge_evidence(*, actor, evidence: Evidence, judgements: Iterable[LinkJudgem
             if decision is None:
                 mark_criterion_met(actor=actor, registration=evidence.registration, criterion=criterion)
                 marked += 1
+    if feedback and judged:
+        record_event(
+            action="evidence.feedback",
+            obj=evidence,
+            actor=actor,
+            centre=evidence.registration.centre,
+            registration_id=evidence.registration_id,
+            summary=f"Feedback on evidence {evidence.reference}: {feedback[:200]}",
+            evidence_reference=evidence.reference,
+            evidence_version=evidence.version,
+            feedback=feedback,
+            judged=judged,
+        )
     return judged, marked
+
+
+def judge_all(
+    *, actor, evidence: Evidence, accepted: bool, feedback: str = "", mark_met: bool = True
+) -> tuple[int, int]:
+    """Accept, or reject, every criterion the evidence is put forward for, with one feedback (needed to reject)."""
+    if not accepted and not (feedback or "").strip():
+        raise PortfolioError("Say why the evidence is rejected: the learner reads your feedback.")
+    judgements = [
+        LinkJudgement(link_id=link_id, accepted=accepted, mark_met=mark_met)
+        for link_id in evidence.links.order_by("pk").values_list("pk", flat=True)
+    ]
+    return judge_evidence(actor=actor, evidence=evidence, judgements=judgements, feedback=feedback)
