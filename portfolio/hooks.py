@@ -8,9 +8,17 @@ from collections import Counter
 
 from django.db.models import Count, Q
 
+from centres.hooks import Hook
 from centres.models import Membership, Role
 
 from .models import CountersignStatus, CriterionDecision, EvidenceLink, Registration
+
+# --- What the portfolio asks the apps above it ----------------------------------------------------------------
+
+evidence_sections = Hook(
+    "More about one piece of evidence for its page, such as an observation's signatures or a discussion's "
+    "recording and markers (request, evidence) -> HTML, or '' for nothing"
+)
 
 
 def learners_registered(centre) -> Q:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.views import domain_errors_as_messages
 from portfolio.access import get_evidence_for, get_portfolio_for
 from portfolio.forms import EvidenceForm, NewVersionForm, WithdrawForm
+from portfolio.hooks import evidence_sections
 from portfolio.maps import may_view_map
 from portfolio.models import Evidence, EvidenceLink, Registration, RegistrationUnit
 from portfolio.progress import registration_progress, unit_status, unit_statuses
@@ -164,6 +165,7 @@ def evidence_detail(request, pk: int):
             "page": page,
             "registration": evidence.registration,
             "guidance_labels": labels_for_qualification(evidence.registration.qualification),
+            "more_sections": [html for html in evidence_sections.ask(request, evidence) if html],
             **_actions(request.user, evidence),
         },
     )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ObservationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "observations"
+    verbose_name = "Observations and professional discussions"
+
+    def ready(self):
+        from portfolio.hooks import evidence_sections
+
+        from .sections import evidence_section
+
+        evidence_sections.register(evidence_section)
