@@ -7,8 +7,9 @@ class ObservationsConfig(AppConfig):
     verbose_name = "Observations and professional discussions"
 
     def ready(self):
-        from portfolio.hooks import evidence_sections
+        from portfolio.hooks import evidence_sections, registration_actions
 
-        from .sections import evidence_section
+        from .sections import evidence_section, record_actions
 
         evidence_sections.register(evidence_section)
+        registration_actions.register(record_actions)

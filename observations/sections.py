@@ -1,16 +1,24 @@
-"""What the evidence page shows of an observation record or a professional discussion (portfolio.hooks
-evidence_sections): the signatures and how the learner confirmed; the recording with its markers."""
+"""What the portfolio pages show of an observation record or a professional discussion (portfolio.hooks
+evidence_sections, registration_actions): on the evidence page, the signatures and how the learner confirmed, or
+the recording with its markers; on the learner's portfolio, the assessor's links to record one."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from portfolio.services.checks import is_learner
+from portfolio.models import Registration
+from portfolio.services.checks import is_assessor, is_learner
 
 from .models import AssessmentRecord
+from .services import DISCUSSION, OBSERVATION
 
 
 def evidence_section(request, evidence) -> str:
+    # The evidence page has its methods in hand: other evidence costs no query here.
+    if not any(method.code in {OBSERVATION, DISCUSSION} for method in evidence.methods.all()):
+        return ""
     record = (
         AssessmentRecord.objects.filter(evidence=evidence)
         .select_related("assessor")
@@ -31,3 +39,13 @@ def evidence_section(request, evidence) -> str:
         },
         request=request,
     )
+
+
+def record_actions(user, registration) -> list[tuple[str, str]]:
+    """The assessor's links, on the learner's portfolio, to record an observation or a discussion."""
+    if registration.status != Registration.Status.ACTIVE or not is_assessor(user, registration):
+        return []
+    return [
+        (reverse("observations:observation-new", args=[registration.pk]), _("Record an observation")),
+        (reverse("observations:discussion-new", args=[registration.pk]), _("Record a discussion")),
+    ]

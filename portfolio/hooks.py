@@ -20,6 +20,11 @@ evidence_sections = Hook(
     "recording and markers (request, evidence) -> HTML, or '' for nothing"
 )
 
+registration_actions = Hook(
+    "More ways to add evidence to a registration's portfolio, for its page (user, registration) -> a list of "
+    "(url, label)"
+)
+
 
 def learners_registered(centre) -> Q:
     return Q(pk__in=Registration.objects.filter(centre=centre).values("learner_id"))

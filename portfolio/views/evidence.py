@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.views import domain_errors_as_messages
 from portfolio.access import get_evidence_for, get_portfolio_for
 from portfolio.forms import EvidenceForm, NewVersionForm, WithdrawForm
-from portfolio.hooks import evidence_sections
+from portfolio.hooks import evidence_sections, registration_actions
 from portfolio.maps import may_view_map
 from portfolio.models import Evidence, EvidenceLink, Registration, RegistrationUnit
 from portfolio.progress import registration_progress, unit_status, unit_statuses
@@ -64,6 +64,9 @@ def registration_portfolio(request, pk: int):
             "is_learner": is_learner(request.user, registration),
             "is_assessor": is_assessor(request.user, registration),
             "can_view_map": may_view_map(request.user, registration),
+            "more_actions": [
+                action for actions in registration_actions.ask(request.user, registration) for action in actions
+            ],
         },
     )
 

@@ -175,3 +175,10 @@ def test_the_learners_home_page_reads_observations_to_confirm_in_fixed_queries(c
     record(4)
     five = _home_queries(client, world.learner)
     assert one == five
+
+
+def test_the_portfolio_offers_the_assessor_alone_the_links_to_record(client, world):
+    url = reverse("portfolio:registration-portfolio", args=[world.registration.pk])
+    new = reverse("observations:observation-new", args=[world.registration.pk])
+    assert new in login(client, world.assessor).get(url).content.decode()
+    assert new not in login(client, world.learner).get(url).content.decode()
