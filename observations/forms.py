@@ -11,7 +11,7 @@ from portfolio.services.evidence import DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX
 
 class RecordForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     location = forms.CharField(label=_("Where"), max_length=LOCATION_MAX, required=False)
     observed = forms.CharField(
         label=_("What you saw and heard"),

@@ -78,8 +78,9 @@ def _answer(request, outcome, record, form, refused: list[str]):
         return redirect(url)
     if _wants_json(request):
         errors = [*refused]
-        for field_errors in form.errors.values():
-            errors.extend(str(error) for error in field_errors)
+        for name, field_errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            errors.extend(f"{label}: {error}" if label else str(error) for error in field_errors)
         # Said here in JSON: not again on the next page.
         errors.extend(str(message) for message in messages.get_messages(request))
         return JsonResponse({"ok": False, "errors": errors or [_("Nothing was saved.")]}, status=400)

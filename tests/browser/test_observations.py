@@ -30,13 +30,22 @@ def media_browser(browser):
 
 
 def _draw(page, selector: str) -> None:
-    box = page.locator(selector).bounding_box()
+    canvas = page.locator(selector)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
     x, y = box["x"] + 20, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
     for step in range(1, 12):
         page.mouse.move(x + step * 20, y + (15 if step % 2 else -15))
     page.mouse.up()
+
+
+def _choose(page, criteria) -> None:
+    """Open the unit (units fold) and tick its criteria."""
+    page.locator(f"details:has(#criterion-{criteria[0].pk}) > summary").click()
+    for criterion in criteria:
+        page.check(f"#criterion-{criterion.pk}")
 
 
 def _no_sideways_scroll(page) -> bool:
@@ -59,8 +68,7 @@ def test_observation_and_discussion_on_a_phone(new_page, media_browser, browser_
     assessor.click("main >> text=Record an observation")
     assessor.wait_for_url(re.compile(r"/observations/new/\d+/$"))
     audit_page(assessor, "observation form", findings, csp)
-    for criterion in criteria:
-        assessor.check(f"#criterion-{criterion.pk}")
+    _choose(assessor, criteria)
     assessor.fill("#id_observed", "Greeted each customer by name and checked the order back to them.")
     assessor.fill("#id_location", "Northgate store")
     assessor.set_input_files("#photos", str(photo))
@@ -75,7 +83,10 @@ def test_observation_and_discussion_on_a_phone(new_page, media_browser, browser_
     assert _no_sideways_scroll(assessor)
     screenshot(assessor, "1-observation-signed")
     assessor.click("text=Save the observation")
-    assessor.wait_for_url(re.compile(r"/portfolio/evidence/\d+/$"))
+    try:
+        assessor.wait_for_url(re.compile(r"/portfolio/evidence/\d+/$"))
+    finally:
+        screenshot(assessor, "1b-after-save")
     record = AssessmentRecord.objects.get(kind="observation")
     signature = record.signatures.get()
     assert (signature.role, signature.how, signature.name) == ("learner", "drawn", world.learner.full_name)
@@ -93,8 +104,7 @@ def test_observation_and_discussion_on_a_phone(new_page, media_browser, browser_
         csp_phone = watch_csp(phone)
         login(phone, world.assessor.email)
         phone.goto(f"/observations/discussion/new/{registration.pk}/")
-        for criterion in criteria:
-            phone.check(f"#criterion-{criterion.pk}")
+        _choose(phone, criteria)
         assert phone.locator("[data-recorder]").is_visible()
         phone.click("[data-record-start]")
         phone.wait_for_selector(f"[data-mark-criterion='{criteria[0].pk}']:not([disabled])")
