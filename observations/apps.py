@@ -8,8 +8,12 @@ class ObservationsConfig(AppConfig):
 
     def ready(self):
         from portfolio.hooks import evidence_sections, registration_actions
+        from portfolio.progress import registration_annotations
 
+        from .dashboard import registration_has_observations_to_confirm
         from .sections import evidence_section, record_actions
 
         evidence_sections.register(evidence_section)
         registration_actions.register(record_actions)
+        # A learner's home page reads whether any observation waits for their confirmation with their registrations.
+        registration_annotations.register(registration_has_observations_to_confirm)
