@@ -137,3 +137,40 @@ def test_observation_and_discussion_on_a_phone(new_page, media_browser, browser_
     finally:
         context.close()
     assert not findings.problems, findings.problems
+
+
+def test_a_lost_answer_is_retried_with_the_same_token_and_saves_one_record(new_page, browser_world):
+    """The server saved the record but the phone never heard back (the connection dropped): the page's script tries
+    again with the same one-time token, the server answers with the record already saved, and nothing is doubled."""
+    world = browser_world
+    registration = world.registration
+    criterion = registration.units.order_by("reference").first().criteria.order_by("order").first()
+    assessor = new_page(PHONE)
+    login(assessor, world.assessor.email)
+    url = f"/observations/new/{registration.pk}/"
+    assessor.goto(url)
+    _choose(assessor, [criterion])
+    assessor.fill("#id_observed", "Answered the phone within three rings and took a clear message.")
+    assessor.check("#learner-later")
+    posts = []
+
+    def drop_the_first_answer(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        posts.append(route.request.post_data_buffer)
+        if len(posts) == 1:
+            route.fetch()  # the server saves the record...
+            route.abort("connectionreset")  # ...and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    assessor.route(f"**{url}", drop_the_first_answer)
+    assessor.click("text=Save the observation")
+    assessor.wait_for_url(re.compile(r"/portfolio/evidence/\d+/$"), timeout=30_000)
+    tokens = {re.search(rb'name="submission_token"\r\n\r\n(\w+)', body).group(1) for body in posts}
+    assert len(posts) == 2 and len(tokens) == 1
+    record = AssessmentRecord.objects.get()
+    assert record.registration.evidence.count() == 1
+    assert record.confirmation == AssessmentRecord.Confirmation.LATER and not record.signatures.exists()
+    screenshot(assessor, "retried-once")
