@@ -75,6 +75,13 @@ def test_observation_and_discussion_on_a_phone(new_page, media_browser, browser_
     assert assessor.locator("#photos").get_attribute("capture") == "environment"
     # The assessor hands the phone over: the learner signs with a finger (the mouse here) on the canvas.
     _draw(assessor, "[data-signature-pad=learner] canvas")
+    image = assessor.locator("[data-signature-pad=learner] [data-signature-image]")
+    assert image.input_value()
+    # The assessor adds a sentence after the learner signed: the signature no longer signs what is shown.
+    assessor.fill("#id_observed", "Greeted each customer by name and checked the order back. Then thanked them.")
+    assert image.input_value() == ""
+    assert "sign again" in assessor.locator("[data-signature-pad=learner] [data-signed-note]").inner_text()
+    _draw(assessor, "[data-signature-pad=learner] canvas")
     assert (
         assessor.locator("[data-signature-pad=learner] [data-signature-image]")
         .input_value()

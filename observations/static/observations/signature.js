@@ -33,7 +33,7 @@
     }
     function mark() {
       signed.value = image.value || typed.value.trim() ? snapshot() : "";
-      note.textContent = image.value ? pad.dataset.signedText || "✓" : "";
+      note.textContent = image.value ? pad.dataset.signedText : "";
     }
     canvas.addEventListener("pointerdown", function (event) {
       drawing = true;
@@ -73,9 +73,24 @@
       typed.value = "";
       mark();
     };
+    // The record changed after this signature was given: it no longer signs what is shown, so it is cleared and
+    // the signer asked again (the server would refuse it as stale).
+    pad.checkStale = function () {
+      if (!signed.value || signed.value === snapshot()) return;
+      pad.clear();
+      note.textContent = pad.dataset.staleText;
+    };
   }
 
-  Array.prototype.forEach.call(form.querySelectorAll("[data-signature-pad]"), setUp);
+  var pads = form.querySelectorAll("[data-signature-pad]");
+  Array.prototype.forEach.call(pads, setUp);
+  function checkStale(event) {
+    var name = event.target.name;
+    if (name !== "title" && name !== "observed" && name !== "location" && name !== "criteria") return;
+    Array.prototype.forEach.call(pads, function (pad) { pad.checkStale(); });
+  }
+  form.addEventListener("input", checkStale);
+  form.addEventListener("change", checkStale);
 
   // "The learner will confirm later": nobody signs for them here.
   var signing = form.querySelector("[data-learner-signing]");
