@@ -1,6 +1,7 @@
 """The portfolio's answers to what the centres app asks (centres/hooks.py), registered in PortfolioConfig.ready():
 who is registered at a centre, each person's caseload there, and a trainee assessor's decisions that still wait
-for countersignature."""
+for countersignature. And the questions the portfolio's pages ask the apps above it (evidence_sections,
+registration_actions), answered in their AppConfig.ready()."""
 
 from __future__ import annotations
 

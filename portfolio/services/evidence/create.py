@@ -57,7 +57,7 @@ def create_evidence(
         _refuse_repeat(registration, submission_token)
     prepared = prepare_all(files)
     try:
-        with contextlib.nullcontext(saver) if saver else StoredFiles() as saver, transaction.atomic():
+        with contextlib.nullcontext(saver) if saver is not None else StoredFiles() as saver, transaction.atomic():
             locked = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
             if submission_token:
                 _refuse_repeat(locked, submission_token)
