@@ -30,6 +30,7 @@ urlpatterns = [
     path("exchange/", include("exchange.urls")),
     path("planning/", include("planning.urls")),
     path("conversations/", include("conversations.urls")),
+    path("observations/", include("observations.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.

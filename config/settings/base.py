@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "quality",
     "planning",
     "conversations",
+    "observations",
     "dashboard",
     "exchange",
     *TOOLING_APPS,
@@ -290,6 +291,8 @@ EVIDENCE_PRESIGNED_SECONDS = env_int("EVIDENCE_PRESIGNED_SECONDS", 60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_MB", 500) * 1024 * 1024
+# An observation's or a professional discussion's recording (audio or video) is refused above this size.
+OBSERVATION_MAX_RECORDING_BYTES = env_int("OBSERVATION_MAX_RECORDING_MB", 200) * 1024 * 1024
 # Images are decoded to be cleaned: these bound the memory one upload can take (about 4 bytes a pixel, a few
 # copies while re-encoding). 50 megapixels covers a 48-megapixel phone photo; every GIF frame counts.
 EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_MEGAPIXELS", 50) * 1_000_000

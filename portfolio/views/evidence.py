@@ -17,7 +17,7 @@ from portfolio.forms import EvidenceForm, NewVersionForm, WithdrawForm
 from portfolio.maps import may_view_map
 from portfolio.models import Evidence, EvidenceLink, Registration, RegistrationUnit
 from portfolio.progress import registration_progress, unit_status, unit_statuses
-from portfolio.sections import evidence_sections, gather, unit_sections
+from portfolio.sections import evidence_details, evidence_sections, gather, registration_actions, unit_sections
 from portfolio.selectors import evidence_page, portfolio_page
 from portfolio.services import AlreadyDone
 from portfolio.services.checks import can_add_evidence, can_edit_evidence, is_assessor, is_learner
@@ -65,6 +65,9 @@ def registration_portfolio(request, pk: int):
             "may_export": is_learner(request.user, registration),  # a centre admin exports from the record page
             "is_assessor": is_assessor(request.user, registration),
             "can_view_map": may_view_map(request.user, registration),
+            "more_actions": [
+                action for actions in registration_actions.ask(request.user, registration) for action in actions
+            ],
         },
     )
 
@@ -169,6 +172,7 @@ def evidence_detail(request, pk: int):
             "sections": gather(evidence_sections, request.user, evidence),
             "registration": evidence.registration,
             "guidance_labels": labels_for_qualification(evidence.registration.qualification),
+            "details": gather(evidence_details, request.user, evidence),
             **_actions(request.user, evidence),
         },
     )

@@ -165,7 +165,22 @@ def build_scenario() -> SimpleNamespace:
     _tracking(s)
     _quality(s)
     _planning(s)
+    _observations(s)
     return s
+
+
+def _observations(s: SimpleNamespace) -> None:
+    from observations.models import AssessmentRecord
+
+    # An observation the learner is to confirm in their own account.
+    s.observation_record = AssessmentRecord.objects.create(
+        evidence=s.evidence,
+        registration=s.registration,
+        kind=AssessmentRecord.Kind.OBSERVATION,
+        assessor=s.assessor,
+        confirmation=AssessmentRecord.Confirmation.LATER,
+        content_hash=_sha("observation record"),
+    )
 
 
 def _tracking(s: SimpleNamespace) -> None:

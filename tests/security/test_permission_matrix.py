@@ -90,6 +90,9 @@ PORTFOLIO_READ = expect(ok=("learner", "assessor", "iqa", "admin"))
 LEARNER_OR_ASSESSOR = expect(ok=("learner", "assessor"), e403=("iqa", "admin"))
 # Evidence the learner wrote: only the learner changes it; others who can read it get 403.
 EVIDENCE_AUTHOR = expect(ok=("learner",), e403=("assessor", "iqa", "admin", "eqa_shared"))
+# Records only the learner's assessor makes (an observation, a discussion): the others who may open the portfolio
+# get 403; an EQA never opens a whole portfolio (404).
+EVIDENCE_ASSESSOR_ONLY = expect(ok=("assessor",), e403=("learner", "iqa", "admin"))
 EVIDENCE_ASSESSOR = expect(ok=("assessor",), e403=("learner", "iqa", "admin", "eqa_shared"))
 ASSESSORS = expect(ok=("assessor", "other_assessor"), rest=E403)
 IQA_PAGES = expect(ok=("iqa",), rest=E403)
@@ -141,6 +144,10 @@ def _centre(s):
 
 def _registration(s):
     return {"pk": s.registration.pk}
+
+
+def _registration_pk(s):
+    return {"registration_pk": s.registration.pk}
 
 
 def _evidence(s):
@@ -266,6 +273,14 @@ MATRIX: dict[str, Route] = {
     "portfolio:registration-complete": Route(get=REGISTRATION_ADMIN, kwargs=_registration),
     # --- Portfolio: evidence, judgement, countersignature, witnesses ------------------------------------------
     "portfolio:my-portfolio": Route(get=SIGNED_IN),
+    # --- Observations and professional discussions: the learner's assessor records; the learner confirms ---------
+    "observations:observation-new": Route(get=EVIDENCE_ASSESSOR_ONLY, kwargs=_registration_pk),
+    "observations:discussion-new": Route(get=EVIDENCE_ASSESSOR_ONLY, kwargs=_registration_pk),
+    "observations:record-confirm": Route(
+        get=expect(ok=("learner",), e403=("assessor", "iqa", "admin")),
+        kwargs=lambda s: {"pk": s.observation_record.pk},
+        data=lambda s: {"content_hash": s.observation_record.content_hash},
+    ),
     "portfolio:registration-portfolio": Route(get=PORTFOLIO_READ, kwargs=_registration),
     # The evidence map: the learner, their assessor and an IQA who may sample them; the centre admin gets 403.
     "portfolio:evidence-map": Route(

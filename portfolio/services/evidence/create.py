@@ -3,6 +3,7 @@ form posted twice."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -38,8 +39,12 @@ def create_evidence(
     location: str = "",
     submission_token: str = "",
     simulation_reason: str = "",
+    saver: StoredFiles | None = None,
 ) -> Evidence:
-    """Add a draft piece of evidence with the registration's next reference (never reused) and its files."""
+    """Add a draft piece of evidence with the registration's next reference (never reused) and its files.
+
+    A caller that makes the evidence part of a larger change passes its own `saver` (and its own transaction), so
+    that the files written here are removed too if a later step of that change fails."""
     require_active(registration)
     require(can_add_evidence(actor, registration), "Only the learner or their assessor may add evidence.")
     title, date, methods = _clean_title(title), _clean_date(date), _clean_methods(methods)
@@ -52,7 +57,7 @@ def create_evidence(
         _refuse_repeat(registration, submission_token)
     prepared = prepare_all(files)
     try:
-        with StoredFiles() as saver, transaction.atomic():
+        with contextlib.nullcontext(saver) if saver is not None else StoredFiles() as saver, transaction.atomic():
             locked = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
             if submission_token:
                 _refuse_repeat(locked, submission_token)

@@ -1,0 +1,49 @@
+"""What the portfolio pages show of an observation record or a professional discussion (portfolio.sections
+evidence_details, registration_actions): on the evidence page, the signatures and how the learner confirmed, or
+the recording with its markers; on the learner's portfolio, the assessor's links to record one."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portfolio.models import Registration
+from portfolio.services.checks import is_assessor, is_learner
+
+from .models import AssessmentRecord
+from .services import DISCUSSION, OBSERVATION
+
+
+def evidence_section(user, evidence) -> list[dict]:
+    # The evidence page has its methods in hand: other evidence costs no query here.
+    if not any(method.code in {OBSERVATION, DISCUSSION} for method in evidence.methods.all()):
+        return []
+    record = (
+        AssessmentRecord.objects.filter(evidence=evidence)
+        .select_related("assessor")
+        .prefetch_related("signatures", "markers__criterion__unit")
+        .first()
+    )
+    if record is None:
+        return []
+    audio = next((file for file in evidence.files.all() if file.kind in {"audio", "video"}), None)
+    return [
+        {
+            "template": "observations/_evidence_section.html",
+            "record": record,
+            "signatures": list(record.signatures.all()),
+            "markers": list(record.markers.all()),
+            "audio": audio,
+            "can_confirm": record.awaiting_learner and is_learner(user, evidence.registration),
+        }
+    ]
+
+
+def record_actions(user, registration) -> list[tuple[str, str]]:
+    """The assessor's links, on the learner's portfolio, to record an observation or a discussion."""
+    if registration.status != Registration.Status.ACTIVE or not is_assessor(user, registration):
+        return []
+    return [
+        (reverse("observations:observation-new", args=[registration.pk]), _("Record an observation")),
+        (reverse("observations:discussion-new", args=[registration.pk]), _("Record a discussion")),
+    ]
