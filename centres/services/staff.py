@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from centres import hooks
 from centres.models import (
@@ -147,16 +147,17 @@ def add_staff_member(
     membership.is_active = True
     _apply_credential(membership, credential)
     membership.save()
-    record_event(
-        action="membership.added",
-        obj=membership,
-        actor=actor,
-        centre=centre,
-        summary=f"{user} added as {Role(role).label.lower()}",
-        email=user.email,
-        role=role,
-        **_credential_record(membership),
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="membership.added",
+            obj=membership,
+            actor=actor,
+            centre=centre,
+            summary=f"{user} added as {Role(role).label.lower()}",
+            email=user.email,
+            role=role,
+            **_credential_record(membership),
+        )
     if not user.has_usable_password() and not user.invitations.pending().exists():
         invite_user(actor=actor, user=user, centre=centre, kind=Invitation.Kind.STAFF)
     return membership
@@ -196,14 +197,15 @@ def update_staff_credential(*, actor, membership: Membership, credential: Creden
     membership.save(update_fields=CREDENTIAL_FIELDS)
     after = _credential_record(membership)
     changed = {key: {"from": before[key], "to": after[key]} for key in before if before[key] != after[key]}
-    record_event(
-        action="membership.updated",
-        obj=membership,
-        actor=actor,
-        centre=membership.centre,
-        summary=f"{membership.user}'s {membership.get_role_display().lower()} record updated",
-        changes=changed,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="membership.updated",
+            obj=membership,
+            actor=actor,
+            centre=membership.centre,
+            summary=f"{membership.user}'s {membership.get_role_display().lower()} record updated",
+            changes=changed,
+        )
     return membership
 
 
@@ -249,12 +251,13 @@ def end_membership(*, actor, membership: Membership, reason: str) -> Membership:
             raise StaffError(f"{centre} needs at least one centre admin.")
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    record_event(
-        action="membership.ended",
-        obj=membership,
-        actor=actor,
-        centre=centre,
-        summary=f"{membership.user}'s role as {membership.get_role_display().lower()} ended: {reason.strip()}",
-        reason=reason.strip(),
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="membership.ended",
+            obj=membership,
+            actor=actor,
+            centre=centre,
+            summary=f"{membership.user}'s role as {membership.get_role_display().lower()} ended: {reason.strip()}",
+            reason=reason.strip(),
+        )
     return membership

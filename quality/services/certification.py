@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from centres.models import CompetenceStatus, Membership, Role, record_event
 from core.spreadsheets import SafeCsvWriter
@@ -345,17 +345,18 @@ def record_claim(
     except IntegrityError as exc:
         raise ClaimError(f"A claim for {registration.learner} was already recorded.") from exc
     claim.units.set(units)
-    record_event(
-        action="certification_claimed",
-        obj=claim,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"{claim.get_kind_display()} claimed for {registration.learner} ({_units_phrase(units)})",
-        kind=kind,
-        units=[unit.reference for unit in units],
-        reference=claim.reference,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="certification_claimed",
+            obj=claim,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"{claim.get_kind_display()} claimed for {registration.learner} ({_units_phrase(units)})",
+            kind=kind,
+            units=[unit.reference for unit in units],
+            reference=claim.reference,
+        )
     return claim
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from centres import conflicts
 from centres.access import membership_for, memberships_of
@@ -172,7 +172,8 @@ def countersign_sample(*, actor, sample: SampleRecord, confirm: bool, note: str 
     sample.countersign_note = note
     sample.save(update_fields=["countersign_status", "countersigned_by", "countersigned_at", "countersign_note"])
     results = {sample_unit.unit.reference: sample_unit.result for sample_unit in sample.units.select_related("unit")}
-    what = f"{sample.get_kind_display().split(' (')[0].lower()} sample of {registration.learner} by {sample.iqa}"
+    with translation.override("en"):  # the audit history stays in English
+        what = f"{sample.get_kind_display().split(' (')[0].lower()} sample of {registration.learner} by {sample.iqa}"
     record_event(
         action="iqa_sample_countersigned" if confirm else "iqa_sample_returned",
         obj=sample,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from centres.access import has_role
 from centres.models import Centre, Role, User, record_event
@@ -299,17 +299,18 @@ def record_outcomes(
         item.agreed_outcome, item.agreed_note = given.outcome, given.note.strip()
         item.save(update_fields=["agreed_outcome", "agreed_note"])
         changed.append(item.criterion.code)
-        _event(
-            "standardisation_outcome_agreed",
-            activity,
-            actor,
-            f"Agreed outcome for {item.criterion.code_label} in “{activity.title}”: "
-            f"{AgreedOutcome(given.outcome).label}" + (f" (was {AgreedOutcome(before).label})" if before else ""),
-            criterion=item.criterion.code,
-            outcome=given.outcome,
-            before=before,
-            note=item.agreed_note,
-        )
+        with translation.override("en"):  # the audit history stays in English
+            _event(
+                "standardisation_outcome_agreed",
+                activity,
+                actor,
+                f"Agreed outcome for {item.criterion.code_label} in “{activity.title}”: "
+                f"{AgreedOutcome(given.outcome).label}" + (f" (was {AgreedOutcome(before).label})" if before else ""),
+                criterion=item.criterion.code,
+                outcome=given.outcome,
+                before=before,
+                note=item.agreed_note,
+            )
     minutes = minutes.strip()
     if minutes != activity.minutes:
         activity.minutes = minutes

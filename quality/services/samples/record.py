@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from centres.access import membership_for
 from centres.models import Role, User, record_event
@@ -164,10 +164,11 @@ def record_sample(
         unit_results[review.unit.reference] = unit_outcome
     if countersignatory is None:
         apply_sample_outcome(sample=sample, actions=clean_actions)
-    summary = (
-        f"{SampleKind(kind).label.split(' (')[0]} sample of {registration.learner} "
-        f"({', '.join(unit_results)}): {Outcome(overall).label.lower()}"
-    )
+    with translation.override("en"):  # the audit history stays in English
+        summary = (
+            f"{SampleKind(kind).label.split(' (')[0]} sample of {registration.learner} "
+            f"({', '.join(unit_results)}): {Outcome(overall).label.lower()}"
+        )
     if countersignatory is not None:
         summary += f"; awaiting countersignature by {countersignatory}"
     record_event(
