@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Role, record_event
@@ -39,7 +40,7 @@ def _text(value: str, what: str, *, required: bool = True, limit: int = TEXT_MAX
     if required and not value:
         raise PortfolioError(what)
     if len(value) > limit:
-        raise PortfolioError(f"Keep each answer to {limit:,} characters.")
+        raise PortfolioError(_("Keep each answer to %(limit)s characters.") % {"limit": f"{limit:,}"})
     return value
 
 
@@ -52,7 +53,7 @@ def _units_on_plan(registration: Registration, units: Iterable) -> list[Unit]:
         )
     }
     if wanted - set(on_plan):
-        raise PortfolioError("One of the chosen units is not on this learner's plan; nothing was saved.")
+        raise PortfolioError(_("One of the chosen units is not on this learner's plan; nothing was saved."))
     return sorted(on_plan.values(), key=lambda unit: unit.reference)
 
 
@@ -98,10 +99,10 @@ def request_adjustment(
 def _request(actor, registration, kind, what, why, units, assessments, saver, prepared) -> Adjustment:
     registration = Registration.objects.select_for_update(of=("self",)).select_related("centre").get(pk=registration.pk)
     if not may_request_adjustment(actor, registration):
-        raise NotAllowed("Only the centre admin or the learner's assessor may record a request for an adjustment.")
+        raise NotAllowed(_("Only the centre admin or the learner's assessor may record a request for an adjustment."))
     require_active(registration)
     if kind not in Adjustment.Kind.values:
-        raise PortfolioError("Choose a reasonable adjustment or a special consideration.")
+        raise PortfolioError(_("Choose a reasonable adjustment or a special consideration."))
     what = _text(what, "Say what is asked for.")
     why = _text(why, "Say why it is needed.")
     assessments = _text(assessments, "", required=False, limit=ASSESSMENTS_MAX)
@@ -131,7 +132,7 @@ def _request(actor, registration, kind, what, why, units, assessments, saver, pr
 def add_adjustment_files(*, actor, adjustment: Adjustment, files: Sequence) -> int:
     """Add supporting files to a request, before or after its decision; files are never removed."""
     if not files:
-        raise PortfolioError("Choose at least one file.")
+        raise PortfolioError(_("Choose at least one file."))
     prepared = prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():
@@ -142,7 +143,7 @@ def add_adjustment_files(*, actor, adjustment: Adjustment, files: Sequence) -> i
             )
             registration = adjustment.registration
             if not may_request_adjustment(actor, registration):
-                raise NotAllowed("Only the centre admin or the learner's assessor may add supporting files.")
+                raise NotAllowed(_("Only the centre admin or the learner's assessor may add supporting files."))
             stored = _store(saver, adjustment, prepared, actor)
             record_event(
                 action="adjustment.files_added",
@@ -169,7 +170,7 @@ def decide_adjustment(
     )
     registration = adjustment.registration
     if not may_decide_adjustment(actor, registration):
-        raise NotAllowed("Only a centre admin, whom the centre authorises, may decide on an adjustment.")
+        raise NotAllowed(_("Only a centre admin, whom the centre authorises, may decide on an adjustment."))
     if adjustment.status != Adjustment.Status.REQUESTED:
         raise AlreadyDone(f"This request was already {adjustment.get_status_display().lower()}; nothing changed.")
     reason = _text(reason, "", required=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centres import conflicts
@@ -70,7 +71,7 @@ def _parse_judgements(post) -> list[LinkJudgement]:
             continue
         link_id = parse_id(key.removeprefix("decision-"))
         if link_id is None:
-            raise PortfolioError("One of the criteria judged is not linked to this evidence; nothing was saved.")
+            raise PortfolioError(_("One of the criteria judged is not linked to this evidence; nothing was saved."))
         judgements.append(
             LinkJudgement(
                 link_id=link_id,
@@ -92,7 +93,7 @@ def evidence_judge(request, pk: int):
             judgements = _parse_judgements(request.POST)
             if any(judgement.accepted for judgement in judgements) and request.POST.get("confirm_vacs") != "on":
                 raise PortfolioError(
-                    "Confirm that the evidence you accept is valid, authentic, current and sufficient."
+                    _("Confirm that the evidence you accept is valid, authentic, current and sufficient.")
                 )
             judged, marked = judge_evidence(actor=request.user, evidence=evidence, judgements=judgements)
             text = f"Saved {judged} judgement{'s' if judged != 1 else ''}"
@@ -126,7 +127,7 @@ def criterion_decide(request, pk: int, criterion_pk: int):
     criterion = get_object_or_404(AssessmentCriterion, pk=criterion_pk)
     form = MarkMetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a valid date met (day, month and year).")
+        messages.error(request, _("Give a valid date met (day, month and year)."))
     else:
         data = form.cleaned_data
         with domain_errors_as_messages(request):
@@ -142,7 +143,7 @@ def criterion_decide(request, pk: int, criterion_pk: int):
                 unmark_criterion(
                     actor=request.user, registration=registration, criterion=criterion, reason=data["reason"]
                 )
-                messages.success(request, f"{criterion.code} is no longer marked met.")
+                messages.success(request, (_("%(code)s is no longer marked met.") % {"code": criterion.code}))
     return_to = form.cleaned_data.get("return_to") if form.is_valid() else None
     if return_to and evidence_for(request.user).filter(pk=return_to, registration=registration).exists():
         return redirect("portfolio:evidence-judge", pk=return_to)
@@ -174,7 +175,7 @@ def countersign(request, kind: str, pk: int):
         return redirect("portfolio:countersign-queue")
     form = CountersignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose to confirm or overturn the decision.")
+        messages.error(request, _("Choose to confirm or overturn the decision."))
         return redirect("portfolio:countersign-queue")
     confirm = form.cleaned_data["outcome"] == "confirm"
     with domain_errors_as_messages(request):
