@@ -18,7 +18,6 @@ from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence
 from .conftest import PO
 from .test_catalogue import _entries
 
-
 # Our words that are also the specifications' own: the RPL assessment method is named so in the catalogue.
 SPECIFICATION_WORDS = ("Recognition of prior learning",)
 
