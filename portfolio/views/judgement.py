@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from centres import conflicts
@@ -96,10 +97,17 @@ def evidence_judge(request, pk: int):
                     _("Confirm that the evidence you accept is valid, authentic, current and sufficient.")
                 )
             judged, marked = judge_evidence(actor=request.user, evidence=evidence, judgements=judgements)
-            text = f"Saved {judged} judgement{'s' if judged != 1 else ''}"
+            saved = ngettext("Saved %(judged)s judgement", "Saved %(judged)s judgements", judged) % {"judged": judged}
             if marked:
-                text += f" and marked {marked} criteri{'a' if marked != 1 else 'on'} met"
-            messages.success(request, text + ".")
+                # Two counts, so two plurals: the second sentence takes the first whole.
+                text = ngettext(
+                    "%(saved)s and marked %(marked)s criterion met.",
+                    "%(saved)s and marked %(marked)s criteria met.",
+                    marked,
+                ) % {"saved": saved, "marked": marked}
+            else:
+                text = saved + "."
+            messages.success(request, text)
             return redirect("portfolio:evidence-judge", pk=evidence.pk)
     page = evidence_page(evidence)
     return render(
@@ -135,10 +143,11 @@ def criterion_decide(request, pk: int, criterion_pk: int):
                 decision = mark_criterion_met(
                     actor=request.user, registration=registration, criterion=criterion, met_on=data["met_on"]
                 )
-                text = f"{criterion.code} marked met on {decision.met_on:%d/%m/%Y}"
-                if not decision.is_final:
-                    text += ", awaiting countersignature"
-                messages.success(request, text + ".")
+                if decision.is_final:
+                    text = _("%(code)s marked met on %(met_on)s.")
+                else:
+                    text = _("%(code)s marked met on %(met_on)s, awaiting countersignature.")
+                messages.success(request, text % {"code": criterion.code, "met_on": f"{decision.met_on:%d/%m/%Y}"})
             else:
                 unmark_criterion(
                     actor=request.user, registration=registration, criterion=criterion, reason=data["reason"]

@@ -69,12 +69,19 @@ def registration_create(request, centre_id: int):
                     invited = registration.learner.invitations.pending().exists()
                     messages.success(
                         request,
-                        f"{registration.learner} is registered on {qualification.number}."
-                        + (
-                            f" An invitation to set a password was sent to {registration.learner.email}."
+                        (
+                            _(
+                                "%(learner)s is registered on %(number)s. An invitation to set a password was sent "
+                                "to %(email)s."
+                            )
                             if invited
-                            else ""
-                        ),
+                            else _("%(learner)s is registered on %(number)s.")
+                        )
+                        % {
+                            "learner": registration.learner,
+                            "number": qualification.number,
+                            "email": registration.learner.email,
+                        },
                     )
                     return redirect("portfolio:registration-detail", pk=registration.pk)
     return render(
