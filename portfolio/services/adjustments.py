@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centres.access import has_role
@@ -112,20 +112,21 @@ def _request(actor, registration, kind, what, why, units, assessments, saver, pr
     )
     adjustment.units.set(chosen)
     stored = _store(saver, adjustment, prepared, actor)
-    record_event(
-        action="adjustment.requested",
-        obj=adjustment,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"{adjustment.get_kind_display()} requested: {what}",
-        kind=kind,
-        what=what,
-        why=why,
-        units=[unit.reference for unit in chosen],
-        assessments=assessments,
-        files=stored,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="adjustment.requested",
+            obj=adjustment,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"{adjustment.get_kind_display()} requested: {what}",
+            kind=kind,
+            what=what,
+            why=why,
+            units=[unit.reference for unit in chosen],
+            assessments=assessments,
+            files=stored,
+        )
     return adjustment
 
 
@@ -145,15 +146,16 @@ def add_adjustment_files(*, actor, adjustment: Adjustment, files: Sequence) -> i
             if not may_request_adjustment(actor, registration):
                 raise NotAllowed(_("Only the centre admin or the learner's assessor may add supporting files."))
             stored = _store(saver, adjustment, prepared, actor)
-            record_event(
-                action="adjustment.files_added",
-                obj=adjustment,
-                actor=actor,
-                centre=registration.centre,
-                registration_id=registration.pk,
-                summary=f"Added {len(stored)} supporting file(s) to a {adjustment.get_kind_display().lower()}",
-                files=stored,
-            )
+            with translation.override("en"):  # the audit history stays in English
+                record_event(
+                    action="adjustment.files_added",
+                    obj=adjustment,
+                    actor=actor,
+                    centre=registration.centre,
+                    registration_id=registration.pk,
+                    summary=f"Added {len(stored)} supporting file(s) to a {adjustment.get_kind_display().lower()}",
+                    files=stored,
+                )
     finally:
         for item in prepared:
             item.close()
@@ -186,16 +188,17 @@ def decide_adjustment(
     adjustment.decision_reason = reason
     adjustment.adjusted = adjusted
     adjustment.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "adjusted"])
-    record_event(
-        action="adjustment.decided",
-        obj=adjustment,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"{adjustment.get_kind_display()} {adjustment.get_status_display().lower()}"
-        + (f": {adjusted}" if approve else f": {reason}"),
-        outcome=adjustment.status,
-        reason=reason,
-        adjusted=adjusted,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="adjustment.decided",
+            obj=adjustment,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"{adjustment.get_kind_display()} {adjustment.get_status_display().lower()}"
+            + (f": {adjusted}" if approve else f": {reason}"),
+            outcome=adjustment.status,
+            reason=reason,
+            adjusted=adjusted,
+        )
     return adjustment

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centres.access import has_role
@@ -73,19 +73,20 @@ def record_initial_assessment(
         assessment.assessed_by, assessment.recorded_at = actor, timezone.now()
         assessment.save()
         action = "initial_assessment.updated"
-    record_event(
-        action=action,
-        obj=assessment,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"Initial assessment {'recorded' if action.endswith('recorded') else 'corrected'}: English "
-        f"{assessment.get_english_level_display()}, maths {assessment.get_maths_level_display()}",
-        english_level=english_level,
-        maths_level=maths_level,
-        prior_experience=prior_experience,
-        notes=notes,
-        assessed_on=assessed_on.isoformat(),
-        changes=changes,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action=action,
+            obj=assessment,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"Initial assessment {'recorded' if action.endswith('recorded') else 'corrected'}: English "
+            f"{assessment.get_english_level_display()}, maths {assessment.get_maths_level_display()}",
+            english_level=english_level,
+            maths_level=maths_level,
+            prior_experience=prior_experience,
+            notes=notes,
+            assessed_on=assessed_on.isoformat(),
+            changes=changes,
+        )
     return assessment

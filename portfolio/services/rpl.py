@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centres import conflicts
@@ -154,14 +154,17 @@ def check_rpl(*, actor, claim: RplClaim, outcome: str, note: str) -> RplClaim:
         raise RplError(_("Say why you disagree, and what the assessor should do."))
     claim.iqa_check, claim.iqa_checked_by, claim.iqa_checked_at, claim.iqa_note = outcome, actor, timezone.now(), note
     claim.save(update_fields=["iqa_check", "iqa_checked_by", "iqa_checked_at", "iqa_note"])
-    record_event(
-        action="rpl.checked",
-        obj=claim,
-        actor=actor,
-        centre=claim.registration.centre,
-        registration_id=claim.registration_id,
-        summary=f"IQA check of the RPL claim (evidence {claim.evidence.reference}): {claim.get_iqa_check_display()}",
-        outcome=outcome,
-        note=note,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="rpl.checked",
+            obj=claim,
+            actor=actor,
+            centre=claim.registration.centre,
+            registration_id=claim.registration_id,
+            summary=(
+                f"IQA check of the RPL claim (evidence {claim.evidence.reference}): {claim.get_iqa_check_display()}"
+            ),
+            outcome=outcome,
+            note=note,
+        )
     return claim

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centres.models import record_event
@@ -66,22 +66,23 @@ def judge_link(*, actor, link: EvidenceLink, accepted: bool, feedback: str = "")
     link.judged_at = timezone.now()
     _reset_countersignature(link, membership)
     link.save()
-    record_event(
-        action="link.judged",
-        obj=link,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"{link.get_status_display()} evidence {evidence.reference} for {_criterion_label(link.criterion)}",
-        evidence_reference=evidence.reference,
-        evidence_version=evidence.version,
-        criterion=_criterion_label(link.criterion),
-        criterion_id=link.criterion_id,
-        outcome=status,
-        previous=previous,
-        feedback=feedback,
-        countersign_status=link.countersign_status,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="link.judged",
+            obj=link,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"{link.get_status_display()} evidence {evidence.reference} for {_criterion_label(link.criterion)}",
+            evidence_reference=evidence.reference,
+            evidence_version=evidence.version,
+            criterion=_criterion_label(link.criterion),
+            criterion_id=link.criterion_id,
+            outcome=status,
+            previous=previous,
+            feedback=feedback,
+            countersign_status=link.countersign_status,
+        )
     return True
 
 
