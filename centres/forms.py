@@ -20,7 +20,7 @@ class InvitationPasswordForm(SetPasswordForm):
 class LanguageForm(forms.Form):
     # Both languages' words, so that someone who cannot read the current one still finds the choice.
     language = forms.ChoiceField(
-        label="Language / Iaith",
+        label=_("Language / Iaith"),
         choices=language_choices,
         required=False,
         widget=forms.RadioSelect,
@@ -30,9 +30,9 @@ class LanguageForm(forms.Form):
 
 class CentreSecurityForm(forms.Form):
     require_mfa_for_assessors = forms.BooleanField(
-        label="Assessors must use two-factor authentication",
+        label=_("Assessors must use two-factor authentication"),
         required=False,
-        help_text="Centre admins and IQAs always must; learners may turn it on for themselves.",
+        help_text=_("Centre admins and IQAs always must; learners may turn it on for themselves."),
     )
 
 
@@ -48,33 +48,36 @@ def award_choices(role: str | None = None) -> list:
 
 class CredentialForm(forms.Form):
     status = forms.ChoiceField(
-        label="Assessing / IQA qualification",
+        label=_("Assessing / IQA qualification"),
         choices=CompetenceStatus.choices,
         initial=CompetenceStatus.QUALIFIED,
-        help_text="Working towards: a qualified colleague countersigns their decisions until they qualify.",
+        help_text=_("Working towards: a qualified colleague countersigns their decisions until they qualify."),
     )
     award = forms.ChoiceField(
-        label="Award held or being worked towards",
+        label=_("Award held or being worked towards"),
         required=False,
-        help_text="As the specifications name them. Not needed for a centre admin.",
+        help_text=_("As the specifications name them. Not needed for a centre admin."),
     )
     award_title = forms.CharField(
-        label="Name of the other award", max_length=200, required=False, help_text="Only for another award."
+        label=_("Name of the other award"), max_length=200, required=False, help_text=_("Only for another award.")
     )
     certificate_number = forms.CharField(
-        max_length=60, required=False, help_text="When the award is held.", label="Certificate number"
+        max_length=60, required=False, help_text=_("When the award is held."), label=_("Certificate number")
     )
     awarded_on = forms.DateField(
-        label="Date awarded", required=False, widget=DATE_INPUT, help_text="When the award is held."
+        label=_("Date awarded"), required=False, widget=DATE_INPUT, help_text=_("When the award is held.")
     )
     registered_on = forms.DateField(
-        label="Date registered on the award", required=False, widget=DATE_INPUT, help_text="While working towards it."
+        label=_("Date registered on the award"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("While working towards it."),
     )
     countersignatory = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="Countersigned by",
-        help_text="While working towards it: a qualified colleague with the same role at this centre.",
+        label=_("Countersigned by"),
+        help_text=_("While working towards it: a qualified colleague with the same role at this centre."),
         error_messages={"invalid_choice": "Choose a qualified colleague who works at this centre."},
     )
 
@@ -107,7 +110,7 @@ class CredentialForm(forms.Form):
 
 class StaffMemberForm(CredentialForm):
     email = forms.EmailField()
-    full_name = forms.CharField(max_length=200, required=False, help_text="Needed when the person is new here.")
+    full_name = forms.CharField(max_length=200, required=False, help_text=_("Needed when the person is new here."))
     role = forms.ChoiceField(choices=Role.choices)
 
     field_order = ["email", "full_name", "role", "status", "award", "award_title", "certificate_number", "awarded_on"]
@@ -115,34 +118,34 @@ class StaffMemberForm(CredentialForm):
 
 class CpdForm(forms.Form):
     date = forms.DateField(widget=DATE_INPUT)
-    activity = forms.CharField(max_length=300, help_text="For example: awarding body standardisation event.")
+    activity = forms.CharField(max_length=300, help_text=_("For example: awarding body standardisation event."))
     hours = forms.DecimalField(min_value=Decimal("0.1"), max_value=services.MAX_CPD_HOURS, decimal_places=1)
     reflection = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
-        help_text="What was learnt, and how it changes the way you assess or quality-assure.",
+        help_text=_("What was learnt, and how it changes the way you assess or quality-assure."),
     )
 
 
 class EndMembershipForm(forms.Form):
-    reason = forms.CharField(label="Why does this role end?", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Why does this role end?"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PersonalInterestForm(forms.Form):
     staff = forms.ModelChoiceField(
         queryset=User.objects.none(),
-        label="Staff member",
+        label=_("Staff member"),
         error_messages={"invalid_choice": "Choose a staff member of this centre."},
     )
     learner = forms.ModelChoiceField(
         queryset=User.objects.none(),
-        label="Learner",
+        label=_("Learner"),
         error_messages={"invalid_choice": "Choose a learner registered at this centre."},
     )
     description = forms.CharField(
-        label="The interest",
+        label=_("The interest"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example: a relative, a close friend, their line manager.",
+        help_text=_("For example: a relative, a close friend, their line manager."),
     )
 
     def __init__(self, *args, centre, **kwargs):

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from .access import remembering_access
 
@@ -42,12 +43,12 @@ class SessionLifetimeMiddleware:
             if started is None:
                 start_session_clock(request)
             elif now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
-                return self._sign_out(request, "Your session has ended. Please sign in again.")
+                return self._sign_out(request, _("Your session has ended. Please sign in again."))
             elif last_seen is not None and now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
                 return self._sign_out(
                     request,
-                    f"You were signed out after {settings.SESSION_IDLE_MINUTES} minutes without activity. "
-                    "Please sign in again.",
+                    _("You were signed out after %(minutes)s minutes without activity. Please sign in again.")
+                    % {"minutes": settings.SESSION_IDLE_MINUTES},
                 )
             elif last_seen is None or now - last_seen >= settings.SESSION_TOUCH_SECONDS:
                 request.session[SESSION_LAST_SEEN_KEY] = now

@@ -6,6 +6,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
@@ -81,14 +82,14 @@ class Centre(models.Model):
 
 
 class Role(models.TextChoices):
-    CENTRE_ADMIN = "centre_admin", "Centre admin"
-    ASSESSOR = "assessor", "Assessor"
-    IQA = "iqa", "Internal quality assurer"
+    CENTRE_ADMIN = "centre_admin", _("Centre admin")
+    ASSESSOR = "assessor", _("Assessor")
+    IQA = "iqa", _("Internal quality assurer")
 
 
 class CompetenceStatus(models.TextChoices):
-    QUALIFIED = "qualified", "Qualified"
-    WORKING_TOWARDS = "working_towards", "Working towards"
+    QUALIFIED = "qualified", _("Qualified")
+    WORKING_TOWARDS = "working_towards", _("Working towards")
 
 
 class AssessorAward(models.TextChoices):
@@ -341,8 +342,8 @@ class Invitation(models.Model):
     Only the SHA-256 of the token is stored: the link in the email is the only copy of the token."""
 
     class Kind(models.TextChoices):
-        LEARNER = "learner", "Learner"
-        STAFF = "staff", "Staff"
+        LEARNER = "learner", _("Learner")
+        STAFF = "staff", _("Staff")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations")
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="invitations")

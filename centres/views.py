@@ -64,7 +64,7 @@ def invitation_resend(request, centre_id: int, user_id: int):
     kind = Invitation.Kind.STAFF if is_staff else Invitation.Kind.LEARNER
     with domain_errors_as_messages(request):
         services.invite_user(actor=request.user, user=person, centre=centre, kind=kind)
-        messages.success(request, f"A new invitation was sent to {person.email}.")
+        messages.success(request, (_("A new invitation was sent to %(email)s.") % {"email": person.email}))
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -86,7 +86,7 @@ def centre_settings(request, centre_id: int):
             services.set_assessor_mfa(
                 actor=request.user, centre=centre, required=form.cleaned_data["require_mfa_for_assessors"]
             )
-            messages.success(request, "The centre's settings are saved.")
+            messages.success(request, _("The centre's settings are saved."))
             return redirect("centres:staff-list", centre_id=centre.pk)
     return render(request, "centres/centre_settings.html", {"centre": centre, "form": form})
 
@@ -157,7 +157,13 @@ def staff_add(request, centre_id: int):
                 role=form.cleaned_data["role"],
                 credential=form.credential(),
             )
-            messages.success(request, f"{membership.user} is now a {membership.get_role_display().lower()} here.")
+            messages.success(
+                request,
+                (
+                    _("%(user)s is now a %(lower)s here.")
+                    % {"user": membership.user, "lower": membership.get_role_display().lower()}
+                ),
+            )
             return redirect("centres:staff-list", centre_id=centre.pk)
     return render(request, "centres/staff_form.html", {"centre": centre, "form": form})
 
@@ -213,7 +219,7 @@ def membership_edit(request, centre_id: int, pk: int):
     if form.is_valid():
         with domain_errors_as_messages(request, form=form):
             services.update_staff_credential(actor=request.user, membership=membership, credential=form.credential())
-            messages.success(request, f"{membership.user}'s record is updated.")
+            messages.success(request, (_("%(user)s's record is updated.") % {"user": membership.user}))
             return redirect("centres:staff-list", centre_id=centre.pk)
     return _membership_page(request, membership, form=form)
 
@@ -228,7 +234,7 @@ def membership_cpd_add(request, centre_id: int, pk: int):
             services.add_cpd_entry(
                 actor=request.user, centre=membership.centre, user=membership.user, **form.cleaned_data
             )
-            messages.success(request, f"CPD recorded for {membership.user}.")
+            messages.success(request, (_("CPD recorded for %(user)s.") % {"user": membership.user}))
             return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
     return _membership_page(request, membership, cpd_form=form)
 
@@ -241,7 +247,7 @@ def my_cpd(request, centre_id: int):
     if request.method == "POST" and form.is_valid():
         with domain_errors_as_messages(request, form=form):
             services.add_cpd_entry(actor=request.user, centre=centre, user=request.user, **form.cleaned_data)
-            messages.success(request, "Your CPD is recorded.")
+            messages.success(request, _("Your CPD is recorded."))
             return redirect("centres:my-cpd", centre_id=centre.pk)
     entries = list(CpdEntry.objects.filter(centre=centre, user=request.user))
     warning = services.cpd_warning(centre, max((e.date for e in entries), default=None))
@@ -257,11 +263,17 @@ def membership_end(request, centre_id: int, pk: int):
     membership = _membership_for_admin(request, centre_id, pk)
     form = EndMembershipForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the role ends.")
+        messages.error(request, _("Say why the role ends."))
         return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
     with domain_errors_as_messages(request):
         services.end_membership(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])
-        messages.success(request, f"{membership.user}'s role as {membership.get_role_display().lower()} has ended.")
+        messages.success(
+            request,
+            (
+                _("%(user)s's role as %(lower)s has ended.")
+                % {"user": membership.user, "lower": membership.get_role_display().lower()}
+            ),
+        )
         return redirect("centres:staff-list", centre_id=membership.centre_id)
     return redirect("centres:membership-edit", centre_id=membership.centre_id, pk=membership.pk)
 
@@ -282,11 +294,14 @@ def interest_list(request, centre_id: int):
                 learner=form.cleaned_data["learner"],
                 description=form.cleaned_data["description"],
             )
-            messages.success(request, "The interest is recorded.")
+            messages.success(request, _("The interest is recorded."))
             for registration in conflicts:
                 messages.warning(
                     request,
-                    f"{form.cleaned_data['staff']} is assessor or IQA on {registration}: choose someone else.",
+                    (
+                        _("%(value)s is assessor or IQA on %(registration)s: choose someone else.")
+                        % {"value": form.cleaned_data["staff"], "registration": registration}
+                    ),
                 )
             return redirect("centres:interest-list", centre_id=centre.pk)
     interests = (

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from centres.models import Event
 from portfolio.progress import Progress, registration_progress
@@ -92,7 +93,7 @@ def sort_rows(rows: list[CaseloadRow], column: str, descending: bool) -> list[Ca
     return sorted(rows, key=SORTS[column], reverse=descending)
 
 
-HEADINGS = {"name": "Learner", "progress": "Progress", "activity": "Last activity", "status": "Status"}
+HEADINGS = {"name": _("Learner"), "progress": _("Progress"), "activity": _("Last activity"), "status": _("Status")}
 
 
 def sort_links(column: str, descending: bool) -> list[dict]:

@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.charts import Bar, scaled
 from portfolio.models import Adjustment, Registration
@@ -20,10 +22,10 @@ from .status import Rag
 
 # The schedule keys of portfolio's schedule_for, as the overview names them, in the order shown.
 TRACKS = {
-    "on_track": "On track",
-    "behind": "Behind the planned pace",
-    "overdue": "Past the planned end date",
-    "not_started": "Not started yet",
+    "on_track": _("On track"),
+    "behind": _("Behind the planned pace"),
+    "overdue": _("Past the planned end date"),
+    "not_started": _("Not started yet"),
 }
 WAITING_REVIEW = "review"
 NO_IDENTITY = "identity"
@@ -47,8 +49,8 @@ def _learners_url(centre, **query) -> str:
     return _url("dashboard:centre-learners", centre, **query)
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _learners(n: int) -> str:
+    return ngettext("%(count)s learner", "%(count)s learners", n) % {"count": n}
 
 
 def filter_rows(rows: list[CaseloadRow], *, track: str = "", rag: str = "", waiting: str = "") -> list[CaseloadRow]:
@@ -79,7 +81,7 @@ def centre_overview(centre) -> CentreOverview:
             (
                 label,
                 counts.get(status, 0),
-                _plural(counts.get(status, 0), "learner", "learners"),
+                _learners(counts.get(status, 0)),
                 f"{list_url}?{urlencode({'centre': centre.pk, 'status': status})}",
             )
             for status, label in Registration.Status.choices
@@ -88,14 +90,26 @@ def centre_overview(centre) -> CentreOverview:
     rows = caseload_rows(Registration.objects.filter(centre=centre, status=Registration.Status.ACTIVE))
     by_track = scaled(
         [
-            (label, n, _plural(n, "learner", "learners"), _learners_url(centre, track=key))
+            (
+                label,
+                n,
+                _learners(n),
+                _learners_url(centre, track=key),
+            )
             for key, label in TRACKS.items()
             for n in [len(filter_rows(rows, track=key))]
         ]
     )
     # Red, amber and green as shares of the active learners, each bar in its own colour.
     by_rag = [
-        Bar(label, n, max(1, len(rows)), _plural(n, "learner", "learners"), _learners_url(centre, rag=rag), tone=rag)
+        Bar(
+            label,
+            n,
+            max(1, len(rows)),
+            _learners(n),
+            _learners_url(centre, rag=rag),
+            tone=rag,
+        )
         for rag, label in Rag.LABELS.items()
         for n in [len(filter_rows(rows, rag=rag))]
     ]
@@ -108,27 +122,27 @@ def centre_overview(centre) -> CentreOverview:
     waiting = scaled(
         [
             (
-                "Identity checks waiting",
+                gettext("Identity checks waiting"),
                 no_identity,
-                _plural(no_identity, "learner", "learners"),
+                _learners(no_identity),
                 f"{list_url}?{urlencode({'centre': centre.pk, 'no_identity': 'on'})}",
             ),
             (
-                "Evidence awaiting review",
+                gettext("Evidence awaiting review"),
                 awaiting_review,
-                _plural(awaiting_review, "piece", "pieces"),
+                ngettext("%(count)s piece", "%(count)s pieces", awaiting_review) % {"count": awaiting_review},
                 _learners_url(centre, waiting=WAITING_REVIEW),
             ),
             (
-                "Adjustments awaiting a decision",
+                gettext("Adjustments awaiting a decision"),
                 adjustments,
-                _plural(adjustments, "request", "requests"),
+                ngettext("%(count)s request", "%(count)s requests", adjustments) % {"count": adjustments},
                 _url("portfolio:adjustment-register", centre, status=Adjustment.Status.REQUESTED),
             ),
             (
-                "Ready for a certification claim",
+                gettext("Ready for a certification claim"),
                 ready,
-                _plural(ready, "learner", "learners"),
+                _learners(ready),
                 _url("quality:certification", centre),
             ),
         ]

@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 RED_AFTER_QUIET_DAYS = 30
 AMBER_AFTER_QUIET_DAYS = 14
 
@@ -16,7 +19,7 @@ class Rag:
     AMBER = "amber"
     GREEN = "green"
 
-    LABELS = {RED: "Red", AMBER: "Amber", GREEN: "Green"}
+    LABELS = {RED: _("Red"), AMBER: _("Amber"), GREEN: _("Green")}
     ORDER = {RED: 0, AMBER: 1, GREEN: 2}  # most urgent first
 
 
@@ -40,19 +43,23 @@ def quiet_days(last_activity: dt.datetime | None, *, since: dt.date, today: dt.d
     return max(0, (today - max(last, since)).days)
 
 
+def _no_activity(quiet: int) -> str:
+    return ngettext("no activity for %(count)s day", "no activity for %(count)s days", quiet) % {"count": quiet}
+
+
 def rag_status(*, schedule: str, quiet: int) -> RagStatus:
     """Red: past the planned end date with criteria still to meet, or nothing recorded for 30 days or more.
     Amber: behind the pace the dates ask for, or nothing recorded for 14 days or more. Green otherwise.
     `schedule` is a key of portfolio's Schedule ("overdue", "behind", "on_track", "not_started", "closed")."""
     red, amber = [], []
     if schedule == "overdue":
-        red.append("past the planned end date")
+        red.append(gettext("past the planned end date"))
     elif schedule == "behind":
-        amber.append("behind the planned pace")
+        amber.append(gettext("behind the planned pace"))
     if quiet >= RED_AFTER_QUIET_DAYS:
-        red.append(f"no activity for {quiet} days")
+        red.append(_no_activity(quiet))
     elif quiet >= AMBER_AFTER_QUIET_DAYS:
-        amber.append(f"no activity for {quiet} days")
+        amber.append(_no_activity(quiet))
     if red:
         return RagStatus(Rag.RED, tuple(red + amber))
     if amber:

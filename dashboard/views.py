@@ -6,6 +6,7 @@ import importlib
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from centres.access import access_profile, get_centre_for, roles_of
@@ -93,11 +94,11 @@ def centre_learners(request, centre_pk: int):
     track, rag, waiting = (request.GET.get(name, "") for name in ("track", "rag", "waiting"))
     rows = caseload_rows(Registration.objects.filter(centre=centre, status=Registration.Status.ACTIVE))
     rows = filter_rows(rows, track=track, rag=rag, waiting=waiting)
-    showing = TRACKS.get(track) or (f"{Rag.LABELS[rag]} status" if rag in Rag.LABELS else "")
+    showing = TRACKS.get(track) or (gettext("%(rag)s status") % {"rag": Rag.LABELS[rag]} if rag in Rag.LABELS else "")
     if waiting == WAITING_REVIEW:
-        showing = "With evidence awaiting review"
+        showing = gettext("With evidence awaiting review")
     elif waiting == NO_IDENTITY:
-        showing = "Waiting for an identity check"
+        showing = gettext("Waiting for an identity check")
     return render(
         request,
         "dashboard/centre_learners.html",

@@ -4,6 +4,7 @@ applies the rules."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Adjustment
 from qualifications.models import Qualification, Unit
@@ -20,16 +21,19 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
 
 class AdjustmentRequestForm(forms.Form):
     kind = forms.ChoiceField(choices=Adjustment.Kind.choices, widget=forms.RadioSelect)
-    what = forms.CharField(label="What is asked for", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
-    why = forms.CharField(label="Why it is needed", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    what = forms.CharField(label=_("What is asked for"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    why = forms.CharField(label=_("Why it is needed"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     units = UnitChoiceField(
-        queryset=Unit.objects.none(), required=False, label="Units it applies to", help_text="None ticked: every unit."
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Units it applies to"),
+        help_text=_("None ticked: every unit."),
     )
     assessments = forms.CharField(
-        label="Assessments it applies to (optional)",
+        label=_("Assessments it applies to (optional)"),
         max_length=ASSESSMENTS_MAX,
         required=False,
-        help_text="For example: “the observation for 3.4”, “written questions”.",
+        help_text=_("For example: “the observation for 3.4”, “written questions”."),
     )
 
     def __init__(self, *args, registration, **kwargs):
@@ -41,16 +45,16 @@ class AdjustmentRequestForm(forms.Form):
 
 class AdjustmentDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("refuse", "Refuse")], widget=forms.RadioSelect, label="Decision"
+        choices=[("approve", "Approve"), ("refuse", "Refuse")], widget=forms.RadioSelect, label=_("Decision")
     )
     adjusted = forms.CharField(
-        label="What was adjusted (when approved)",
+        label=_("What was adjusted (when approved)"),
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     reason = forms.CharField(
-        label="Reason (needed when refused)",
+        label=_("Reason (needed when refused)"),
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -61,7 +65,7 @@ class AdjustmentFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "Any kind"), *Adjustment.Kind.choices], required=False)
     status = forms.ChoiceField(choices=[("", "Any decision"), *Adjustment.Status.choices], required=False)
     qualification = forms.ModelChoiceField(
-        queryset=Qualification.objects.none(), required=False, empty_label="Any qualification"
+        queryset=Qualification.objects.none(), required=False, empty_label=_("Any qualification")
     )
 
     def __init__(self, *args, qualifications, **kwargs):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from centres.models import CompetenceStatus, Invitation, Membership, Role
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceFile, EvidenceLink, Registration
@@ -199,7 +200,9 @@ def _centre_staff_panels(user, roles) -> list[dict]:
                 "template": "portfolio/_panel_caseload.html",
                 "order": 20 if role == Role.ASSESSOR else 30,
                 "role": role,
-                "role_label": "Your learners" if role == Role.ASSESSOR else "Learners you quality-assure",
+                "role_label": gettext("Your learners")
+                if role == Role.ASSESSOR
+                else gettext("Learners you quality-assure"),
                 "filter": field,
                 "rows": [
                     {"centre": centre, "count": counts.get(centre.pk, 0), "membership": memberships.get(centre.pk)}

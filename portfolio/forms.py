@@ -105,11 +105,11 @@ def locations_used_at(centre) -> list[str]:
 
 
 class NewVersionForm(EvidenceForm):
-    keep_files = forms.BooleanField(required=False, label="Keep the files of the earlier version")
+    keep_files = forms.BooleanField(required=False, label=_("Keep the files of the earlier version"))
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why withdraw it?")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Why withdraw it?"))
 
 
 class WitnessInviteForm(forms.Form):
@@ -132,18 +132,18 @@ class TestimonyForm(forms.Form):
     testimony = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=20_000,
-        help_text="Describe what you saw the learner do: the activity, when and where, and how well they did it.",
+        help_text=_("Describe what you saw the learner do: the activity, when and where, and how well they did it."),
     )
-    date = forms.DateField(widget=DateInput, label="Date of what you witnessed")
-    signed_name = forms.CharField(max_length=200, label="Your signature: type your full name")
+    date = forms.DateField(widget=DateInput, label=_("Date of what you witnessed"))
+    signed_name = forms.CharField(max_length=200, label=_("Your signature: type your full name"))
     confirm = forms.BooleanField(
-        label="I confirm that this testimony is true and that I am the person named in the invitation."
+        label=_("I confirm that this testimony is true and that I am the person named in the invitation.")
     )
 
 
 class MarkMetForm(forms.Form):
     action = forms.ChoiceField(choices=[("mark", "Mark met"), ("unmark", "Unmark")])
-    met_on = forms.DateField(required=False, widget=DateInput, label="Date met")
+    met_on = forms.DateField(required=False, widget=DateInput, label=_("Date met"))
     reason = forms.CharField(required=False, max_length=2000)
     return_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from centres import conflicts
 from centres.access import access_profile
@@ -145,7 +146,7 @@ def check_may_view_map(user, registration: Registration) -> None:
         if conflict is None:
             return
         raise NotAllowed(conflict)
-    raise NotAllowed("The evidence map is for the learner, their assessor and the centre's IQAs.")
+    raise NotAllowed(_("The evidence map is for the learner, their assessor and the centre's IQAs."))
 
 
 def may_view_map(user, registration: Registration) -> bool:

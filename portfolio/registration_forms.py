@@ -1,6 +1,7 @@
 """Forms for registering learners and changing registrations. They validate input; the services hold the rules."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from centres.models import CompetenceStatus, Membership, Role, User
 from centres.params import parse_id, parse_ids
@@ -86,7 +87,7 @@ class UnitChoiceForm(forms.Form):
     pathway = forms.ModelChoiceField(
         queryset=Pathway.objects.none(),
         required=False,
-        empty_label="Choose a pathway",
+        empty_label=_("Choose a pathway"),
         error_messages={"invalid_choice": "Choose one of this qualification's pathways."},
     )
     optional_units = UnitChoiceField(
@@ -147,38 +148,40 @@ class RegistrationForm(UnitChoiceForm):
         "pathway",
         "optional_units",
     ]
-    full_name = forms.CharField(max_length=200, required=False, help_text="Not needed if they already have an account.")
-    email = forms.EmailField(help_text="Their invitation to set a password is sent here.")
+    full_name = forms.CharField(
+        max_length=200, required=False, help_text=_("Not needed if they already have an account.")
+    )
+    email = forms.EmailField(help_text=_("Their invitation to set a password is sent here."))
     date_of_birth = forms.DateField(widget=DateInput())
     uln = forms.CharField(
-        label="ULN (Unique Learner Number)",
+        label=_("ULN (Unique Learner Number)"),
         max_length=10,
         required=False,
-        help_text="10 digits, if the learner has one.",
+        help_text=_("10 digits, if the learner has one."),
     )
     awarding_body_registration_number = forms.CharField(max_length=50, required=False)
     start_date = forms.DateField(widget=DateInput())
     planned_end_date = forms.DateField(widget=DateInput())
-    assessor = StaffChoiceField(queryset=User.objects.none(), empty_label="Choose an assessor")
+    assessor = StaffChoiceField(queryset=User.objects.none(), empty_label=_("Choose an assessor"))
     iqa = StaffChoiceField(
         queryset=User.objects.none(),
-        label="IQA",
-        empty_label="Choose an IQA",
-        help_text="Never the learner's assessor.",
+        label=_("IQA"),
+        empty_label=_("Choose an IQA"),
+        help_text=_("Never the learner's assessor."),
     )
-    id_document_type = forms.ChoiceField(label="Proof of identity seen", required=False)
+    id_document_type = forms.ChoiceField(label=_("Proof of identity seen"), required=False)
     id_details = forms.CharField(
-        label="Identity check details",
+        label=_("Identity check details"),
         required=False,
         max_length=ID_DETAILS_MAX,
-        help_text="Which card was seen, or the third-party representative's name and role.",
+        help_text=_("Which card was seen, or the third-party representative's name and role."),
     )
     id_checked_by = StaffChoiceField(
-        queryset=User.objects.none(), required=False, label="Identity checked by", empty_label="—"
+        queryset=User.objects.none(), required=False, label=_("Identity checked by"), empty_label="—"
     )
-    id_checked_on = forms.DateField(label="Identity checked on", required=False, widget=DateInput())
+    id_checked_on = forms.DateField(label=_("Identity checked on"), required=False, widget=DateInput())
     acknowledge_warnings = forms.BooleanField(
-        label="I have read the warnings above and the learner should be registered all the same", required=False
+        label=_("I have read the warnings above and the learner should be registered all the same"), required=False
     )
 
     def __init__(self, *args, centre, qualification, **kwargs):
@@ -235,7 +238,9 @@ class RegistrationForm(UnitChoiceForm):
 
 
 class MoveAssessorForm(forms.Form):
-    assessor = StaffChoiceField(queryset=User.objects.none(), label="New assessor", empty_label="Choose an assessor")
+    assessor = StaffChoiceField(
+        queryset=User.objects.none(), label=_("New assessor"), empty_label=_("Choose an assessor")
+    )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, centre, **kwargs):
@@ -246,7 +251,7 @@ class MoveAssessorForm(forms.Form):
 
 
 class ChangeIqaForm(forms.Form):
-    iqa = StaffChoiceField(queryset=User.objects.none(), label="New IQA", empty_label="Choose an IQA")
+    iqa = StaffChoiceField(queryset=User.objects.none(), label=_("New IQA"), empty_label=_("Choose an IQA"))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, centre, **kwargs):
@@ -258,10 +263,10 @@ class ChangeIqaForm(forms.Form):
 class ChangeTutorForm(forms.Form):
     tutor = StaffChoiceField(
         queryset=User.objects.none(),
-        label="Tutor",
+        label=_("Tutor"),
         required=False,
-        empty_label="Nobody",
-        help_text="The member of staff who delivers the learner's programme. They cannot be the learner's IQA.",
+        empty_label=_("Nobody"),
+        help_text=_("The member of staff who delivers the learner's programme. They cannot be the learner's IQA."),
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -272,15 +277,17 @@ class ChangeTutorForm(forms.Form):
 
 
 class IdentityCheckForm(forms.Form):
-    id_document_type = forms.ChoiceField(label="Proof of identity seen", widget=forms.RadioSelect)
+    id_document_type = forms.ChoiceField(label=_("Proof of identity seen"), widget=forms.RadioSelect)
     id_details = forms.CharField(
-        label="Details",
+        label=_("Details"),
         required=False,
         max_length=ID_DETAILS_MAX,
-        help_text="Which card was seen; or, for identification by a third-party representative, their name and role.",
+        help_text=_(
+            "Which card was seen; or, for identification by a third-party representative, their name and role."
+        ),
     )
-    id_checked_by = StaffChoiceField(queryset=User.objects.none(), label="Checked by", empty_label="Choose")
-    id_checked_on = forms.DateField(label="Checked on", widget=DateInput())
+    id_checked_by = StaffChoiceField(queryset=User.objects.none(), label=_("Checked by"), empty_label=_("Choose"))
+    id_checked_on = forms.DateField(label=_("Checked on"), widget=DateInput())
 
     def __init__(self, *args, registration, **kwargs):
         super().__init__(*args, **kwargs)
@@ -291,53 +298,53 @@ class IdentityCheckForm(forms.Form):
 
 
 class InitialAssessmentForm(forms.Form):
-    english_level = forms.ChoiceField(label="English level", choices=[("", "Choose"), *SkillsLevel.choices])
-    maths_level = forms.ChoiceField(label="Maths level", choices=[("", "Choose"), *SkillsLevel.choices])
+    english_level = forms.ChoiceField(label=_("English level"), choices=[("", "Choose"), *SkillsLevel.choices])
+    maths_level = forms.ChoiceField(label=_("Maths level"), choices=[("", "Choose"), *SkillsLevel.choices])
     prior_experience = forms.CharField(
-        label="Prior learning and experience",
+        label=_("Prior learning and experience"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
-        help_text="Qualifications held and work experience; what could be recognised as prior learning.",
+        help_text=_("Qualifications held and work experience; what could be recognised as prior learning."),
     )
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
         required=False,
-        help_text="How the programme is tailored to the learner's needs.",
+        help_text=_("How the programme is tailored to the learner's needs."),
     )
-    assessed_on = forms.DateField(label="Assessed on", widget=DateInput())
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label="Why is the learner withdrawn?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Why is the learner withdrawn?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CompleteForm(forms.Form):
-    note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Note (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class BulkUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Saved from a spreadsheet as CSV (UTF-8).")
+    file = forms.FileField(label=_("CSV file"), help_text=_("Saved from a spreadsheet as CSV (UTF-8)."))
 
 
 class RegistrationFilterForm(forms.Form):
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         widget=forms.SearchInput(attrs={"placeholder": "Name, email, ULN or registration number"}),
     )
     centre = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    qualification = forms.ModelChoiceField(queryset=None, required=False, empty_label="All qualifications")
+    qualification = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All qualifications"))
     # The staff filters are plain choices of ids read in one narrow query each: hundreds of options are rendered
     # on every page view, and model choices would build (and count) every User for that.
     assessor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    iqa = forms.TypedChoiceField(required=False, label="IQA", coerce=int, empty_value=None)
+    iqa = forms.TypedChoiceField(required=False, label=_("IQA"), coerce=int, empty_value=None)
     status = forms.ChoiceField(
         required=False,
         choices=[("active", "Active"), ("withdrawn", "Withdrawn"), ("completed", "Completed"), ("all", "All")],
     )
-    overdue = forms.BooleanField(label="Past planned end date only", required=False)
-    no_identity = forms.BooleanField(label="Waiting for an identity check only", required=False)
+    overdue = forms.BooleanField(label=_("Past planned end date only"), required=False)
+    no_identity = forms.BooleanField(label=_("Waiting for an identity check only"), required=False)
 
     def __init__(self, *args, centres, qualifications, assessors, iqas, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portfolio.forms import DateInput
 from portfolio.models import RplClaim
@@ -15,16 +16,16 @@ def _criterion_label(criterion, pathway_id) -> str:
 
 
 class RplClaimForm(forms.Form):
-    title = forms.CharField(max_length=200, help_text="For example: Level 2 Certificate in Customer Service (2019).")
-    date = forms.DateField(widget=DateInput, help_text="When you reviewed the prior learning.")
+    title = forms.CharField(max_length=200, help_text=_("For example: Level 2 Certificate in Customer Service (2019)."))
+    date = forms.DateField(widget=DateInput, help_text=_("When you reviewed the prior learning."))
     prior_learning = forms.CharField(
-        label="Prior certificates or experience",
+        label=_("Prior certificates or experience"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=8000,
-        help_text="What was achieved, where and when, and what you saw (certificate, transcript, references).",
+        help_text=_("What was achieved, where and when, and what you saw (certificate, transcript, references)."),
     )
     criteria = forms.MultipleChoiceField(
-        label="Criteria it covers",
+        label=_("Criteria it covers"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose the criteria the prior learning covers."},
     )
@@ -37,14 +38,16 @@ class RplClaimForm(forms.Form):
 
 class RplDecisionForm(forms.Form):
     accepted = forms.MultipleChoiceField(
-        label="Criteria the prior learning meets", widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Criteria the prior learning meets"), widget=forms.CheckboxSelectMultiple, required=False
     )
     note = forms.CharField(
-        label="Why",
+        label=_("Why"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
-        help_text="Is the prior learning valid, authentic, current and sufficient for each criterion? Unticked "
-        "criteria are rejected with this note.",
+        help_text=_(
+            "Is the prior learning valid, authentic, current and sufficient for each criterion? Unticked "
+            "criteria are rejected with this note."
+        ),
     )
 
     def __init__(self, *args, links, pathway_id, **kwargs):
@@ -55,7 +58,7 @@ class RplDecisionForm(forms.Form):
 
 
 class RplCheckForm(forms.Form):
-    outcome = forms.ChoiceField(label="Your check", choices=RplClaim.Check.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Your check"), choices=RplClaim.Check.choices, widget=forms.RadioSelect)
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False, help_text="Needed to disagree."
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False, help_text=_("Needed to disagree.")
     )

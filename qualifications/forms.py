@@ -1,12 +1,13 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from qualifications.models import AwardingBody, Qualification
 from qualifications.selectors import SEARCH_MAX_LENGTH
 
 
 class QualificationFilterForm(forms.Form):
-    awarding_body = forms.ChoiceField(label="Awarding body", required=False)
-    level = forms.TypedChoiceField(label="Level", required=False, coerce=int, empty_value=None)
+    awarding_body = forms.ChoiceField(label=_("Awarding body"), required=False)
+    level = forms.TypedChoiceField(label=_("Level"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -19,9 +20,9 @@ class QualificationFilterForm(forms.Form):
 
 class CriterionSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search the assessment criteria",
+        label=_("Search the assessment criteria"),
         max_length=SEARCH_MAX_LENGTH,
         required=False,
-        help_text="Words from a criterion, or a code such as 3.2 or S9.",
+        help_text=_("Words from a criterion, or a code such as 3.2 or S9."),
         widget=forms.SearchInput,
     )

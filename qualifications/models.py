@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 BULLET = "• "
 SUB_BULLET = "◦ "
@@ -178,9 +179,9 @@ class AssessmentCriterionQuerySet(models.QuerySet):
 
 class AssessmentCriterion(models.Model):
     class Kind(models.TextChoices):
-        KNOWLEDGE = "K", "Knowledge"
-        SKILL = "S", "Skill"
-        BEHAVIOUR = "B", "Behaviour"
+        KNOWLEDGE = "K", _("Knowledge")
+        SKILL = "S", _("Skill")
+        BEHAVIOUR = "B", _("Behaviour")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="criteria")
     learning_outcome = models.ForeignKey(LearningOutcome, on_delete=models.CASCADE, related_name="criteria")
@@ -257,9 +258,9 @@ class CatalogueNote(models.Model):
     """A correction or judgement made while transcribing a specification, kept for review."""
 
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        JUDGEMENT = "judgement", "Judgement"
-        MISPRINT = "misprint", "Misprint kept"
+        CORRECTION = "correction", _("Correction")
+        JUDGEMENT = "judgement", _("Judgement")
+        MISPRINT = "misprint", _("Misprint kept")
 
     source = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=Kind.choices)

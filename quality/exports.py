@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Role
@@ -118,11 +119,11 @@ def build_eqa_pack(export_job: ExportJob) -> None:
         .first()
     )
     if share is None:
-        raise JobError("That share no longer exists or was revoked.")
+        raise JobError(_("That share no longer exists or was revoked."))
     export_job.report(0, 1, "Collecting the shared learners")
     learners = _learners(share)
     if not learners:
-        raise JobError("Nothing is shared in this share.")
+        raise JobError(_("Nothing is shared in this share."))
 
     # Plan what goes in, so progress can be shown against a known total.
     for learner in learners:

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from centres.models import User
 from qualifications.models import Qualification
@@ -29,10 +31,12 @@ class PlanForm(forms.Form):
     period_start = forms.DateField(widget=DATE_INPUT)
     period_end = forms.DateField(widget=DATE_INPUT)
     locations = forms.CharField(
-        label="Assessment locations",
+        label=_("Assessment locations"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Where learners are assessed, one per line (for example: Training centre; Workplace: Acme Retail).",
+        help_text=_(
+            "Where learners are assessed, one per line (for example: Training centre; Workplace: Acme Retail)."
+        ),
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -53,14 +57,14 @@ class PlanForm(forms.Form):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
-            self.add_error("period_end", "The period must end on or after the day it starts.")
+            self.add_error("period_end", gettext("The period must end on or after the day it starts."))
         return data
 
 
 class RateOverrideForm(forms.Form):
     assessor = forms.IntegerField(widget=forms.HiddenInput())
-    rate_percent = forms.IntegerField(label="Rate (%)", min_value=1, max_value=100)
-    reason = forms.CharField(label="Why", max_length=500)
+    rate_percent = forms.IntegerField(label=_("Rate (%)"), min_value=1, max_value=100)
+    reason = forms.CharField(label=_("Why"), max_length=500)
 
 
 class ClearOverrideForm(forms.Form):
@@ -75,15 +79,15 @@ class SampleReviewForm(forms.Form):
     and up to three actions."""
 
     location = forms.CharField(
-        label="Assessment location",
+        label=_("Assessment location"),
         max_length=200,
-        help_text="Where the sampled assessment took place.",
+        help_text=_("Where the sampled assessment took place."),
         widget=forms.TextInput(attrs={"list": "plan-locations"}),  # the plan's locations, offered by the page
     )
     records_checked = forms.MultipleChoiceField(
-        label="Records checked", choices=RecordChecked.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Records checked"), choices=RecordChecked.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    feedback = forms.CharField(label="Feedback to the assessor", widget=forms.Textarea(attrs={"rows": 4}))
+    feedback = forms.CharField(label=_("Feedback to the assessor"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, reviews: list[ReviewUnit], **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,16 +129,20 @@ class SampleReviewForm(forms.Form):
                     comments[item.key] = data.get(f"comment-{item.key}") or ""
             if not any(item.key in outcomes for item in review.open_items):
                 self.add_error(
-                    f"all-{review.unit.pk}", f"Give an outcome for at least one decision on {review.unit.reference}."
+                    f"all-{review.unit.pk}",
+                    (
+                        gettext("Give an outcome for at least one decision on %(reference)s.")
+                        % {"reference": review.unit.reference}
+                    ),
                 )
         actions = []
         for index in range(ACTION_ROWS):
             text = (data.get(f"action-{index}-text") or "").strip()
             due = data.get(f"action-{index}-due")
             if text and due is None:
-                self.add_error(f"action-{index}-due", "Give the action a due date.")
+                self.add_error(f"action-{index}-due", gettext("Give the action a due date."))
             elif due and not text:
-                self.add_error(f"action-{index}-text", "Say what the assessor must do.")
+                self.add_error(f"action-{index}-text", gettext("Say what the assessor must do."))
             elif text:
                 actions.append(ActionInput(text, due))
         data["outcomes"], data["comments"], data["actions"] = outcomes, comments, actions
@@ -173,21 +181,24 @@ class SampleCountersignForm(forms.Form):
 
 
 class CompleteActionForm(forms.Form):
-    note = forms.CharField(label="What you did", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = forms.CharField(label=_("What you did"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class ShareForm(forms.Form):
-    eqa = forms.ModelChoiceField(label="EQA", queryset=User.objects.none())
-    starts_on = forms.DateField(label="From", widget=DATE_INPUT)
-    ends_on = forms.DateField(label="Until (last day)", widget=DATE_INPUT)
+    eqa = forms.ModelChoiceField(label=_("EQA"), queryset=User.objects.none())
+    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("Until (last day)"), widget=DATE_INPUT)
     items = forms.MultipleChoiceField(
-        label="What to share",
+        label=_("What to share"),
         choices=[],
         widget=forms.CheckboxSelectMultiple,
-        help_text="A whole registration, or only some of its units.",
+        help_text=_("A whole registration, or only some of its units."),
     )
     note = forms.CharField(
-        label="Note for the EQA (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Note for the EQA (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
     )
 
     def __init__(self, *args, eqas, registrations, plan_units: dict[int, list], **kwargs):
@@ -215,7 +226,7 @@ class ShareForm(forms.Form):
         data = super().clean()
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
-            self.add_error("ends_on", "The share must end on or after the day it starts.")
+            self.add_error("ends_on", gettext("The share must end on or after the day it starts."))
         parsed = []
         for value in data.get("items") or []:
             registration_id, _, unit_id = value.partition(":")
@@ -226,13 +237,13 @@ class ShareForm(forms.Form):
 
 class CommentForm(forms.Form):
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput())
-    text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
 class ClaimForm(forms.Form):
     kind = forms.ChoiceField(choices=[("full", "Full"), ("unit", "Unit")], widget=forms.HiddenInput())
     units = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=[], widget=forms.CheckboxSelectMultiple)
-    reference = forms.CharField(label="Claim reference", required=False, max_length=100)
+    reference = forms.CharField(label=_("Claim reference"), required=False, max_length=100)
     certificate_date = forms.DateField(required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, unit_choices=(), **kwargs):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
 from portfolio.models import Countersignable, CountersignStatus, CriterionDecision, EqaShare, EvidenceLink, Registration
@@ -14,9 +15,9 @@ from qualifications.models import Qualification, Unit
 
 
 class Risk(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class SamplingPlanQuerySet(models.QuerySet):
@@ -84,14 +85,14 @@ class PlanAssessor(models.Model):
 
 
 class SampleKind(models.TextChoices):
-    INTERIM = "interim", "Interim (work in progress)"
-    SUMMATIVE = "summative", "Summative (signed-off units)"
+    INTERIM = "interim", _("Interim (work in progress)")
+    SUMMATIVE = "summative", _("Summative (signed-off units)")
 
 
 class Outcome(models.TextChoices):
-    AGREE = "agree", "Agree"
-    AGREE_WITH_ACTIONS = "agree_with_actions", "Agree with actions"
-    DISAGREE = "disagree", "Disagree"
+    AGREE = "agree", _("Agree")
+    AGREE_WITH_ACTIONS = "agree_with_actions", _("Agree with actions")
+    DISAGREE = "disagree", _("Disagree")
 
 
 OUTCOME_SEVERITY = {Outcome.AGREE: 0, Outcome.AGREE_WITH_ACTIONS: 1, Outcome.DISAGREE: 2}
@@ -105,12 +106,12 @@ def worst_outcome(outcomes) -> str | None:
 class RecordChecked(models.TextChoices):
     """The records an IQA can look at in a sample (the R of CAMERA)."""
 
-    IDENTITY = "identity", "Learner identity check"
-    DECLARATIONS = "declarations", "Own-work declarations"
-    TRACKING_SHEET = "tracking_sheet", "Tracking sheet"
-    FEEDBACK = "feedback", "Feedback to the learner"
-    WITNESS = "witness", "Witness testimony details"
-    COUNTERSIGNATURES = "countersignatures", "Countersignatures"
+    IDENTITY = "identity", _("Learner identity check")
+    DECLARATIONS = "declarations", _("Own-work declarations")
+    TRACKING_SHEET = "tracking_sheet", _("Tracking sheet")
+    FEEDBACK = "feedback", _("Feedback to the learner")
+    WITNESS = "witness", _("Witness testimony details")
+    COUNTERSIGNATURES = "countersignatures", _("Countersignatures")
 
 
 # A sample's decision is final when its IQA is qualified or their countersignatory confirmed it.
@@ -134,8 +135,8 @@ class SampleRecord(Countersignable):
     stays as a record with the countersignatory's note and never takes effect."""
 
     class Status(models.TextChoices):
-        ACTIONS_OPEN = "actions_open", "Actions open"
-        COMPLETE = "complete", "Complete"
+        ACTIONS_OPEN = "actions_open", _("Actions open")
+        COMPLETE = "complete", _("Complete")
 
     plan = models.ForeignKey(SamplingPlan, on_delete=models.PROTECT, related_name="samples")
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="iqa_samples")
@@ -208,9 +209,9 @@ class SampleUnit(models.Model):
     """A unit looked at in a sample: the methods of the evidence reviewed, the unit's outcome and what followed."""
 
     class Result(models.TextChoices):
-        NONE = "", "No change"
-        IQA_SIGNED = "iqa_signed", "IQA signed the tracking sheet"
-        REOPENED = "reopened", "Reopened for the assessor"
+        NONE = "", _("No change")
+        IQA_SIGNED = "iqa_signed", _("IQA signed the tracking sheet")
+        REOPENED = "reopened", _("Reopened for the assessor")
 
     sample = models.ForeignKey(SampleRecord, on_delete=models.CASCADE, related_name="units")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -321,8 +322,8 @@ class CertificationClaim(models.Model):
     """A claim to the awarding body: the full qualification, or unit certification for a learner who left."""
 
     class Kind(models.TextChoices):
-        FULL = "full", "Full qualification"
-        UNIT = "unit", "Unit certification"
+        FULL = "full", _("Full qualification")
+        UNIT = "unit", _("Unit certification")
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="claims")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -4,6 +4,8 @@ the rules."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from qualifications.models import QualificationUnit
 
@@ -25,7 +27,7 @@ class StartForm(forms.Form):
     """First step: the centre and the unit (of a qualification) to standardise."""
 
     centre = forms.ModelChoiceField(queryset=None, empty_label=None)
-    unit = forms.ChoiceField(label="Qualification and unit")
+    unit = forms.ChoiceField(label=_("Qualification and unit"))
 
     def __init__(self, *args, centres, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,22 +58,22 @@ class StartForm(forms.Form):
 class ActivityForm(forms.Form):
     """Second step: what is judged, against which criteria, by whom."""
 
-    title = forms.CharField(max_length=200, help_text="For example: “Autumn standardisation: handling complaints”.")
+    title = forms.CharField(max_length=200, help_text=_("For example: “Autumn standardisation: handling complaints”."))
     evidence = EvidenceChoiceField(
         queryset=None,
         required=False,
-        label="A learner's evidence",
-        help_text="Submitted evidence of a learner on this qualification at the centre.",
+        label=_("A learner's evidence"),
+        help_text=_("Submitted evidence of a learner on this qualification at the centre."),
     )
     exemplar = forms.CharField(
-        label="Or an exemplar or observation record",
+        label=_("Or an exemplar or observation record"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Write or paste the exemplar, or the record of an observation, that every assessor will judge.",
+        help_text=_("Write or paste the exemplar, or the record of an observation, that every assessor will judge."),
     )
-    criteria = CriterionChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label="Criteria to judge")
+    criteria = CriterionChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Criteria to judge"))
     assessors = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label="Assessors taking part"
+        queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Assessors taking part")
     )
 
     def __init__(self, *args, centre, qualification, unit, **kwargs):
@@ -86,9 +88,11 @@ class ActivityForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("evidence") and data.get("exemplar", "").strip():
-            raise forms.ValidationError("Choose a learner's evidence or write an exemplar, not both.")
+            raise forms.ValidationError(gettext("Choose a learner's evidence or write an exemplar, not both."))
         if not data.get("evidence") and not data.get("exemplar", "").strip():
-            raise forms.ValidationError("Choose a learner's evidence or write the exemplar or observation to judge.")
+            raise forms.ValidationError(
+                gettext("Choose a learner's evidence or write the exemplar or observation to judge.")
+            )
         return data
 
 
@@ -103,7 +107,7 @@ class JudgementForm(forms.Form):
                 choices=Verdict.choices, widget=forms.RadioSelect, label=f"Your judgement on {item.criterion.code}"
             )
             self.fields[f"rationale_{item.pk}"] = forms.CharField(
-                label="Why", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+                label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
             )
 
     def rows(self):
@@ -122,7 +126,7 @@ class OutcomesForm(forms.Form):
     minutes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Who attended, what was discussed, where judgements differed and why, what was agreed.",
+        help_text=_("Who attended, what was discussed, where judgements differed and why, what was agreed."),
     )
 
     def __init__(self, *args, criteria: list[StandardisationCriterion], minutes: str = "", **kwargs):
@@ -140,7 +144,7 @@ class OutcomesForm(forms.Form):
             self.fields[f"note_{item.pk}"] = forms.CharField(
                 required=False,
                 initial=item.agreed_note,
-                label="What was agreed and why",
+                label=_("What was agreed and why"),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=4000,
             )
@@ -160,10 +164,10 @@ class StandardisationActionForm(forms.Form):
         queryset=None, empty_label=None, widget=forms.Select(attrs={"class": "form-select"})
     )
     text = forms.CharField(
-        label="Action", max_length=1000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+        label=_("Action"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
     )
     due_on = forms.DateField(
-        label="Due", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+        label=_("Due"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, assessors, **kwargs):

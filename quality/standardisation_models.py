@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
 from portfolio.models import Evidence
@@ -16,16 +17,16 @@ from qualifications.models import AssessmentCriterion, Qualification, Unit
 class Verdict(models.TextChoices):
     """An assessor's judgement of the evidence against one criterion."""
 
-    MET = "met", "Met"
-    NOT_MET = "not_met", "Not met"
-    NOT_SURE = "not_sure", "Not sure"
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_SURE = "not_sure", _("Not sure")
 
 
 class AgreedOutcome(models.TextChoices):
     """What the IQA and assessors agreed the evidence shows for one criterion (the standard to apply)."""
 
-    MET = "met", "Met"
-    NOT_MET = "not_met", "Not met"
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
 
 
 class StandardisationActivityQuerySet(models.QuerySet):
@@ -41,9 +42,9 @@ class StandardisationActivity(models.Model):
     side and records the outcome. Closed: frozen."""
 
     class Status(models.TextChoices):
-        JUDGING = "judging", "Assessors judging"
-        REVIEW = "review", "Judging closed: agreeing the outcome"
-        CLOSED = "closed", "Closed"
+        JUDGING = "judging", _("Assessors judging")
+        REVIEW = "review", _("Judging closed: agreeing the outcome")
+        CLOSED = "closed", _("Closed")
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="standardisation_activities")
     qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="+")

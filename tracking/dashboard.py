@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import CompetenceStatus, Membership, Role
 from portfolio.access import active_eqa_share_items
@@ -48,8 +49,11 @@ def _learner_panel(user) -> dict | None:
         sheets = build_sheets(registration, methods=[])  # the panel shows no method key
         if sheets and all(sheet.state.signed_off and not sheet.state.content_changed for sheet in sheets):
             finished.append(
-                f"Every unit of your {registration.qualification.title} is signed off: your centre's quality "
-                "assurance and the claim for your certificate come next."
+                _(
+                    "Every unit of your %(qualification)s is signed off: your centre's quality assurance and the "
+                    "claim for your certificate come next."
+                )
+                % {"qualification": registration.qualification.title}
             )
         for sheet in sheets:
             live = sheet.state.live
@@ -65,14 +69,19 @@ def _learner_panel(user) -> dict | None:
         "template": "tracking/_panel.html",
         "order": 25,
         "id": "sign-off-learner",
-        "title": "Units ready for your signature",
-        "lead": "Every criterion of these units is met: check the tracking sheet and sign it to declare the "
-        "evidence is your own.",
+        "title": _("Units ready for your signature"),
+        "lead": _(
+            "Every criterion of these units is met: check the tracking sheet and sign it to declare the "
+            "evidence is your own."
+        ),
         "items": items,
-        "empty": "No units are waiting for your signature.",
+        "empty": _("No units are waiting for your signature."),
         "notes": finished,
         "links": [
-            (reverse("tracking:registration", args=[r.pk]), f"All tracking sheets: {r.qualification.title}")
+            (
+                reverse("tracking:registration", args=[r.pk]),
+                _("All tracking sheets: %(qualification)s") % {"qualification": r.qualification.title},
+            )
             for r in registrations
         ],
     }
@@ -100,13 +109,13 @@ def _assessor_panel(user) -> dict:
         "template": "tracking/_panel.html",
         "order": 26,
         "id": "sign-off-assessor",
-        "title": "Tracking sheets to sign",
-        "lead": "The learner has signed these units: check the sheet and sign as assessor.",
+        "title": _("Tracking sheets to sign"),
+        "lead": _("The learner has signed these units: check the sheet and sign as assessor."),
         "items": _items(ready[:LIMIT]),
-        "second_title": "Sign-offs to countersign",
+        "second_title": _("Sign-offs to countersign"),
         "second_items": _items(countersign[:LIMIT]),
         "show_second": trainees.exists(),
-        "empty": "No tracking sheets are waiting for you.",
+        "empty": _("No tracking sheets are waiting for you."),
     }
 
 
@@ -143,11 +152,13 @@ def _iqa_panel(user) -> dict:
         "template": "tracking/_panel.html",
         "order": 45,
         "id": "sign-off-iqa",
-        "title": "Recently signed-off units",
-        "lead": "Units the assessors signed off in the last 90 days without an IQA signature: if you sample one, "
-        "sign its tracking sheet.",
+        "title": _("Recently signed-off units"),
+        "lead": _(
+            "Units the assessors signed off in the last 90 days without an IQA signature: if you sample one, "
+            "sign its tracking sheet."
+        ),
         "items": _items(signed[:LIMIT]),
-        "empty": "No recently signed-off units.",
+        "empty": _("No recently signed-off units."),
     }
 
 
@@ -166,10 +177,10 @@ def _eqa_panel(user) -> dict:
         "template": "tracking/_panel.html",
         "order": 55,
         "id": "sign-off-eqa",
-        "title": "Shared units without an EQS signature",
-        "lead": "Signed-off units shared with you: if you sample one, sign its tracking sheet as EQS.",
+        "title": _("Shared units without an EQS signature"),
+        "lead": _("Signed-off units shared with you: if you sample one, sign its tracking sheet as EQS."),
         "items": _items(waiting[:LIMIT]),
-        "empty": "No shared units are waiting.",
+        "empty": _("No shared units are waiting."),
     }
 
 

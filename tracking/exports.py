@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ledger.services import head_of
 from portfolio.access import registrations_for
@@ -140,11 +141,11 @@ def build_registration_pdf(export_job: ExportJob) -> None:
         .first()
     )
     if registration is None:
-        raise JobError("That registration no longer exists.")
+        raise JobError(_("That registration no longer exists."))
     export_job.report(0, 1, "Gathering the portfolio")
     pack = build_registration_pack(registration, export_job.params.get("unit_ids"))
     if not pack.sheets:
-        raise JobError("There are no units to print.")
+        raise JobError(_("There are no units to print."))
     estimate = pack.estimated_pages
     total = estimate + 2
     export_job.report(1, total, f"Laying out about {estimate} pages")

@@ -22,10 +22,10 @@ class SignForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you reopening this unit?",
+        label=_("Why are you reopening this unit?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept in the unit's history; the signatures given so far are voided and must be given again.",
+        help_text=_("Kept in the unit's history; the signatures given so far are voided and must be given again."),
     )
 
 
@@ -35,8 +35,8 @@ class CarryForm(forms.Form):
 
 class WithdrawCarryForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you withdrawing this carry-over?",
+        label=_("Why are you withdrawing this carry-over?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept in the history; the unit then stands on this registration's own portfolio.",
+        help_text=_("Kept in the history; the unit then stands on this registration's own portfolio."),
     )

@@ -52,6 +52,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 from django_q.exceptions import TimeoutException
 
 from centres.models import record_event
@@ -120,10 +121,10 @@ def enqueue(kind: str, *, user, centre, params: dict | None = None) -> ExportJob
     """Queue a job of a registered kind for `user` at `centre` and return it; the same request while its job is
     still queued or running returns that job instead. With JOBS_RUNNER="sync", the job runs at once."""
     if kind not in REGISTRY:
-        raise JobError(f"Unknown kind of job: {kind}.")
+        raise JobError(_("Unknown kind of job: %(kind)s.") % {"kind": kind})
     runner = getattr(settings, "JOBS_RUNNER", "worker")
     if runner not in ("worker", "sync"):
-        raise JobError(f'JOBS_RUNNER must be "worker" or "sync", not {runner!r}.')
+        raise JobError(_('JOBS_RUNNER must be "worker" or "sync", not %(runner)s.') % {"runner": f"{runner!r}"})
     params = params or {}
     key = request_key(kind, user, params)
     existing = _live_job(key)
@@ -313,7 +314,7 @@ def run_job(export_job: ExportJob) -> ExportJob:
     this_run = ExportJob.objects.filter(pk=export_job.pk, status=ExportJob.Status.RUNNING, attempts=export_job.attempts)
     try:
         if kind is None:
-            raise JobError(f"Unknown kind of job: {export_job.kind}.")
+            raise JobError(_("Unknown kind of job: %(kind)s.") % {"kind": export_job.kind})
         kind.function(export_job)
     except (Exception, TimeoutException) as error:
         if isinstance(error, DatabaseError) and not _connection_usable():

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
 from portfolio.models import Registration
@@ -13,11 +14,11 @@ from qualifications.models import Unit
 class SignatureRole(models.TextChoices):
     """The signatures on a tracking sheet, in the order they are given."""
 
-    LEARNER = "learner", "Learner"
-    ASSESSOR = "assessor", "Assessor"
-    COUNTERSIGNER = "countersigner", "Countersignatory"
-    IQA = "iqa", "IQA"
-    EQA = "eqa", "EQS"
+    LEARNER = "learner", _("Learner")
+    ASSESSOR = "assessor", _("Assessor")
+    COUNTERSIGNER = "countersigner", _("Countersignatory")
+    IQA = "iqa", _("IQA")
+    EQA = "eqa", _("EQS")
 
 
 ROLE_ORDER: list[str] = [
@@ -94,10 +95,10 @@ class ExportJob(models.Model):
     See tracking/jobs.py for how jobs are queued, run and reported."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=50)
     params = models.JSONField(default=dict, blank=True)

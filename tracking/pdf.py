@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils._os import safe_join
+from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
@@ -56,14 +57,16 @@ def static_file_for(url: str) -> Path:
     """The static file a URL names, or ResourceRefused for any URL that is not one of our static files."""
     parts = urlsplit(url)
     if parts.scheme != "https" or parts.hostname != _PDF_HOST or parts.port or parts.username:
-        raise ResourceRefused(f"Refused to fetch {url[:200]!r}: only our own static files are served to PDFs.")
+        raise ResourceRefused(
+            _("Refused to fetch %(value)s: only our own static files are served to PDFs.") % {"value": f"{url[:200]!r}"}
+        )
     static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
     path = unquote(parts.path)
     if not path.startswith(static_url):
-        raise ResourceRefused(f"Refused to fetch {url[:200]!r}: not a static file.")
+        raise ResourceRefused(_("Refused to fetch %(value)s: not a static file.") % {"value": f"{url[:200]!r}"})
     relative = path[len(static_url) :]
     if not relative or "\\" in relative or "\x00" in relative or any(p in ("..", ".") for p in relative.split("/")):
-        raise ResourceRefused(f"Refused to fetch {url[:200]!r}: not a static file.")
+        raise ResourceRefused(_("Refused to fetch %(value)s: not a static file.") % {"value": f"{url[:200]!r}"})
     return _static_path(relative)
 
 
@@ -77,10 +80,12 @@ def _static_path(relative: str) -> Path:
         try:
             candidate = Path(safe_join(str(settings.STATIC_ROOT), relative))
         except Exception as exc:  # SuspiciousFileOperation
-            raise ResourceRefused(f"Refused to fetch static file {relative[:200]!r}.") from exc
+            raise ResourceRefused(
+                _("Refused to fetch static file %(value)s.") % {"value": f"{relative[:200]!r}"}
+            ) from exc
         if candidate.is_file():
             return candidate
-    raise ResourceRefused(f"No static file {relative!r}.")
+    raise ResourceRefused(_("No static file %(relative)s.") % {"relative": f"{relative!r}"})
 
 
 class StaticOnlyFetcher(URLFetcher):

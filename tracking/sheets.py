@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from centres.hooks import Hook
 from portfolio.models import Evidence, Registration
@@ -134,7 +135,7 @@ class Sheet:
     @property
     def unit_heading(self) -> str:
         number = getattr(self.unit, "number_in_qualification", "") or ""
-        prefix = f"Unit {number}: " if number else ""
+        prefix = gettext("Unit %(number)s: ") % {"number": number} if number else ""
         return f"{prefix}{self.unit.title} ({self.unit.reference})"
 
     @property

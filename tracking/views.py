@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.views import domain_errors_as_messages
@@ -82,12 +83,18 @@ def carry_over(request, registration_pk: int):
         raise PermissionDenied("Only the learner's assessor or the centre admin carries units over.")
     form = CarryForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a unit to carry over.")
+        messages.error(request, _("Choose a unit to carry over."))
     else:
         unit = form.cleaned_data["unit"]
         with domain_errors_as_messages(request):
             carry_over_unit(actor=request.user, registration=registration, unit=unit)
-            messages.success(request, f"Unit {unit.reference} is carried over; its original sheet stands for it here.")
+            messages.success(
+                request,
+                (
+                    _("Unit %(reference)s is carried over; its original sheet stands for it here.")
+                    % {"reference": unit.reference}
+                ),
+            )
     return redirect("tracking:registration", registration_pk=registration.pk)
 
 
@@ -99,11 +106,13 @@ def carry_withdraw(request, pk: int):
         raise PermissionDenied("Only the learner's assessor or the centre admin withdraws a carried-over unit.")
     form = WithdrawCarryForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason for withdrawing the carried-over unit.")
+        messages.error(request, _("Give a reason for withdrawing the carried-over unit."))
     else:
         with domain_errors_as_messages(request):
             withdraw_carried_unit(actor=request.user, carry=carry, reason=form.cleaned_data["reason"])
-            messages.success(request, f"The carry-over of unit {carry.unit.reference} is withdrawn.")
+            messages.success(
+                request, (_("The carry-over of unit %(reference)s is withdrawn.") % {"reference": carry.unit.reference})
+            )
     return redirect("tracking:sheet", registration_pk=carry.registration_id, unit_pk=carry.unit_id)
 
 
@@ -192,7 +201,7 @@ def reopen(request, registration_pk: int, unit_pk: int):
         check_reopener(registration, request.user)
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason for reopening the unit.")
+        messages.error(request, _("Give a reason for reopening the unit."))
         return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
     with domain_errors_as_messages(request):
         voided = reopen_unit(
@@ -200,8 +209,16 @@ def reopen(request, registration_pk: int, unit_pk: int):
         )
         messages.success(
             request,
-            f"Unit {unit.reference} is reopened: {len(voided)} signature{'s' if len(voided) != 1 else ''} voided. "
-            "Its evidence can change again; the learner and you sign again when it is complete.",
+            (
+                ngettext(
+                    "Unit %(reference)s is reopened: %(count)s signature voided. Its evidence can change again; "
+                    "the learner and you sign again when it is complete.",
+                    "Unit %(reference)s is reopened: %(count)s signatures voided. Its evidence can change again; "
+                    "the learner and you sign again when it is complete.",
+                    len(voided),
+                )
+                % {"reference": unit.reference, "count": len(voided)}
+            ),
         )
     return redirect("tracking:sheet", registration_pk=registration.pk, unit_pk=unit.pk)
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .policy import mfa_required
 
@@ -41,8 +42,10 @@ class MfaRequiredMiddleware:
                 else:
                     messages.warning(
                         request,
-                        "Your role needs two-factor authentication. Set up an authenticator app or a passkey "
-                        "to continue.",
+                        _(
+                            "Your role needs two-factor authentication. Set up an authenticator "
+                            "app or a passkey to continue."
+                        ),
                     )
                     return redirect("mfa_index")
         return self.get_response(request)

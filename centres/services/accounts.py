@@ -1,6 +1,7 @@
 """Accounts disabled or enabled by a site administrator."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from centres.models import User, record_event
 
@@ -12,9 +13,9 @@ def set_account_active(*, actor, user: User, active: bool, reason: str = "") -> 
     """Disable or enable an account (site administrators only). A disabled user is signed out everywhere at
     once: the authentication backend refuses inactive users on their next request."""
     if not (actor.is_authenticated and actor.is_superuser):
-        raise NotAllowed("Only a site administrator may disable or enable accounts.")
+        raise NotAllowed(_("Only a site administrator may disable or enable accounts."))
     if user.pk == actor.pk and not active:
-        raise NotAllowed("You cannot disable your own account.")
+        raise NotAllowed(_("You cannot disable your own account."))
     if user.is_active == active:
         return user
     user.is_active = active

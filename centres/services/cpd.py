@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import Centre, CpdEntry, Membership, User, record_event
 
@@ -22,18 +23,20 @@ def add_cpd_entry(
     if actor.pk != user.pk:
         require_centre_admin(actor, centre)
     if not Membership.objects.active().filter(centre=centre, user=user).exists():
-        raise NotAllowed(f"{user} does not work at {centre}.")
+        raise NotAllowed(_("%(user)s does not work at %(centre)s.") % {"user": user, "centre": centre})
     activity, reflection = activity.strip(), reflection.strip()
     if date is None:
-        raise StaffError("Give the date of the activity.")
+        raise StaffError(_("Give the date of the activity."))
     if date > timezone.localdate():
-        raise StaffError("CPD is recorded once it has happened: the date cannot be in the future.")
+        raise StaffError(_("CPD is recorded once it has happened: the date cannot be in the future."))
     if not activity:
-        raise StaffError("Say what the activity was.")
+        raise StaffError(_("Say what the activity was."))
     if hours is None or hours <= 0 or hours > MAX_CPD_HOURS:
-        raise StaffError(f"Give the hours spent, more than 0 and at most {MAX_CPD_HOURS}.")
+        raise StaffError(
+            _("Give the hours spent, more than 0 and at most %(MAX_CPD_HOURS)s.") % {"MAX_CPD_HOURS": MAX_CPD_HOURS}
+        )
     if not reflection:
-        raise StaffError("Reflect on what was learnt and how it will change the way you work.")
+        raise StaffError(_("Reflect on what was learnt and how it will change the way you work."))
     entry = CpdEntry.objects.create(
         centre=centre,
         user=user,

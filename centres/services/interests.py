@@ -1,6 +1,7 @@
 """Personal interests of staff in learners, declared by a centre admin."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from centres import hooks
 from centres.models import Centre, Membership, PersonalInterest, User, record_event
@@ -15,13 +16,15 @@ def declare_personal_interest(*, actor, centre: Centre, staff: User, learner: Us
     quality-assure that learner. Returns the learner's active registrations where they already do, to move."""
     require_centre_admin(actor, centre)
     if not Membership.objects.active().filter(centre=centre, user=staff).exists():
-        raise StaffError(f"{staff} does not work at {centre}.")
+        raise StaffError(_("%(staff)s does not work at %(centre)s.") % {"staff": staff, "centre": centre})
     if not User.objects.filter(hooks.learners_at(centre), pk=learner.pk).exists():
-        raise StaffError(f"{learner} is not registered at {centre}.")
+        raise StaffError(_("%(learner)s is not registered at %(centre)s.") % {"learner": learner, "centre": centre})
     if not description.strip():
-        raise StaffError("Describe the interest.")
+        raise StaffError(_("Describe the interest."))
     if PersonalInterest.objects.declared(centre=centre, staff=staff, learner=learner).exists():
-        raise StaffError(f"An interest of {staff} in {learner} is already recorded.")
+        raise StaffError(
+            _("An interest of %(staff)s in %(learner)s is already recorded.") % {"staff": staff, "learner": learner}
+        )
     interest = PersonalInterest.objects.create(
         centre=centre, staff=staff, learner=learner, description=description.strip()
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import Centre, Invitation, User, record_event
 
@@ -46,9 +47,11 @@ def invite_user(*, actor, user: User, centre: Centre, kind: str) -> Invitation:
 
     The email leaves only once the transaction commits, so a rolled-back registration sends nothing."""
     if not user.is_active:
-        raise InvitationError(f"{user.email}'s account is disabled; it cannot be invited.")
+        raise InvitationError(_("%(email)s's account is disabled; it cannot be invited.") % {"email": user.email})
     if user.has_usable_password():
-        raise InvitationError(f"{user.email} has already set a password; they can use “Forgotten your password?”.")
+        raise InvitationError(
+            _("%(email)s has already set a password; they can use “Forgotten your password?”.") % {"email": user.email}
+        )
     now = timezone.now()
     user.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
@@ -80,13 +83,13 @@ def get_invitation(token: str) -> Invitation:
     """The pending invitation for the token, or InvitationError saying why the link no longer works."""
     invitation = Invitation.objects.select_related("user", "centre").filter(token_hash=_hash_token(token or "")).first()
     if invitation is None or invitation.revoked_at is not None:
-        raise InvitationError("This invitation link is not valid. Ask your centre admin to send a new one.")
+        raise InvitationError(_("This invitation link is not valid. Ask your centre admin to send a new one."))
     if invitation.used_at is not None:
-        raise InvitationError("This invitation link has already been used. Sign in with your email and password.")
+        raise InvitationError(_("This invitation link has already been used. Sign in with your email and password."))
     if invitation.expires_at <= timezone.now():
-        raise InvitationError("This invitation link has expired. Ask your centre admin to send a new one.")
+        raise InvitationError(_("This invitation link has expired. Ask your centre admin to send a new one."))
     if not invitation.user.is_active:
-        raise InvitationError("This account is disabled. Ask your centre admin.")
+        raise InvitationError(_("This account is disabled. Ask your centre admin."))
     return invitation
 
 
@@ -96,7 +99,7 @@ def accept_invitation(*, token: str, password: str) -> User:
     # Lock the row so that two submissions of the same link cannot both succeed.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at is not None:
-        raise InvitationError("This invitation link has already been used. Sign in with your email and password.")
+        raise InvitationError(_("This invitation link has already been used. Sign in with your email and password."))
     user = invitation.user
     try:
         validate_password(password, user)

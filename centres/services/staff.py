@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from centres import hooks
 from centres.models import (
@@ -48,44 +49,48 @@ def _check_credential(*, centre: Centre, role: str, user: User | None, credentia
         signer = credential.countersignatory
         if signer is None:
             raise StaffError(
-                "Someone working towards their award needs a qualified colleague to countersign their decisions."
+                _("Someone working towards their award needs a qualified colleague to countersign their decisions.")
             )
         if user is not None and signer.pk == user.pk:
-            raise StaffError("Nobody countersigns their own decisions: choose a qualified colleague.")
+            raise StaffError(_("Nobody countersigns their own decisions: choose a qualified colleague."))
         qualified = Membership.objects.active().filter(
             user=signer, centre=centre, role=role, status=CompetenceStatus.QUALIFIED
         )
         if not qualified.exists():
-            raise StaffError(f"The countersignatory must be a qualified {label} working at {centre}.")
+            raise StaffError(
+                _("The countersignatory must be a qualified %(label)s working at %(centre)s.")
+                % {"label": label, "centre": centre}
+            )
     elif credential.countersignatory is not None:
-        raise StaffError("Only someone working towards their award has a countersignatory.")
+        raise StaffError(_("Only someone working towards their award has a countersignatory."))
     awards = AWARDS_BY_ROLE[role]
     if credential.award not in awards.values:
         raise StaffError(
-            f"Choose the {label}'s award (held or being worked towards) from those the specifications name."
+            _("Choose the %(label)s's award (held or being worked towards) from those the specifications name.")
+            % {"label": label}
         )
     if credential.award in OTHER_AWARDS and not credential.award_title.strip():
-        raise StaffError("Give the full name of the other award.")
+        raise StaffError(_("Give the full name of the other award."))
     if credential.award not in OTHER_AWARDS and credential.award_title.strip():
-        raise StaffError("Name an award only when choosing another recognised award.")
+        raise StaffError(_("Name an award only when choosing another recognised award."))
     if credential.status == CompetenceStatus.WORKING_TOWARDS:
         if credential.registered_on is None:
-            raise StaffError("Give the date they registered on the award they are working towards.")
+            raise StaffError(_("Give the date they registered on the award they are working towards."))
         if credential.registered_on > today:
-            raise StaffError("The date registered on the award cannot be in the future.")
+            raise StaffError(_("The date registered on the award cannot be in the future."))
         if credential.certificate_number.strip() or credential.awarded_on is not None:
             raise StaffError(
-                "Someone working towards an award has no certificate yet: record it as held when it is awarded."
+                _("Someone working towards an award has no certificate yet: record it as held when it is awarded.")
             )
     else:
         if not credential.certificate_number.strip():
-            raise StaffError("Give the certificate number of the award held.")
+            raise StaffError(_("Give the certificate number of the award held."))
         if credential.awarded_on is None:
-            raise StaffError("Give the date of the award held.")
+            raise StaffError(_("Give the date of the award held."))
         if credential.awarded_on > today:
-            raise StaffError("The date of the award cannot be in the future.")
+            raise StaffError(_("The date of the award cannot be in the future."))
         if credential.registered_on is not None:
-            raise StaffError("The date registered is only for someone working towards their award.")
+            raise StaffError(_("The date registered is only for someone working towards their award."))
 
 
 def _apply_credential(membership: Membership, credential: Credential) -> None:
@@ -129,34 +134,40 @@ def add_staff_member(
     credential = credential or Credential()
     email = normalise_email(email)
     if role not in Role.values:
-        raise StaffError("Choose a role.")
+        raise StaffError(_("Choose a role."))
     user = User.objects.filter(email=email).first()
     _check_credential(centre=centre, role=role, user=user, credential=credential)
     created_user = user is None
     if created_user:
         if not full_name.strip():
-            raise StaffError("Give the new staff member's full name.")
+            raise StaffError(_("Give the new staff member's full name."))
         user = User.objects.create_user(email=email, full_name=full_name.strip())
     elif not user.is_active:
-        raise StaffError(f"{email}'s account is disabled; ask the site administrator to enable it first.")
+        raise StaffError(
+            _("%(email)s's account is disabled; ask the site administrator to enable it first.") % {"email": email}
+        )
     membership = Membership.objects.filter(user=user, centre=centre, role=role).first()
     if membership is not None and membership.is_active:
-        raise StaffError(f"{user} is already a {Role(role).label.lower()} at {centre}.")
+        raise StaffError(
+            _("%(user)s is already a %(lower)s at %(centre)s.")
+            % {"user": user, "lower": Role(role).label.lower(), "centre": centre}
+        )
     if membership is None:
         membership = Membership(user=user, centre=centre, role=role)
     membership.is_active = True
     _apply_credential(membership, credential)
     membership.save()
-    record_event(
-        action="membership.added",
-        obj=membership,
-        actor=actor,
-        centre=centre,
-        summary=f"{user} added as {Role(role).label.lower()}",
-        email=user.email,
-        role=role,
-        **_credential_record(membership),
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="membership.added",
+            obj=membership,
+            actor=actor,
+            centre=centre,
+            summary=f"{user} added as {Role(role).label.lower()}",
+            email=user.email,
+            role=role,
+            **_credential_record(membership),
+        )
     if not user.has_usable_password() and not user.invitations.pending().exists():
         invite_user(actor=actor, user=user, centre=centre, kind=Invitation.Kind.STAFF)
     return membership
@@ -180,8 +191,12 @@ def check_credential_change(*, membership: Membership, role: str, credential: Cr
         pending = _awaiting_countersignature(membership)
         if pending:
             raise StaffError(
-                f"{membership.user} has {pending} awaiting countersignature by {membership.countersignatory}: "
-                "have them countersigned first, then record the award."
+                _(
+                    "%(user)s has %(pending)s awaiting countersignature by "
+                    "%(countersignatory)s: have them countersigned first, then record the "
+                    "award."
+                )
+                % {"user": membership.user, "pending": pending, "countersignatory": membership.countersignatory}
             )
 
 
@@ -189,21 +204,22 @@ def check_credential_change(*, membership: Membership, role: str, credential: Cr
 def update_staff_credential(*, actor, membership: Membership, credential: Credential) -> Membership:
     require_centre_admin(actor, membership.centre)
     if not membership.is_active:
-        raise StaffError("This role has ended; add the person again to restore it.")
+        raise StaffError(_("This role has ended; add the person again to restore it."))
     check_credential_change(membership=membership, role=membership.role, credential=credential)
     before = _credential_record(membership)
     _apply_credential(membership, credential)
     membership.save(update_fields=CREDENTIAL_FIELDS)
     after = _credential_record(membership)
     changed = {key: {"from": before[key], "to": after[key]} for key in before if before[key] != after[key]}
-    record_event(
-        action="membership.updated",
-        obj=membership,
-        actor=actor,
-        centre=membership.centre,
-        summary=f"{membership.user}'s {membership.get_role_display().lower()} record updated",
-        changes=changed,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="membership.updated",
+            obj=membership,
+            actor=actor,
+            centre=membership.centre,
+            summary=f"{membership.user}'s {membership.get_role_display().lower()} record updated",
+            changes=changed,
+        )
     return membership
 
 
@@ -213,48 +229,59 @@ def end_membership(*, actor, membership: Membership, reason: str) -> Membership:
     centre = membership.centre
     require_centre_admin(actor, centre)
     if not membership.is_active:
-        raise StaffError("This role has already ended.")
+        raise StaffError(_("This role has already ended."))
     if not reason.strip():
-        raise StaffError("Say why the role ends.")
+        raise StaffError(_("Say why the role ends."))
     if membership.role == Role.ASSESSOR:
         count = hooks.caseloads_at(centre)[(Role.ASSESSOR, membership.user_id)]
         if count:
-            raise StaffError(f"{membership.user} still assesses {count} active learner(s): move them first.")
+            raise StaffError(
+                _("%(user)s still assesses %(count)s active learner(s): move them first.")
+                % {"user": membership.user, "count": count}
+            )
         trainees = Membership.objects.active().filter(
             centre=centre, role=Role.ASSESSOR, countersignatory=membership.user
         )
         if trainees.exists():
             raise StaffError(
-                f"{membership.user} countersigns for {', '.join(str(m.user) for m in trainees)}: "
-                "choose another countersignatory first."
+                _("%(user)s countersigns for %(join)s: choose another countersignatory first.")
+                % {"user": membership.user, "join": ", ".join(str(m.user) for m in trainees)}
             )
     if membership.role == Role.IQA:
         count = hooks.caseloads_at(centre)[(Role.IQA, membership.user_id)]
         if count:
-            raise StaffError(f"{membership.user} is IQA for {count} active learner(s): change their IQA first.")
+            raise StaffError(
+                _("%(user)s is IQA for %(count)s active learner(s): change their IQA first.")
+                % {"user": membership.user, "count": count}
+            )
         if Membership.objects.active().filter(centre=centre, role=Role.IQA, countersignatory=membership.user).exists():
             raise StaffError(
-                f"{membership.user} countersigns for a trainee IQA: choose another countersignatory first."
+                _("%(user)s countersigns for a trainee IQA: choose another countersignatory first.")
+                % {"user": membership.user}
             )
     if membership.needs_countersignature:
         pending = _awaiting_countersignature(membership)
         if pending:
             raise StaffError(
-                f"{membership.user} has {pending} awaiting countersignature by {membership.countersignatory}: "
-                "have them countersigned first."
+                _(
+                    "%(user)s has %(pending)s awaiting countersignature by "
+                    "%(countersignatory)s: have them countersigned first."
+                )
+                % {"user": membership.user, "pending": pending, "countersignatory": membership.countersignatory}
             )
     if membership.role == Role.CENTRE_ADMIN:
         others = Membership.objects.active().filter(centre=centre, role=Role.CENTRE_ADMIN).exclude(pk=membership.pk)
         if not others.exists():
-            raise StaffError(f"{centre} needs at least one centre admin.")
+            raise StaffError(_("%(centre)s needs at least one centre admin.") % {"centre": centre})
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    record_event(
-        action="membership.ended",
-        obj=membership,
-        actor=actor,
-        centre=centre,
-        summary=f"{membership.user}'s role as {membership.get_role_display().lower()} ended: {reason.strip()}",
-        reason=reason.strip(),
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="membership.ended",
+            obj=membership,
+            actor=actor,
+            centre=centre,
+            summary=f"{membership.user}'s role as {membership.get_role_display().lower()} ended: {reason.strip()}",
+            reason=reason.strip(),
+        )
     return membership

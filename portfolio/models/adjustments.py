@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qualifications.models import Unit
 
@@ -23,13 +24,13 @@ class Adjustment(models.Model):
     assessments, the decision of a centre admin (approved, or refused with the reason) and what was adjusted."""
 
     class Kind(models.TextChoices):
-        REASONABLE_ADJUSTMENT = "reasonable_adjustment", "Reasonable adjustment"
-        SPECIAL_CONSIDERATION = "special_consideration", "Special consideration"
+        REASONABLE_ADJUSTMENT = "reasonable_adjustment", _("Reasonable adjustment")
+        SPECIAL_CONSIDERATION = "special_consideration", _("Special consideration")
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Awaiting decision"
-        APPROVED = "approved", "Approved"
-        REFUSED = "refused", "Refused"
+        REQUESTED = "requested", _("Awaiting decision")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="adjustments")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qualifications.models import AssessmentMethod
 from qualifications.spec_rules import SIMULATION
@@ -17,9 +18,9 @@ class EvidenceQuerySet(models.QuerySet):
 
 class Evidence(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="evidence")
     reference = models.PositiveIntegerField(help_text="The portfolio reference printed on tracking sheets.")
@@ -113,10 +114,10 @@ class EvidenceFileQuerySet(models.QuerySet):
 
 class EvidenceFile(models.Model):
     class Integrity(models.TextChoices):
-        UNCHECKED = "unchecked", "Not checked yet"
-        OK = "ok", "Matches its SHA-256"
-        TAMPERED = "tampered", "Bytes no longer match its SHA-256"
-        MISSING = "missing", "Missing from storage"
+        UNCHECKED = "unchecked", _("Not checked yet")
+        OK = "ok", _("Matches its SHA-256")
+        TAMPERED = "tampered", _("Bytes no longer match its SHA-256")
+        MISSING = "missing", _("Missing from storage")
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(upload_to=evidence_upload_to, max_length=300)

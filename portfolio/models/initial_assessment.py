@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .registration import Registration
 
@@ -10,12 +11,12 @@ from .registration import Registration
 class SkillsLevel(models.TextChoices):
     """English and maths levels as initial assessment in England reports them (functional skills levels)."""
 
-    ENTRY_1 = "entry_1", "Entry level 1"
-    ENTRY_2 = "entry_2", "Entry level 2"
-    ENTRY_3 = "entry_3", "Entry level 3"
-    LEVEL_1 = "level_1", "Level 1"
-    LEVEL_2 = "level_2", "Level 2"
-    LEVEL_3 = "level_3", "Level 3 or above"
+    ENTRY_1 = "entry_1", _("Entry level 1")
+    ENTRY_2 = "entry_2", _("Entry level 2")
+    ENTRY_3 = "entry_3", _("Entry level 3")
+    LEVEL_1 = "level_1", _("Level 1")
+    LEVEL_2 = "level_2", _("Level 2")
+    LEVEL_3 = "level_3", _("Level 3 or above")
 
 
 class InitialAssessment(models.Model):

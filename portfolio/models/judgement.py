@@ -4,6 +4,7 @@ trainee's decisions wait for."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qualifications.models import AssessmentCriterion
 
@@ -12,10 +13,10 @@ from .registration import Registration
 
 
 class CountersignStatus(models.TextChoices):
-    NOT_REQUIRED = "not_required", "Not required"
-    AWAITING = "awaiting", "Awaiting countersignature"
-    CONFIRMED = "confirmed", "Countersigned"
-    OVERTURNED = "overturned", "Overturned"
+    NOT_REQUIRED = "not_required", _("Not required")
+    AWAITING = "awaiting", _("Awaiting countersignature")
+    CONFIRMED = "confirmed", _("Countersigned")
+    OVERTURNED = "overturned", _("Overturned")
 
 
 class Countersignable(models.Model):
@@ -60,9 +61,9 @@ class EvidenceLink(Countersignable):
     """Evidence put forward for one criterion, and the assessor's judgement of it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting review"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="links")
     criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.PROTECT, related_name="evidence_links")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre, Role
 from qualifications.models import Pathway, Qualification, Unit
@@ -33,9 +34,9 @@ class RegistrationQuerySet(models.QuerySet):
 
 class Registration(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        COMPLETED = "completed", "Completed"
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        COMPLETED = "completed", _("Completed")
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="registrations")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations")

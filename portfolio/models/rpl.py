@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .evidence import Evidence
 from .registration import Registration
@@ -17,8 +18,8 @@ class RplClaim(models.Model):
     the learner's IQA then checks the decision."""
 
     class Check(models.TextChoices):
-        AGREE = "agree", "Agrees with the decision"
-        DISAGREE = "disagree", "Disagrees with the decision"
+        AGREE = "agree", _("Agrees with the decision")
+        DISAGREE = "disagree", _("Disagrees with the decision")
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="rpl_claims")
     evidence = models.OneToOneField(Evidence, on_delete=models.PROTECT, related_name="rpl_claim")

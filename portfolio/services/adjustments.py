@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Role, record_event
@@ -39,7 +40,7 @@ def _text(value: str, what: str, *, required: bool = True, limit: int = TEXT_MAX
     if required and not value:
         raise PortfolioError(what)
     if len(value) > limit:
-        raise PortfolioError(f"Keep each answer to {limit:,} characters.")
+        raise PortfolioError(_("Keep each answer to %(limit)s characters.") % {"limit": f"{limit:,}"})
     return value
 
 
@@ -52,7 +53,7 @@ def _units_on_plan(registration: Registration, units: Iterable) -> list[Unit]:
         )
     }
     if wanted - set(on_plan):
-        raise PortfolioError("One of the chosen units is not on this learner's plan; nothing was saved.")
+        raise PortfolioError(_("One of the chosen units is not on this learner's plan; nothing was saved."))
     return sorted(on_plan.values(), key=lambda unit: unit.reference)
 
 
@@ -98,10 +99,10 @@ def request_adjustment(
 def _request(actor, registration, kind, what, why, units, assessments, saver, prepared) -> Adjustment:
     registration = Registration.objects.select_for_update(of=("self",)).select_related("centre").get(pk=registration.pk)
     if not may_request_adjustment(actor, registration):
-        raise NotAllowed("Only the centre admin or the learner's assessor may record a request for an adjustment.")
+        raise NotAllowed(_("Only the centre admin or the learner's assessor may record a request for an adjustment."))
     require_active(registration)
     if kind not in Adjustment.Kind.values:
-        raise PortfolioError("Choose a reasonable adjustment or a special consideration.")
+        raise PortfolioError(_("Choose a reasonable adjustment or a special consideration."))
     what = _text(what, "Say what is asked for.")
     why = _text(why, "Say why it is needed.")
     assessments = _text(assessments, "", required=False, limit=ASSESSMENTS_MAX)
@@ -111,27 +112,28 @@ def _request(actor, registration, kind, what, why, units, assessments, saver, pr
     )
     adjustment.units.set(chosen)
     stored = _store(saver, adjustment, prepared, actor)
-    record_event(
-        action="adjustment.requested",
-        obj=adjustment,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"{adjustment.get_kind_display()} requested: {what}",
-        kind=kind,
-        what=what,
-        why=why,
-        units=[unit.reference for unit in chosen],
-        assessments=assessments,
-        files=stored,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="adjustment.requested",
+            obj=adjustment,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"{adjustment.get_kind_display()} requested: {what}",
+            kind=kind,
+            what=what,
+            why=why,
+            units=[unit.reference for unit in chosen],
+            assessments=assessments,
+            files=stored,
+        )
     return adjustment
 
 
 def add_adjustment_files(*, actor, adjustment: Adjustment, files: Sequence) -> int:
     """Add supporting files to a request, before or after its decision; files are never removed."""
     if not files:
-        raise PortfolioError("Choose at least one file.")
+        raise PortfolioError(_("Choose at least one file."))
     prepared = prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():
@@ -142,17 +144,18 @@ def add_adjustment_files(*, actor, adjustment: Adjustment, files: Sequence) -> i
             )
             registration = adjustment.registration
             if not may_request_adjustment(actor, registration):
-                raise NotAllowed("Only the centre admin or the learner's assessor may add supporting files.")
+                raise NotAllowed(_("Only the centre admin or the learner's assessor may add supporting files."))
             stored = _store(saver, adjustment, prepared, actor)
-            record_event(
-                action="adjustment.files_added",
-                obj=adjustment,
-                actor=actor,
-                centre=registration.centre,
-                registration_id=registration.pk,
-                summary=f"Added {len(stored)} supporting file(s) to a {adjustment.get_kind_display().lower()}",
-                files=stored,
-            )
+            with translation.override("en"):  # the audit history stays in English
+                record_event(
+                    action="adjustment.files_added",
+                    obj=adjustment,
+                    actor=actor,
+                    centre=registration.centre,
+                    registration_id=registration.pk,
+                    summary=f"Added {len(stored)} supporting file(s) to a {adjustment.get_kind_display().lower()}",
+                    files=stored,
+                )
     finally:
         for item in prepared:
             item.close()
@@ -169,7 +172,7 @@ def decide_adjustment(
     )
     registration = adjustment.registration
     if not may_decide_adjustment(actor, registration):
-        raise NotAllowed("Only a centre admin, whom the centre authorises, may decide on an adjustment.")
+        raise NotAllowed(_("Only a centre admin, whom the centre authorises, may decide on an adjustment."))
     if adjustment.status != Adjustment.Status.REQUESTED:
         raise AlreadyDone(f"This request was already {adjustment.get_status_display().lower()}; nothing changed.")
     reason = _text(reason, "", required=False)
@@ -185,16 +188,17 @@ def decide_adjustment(
     adjustment.decision_reason = reason
     adjustment.adjusted = adjusted
     adjustment.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "adjusted"])
-    record_event(
-        action="adjustment.decided",
-        obj=adjustment,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"{adjustment.get_kind_display()} {adjustment.get_status_display().lower()}"
-        + (f": {adjusted}" if approve else f": {reason}"),
-        outcome=adjustment.status,
-        reason=reason,
-        adjusted=adjusted,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="adjustment.decided",
+            obj=adjustment,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"{adjustment.get_kind_display()} {adjustment.get_status_display().lower()}"
+            + (f": {adjusted}" if approve else f": {reason}"),
+            outcome=adjustment.status,
+            reason=reason,
+            adjusted=adjusted,
+        )
     return adjustment

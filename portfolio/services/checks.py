@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from centres.access import membership_for
 from centres.models import Membership, Role
 from portfolio.models import Evidence, Registration, RegistrationUnit
@@ -51,7 +53,8 @@ def require(condition: bool, message: str) -> None:
 def require_active(registration: Registration) -> None:
     if registration.status != Registration.Status.ACTIVE:
         raise PortfolioError(
-            f"This registration is {registration.get_status_display().lower()}; its portfolio can no longer change."
+            _("This registration is %(lower)s; its portfolio can no longer change.")
+            % {"lower": registration.get_status_display().lower()}
         )
 
 
@@ -81,7 +84,7 @@ def criteria_on_plan(registration: Registration, ids: Iterable) -> list[Assessme
             criterion = allowed[int(raw)]
         except (KeyError, TypeError, ValueError):
             raise PortfolioError(
-                "One of the chosen criteria is not on this learner's plan; nothing was changed."
+                _("One of the chosen criteria is not on this learner's plan; nothing was changed.")
             ) from None
         result.append(criterion)
     return result

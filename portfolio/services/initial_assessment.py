@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Role, record_event
@@ -35,20 +36,20 @@ def record_initial_assessment(
 ) -> InitialAssessment:
     """Record the learner's initial assessment, or correct it (the earlier values stay in the history)."""
     if not may_record_initial_assessment(actor, registration):
-        raise NotAllowed("Only the learner's assessor or the centre admin records the initial assessment.")
+        raise NotAllowed(_("Only the learner's assessor or the centre admin records the initial assessment."))
     if registration.status != Registration.Status.ACTIVE:
-        raise InitialAssessmentError("This registration is no longer active.")
+        raise InitialAssessmentError(_("This registration is no longer active."))
     if english_level not in SkillsLevel.values or maths_level not in SkillsLevel.values:
-        raise InitialAssessmentError("Choose the learner's English and maths levels.")
+        raise InitialAssessmentError(_("Choose the learner's English and maths levels."))
     prior_experience, notes = prior_experience.strip(), notes.strip()
     if not prior_experience:
         raise InitialAssessmentError(
-            "Describe the learner's prior learning and experience (write “none” if they have none)."
+            _("Describe the learner's prior learning and experience (write “none” if they have none).")
         )
     if assessed_on is None:
-        raise InitialAssessmentError("Give the date of the initial assessment.")
+        raise InitialAssessmentError(_("Give the date of the initial assessment."))
     if assessed_on > timezone.localdate():
-        raise InitialAssessmentError("The initial assessment cannot be dated in the future.")
+        raise InitialAssessmentError(_("The initial assessment cannot be dated in the future."))
     values = {
         "english_level": english_level,
         "maths_level": maths_level,
@@ -63,7 +64,7 @@ def record_initial_assessment(
     else:
         before = {key: getattr(assessment, key) for key in values}
         if before == values:
-            raise InitialAssessmentError("Nothing changed.")
+            raise InitialAssessmentError(_("Nothing changed."))
         changes = {
             key: {"from": str(before[key]), "to": str(values[key])} for key in values if before[key] != values[key]
         }
@@ -72,19 +73,20 @@ def record_initial_assessment(
         assessment.assessed_by, assessment.recorded_at = actor, timezone.now()
         assessment.save()
         action = "initial_assessment.updated"
-    record_event(
-        action=action,
-        obj=assessment,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"Initial assessment {'recorded' if action.endswith('recorded') else 'corrected'}: English "
-        f"{assessment.get_english_level_display()}, maths {assessment.get_maths_level_display()}",
-        english_level=english_level,
-        maths_level=maths_level,
-        prior_experience=prior_experience,
-        notes=notes,
-        assessed_on=assessed_on.isoformat(),
-        changes=changes,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action=action,
+            obj=assessment,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"Initial assessment {'recorded' if action.endswith('recorded') else 'corrected'}: English "
+            f"{assessment.get_english_level_display()}, maths {assessment.get_maths_level_display()}",
+            english_level=english_level,
+            maths_level=maths_level,
+            prior_experience=prior_experience,
+            notes=notes,
+            assessed_on=assessed_on.isoformat(),
+            changes=changes,
+        )
     return assessment

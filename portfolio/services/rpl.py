@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from centres import conflicts
 from centres.access import has_role
@@ -37,17 +38,17 @@ def claim_rpl(
     """Record an RPL claim against criteria of the learner's plan. The files seen are added to its evidence."""
     require_active(registration)
     if not is_assessor(actor, registration):
-        raise NotAllowed("Only the learner's assessor records an RPL claim.")
+        raise NotAllowed(_("Only the learner's assessor records an RPL claim."))
     prior_learning = prior_learning.strip()
     if not prior_learning:
-        raise RplError("Describe the prior certificates or experience claimed.")
+        raise RplError(_("Describe the prior certificates or experience claimed."))
     chosen = criteria_on_plan(registration, list(criteria))
     if not chosen:
-        raise RplError("Choose the criteria the prior learning covers.")
+        raise RplError(_("Choose the criteria the prior learning covers."))
     require_unlocked(registration, {criterion.unit_id for criterion in chosen})
     method = AssessmentMethod.objects.filter(code=RPL_METHOD).first()
     if method is None:
-        raise RplError("The catalogue has no RPL assessment method; load the catalogue first.")
+        raise RplError(_("The catalogue has no RPL assessment method; load the catalogue first."))
     evidence = create_evidence(
         actor=actor,
         registration=registration,
@@ -83,14 +84,14 @@ def decide_rpl(*, actor, claim: RplClaim, accepted: Iterable, note: str) -> RplC
     claim = RplClaim.objects.select_for_update(of=("self",)).select_related("registration__centre").get(pk=claim.pk)
     registration = claim.registration
     if claim.is_decided:
-        raise RplError("This claim is already decided.")
+        raise RplError(_("This claim is already decided."))
     note = note.strip()
     if not note:
-        raise RplError("Say why the prior learning meets (or does not meet) the criteria: the IQA and EQA read it.")
+        raise RplError(_("Say why the prior learning meets (or does not meet) the criteria: the IQA and EQA read it."))
     links = list(claim.evidence.links.select_related("criterion__unit").order_by("criterion__unit__reference", "pk"))
     accepted_ids = {int(pk) for pk in accepted}
     if not accepted_ids <= {link.criterion_id for link in links}:
-        raise RplError("Accept only criteria the claim covers.")
+        raise RplError(_("Accept only criteria the claim covers."))
     for link in links:
         judge_link(
             actor=actor,
@@ -134,31 +135,36 @@ def check_rpl(*, actor, claim: RplClaim, outcome: str, note: str) -> RplClaim:
     """The learner's IQA checks the assessor's RPL decision: agrees, or disagrees saying why."""
     claim = RplClaim.objects.select_for_update(of=("self",)).select_related("registration__centre").get(pk=claim.pk)
     if not may_check_rpl(actor, claim):
-        raise NotAllowed("Only the learner's IQA checks an RPL decision.")
+        raise NotAllowed(_("Only the learner's IQA checks an RPL decision."))
     if not claim.is_decided:
-        raise RplError("The assessor has not decided this claim yet.")
+        raise RplError(_("The assessor has not decided this claim yet."))
     problem = conflicts.iqa_conflict(
         actor, claim.registration, conflicts.Act.CHECK_RPL, involved=claim.decided_by_id == actor.pk
     )
     if problem:
         raise NotAllowed(problem)
     if claim.iqa_check:
-        raise RplError(f"{claim.iqa_checked_by} has already checked this decision.")
+        raise RplError(
+            _("%(iqa_checked_by)s has already checked this decision.") % {"iqa_checked_by": claim.iqa_checked_by}
+        )
     if outcome not in RplClaim.Check.values:
-        raise RplError("Say whether you agree with the decision.")
+        raise RplError(_("Say whether you agree with the decision."))
     note = note.strip()
     if outcome == RplClaim.Check.DISAGREE and not note:
-        raise RplError("Say why you disagree, and what the assessor should do.")
+        raise RplError(_("Say why you disagree, and what the assessor should do."))
     claim.iqa_check, claim.iqa_checked_by, claim.iqa_checked_at, claim.iqa_note = outcome, actor, timezone.now(), note
     claim.save(update_fields=["iqa_check", "iqa_checked_by", "iqa_checked_at", "iqa_note"])
-    record_event(
-        action="rpl.checked",
-        obj=claim,
-        actor=actor,
-        centre=claim.registration.centre,
-        registration_id=claim.registration_id,
-        summary=f"IQA check of the RPL claim (evidence {claim.evidence.reference}): {claim.get_iqa_check_display()}",
-        outcome=outcome,
-        note=note,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="rpl.checked",
+            obj=claim,
+            actor=actor,
+            centre=claim.registration.centre,
+            registration_id=claim.registration_id,
+            summary=(
+                f"IQA check of the RPL claim (evidence {claim.evidence.reference}): {claim.get_iqa_check_display()}"
+            ),
+            outcome=outcome,
+            note=note,
+        )
     return claim

@@ -4,6 +4,7 @@ Nobody is made a learner's assessor or IQA for a qualification they are not reco
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import Centre, Membership, Role, User, record_event
 from centres.services import NotAllowed, StaffError, require_centre_admin
@@ -16,7 +17,7 @@ __all__ = ["NotAllowed", "StaffError", "competence_problem", "record_competence"
 
 def _require_assessing_staff(*, centre: Centre, user: User) -> None:
     if not Membership.objects.active().filter(centre=centre, user=user, role__in=ASSESSING_ROLES).exists():
-        raise StaffError(f"{user} is not an assessor or IQA at {centre}.")
+        raise StaffError(_("%(user)s is not an assessor or IQA at %(centre)s.") % {"user": user, "centre": centre})
 
 
 def competence_problem(*, centre: Centre, user: User, qualification, role_label: str) -> str | None:
@@ -39,12 +40,12 @@ def record_competence(
     require_centre_admin(actor, centre)
     _require_assessing_staff(centre=centre, user=user)
     if qualification is None:
-        raise StaffError("Choose the qualification.")
+        raise StaffError(_("Choose the qualification."))
     sector_experience, evidence = sector_experience.strip(), evidence.strip()
     if not sector_experience:
-        raise StaffError("Describe their experience in the sector.")
+        raise StaffError(_("Describe their experience in the sector."))
     if not evidence:
-        raise StaffError("Say what evidence of that experience the centre holds (CV, certificates, references).")
+        raise StaffError(_("Say what evidence of that experience the centre holds (CV, certificates, references)."))
     competence = (
         OccupationalCompetence.objects.select_for_update()
         .filter(centre=centre, user=user, qualification=qualification)
@@ -64,7 +65,7 @@ def record_competence(
         before = {"sector_experience": competence.sector_experience, "evidence": competence.evidence}
         after = {"sector_experience": sector_experience, "evidence": evidence}
         if before == after:
-            raise StaffError("Nothing changed.")
+            raise StaffError(_("Nothing changed."))
         changes = {key: {"from": before[key], "to": after[key]} for key in before if before[key] != after[key]}
         if competence.verified_by_id is not None:
             changes["verified_by"] = {"from": competence.verified_by.email, "to": None}
@@ -95,9 +96,11 @@ def verify_competence(*, actor, competence: OccupationalCompetence) -> Occupatio
     require_centre_admin(actor, competence.centre)
     competence = OccupationalCompetence.objects.select_for_update().get(pk=competence.pk)
     if competence.user_id == actor.pk:
-        raise StaffError("Nobody verifies their own occupational competence: ask another centre admin.")
+        raise StaffError(_("Nobody verifies their own occupational competence: ask another centre admin."))
     if competence.verified_by_id is not None:
-        raise StaffError(f"This competence was already verified by {competence.verified_by}.")
+        raise StaffError(
+            _("This competence was already verified by %(verified_by)s.") % {"verified_by": competence.verified_by}
+        )
     competence.verified_by, competence.verified_on = actor, timezone.localdate()
     competence.save(update_fields=["verified_by", "verified_on"])
     record_event(

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import record_event
 from ledger.services import record as record_in_ledger
@@ -48,9 +49,11 @@ def testimony_url(token: str) -> str:
 def _field(value: str, label: str, max_length: int = 200) -> str:
     value = " ".join((value or "").split())
     if not value:
-        raise PortfolioError(f"Give the witness's {label}.")
+        raise PortfolioError(_("Give the witness's %(label)s.") % {"label": label})
     if len(value) > max_length:
-        raise PortfolioError(f"Keep the witness's {label} to {max_length} characters.")
+        raise PortfolioError(
+            _("Keep the witness's %(label)s to %(max_length)s characters.") % {"label": label, "max_length": max_length}
+        )
     return value
 
 
@@ -69,9 +72,9 @@ def invite_witness(
     try:
         validate_email(email)
     except ValidationError:
-        raise PortfolioError("Give the witness's email address.") from None
+        raise PortfolioError(_("Give the witness's email address.")) from None
     if email == registration.learner.email.lower():
-        raise PortfolioError("The witness must be someone other than the learner.")
+        raise PortfolioError(_("The witness must be someone other than the learner."))
     # A double-posted form reuses the invitation it just made (and sends no second email); the registration row is
     # locked so that two identical requests at the same moment are taken one after the other.
     Registration.objects.select_for_update().filter(pk=registration.pk).first()
@@ -135,13 +138,13 @@ def get_witness_invitation(token: str) -> WitnessInvitation:
         .first()
     )
     if invitation is None:
-        raise PortfolioError("This link is not valid. Ask the person who invited you to send a new one.")
+        raise PortfolioError(_("This link is not valid. Ask the person who invited you to send a new one."))
     if invitation.used_at is not None:
         raise AlreadyDone("This testimony has already been received. Thank you.", invitation)
     if invitation.expires_at <= timezone.now():
-        raise PortfolioError("This link has expired. Ask the person who invited you to send a new one.")
+        raise PortfolioError(_("This link has expired. Ask the person who invited you to send a new one."))
     if invitation.registration.status != Registration.Status.ACTIVE:
-        raise PortfolioError("This learner's programme has ended; the testimony can no longer be received.")
+        raise PortfolioError(_("This learner's programme has ended; the testimony can no longer be received."))
     return invitation
 
 
@@ -158,18 +161,20 @@ def receive_testimony(*, token: str, testimony: str, signed_name: str, date: dt.
         raise AlreadyDone("This testimony has already been received. Thank you.", invitation)
     testimony = (testimony or "").strip()
     if not testimony:
-        raise PortfolioError("Write your testimony: what you saw the learner do, when and where.")
+        raise PortfolioError(_("Write your testimony: what you saw the learner do, when and where."))
     if len(testimony) > TESTIMONY_MAX:
-        raise PortfolioError(f"Keep the testimony to {TESTIMONY_MAX} characters.")
+        raise PortfolioError(
+            _("Keep the testimony to %(TESTIMONY_MAX)s characters.") % {"TESTIMONY_MAX": TESTIMONY_MAX}
+        )
     signed_name = " ".join((signed_name or "").split())
     if not signed_name:
-        raise PortfolioError("Sign the testimony by typing your full name.")
+        raise PortfolioError(_("Sign the testimony by typing your full name."))
     if len(signed_name) > 200:
-        raise PortfolioError("Keep your name to 200 characters.")
+        raise PortfolioError(_("Keep your name to 200 characters."))
     if not confirm:
-        raise PortfolioError("Confirm that the testimony is true and that you are the person named.")
+        raise PortfolioError(_("Confirm that the testimony is true and that you are the person named."))
     if date is None or date > timezone.localdate():
-        raise PortfolioError("Give the date of what you witnessed; it cannot be in the future.")
+        raise PortfolioError(_("Give the date of what you witnessed; it cannot be in the future."))
     registration = Registration.objects.select_for_update(of=("self",)).get(pk=invitation.registration_id)
     reference = registration.next_evidence_reference
     Registration.objects.filter(pk=registration.pk).update(next_evidence_reference=reference + 1)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import get_centre_for
@@ -69,7 +70,7 @@ def adjustment_create(request, pk: int):
                 assessments=data["assessments"],
                 files=uploaded_files(request),
             )
-            messages.success(request, "The request is recorded; a centre admin decides on it.")
+            messages.success(request, gettext("The request is recorded; a centre admin decides on it."))
             return redirect("portfolio:adjustment-detail", pk=adjustment.pk)
     return render(
         request,
@@ -114,7 +115,10 @@ def adjustment_files(request, pk: int):
     else:
         with domain_errors_as_messages(request):
             added = add_adjustment_files(actor=request.user, adjustment=adjustment, files=uploaded_files(request))
-            messages.success(request, f"Added {added} file{'s' if added != 1 else ''}.")
+            messages.success(
+                request,
+                ngettext("Added %(count)d file.", "Added %(count)d files.", added) % {"count": added},
+            )
     return redirect("portfolio:adjustment-detail", pk=adjustment.pk)
 
 
@@ -135,9 +139,9 @@ def adjustment_decide(request, pk: int):
                 reason=data["reason"],
                 adjusted=data["adjusted"],
             )
-            messages.success(request, "The decision is recorded.")
+            messages.success(request, gettext("The decision is recorded."))
     else:
-        messages.error(request, "Choose approve or refuse.")
+        messages.error(request, gettext("Choose approve or refuse."))
     return redirect("portfolio:adjustment-detail", pk=adjustment.pk)
 
 

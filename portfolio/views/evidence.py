@@ -282,7 +282,9 @@ def evidence_submit(request, pk: int):
     evidence = get_evidence_for(request.user, pk)
     with domain_errors_as_messages(request):
         submit_evidence(actor=request.user, evidence=evidence, declaration=request.POST.get("declaration") == "on")
-        messages.success(request, f"Evidence {evidence.reference} submitted to the assessor.")
+        messages.success(
+            request, (_("Evidence %(reference)s submitted to the assessor.") % {"reference": evidence.reference})
+        )
     return redirect("portfolio:evidence-detail", pk=evidence.pk)
 
 
@@ -295,7 +297,10 @@ def evidence_withdraw(request, pk: int):
     if request.method == "POST" and form.is_valid():
         with domain_errors_as_messages(request) as outcome:
             withdraw_evidence(actor=request.user, evidence=evidence, reason=form.cleaned_data["reason"])
-            messages.success(request, f"Evidence {evidence.reference} withdrawn. It stays in the history.")
+            messages.success(
+                request,
+                (_("Evidence %(reference)s withdrawn. It stays in the history.") % {"reference": evidence.reference}),
+            )
         if outcome.ok or isinstance(outcome.error, AlreadyDone):
             return redirect("portfolio:evidence-detail", pk=evidence.pk)
     return render(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from centres import conflicts
@@ -73,7 +75,7 @@ def _parse_judgements(post) -> list[LinkJudgement]:
             continue
         link_id = parse_id(key.removeprefix("decision-"))
         if link_id is None:
-            raise PortfolioError("One of the criteria judged is not linked to this evidence; nothing was saved.")
+            raise PortfolioError(_("One of the criteria judged is not linked to this evidence; nothing was saved."))
         judgements.append(
             LinkJudgement(
                 link_id=link_id,
@@ -91,10 +93,15 @@ def _next_in_queue(user, after):
 
 
 def _saved_text(judged: int, marked: int) -> str:
-    text = f"Saved {judged} judgement{'s' if judged != 1 else ''}"
-    if marked:
-        text += f" and marked {marked} criteri{'a' if marked != 1 else 'on'} met"
-    return text + "."
+    saved = ngettext("Saved %(judged)s judgement", "Saved %(judged)s judgements", judged) % {"judged": judged}
+    if not marked:
+        return saved + "."
+    # Two counts, so two plurals: the second sentence takes the first whole.
+    return ngettext(
+        "%(saved)s and marked %(marked)s criterion met.",
+        "%(saved)s and marked %(marked)s criteria met.",
+        marked,
+    ) % {"saved": saved, "marked": marked}
 
 
 @login_required
@@ -110,7 +117,7 @@ def evidence_judge(request, pk: int):
                 accepting = everything == "accept"
                 if accepting and request.POST.get("confirm_vacs") != "on":
                     raise PortfolioError(
-                        "Confirm that the evidence you accept is valid, authentic, current and sufficient."
+                        _("Confirm that the evidence you accept is valid, authentic, current and sufficient.")
                     )
                 judged, marked = judge_all(
                     actor=request.user,
@@ -123,7 +130,7 @@ def evidence_judge(request, pk: int):
                 judgements = _parse_judgements(request.POST)
                 if any(judgement.accepted for judgement in judgements) and request.POST.get("confirm_vacs") != "on":
                     raise PortfolioError(
-                        "Confirm that the evidence you accept is valid, authentic, current and sufficient."
+                        _("Confirm that the evidence you accept is valid, authentic, current and sufficient.")
                     )
                 judged, marked = judge_evidence(
                     actor=request.user, evidence=evidence, judgements=judgements, feedback=feedback
@@ -131,7 +138,7 @@ def evidence_judge(request, pk: int):
             messages.success(request, _saved_text(judged, marked))
             following = _next_in_queue(request.user, evidence)
             if following is None:
-                messages.info(request, "Nothing else is waiting for you.")
+                messages.info(request, _("Nothing else is waiting for you."))
                 return redirect("portfolio:assessor-queue")
             return redirect("portfolio:evidence-judge", pk=following)
     page = evidence_page(evidence)
@@ -161,7 +168,7 @@ def criterion_decide(request, pk: int, criterion_pk: int):
     criterion = get_object_or_404(AssessmentCriterion, pk=criterion_pk)
     form = MarkMetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a valid date met (day, month and year).")
+        messages.error(request, _("Give a valid date met (day, month and year)."))
     else:
         data = form.cleaned_data
         with domain_errors_as_messages(request):
@@ -169,15 +176,16 @@ def criterion_decide(request, pk: int, criterion_pk: int):
                 decision = mark_criterion_met(
                     actor=request.user, registration=registration, criterion=criterion, met_on=data["met_on"]
                 )
-                text = f"{criterion.code} marked met on {decision.met_on:%d/%m/%Y}"
-                if not decision.is_final:
-                    text += ", awaiting countersignature"
-                messages.success(request, text + ".")
+                if decision.is_final:
+                    text = _("%(code)s marked met on %(met_on)s.")
+                else:
+                    text = _("%(code)s marked met on %(met_on)s, awaiting countersignature.")
+                messages.success(request, text % {"code": criterion.code, "met_on": f"{decision.met_on:%d/%m/%Y}"})
             else:
                 unmark_criterion(
                     actor=request.user, registration=registration, criterion=criterion, reason=data["reason"]
                 )
-                messages.success(request, f"{criterion.code} is no longer marked met.")
+                messages.success(request, (_("%(code)s is no longer marked met.") % {"code": criterion.code}))
     return_to = form.cleaned_data.get("return_to") if form.is_valid() else None
     if return_to and evidence_for(request.user).filter(pk=return_to, registration=registration).exists():
         return redirect("portfolio:evidence-judge", pk=return_to)
@@ -216,7 +224,7 @@ def countersign(request, kind: str, pk: int):
         return redirect("portfolio:countersign-queue")
     form = CountersignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose to confirm or overturn the decision.")
+        messages.error(request, _("Choose to confirm or overturn the decision."))
         return redirect("portfolio:countersign-queue")
     confirm = form.cleaned_data["outcome"] == "confirm"
     with domain_errors_as_messages(request):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.views import domain_errors_as_messages
@@ -61,7 +62,7 @@ def rpl_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         with domain_errors_as_messages(request):
             claim = services.claim_rpl(actor=request.user, registration=registration, **form.cleaned_data)
-            messages.success(request, "The RPL claim is recorded. Add the certificates seen, then decide it.")
+            messages.success(request, _("The RPL claim is recorded. Add the certificates seen, then decide it."))
             return redirect("portfolio:rpl-detail", pk=claim.pk)
     return render(request, "portfolio/rpl_form.html", {"registration": registration, "form": form})
 
@@ -100,7 +101,7 @@ def rpl_decide(request, pk: int):
             services.decide_rpl(
                 actor=request.user, claim=claim, accepted=form.cleaned_data["accepted"], note=form.cleaned_data["note"]
             )
-            messages.success(request, "The RPL decision is recorded; accepted criteria are marked met.")
+            messages.success(request, _("The RPL decision is recorded; accepted criteria are marked met."))
             return redirect("portfolio:rpl-detail", pk=claim.pk)
     return _detail(request, claim, decision_form=form)
 
@@ -116,6 +117,6 @@ def rpl_check(request, pk: int):
             services.check_rpl(
                 actor=request.user, claim=claim, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
             )
-            messages.success(request, "Your check of the RPL decision is recorded.")
+            messages.success(request, _("Your check of the RPL decision is recorded."))
             return redirect("portfolio:rpl-detail", pk=claim.pk)
     return _detail(request, claim, check_form=form)

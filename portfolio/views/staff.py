@@ -4,6 +4,7 @@ It sits beside the staff pages of centres, but here: it joins the centre's peopl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centres.access import get_centre_for
@@ -39,7 +40,10 @@ def staff_competence(request, centre_id: int, pk: int):
                 evidence=form.cleaned_data["evidence"],
             )
             number = form.cleaned_data["qualification"].number
-            messages.success(request, f"{membership.user}'s competence for {number} is recorded.")
+            messages.success(
+                request,
+                (_("%(user)s's competence for %(number)s is recorded.") % {"user": membership.user, "number": number}),
+            )
             return redirect("portfolio:staff-competence", centre_id=centre.pk, pk=membership.pk)
     competences = OccupationalCompetence.objects.filter(centre=centre, user=membership.user).select_related(
         "qualification", "verified_by", "recorded_by"
@@ -62,7 +66,13 @@ def competence_verify(request, centre_id: int, pk: int):
     )
     with domain_errors_as_messages(request):
         services.verify_competence(actor=request.user, competence=competence)
-        messages.success(request, f"{competence.user}'s competence for {competence.qualification.number} is verified.")
+        messages.success(
+            request,
+            (
+                _("%(user)s's competence for %(number)s is verified.")
+                % {"user": competence.user, "number": competence.qualification.number}
+            ),
+        )
     membership = Membership.objects.filter(centre=centre, user=competence.user).exclude(role=Role.CENTRE_ADMIN).first()
     if membership is None:
         return redirect("centres:staff-list", centre_id=centre.pk)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from qualifications.cache import bump_catalogue_version
@@ -171,7 +172,14 @@ def _load_unit(data: dict, pathways: dict, report: LoadReport) -> Unit:
             criterion_order += 1
             pathway_code = criterion_data.get("pathway")
             if pathway_code and pathway_code not in pathways:
-                raise CatalogueError(f"{unit.reference} {criterion_data['code']}: unknown pathway {pathway_code!r}")
+                raise CatalogueError(
+                    _("%(reference)s %(value)s: unknown pathway %(pathway_code)s")
+                    % {
+                        "reference": unit.reference,
+                        "value": criterion_data["code"],
+                        "pathway_code": f"{pathway_code!r}",
+                    }
+                )
             criterion = _upsert(
                 AssessmentCriterion,
                 {"unit": unit, "code": criterion_data["code"]},
@@ -232,7 +240,8 @@ def _load_wordings(criterion: AssessmentCriterion, wordings: list[dict], pathway
     for order, wording in enumerate(wordings, start=1):
         if wording["pathway"] not in pathways:
             raise CatalogueError(
-                f"{criterion.unit.reference} {criterion.code}: a wording names unknown pathway {wording['pathway']!r}"
+                _("%(reference)s %(code)s: a wording names unknown pathway %(value)s")
+                % {"reference": criterion.unit.reference, "code": criterion.code, "value": f"{wording['pathway']!r}"}
             )
         row = _upsert(
             CriterionWording,
@@ -277,11 +286,15 @@ def _load_qualification(data: dict, source: str, report: LoadReport) -> None:
             unit = Unit.objects.get(reference=membership["reference"])
         except Unit.DoesNotExist as exc:
             raise CatalogueError(
-                f"{qualification.number} lists unit {membership['reference']}, which no fixture defines"
+                _("%(number)s lists unit %(value)s, which no fixture defines")
+                % {"number": qualification.number, "value": membership["reference"]}
             ) from exc
         group_name = membership.get("group")
         if group_name and group_name not in groups:
-            raise CatalogueError(f"{qualification.number}: unit {unit.reference} names unknown group {group_name!r}")
+            raise CatalogueError(
+                _("%(number)s: unit %(reference)s names unknown group %(group_name)s")
+                % {"number": qualification.number, "reference": unit.reference, "group_name": f"{group_name!r}"}
+            )
         _upsert(
             QualificationUnit,
             {"qualification": qualification, "unit": unit},

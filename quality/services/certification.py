@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from centres.models import CompetenceStatus, Membership, Role, record_event
 from core.spreadsheets import SafeCsvWriter
@@ -311,28 +312,34 @@ def record_claim(
     status = certification_status([registration])[registration.pk]
     if status.claim is not None:
         claimed_on = f"{status.claim.claimed_at:%d %b %Y}"
-        raise ClaimError(f"A claim for {registration.learner} was already recorded on {claimed_on}.")
+        raise ClaimError(
+            _("A claim for %(learner)s was already recorded on %(claimed_on)s.")
+            % {"learner": registration.learner, "claimed_on": claimed_on}
+        )
     if not registration.identity_confirmed:
         raise ClaimError(f"{registration.learner}: {IDENTITY_NOT_CONFIRMED}")
     if kind == CertificationClaim.Kind.FULL:
         if not status.ready:
             detail = " ".join(status.reasons) or "The learner has left: claim unit certification instead."
-            raise ClaimError(f"{registration.learner} is not ready for a full claim. {detail}")
+            raise ClaimError(
+                _("%(learner)s is not ready for a full claim. %(detail)s")
+                % {"learner": registration.learner, "detail": detail}
+            )
         units = status.units
     elif kind == CertificationClaim.Kind.UNIT:
         if registration.status != Registration.Status.WITHDRAWN:
-            raise ClaimError("Unit certification is for learners who left early: withdraw the registration first.")
+            raise ClaimError(_("Unit certification is for learners who left early: withdraw the registration first."))
         signed = {unit.pk: unit for unit in status.signed_off}
         wanted = set(unit_ids or [])
         if not wanted:
-            raise ClaimError("Choose the signed-off units to claim.")
+            raise ClaimError(_("Choose the signed-off units to claim."))
         if wanted - set(signed):
-            raise ClaimError("Only units that are signed off can be claimed.")
+            raise ClaimError(_("Only units that are signed off can be claimed."))
         units = [unit for unit in status.signed_off if unit.pk in wanted]
     else:
-        raise ClaimError("Choose a full or a unit claim.")
+        raise ClaimError(_("Choose a full or a unit claim."))
     if certificate_date is not None and certificate_date > timezone.localdate():
-        raise ClaimError("The certificate date cannot be in the future.")
+        raise ClaimError(_("The certificate date cannot be in the future."))
     try:
         with transaction.atomic():
             claim = CertificationClaim.objects.create(
@@ -343,19 +350,22 @@ def record_claim(
                 certificate_date=certificate_date,
             )
     except IntegrityError as exc:
-        raise ClaimError(f"A claim for {registration.learner} was already recorded.") from exc
+        raise ClaimError(
+            _("A claim for %(learner)s was already recorded.") % {"learner": registration.learner}
+        ) from exc
     claim.units.set(units)
-    record_event(
-        action="certification_claimed",
-        obj=claim,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"{claim.get_kind_display()} claimed for {registration.learner} ({_units_phrase(units)})",
-        kind=kind,
-        units=[unit.reference for unit in units],
-        reference=claim.reference,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="certification_claimed",
+            obj=claim,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"{claim.get_kind_display()} claimed for {registration.learner} ({_units_phrase(units)})",
+            kind=kind,
+            units=[unit.reference for unit in units],
+            reference=claim.reference,
+        )
     return claim
 
 
@@ -365,9 +375,9 @@ def record_certificate_date(*, actor, claim: CertificationClaim, certificate_dat
     registration = claim.registration
     require_centre_admin(actor, registration.centre)
     if certificate_date > timezone.localdate():
-        raise ClaimError("The certificate date cannot be in the future.")
+        raise ClaimError(_("The certificate date cannot be in the future."))
     if certificate_date < timezone.localtime(claim.claimed_at).date():
-        raise ClaimError("The certificate date cannot be before the claim.")
+        raise ClaimError(_("The certificate date cannot be before the claim."))
     before = claim.certificate_date
     claim.certificate_date = certificate_date
     claim.save(update_fields=["certificate_date"])

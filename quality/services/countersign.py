@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from centres import conflicts
 from centres.access import membership_for, memberships_of
@@ -83,16 +85,23 @@ def is_countersignatory(user, sample: SampleRecord) -> bool:
 def _require_countersignatory(actor, sample: SampleRecord) -> None:
     centre = sample.plan.centre
     if actor.pk == sample.iqa_id:
-        raise NotAllowed("You cannot countersign your own sample: your countersignatory confirms it.")
+        raise NotAllowed(_("You cannot countersign your own sample: your countersignatory confirms it."))
     named = named_countersignatory(sample)
     if named is None or named.pk != actor.pk:
         named_phrase = f", {named}," if named is not None else ""
-        raise NotAllowed(f"Only {sample.iqa}'s countersignatory{named_phrase} may countersign this sample.")
+        raise NotAllowed(
+            _("Only %(iqa)s's countersignatory%(named_phrase)s may countersign this sample.")
+            % {"iqa": sample.iqa, "named_phrase": named_phrase}
+        )
     own = membership_for(actor, centre, Role.IQA)
     if own is None or own.needs_countersignature:
         raise CountersignError(
-            f"You are named as {sample.iqa}'s countersignatory, but you do not hold an active, qualified IQA role at "
-            f"{centre}: ask your centre admin to name another countersignatory."
+            _(
+                "You are named as %(iqa)s's countersignatory, but you do not hold an "
+                "active, qualified IQA role at %(centre)s: ask your centre admin to "
+                "name another countersignatory."
+            )
+            % {"iqa": sample.iqa, "centre": centre}
         )
 
 
@@ -133,9 +142,14 @@ def _require_sheets_unchanged(sample: SampleRecord) -> None:
     ]
     if changed:
         raise CountersignError(
-            f"{', '.join(changed)} {'has' if len(changed) == 1 else 'have'} been reopened since {sample.iqa} sampled "
-            "it, so the sample no longer matches the tracking sheet: return it with a note so the unit is sampled "
-            "again."
+            ngettext(
+                "%(join)s has been reopened since %(iqa)s sampled it, so the sample no longer matches the "
+                "tracking sheet: return it with a note so the unit is sampled again.",
+                "%(join)s have been reopened since %(iqa)s sampled it, so the sample no longer matches the "
+                "tracking sheet: return it with a note so the unit is sampled again.",
+                len(changed),
+            )
+            % {"join": ", ".join(changed), "iqa": sample.iqa}
         )
 
 
@@ -158,10 +172,10 @@ def countersign_sample(*, actor, sample: SampleRecord, confirm: bool, note: str 
     sample.registration = registration
     _require_countersignatory(actor, sample)
     if not sample.awaiting_countersignature:
-        raise CountersignError("This sample is not awaiting countersignature.")
+        raise CountersignError(_("This sample is not awaiting countersignature."))
     note = (note or "").strip()
     if not confirm and not note:
-        raise CountersignError(f"Say why you return the sample: {sample.iqa} sees your note.")
+        raise CountersignError(_("Say why you return the sample: %(iqa)s sees your note.") % {"iqa": sample.iqa})
     _require_no_interest(actor, sample, registration)
     if confirm:
         _require_sheets_unchanged(sample)
@@ -172,7 +186,8 @@ def countersign_sample(*, actor, sample: SampleRecord, confirm: bool, note: str 
     sample.countersign_note = note
     sample.save(update_fields=["countersign_status", "countersigned_by", "countersigned_at", "countersign_note"])
     results = {sample_unit.unit.reference: sample_unit.result for sample_unit in sample.units.select_related("unit")}
-    what = f"{sample.get_kind_display().split(' (')[0].lower()} sample of {registration.learner} by {sample.iqa}"
+    with translation.override("en"):  # the audit history stays in English
+        what = f"{sample.get_kind_display().split(' (')[0].lower()} sample of {registration.learner} by {sample.iqa}"
     record_event(
         action="iqa_sample_countersigned" if confirm else "iqa_sample_returned",
         obj=sample,

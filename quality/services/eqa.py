@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Centre, EqaLink, Role, record_event
@@ -37,7 +38,7 @@ DUPLICATE_WINDOW = dt.timedelta(minutes=10)
 
 def require_centre_admin(actor, centre: Centre) -> None:
     if not has_role(actor, Role.CENTRE_ADMIN, centre):
-        raise NotAllowed(f"Only a centre admin at {centre} may do this.")
+        raise NotAllowed(_("Only a centre admin at %(centre)s may do this.") % {"centre": centre})
 
 
 @transaction.atomic
@@ -56,18 +57,18 @@ def share_with_eqa(
     `reused` set (False on a new share)."""
     require_centre_admin(actor, centre)
     if not EqaLink.objects.filter(user=eqa, centre=centre, is_active=True).exists():
-        raise ShareError(f"{eqa} is not an EQA linked to {centre}.")
+        raise ShareError(_("%(eqa)s is not an EQA linked to %(centre)s.") % {"eqa": eqa, "centre": centre})
     if ends_on < starts_on:
-        raise ShareError("The share must end on or after the day it starts.")
+        raise ShareError(_("The share must end on or after the day it starts."))
     if ends_on < timezone.localdate():
-        raise ShareError("The share would already have ended: choose an end date from today on.")
+        raise ShareError(_("The share would already have ended: choose an end date from today on."))
     if (ends_on - starts_on).days > MAX_SHARE_DAYS:
-        raise ShareError("A share lasts at most a year.")
+        raise ShareError(_("A share lasts at most a year."))
     if not items:
-        raise ShareError("Choose at least one learner to share.")
+        raise ShareError(_("Choose at least one learner to share."))
     registration_ids = {item.registration.pk for item in items}
     if Registration.objects.filter(pk__in=registration_ids).exclude(centre=centre).exists():
-        raise ShareError("Only this centre's learners can be shared.")
+        raise ShareError(_("Only this centre's learners can be shared."))
     on_plan = set(
         RegistrationUnit.objects.filter(registration_id__in=registration_ids).values_list("registration_id", "unit_id")
     )
@@ -76,7 +77,10 @@ def share_with_eqa(
     for item in items:
         if item.unit is not None:
             if (item.registration.pk, item.unit.pk) not in on_plan:
-                raise ShareError(f"Unit {item.unit.reference} is not on {item.registration.learner}'s plan.")
+                raise ShareError(
+                    _("Unit %(reference)s is not on %(learner)s's plan.")
+                    % {"reference": item.unit.reference, "learner": item.registration.learner}
+                )
             if item.registration.pk in whole:
                 continue  # the whole registration is shared already
         unique[(item.registration.pk, item.unit.pk if item.unit else None)] = item
@@ -125,7 +129,7 @@ def revoke_share(*, actor, share: EqaShare) -> EqaShare:
     share = EqaShare.objects.select_for_update().select_related("centre", "eqa").get(pk=share.pk)
     require_centre_admin(actor, share.centre)
     if share.revoked_at is not None:
-        raise ShareError("This share is already revoked.")
+        raise ShareError(_("This share is already revoked."))
     share.revoked_at = timezone.now()
     share.save(update_fields=["revoked_at"])
     record_event(
@@ -152,12 +156,12 @@ def eqa_comment(*, actor, registration: Registration, unit: Unit | None, text: s
     """The EQA leaves a comment on a shared registration (or unit) for the centre."""
     text = (text or "").strip()
     if not text:
-        raise ShareError("Write your comment first.")
+        raise ShareError(_("Write your comment first."))
     if unit is not None and not eqa_can_see_unit(actor, registration, unit):
-        raise NotAllowed("That unit is not shared with you.")
+        raise NotAllowed(_("That unit is not shared with you."))
     share = share_covering(actor, registration, unit)
     if share is None:
-        raise NotAllowed("This learner is not shared with you.")
+        raise NotAllowed(_("This learner is not shared with you."))
     comment = EqaComment.objects.create(share=share, registration=registration, unit=unit, eqa=actor, text=text)
     record_event(
         action="eqa_comment",
@@ -174,5 +178,5 @@ def eqa_comment(*, actor, registration: Registration, unit: Unit | None, text: s
 def eqa_sign(*, actor, registration: Registration, unit: Unit) -> Signature:
     """The EQA signs the "EQS signature (if sampled)" line of a shared unit's tracking sheet."""
     if not eqa_can_see_unit(actor, registration, unit):
-        raise NotAllowed("That unit is not shared with you.")
+        raise NotAllowed(_("That unit is not shared with you."))
     return sign_unit(registration=registration, unit=unit, user=actor, role=SignatureRole.EQA)

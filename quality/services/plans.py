@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Centre, Role, record_event
@@ -21,7 +22,7 @@ MAX_PLAN_DAYS = 366
 
 def require_iqa(actor, centre: Centre) -> None:
     if not has_role(actor, Role.IQA, centre):
-        raise NotAllowed(f"Only an IQA at {centre} may do this.")
+        raise NotAllowed(_("Only an IQA at %(centre)s may do this.") % {"centre": centre})
 
 
 def plan_assessor_ids(plan: SamplingPlan) -> list[int]:
@@ -45,9 +46,9 @@ def create_plan(
     """Start the actor's sampling plan for a qualification and period, with each assessor's rate from their risk."""
     require_iqa(actor, centre)
     if period_end < period_start:
-        raise PlanError("The period must end on or after the day it starts.")
+        raise PlanError(_("The period must end on or after the day it starts."))
     if (period_end - period_start).days > MAX_PLAN_DAYS:
-        raise PlanError("A plan covers at most a year; start a new plan for the next period.")
+        raise PlanError(_("A plan covers at most a year; start a new plan for the next period."))
     overlapping = SamplingPlan.objects.filter(
         centre=centre,
         qualification=qualification,
@@ -56,7 +57,10 @@ def create_plan(
         period_end__gte=period_start,
     ).first()
     if overlapping is not None:
-        raise PlanError(f"You already have a plan for this qualification that overlaps this period: {overlapping}.")
+        raise PlanError(
+            _("You already have a plan for this qualification that overlaps this period: %(overlapping)s.")
+            % {"overlapping": overlapping}
+        )
     listed = "\n".join(dict.fromkeys(line.strip() for line in locations.splitlines() if line.strip()))
     try:
         with transaction.atomic():
@@ -71,7 +75,7 @@ def create_plan(
                 created_by=actor,
             )
     except IntegrityError as exc:
-        raise PlanError("You already have a plan for this qualification starting on that day.") from exc
+        raise PlanError(_("You already have a plan for this qualification starting on that day.")) from exc
     record_event(
         action="sampling_plan_created",
         obj=plan,
@@ -141,11 +145,11 @@ def override_rate(*, actor, plan: SamplingPlan, assessor_id: int, rate_percent: 
     """Set an assessor's rate by hand (with a reason), or with `rate_percent=None` go back to the computed rate."""
     require_iqa(actor, plan.centre)
     if assessor_id not in plan_assessor_ids(plan):
-        raise PlanError("That assessor has no learners in this plan.")
+        raise PlanError(_("That assessor has no learners in this plan."))
     row = PlanAssessor.objects.select_for_update().filter(plan=plan, assessor_id=assessor_id).first()
     if rate_percent is None:
         if row is None or not row.overridden:
-            raise PlanError("This rate is already the computed one.")
+            raise PlanError(_("This rate is already the computed one."))
         row.overridden, row.override_reason, row.updated_at = False, "", timezone.now()
         row.save(update_fields=["overridden", "override_reason", "updated_at"])
         record_event(
@@ -160,10 +164,10 @@ def override_rate(*, actor, plan: SamplingPlan, assessor_id: int, rate_percent: 
         refresh_rates(plan=plan, actor=actor)
         return
     if not 0 < rate_percent <= 100:
-        raise PlanError("A sampling rate is between 1% and 100%.")
+        raise PlanError(_("A sampling rate is between 1% and 100%."))
     reason = reason.strip()
     if not reason:
-        raise PlanError("Say why you are setting this rate by hand.")
+        raise PlanError(_("Say why you are setting this rate by hand."))
     if row is None:
         refresh_rates(plan=plan, actor=actor)
         row = PlanAssessor.objects.select_for_update().get(plan=plan, assessor_id=assessor_id)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Centre, Role, User, record_event
@@ -53,7 +54,10 @@ def is_qualification_iqa(user, centre: Centre, qualification: Qualification) -> 
 
 def require_qualification_iqa(actor, centre: Centre, qualification: Qualification) -> None:
     if not is_qualification_iqa(actor, centre, qualification):
-        raise NotAllowed(f"Only an IQA of {qualification.number} at {centre} may run its standardisation.")
+        raise NotAllowed(
+            _("Only an IQA of %(number)s at %(centre)s may run its standardisation.")
+            % {"number": qualification.number, "centre": centre}
+        )
 
 
 def qualification_assessors(centre: Centre, qualification: Qualification) -> QuerySet[User]:
@@ -111,9 +115,9 @@ def _locked(activity: StandardisationActivity) -> StandardisationActivity:
 
 def _require_review(activity: StandardisationActivity) -> None:
     if activity.status == StandardisationActivity.Status.CLOSED:
-        raise StandardisationError("This standardisation record is closed: it can no longer be changed.")
+        raise StandardisationError(_("This standardisation record is closed: it can no longer be changed."))
     if activity.status == StandardisationActivity.Status.JUDGING:
-        raise StandardisationError("Close judging first: the outcome is agreed once the judgements are in.")
+        raise StandardisationError(_("Close judging first: the outcome is agreed once the judgements are in."))
 
 
 @transaction.atomic
@@ -133,32 +137,41 @@ def create_activity(
     require_qualification_iqa(actor, centre, qualification)
     title, exemplar = title.strip(), exemplar.strip()
     if not title:
-        raise StandardisationError("Give the activity a title.")
+        raise StandardisationError(_("Give the activity a title."))
     if not QualificationUnit.objects.filter(qualification=qualification, unit=unit).exists():
-        raise StandardisationError(f"{unit.reference} is not a unit of {qualification.number}.")
+        raise StandardisationError(
+            _("%(reference)s is not a unit of %(number)s.")
+            % {"reference": unit.reference, "number": qualification.number}
+        )
     if (evidence is None) == (not exemplar):
         raise StandardisationError(
-            "Choose either a learner's evidence or write the exemplar or observation to be judged (one of the two)."
+            _("Choose either a learner's evidence or write the exemplar or observation to be judged (one of the two).")
         )
     if evidence is not None and not evidence_to_standardise(centre, qualification).filter(pk=evidence.pk).exists():
         raise StandardisationError(
-            "That evidence is not submitted evidence of a learner on this qualification at this centre."
+            _("That evidence is not submitted evidence of a learner on this qualification at this centre.")
         )
     criteria = list(dict.fromkeys(criteria))
     if not criteria:
-        raise StandardisationError("Choose at least one criterion to be judged.")
+        raise StandardisationError(_("Choose at least one criterion to be judged."))
     if any(criterion.unit_id != unit.pk for criterion in criteria):
-        raise StandardisationError(f"Every criterion judged must be one of {unit.reference}'s.")
+        raise StandardisationError(
+            _("Every criterion judged must be one of %(reference)s's.") % {"reference": unit.reference}
+        )
     assessors = list(dict.fromkeys(assessors))
     if len(assessors) < MIN_ASSESSORS:
         raise StandardisationError(
-            f"Standardisation compares judgements: invite at least {MIN_ASSESSORS} assessors of the qualification."
+            _("Standardisation compares judgements: invite at least %(MIN_ASSESSORS)s assessors of the qualification.")
+            % {"MIN_ASSESSORS": MIN_ASSESSORS}
         )
     eligible = set(qualification_assessors(centre, qualification).values_list("pk", flat=True))
     outsiders = [assessor for assessor in assessors if assessor.pk not in eligible]
     if outsiders:
         names = ", ".join(str(assessor) for assessor in outsiders)
-        raise StandardisationError(f"Not an assessor of {qualification.number} at {centre}: {names}.")
+        raise StandardisationError(
+            _("Not an assessor of %(number)s at %(centre)s: %(names)s.")
+            % {"number": qualification.number, "centre": centre, "names": names}
+        )
     activity = StandardisationActivity.objects.create(
         centre=centre,
         qualification=qualification,
@@ -203,19 +216,22 @@ def submit_judgements(
         StandardisationParticipant.objects.select_for_update().filter(activity=activity, assessor=actor).first()
     )
     if participant is None:
-        raise NotAllowed("Only the assessors invited to this standardisation judge it.")
+        raise NotAllowed(_("Only the assessors invited to this standardisation judge it."))
     if activity.status != StandardisationActivity.Status.JUDGING:
-        raise StandardisationError("Judging is closed: judgements can no longer be submitted.")
+        raise StandardisationError(_("Judging is closed: judgements can no longer be submitted."))
     if participant.submitted_at is not None:
-        raise StandardisationError("You have already submitted your judgements; they cannot be changed.")
+        raise StandardisationError(_("You have already submitted your judgements; they cannot be changed."))
     criteria = list(activity.criteria.select_related("criterion"))
     rows = []
     for item in criteria:
         given = judgements.get(item.pk)
         if given is None or given.verdict not in Verdict.values:
-            raise StandardisationError(f"Give your judgement on {item.criterion.code_label}: met, not met or not sure.")
+            raise StandardisationError(
+                _("Give your judgement on %(code_label)s: met, not met or not sure.")
+                % {"code_label": item.criterion.code_label}
+            )
         if not given.rationale.strip():
-            raise StandardisationError(f"Say why, for {item.criterion.code_label}.")
+            raise StandardisationError(_("Say why, for %(code_label)s.") % {"code_label": item.criterion.code_label})
         rows.append(
             StandardisationJudgement(
                 participant=participant, criterion=item, verdict=given.verdict, rationale=given.rationale.strip()
@@ -240,12 +256,12 @@ def close_judging(*, actor, activity: StandardisationActivity) -> Standardisatio
     activity = _locked(activity)
     require_qualification_iqa(actor, activity.centre, activity.qualification)
     if activity.status != StandardisationActivity.Status.JUDGING:
-        raise StandardisationError("Judging is already closed.")
+        raise StandardisationError(_("Judging is already closed."))
     participants = list(activity.participants.select_related("assessor"))
     submitted = [str(p.assessor) for p in participants if p.submitted_at is not None]
     missing = [str(p.assessor) for p in participants if p.submitted_at is None]
     if not submitted:
-        raise StandardisationError("No assessor has submitted yet: there is nothing to compare.")
+        raise StandardisationError(_("No assessor has submitted yet: there is nothing to compare."))
     activity.status = StandardisationActivity.Status.REVIEW
     activity.judging_closed_at = timezone.now()
     activity.save(update_fields=["status", "judging_closed_at"])
@@ -279,19 +295,25 @@ def record_outcomes(
     criteria = {item.pk: item for item in activity.criteria.select_related("criterion")}
     unknown = set(outcomes) - set(criteria)
     if unknown:
-        raise StandardisationError("Those criteria are not part of this activity.")
+        raise StandardisationError(_("Those criteria are not part of this activity."))
     changed = []
     for pk, given in outcomes.items():
         item = criteria[pk]
         if given.outcome and given.outcome not in AgreedOutcome.values:
-            raise StandardisationError(f"The agreed outcome for {item.criterion.code_label} is met or not met.")
+            raise StandardisationError(
+                _("The agreed outcome for %(code_label)s is met or not met.")
+                % {"code_label": item.criterion.code_label}
+            )
         if given.outcome and not given.note.strip():
-            raise StandardisationError(f"Say what was agreed for {item.criterion.code_label} and why.")
+            raise StandardisationError(
+                _("Say what was agreed for %(code_label)s and why.") % {"code_label": item.criterion.code_label}
+            )
         if (item.agreed_outcome, item.agreed_note) == (given.outcome, given.note.strip()):
             continue
         if not given.outcome and item.agreed_outcome:
             raise StandardisationError(
-                f"The outcome agreed for {item.criterion.code_label} can be changed, not removed."
+                _("The outcome agreed for %(code_label)s can be changed, not removed.")
+                % {"code_label": item.criterion.code_label}
             )
         if not given.outcome:
             continue
@@ -299,17 +321,18 @@ def record_outcomes(
         item.agreed_outcome, item.agreed_note = given.outcome, given.note.strip()
         item.save(update_fields=["agreed_outcome", "agreed_note"])
         changed.append(item.criterion.code)
-        _event(
-            "standardisation_outcome_agreed",
-            activity,
-            actor,
-            f"Agreed outcome for {item.criterion.code_label} in “{activity.title}”: "
-            f"{AgreedOutcome(given.outcome).label}" + (f" (was {AgreedOutcome(before).label})" if before else ""),
-            criterion=item.criterion.code,
-            outcome=given.outcome,
-            before=before,
-            note=item.agreed_note,
-        )
+        with translation.override("en"):  # the audit history stays in English
+            _event(
+                "standardisation_outcome_agreed",
+                activity,
+                actor,
+                f"Agreed outcome for {item.criterion.code_label} in “{activity.title}”: "
+                f"{AgreedOutcome(given.outcome).label}" + (f" (was {AgreedOutcome(before).label})" if before else ""),
+                criterion=item.criterion.code,
+                outcome=given.outcome,
+                before=before,
+                note=item.agreed_note,
+            )
     minutes = minutes.strip()
     if minutes != activity.minutes:
         activity.minutes = minutes
@@ -333,12 +356,12 @@ def add_action(
     require_qualification_iqa(actor, activity.centre, activity.qualification)
     _require_review(activity)
     if not activity.participants.filter(assessor=assessor).exists():
-        raise StandardisationError("Actions are for the assessors who took part.")
+        raise StandardisationError(_("Actions are for the assessors who took part."))
     text = text.strip()
     if not text:
-        raise StandardisationError("Say what the assessor is to do.")
+        raise StandardisationError(_("Say what the assessor is to do."))
     if due_on < timezone.localdate():
-        raise StandardisationError("An action is due today or later.")
+        raise StandardisationError(_("An action is due today or later."))
     action = StandardisationAction.objects.create(activity=activity, assessor=assessor, text=text, due_on=due_on)
     _event(
         "standardisation_action_set",
@@ -362,9 +385,11 @@ def close_activity(*, actor, activity: StandardisationActivity) -> Standardisati
         item.criterion.code_label for item in activity.criteria.select_related("criterion") if not item.agreed_outcome
     ]
     if open_codes:
-        raise StandardisationError(f"Record the agreed outcome first for: {', '.join(open_codes)}.")
+        raise StandardisationError(
+            _("Record the agreed outcome first for: %(join)s.") % {"join": ", ".join(open_codes)}
+        )
     if not activity.minutes:
-        raise StandardisationError("Write the minutes before closing.")
+        raise StandardisationError(_("Write the minutes before closing."))
     activity.status = StandardisationActivity.Status.CLOSED
     activity.closed_at = timezone.now()
     activity.closed_by = actor

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.views import domain_errors_as_messages
@@ -76,7 +77,7 @@ def claim_create(request, pk: int):
     status = certification_status([registration])[registration.pk]
     form = ClaimForm(request.POST, unit_choices=[(unit.pk, unit.reference) for unit in status.signed_off])
     if not form.is_valid():
-        messages.error(request, "Check the claim: choose signed-off units and a valid date.")
+        messages.error(request, _("Check the claim: choose signed-off units and a valid date."))
         return redirect("quality:certification", centre_pk=registration.centre_id)
     data = form.cleaned_data
     with domain_errors_as_messages(request):
@@ -88,7 +89,13 @@ def claim_create(request, pk: int):
             reference=data["reference"],
             certificate_date=data["certificate_date"],
         )
-        messages.success(request, f"{claim.get_kind_display()} claim recorded for {registration.learner}.")
+        messages.success(
+            request,
+            (
+                _("%(get_kind_display)s claim recorded for %(learner)s.")
+                % {"get_kind_display": claim.get_kind_display(), "learner": registration.learner}
+            ),
+        )
     return redirect("quality:certification", centre_pk=registration.centre_id)
 
 
@@ -98,11 +105,13 @@ def claim_certificate(request, pk: int):
     claim = get_claim_for_admin(request.user, pk)
     form = CertificateDateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter the date printed on the certificate.")
+        messages.error(request, _("Enter the date printed on the certificate."))
     else:
         with domain_errors_as_messages(request):
             record_certificate_date(
                 actor=request.user, claim=claim, certificate_date=form.cleaned_data["certificate_date"]
             )
-            messages.success(request, f"Certificate date recorded for {claim.registration.learner}.")
+            messages.success(
+                request, (_("Certificate date recorded for %(learner)s.") % {"learner": claim.registration.learner})
+            )
     return redirect("quality:certification", centre_pk=claim.registration.centre_id)

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from centres.access import is_eqa
@@ -111,10 +112,20 @@ def share_create(request, centre_pk: int):
             )
             if share.reused:
                 messages.info(
-                    request, f"This share with {share.eqa} was made a moment ago; it was not made a second time."
+                    request,
+                    (
+                        gettext("This share with %(eqa)s was made a moment ago; it was not made a second time.")
+                        % {"eqa": share.eqa}
+                    ),
                 )
             else:
-                messages.success(request, f"Shared with {share.eqa} until {share.ends_on:%d %b %Y}.")
+                messages.success(
+                    request,
+                    (
+                        gettext("Shared with %(eqa)s until %(ends_on)s.")
+                        % {"eqa": share.eqa, "ends_on": f"{share.ends_on:%d %b %Y}"}
+                    ),
+                )
             return redirect("quality:share-detail", pk=share.pk)
     return render(request, "quality/share_form.html", {"centre": centre, "form": form})
 
@@ -141,7 +152,7 @@ def share_revoke(request, pk: int):
     share = get_share_for_admin(request.user, pk)
     with domain_errors_as_messages(request):
         revoke_share(actor=request.user, share=share)
-        messages.success(request, f"{share.eqa} can no longer see what was shared.")
+        messages.success(request, (gettext("%(eqa)s can no longer see what was shared.") % {"eqa": share.eqa}))
     return redirect("quality:share-detail", pk=share.pk)
 
 
@@ -151,7 +162,7 @@ def pack_request(request, pk: int):
     """Queue the EQA pack: a centre admin of the share's centre, or its EQA while the share is active."""
     share = get_share_for_pack(request.user, pk)
     if share.revoked_at is not None:
-        messages.error(request, "This share was revoked: there is nothing to pack.")
+        messages.error(request, gettext("This share was revoked: there is nothing to pack."))
         return redirect("quality:share-detail", pk=share.pk)
     with domain_errors_as_messages(request):
         export_job = enqueue("eqa_pack", user=request.user, centre=share.centre, params={"share_id": share.pk})
@@ -271,13 +282,13 @@ def eqa_comment_create(request, pk: int):
     view = get_registration_for_eqa(request.user, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write your comment first.")
+        messages.error(request, gettext("Write your comment first."))
         return redirect("quality:eqa-registration", pk=pk)
     # Without a unit, the comment is on the learner as a whole (allowed on any share of them).
     unit = _eqa_unit(view, form.cleaned_data["unit"]) if form.cleaned_data.get("unit") else None
     with domain_errors_as_messages(request):
         eqa_comment(actor=request.user, registration=view.registration, unit=unit, text=form.cleaned_data["text"])
-        messages.success(request, "Your comment is saved; the centre sees it.")
+        messages.success(request, gettext("Your comment is saved; the centre sees it."))
     return redirect("quality:eqa-registration", pk=pk)
 
 
@@ -288,7 +299,9 @@ def eqa_sign_unit(request, pk: int, unit_pk: int):
     unit = _eqa_unit(view, unit_pk)
     with domain_errors_as_messages(request):
         eqa_sign(actor=request.user, registration=view.registration, unit=unit)
-        messages.success(request, f"You signed the EQS line of {unit.reference}.")
+        messages.success(
+            request, (gettext("You signed the EQS line of %(reference)s.") % {"reference": unit.reference})
+        )
     return redirect("quality:eqa-registration", pk=pk)
 
 

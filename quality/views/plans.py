@@ -4,6 +4,7 @@ coverage matrices, proposed next samples). EQAs read a plan, reduced to the lear
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.views import domain_errors_as_messages
@@ -46,7 +47,7 @@ def plan_create(request):
                 notes=data["notes"],
                 locations=data["locations"],
             )
-            messages.success(request, "Your sampling plan is ready. Each assessor's rate comes from their risk.")
+            messages.success(request, _("Your sampling plan is ready. Each assessor's rate comes from their risk."))
             return redirect("quality:plan-detail", pk=plan.pk)
     return render(request, "quality/plan_form.html", {"form": form})
 
@@ -100,7 +101,7 @@ def plan_rate(request, pk: int):
                 rate_percent=form.cleaned_data["rate_percent"],
                 reason=form.cleaned_data["reason"],
             )
-            messages.success(request, "The rate is set by hand for this plan.")
+            messages.success(request, _("The rate is set by hand for this plan."))
     else:
         _form_errors(request, form)
     return redirect("quality:plan-detail", pk=plan.pk)
@@ -114,7 +115,7 @@ def plan_rate_clear(request, pk: int):
     if form.is_valid():
         with domain_errors_as_messages(request):
             override_rate(actor=request.user, plan=plan, assessor_id=form.cleaned_data["assessor"], rate_percent=None)
-            messages.success(request, "The rate follows the assessor's risk again.")
+            messages.success(request, _("The rate follows the assessor's risk again."))
     else:
         _form_errors(request, form)
     return redirect("quality:plan-detail", pk=plan.pk)
@@ -129,5 +130,5 @@ def plan_refresh(request, pk: int):
         if changes:
             messages.success(request, "Rates brought up to date: " + "; ".join(changes) + ".")
         else:
-            messages.info(request, "Every rate was already up to date.")
+            messages.info(request, _("Every rate was already up to date."))
     return redirect("quality:plan-detail", pk=plan.pk)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from centres import conflicts
@@ -80,7 +81,7 @@ def sample_review(request, pk: int, registration_pk: int, kind: str):
     context = {"plan": plan, "registration": registration, "kind": kind, "kind_label": SampleKind(kind).label}
     if not selected:
         if unit_ids:
-            messages.error(request, "Choose units that can be sampled this way.")
+            messages.error(request, _("Choose units that can be sampled this way."))
         return render(request, "quality/sample_units.html", {**context, "reviews": reviews})
 
     form = SampleReviewForm(request.POST or None, reviews=selected)
@@ -103,8 +104,10 @@ def sample_review(request, pk: int, registration_pk: int, kind: str):
             if sample.awaiting_countersignature:
                 messages.success(
                     request,
-                    "Sample recorded. It awaits your countersignatory: until they confirm it, no unit is signed or "
-                    "reopened and no action is raised.",
+                    _(
+                        "Sample recorded. It awaits your countersignatory: until they confirm "
+                        "it, no unit is signed or reopened and no action is raised."
+                    ),
                 )
             else:
                 messages.success(request, "Sample recorded." + _results_phrase(sample))
@@ -179,7 +182,7 @@ def sample_countersign(request, pk: int):
         raise PermissionDenied("Only the countersignatory named for this IQA may countersign their samples.")
     form = SampleCountersignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose to confirm or return the sample (a note has at most 2000 characters).")
+        messages.error(request, _("Choose to confirm or return the sample (a note has at most 2000 characters)."))
         return redirect("quality:sample-detail", pk=sample.pk)
     confirm = form.cleaned_data["outcome"] == "confirm"
     with domain_errors_as_messages(request):
@@ -187,7 +190,7 @@ def sample_countersign(request, pk: int):
         if confirm:
             messages.success(request, "Sample countersigned." + _results_phrase(sample))
         else:
-            messages.success(request, f"Sample returned to {sample.iqa} with your note.")
+            messages.success(request, (_("Sample returned to %(iqa)s with your note.") % {"iqa": sample.iqa}))
     return redirect("quality:sample-detail", pk=sample.pk)
 
 
@@ -240,11 +243,11 @@ def action_complete(request, pk: int):
     action = get_action_for(request.user, pk)
     form = CompleteActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say what you did to complete the action.")
+        messages.error(request, _("Say what you did to complete the action."))
         return _back(request, action)
     with domain_errors_as_messages(request):
         complete_action(actor=request.user, action=action, note=form.cleaned_data["note"])
-        messages.success(request, "Action completed. The IQA will close it.")
+        messages.success(request, _("Action completed. The IQA will close it."))
     return _back(request, action)
 
 
@@ -254,9 +257,9 @@ def action_close(request, pk: int):
     action = get_action_for(request.user, pk)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The note is too long.")
+        messages.error(request, _("The note is too long."))
         return _back(request, action)
     with domain_errors_as_messages(request):
         close_action(actor=request.user, action=action, note=form.cleaned_data["note"])
-        messages.success(request, "Action closed.")
+        messages.success(request, _("Action closed."))
     return _back(request, action)

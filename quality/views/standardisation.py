@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from centres.access import centres_where
@@ -116,7 +117,7 @@ def standardisation_create(request):
                 evidence=data["evidence"],
                 exemplar=data["exemplar"],
             )
-            messages.success(request, "The activity is set: each assessor invited can now judge it on their own.")
+            messages.success(request, _("The activity is set: each assessor invited can now judge it on their own."))
             return redirect("quality:standardisation-detail", pk=activity.pk)
     return render(
         request,
@@ -185,7 +186,7 @@ def standardisation_judge(request, pk: int):
             # Nothing to correct: say why the judgements cannot be taken.
             _run(request, lambda: submit_judgements(actor=request.user, activity=view.activity, judgements={}), "")
             return redirect("quality:standardisation-detail", pk=pk)
-        messages.error(request, "Give a judgement and a reason for every criterion.")
+        messages.error(request, _("Give a judgement and a reason for every criterion."))
         return _detail(request, view, form=form, status=400)
     judgements = {pk_: JudgementInput(verdict, rationale) for pk_, (verdict, rationale) in form.judgements().items()}
     if _run(

@@ -178,3 +178,25 @@ def test_evidence_page_in_welsh_with_its_date_in_welsh(world, welsh_learner):
     for welsh in ("Meini prawf a dyfarniadau", "Cyflwynwyd", "Lleoliad yr asesiad", "Adborth"):
         assert welsh in page
     assert criteria_of(UNIT_A, 1)[0].text in page  # the criterion's own words, in English
+
+
+def test_a_welsh_assessors_judgement_is_said_in_welsh_and_recorded_in_english(world):
+    from portfolio.models import EvidenceLink
+
+    world.assessor.language = "cy"
+    world.assessor.save(update_fields=["language"])
+    evidence = make_evidence(world.registration, criteria=criteria_of(UNIT_A, 1))
+    link = evidence.links.get()
+    response = client_for(world.assessor).post(
+        reverse("portfolio:evidence-judge", args=[evidence.pk]),
+        {f"decision-{link.pk}": "accept", "confirm_vacs": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    link.refresh_from_db()
+    assert link.status == EvidenceLink.Status.ACCEPTED
+    messages = " ".join(str(message) for message in response.context["messages"])
+    assert "Cadwyd 1 dyfarniad" in messages and "Saved" not in messages
+    # The audit history is a record, not interface: its summary stays English whatever the reader's language.
+    event = Event.objects.get(action="link.judged", object_id=link.pk)
+    assert event.summary.startswith("Accepted evidence ")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Role, record_event
@@ -47,7 +48,7 @@ def may_carry(user, registration: Registration) -> bool:
 
 def _require_may_carry(user, registration: Registration) -> None:
     if not may_carry(user, registration):
-        raise CarryNotAllowed("Only the learner's assessor or the centre admin carries units over.")
+        raise CarryNotAllowed(_("Only the learner's assessor or the centre admin carries units over."))
 
 
 def _name(user) -> str:
@@ -159,21 +160,31 @@ def carry_over_unit(*, actor, registration: Registration, unit: Unit) -> Carried
     registration = Registration.objects.select_for_update().select_related("centre", "learner").get(pk=registration.pk)
     _require_may_carry(actor, registration)
     if not RegistrationUnit.objects.filter(registration=registration, unit=unit).exists():
-        raise CarryError(f"Unit {unit.reference} is not on this learner's plan, so it cannot be carried into it.")
+        raise CarryError(
+            _("Unit %(reference)s is not on this learner's plan, so it cannot be carried into it.")
+            % {"reference": unit.reference}
+        )
     if registration.status == Registration.Status.WITHDRAWN:
-        raise CarryError("This registration is withdrawn: no units can be carried into it.")
+        raise CarryError(_("This registration is withdrawn: no units can be carried into it."))
     if CarriedOverUnit.objects.live().filter(registration=registration, unit=unit).exists():
-        raise CarryError(f"Unit {unit.reference} is already carried over into this registration.")
+        raise CarryError(
+            _("Unit %(reference)s is already carried over into this registration.") % {"reference": unit.reference}
+        )
     if Signature.objects.live().filter(sign_off__registration=registration, sign_off__unit=unit).exists():
         raise CarryError(
-            f"Unit {unit.reference} is already being signed off on this registration: reopen it there first."
+            _("Unit %(reference)s is already being signed off on this registration: reopen it there first.")
+            % {"reference": unit.reference}
         )
     candidate = _complete_sources(registration, [unit.pk]).get(unit.pk)
     if candidate is None:
         raise CarryError(
-            f"Unit {unit.reference} is not signed off in another of this learner's registrations at this centre: "
-            "only a completed sign-off (learner and assessor signed, countersigned where needed, not reopened) can "
-            "be carried over."
+            _(
+                "Unit %(reference)s is not signed off in another of this learner's "
+                "registrations at this centre: only a completed sign-off (learner and "
+                "assessor signed, countersigned where needed, not reopened) can be "
+                "carried over."
+            )
+            % {"reference": unit.reference}
         )
     source = candidate.source
     if (
@@ -181,8 +192,11 @@ def carry_over_unit(*, actor, registration: Registration, unit: Unit) -> Carried
         and AssessmentCriterion.objects.filter(unit=unit, pathway__isnull=False).exists()
     ):
         raise CarryError(
-            f"Unit {unit.reference} was signed off on another pathway, and its criteria differ by pathway: "
-            "it cannot be carried over."
+            _(
+                "Unit %(reference)s was signed off on another pathway, and its "
+                "criteria differ by pathway: it cannot be carried over."
+            )
+            % {"reference": unit.reference}
         )
     signature = candidate.state.live[SignatureRole.ASSESSOR]
     try:
@@ -195,7 +209,9 @@ def carry_over_unit(*, actor, registration: Registration, unit: Unit) -> Carried
                 carried_by=actor,
             )
     except IntegrityError:
-        raise CarryError(f"Unit {unit.reference} is already carried over into this registration.") from None
+        raise CarryError(
+            _("Unit %(reference)s is already carried over into this registration.") % {"reference": unit.reference}
+        ) from None
     record_event(
         action="unit_carried_over",
         obj=carry,
@@ -225,9 +241,11 @@ def withdraw_carried_unit(*, actor, carry: CarriedOverUnit, reason: str) -> Carr
     _require_may_carry(actor, registration)
     reason = (reason or "").strip()
     if not reason:
-        raise CarryError("Give a reason for withdrawing the carried-over unit.")
+        raise CarryError(_("Give a reason for withdrawing the carried-over unit."))
     if carry.withdrawn_at is not None:
-        raise CarryError(f"The carry of unit {carry.unit.reference} was already withdrawn.")
+        raise CarryError(
+            _("The carry of unit %(reference)s was already withdrawn.") % {"reference": carry.unit.reference}
+        )
     carry.withdrawn_at = timezone.now()
     carry.withdrawn_by = actor
     carry.withdrawal_reason = reason

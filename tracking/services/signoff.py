@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from centres import conflicts
 from centres.access import has_role, membership_for
@@ -74,20 +74,23 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
     registration = state.registration
     unit = state.unit
     if not user.is_authenticated or not user.is_active:
-        raise SignOffNotAllowed("Sign in to sign this tracking sheet.")
+        raise SignOffNotAllowed(gettext("Sign in to sign this tracking sheet."))
     if role == SignatureRole.LEARNER:
         if user.pk != registration.learner_id:
-            raise SignOffNotAllowed(f"Only the learner, {_name(registration.learner)}, can sign as the learner.")
+            raise SignOffNotAllowed(
+                gettext("Only the learner, %(name)s, can sign as the learner.") % {"name": _name(registration.learner)}
+            )
     elif role == SignatureRole.ASSESSOR:
         if user.pk != registration.assessor_id or not has_role(user, Role.ASSESSOR, registration.centre_id):
             raise SignOffNotAllowed(
-                f"Only the learner's assessor, {_name(registration.assessor)}, can sign as assessor."
+                gettext("Only the learner's assessor, %(name)s, can sign as assessor.")
+                % {"name": _name(registration.assessor)}
             )
         if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN):
             raise SignOffNotAllowed(problem)
     elif role == SignatureRole.COUNTERSIGNER:
         if not state.assessor_needs_countersignature:
-            raise SignOffError("This assessor's sign-off does not need a countersignature.")
+            raise SignOffError(gettext("This assessor's sign-off does not need a countersignature."))
         countersignatory = state.countersignatory
         if (
             countersignatory is None
@@ -95,19 +98,26 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
             or not has_role(user, Role.ASSESSOR, registration.centre_id)
         ):
             who = f", {_name(countersignatory)}," if countersignatory else ""
-            raise SignOffNotAllowed(f"Only the assessor's countersignatory{who} can countersign this sign-off.")
+            raise SignOffNotAllowed(
+                gettext("Only the assessor's countersignatory%(who)s can countersign this sign-off.") % {"who": who}
+            )
         if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN):
             raise SignOffNotAllowed(problem)
     elif role == SignatureRole.IQA:
         if not has_role(user, Role.IQA, registration.centre_id):
-            raise SignOffNotAllowed("Only an internal quality assurer of this centre can sign as IQA.")
+            raise SignOffNotAllowed(gettext("Only an internal quality assurer of this centre can sign as IQA."))
         if membership_for(user, registration.centre_id, Role.IQA).needs_countersignature and not countersigned:
             raise SignOffNotAllowed(
-                "You are working towards your IQA award: record a summative sample instead, and the IQA line is "
-                "signed when your countersignatory confirms it."
+                gettext(
+                    "You are working towards your IQA award: record a summative sample "
+                    "instead, and the IQA line is signed when your countersignatory "
+                    "confirms it."
+                )
             )
         if any(signature.user_id == user.pk for signature in state.live.values()):
-            raise SignOffNotAllowed("You have already signed this sheet in another role, so you cannot sign it as IQA.")
+            raise SignOffNotAllowed(
+                gettext("You have already signed this sheet in another role, so you cannot sign it as IQA.")
+            )
         problem = conflicts.iqa_conflict(
             user, registration, conflicts.Act.SIGN_IQA, involved=_involved_in_decisions(registration, unit, user)
         )
@@ -115,13 +125,15 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
             raise SignOffNotAllowed(problem)
     elif role == SignatureRole.EQA:
         if not eqa_can_see_unit(user, registration, unit):
-            raise SignOffNotAllowed("Only an EQA with whom this unit has been shared can sign as EQS.")
+            raise SignOffNotAllowed(gettext("Only an EQA with whom this unit has been shared can sign as EQS."))
         if any(signature.user_id == user.pk for signature in state.live.values()):
-            raise SignOffNotAllowed("You have already signed this sheet in another role, so you cannot sign it as EQS.")
+            raise SignOffNotAllowed(
+                gettext("You have already signed this sheet in another role, so you cannot sign it as EQS.")
+            )
         if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN_EQS):
             raise SignOffNotAllowed(problem)
     else:
-        raise SignOffError("Unknown signature role.")
+        raise SignOffError(gettext("Unknown signature role."))
 
 
 def _check_order(state: SignOffState, role: str) -> None:
@@ -130,49 +142,70 @@ def _check_order(state: SignOffState, role: str) -> None:
     later = [other for other in ROLE_ORDER[ROLE_ORDER.index(role) + 1 :] if other in live]
     if later:
         raise SignOffError(
-            f"The {ROLE_LABELS[later[0]]} has already signed, so a {ROLE_LABELS[role]} signature can no longer be "
-            "added without reopening the unit."
+            gettext(
+                "The %(value)s has already signed, so a %(value2)s signature can no "
+                "longer be added without reopening the unit."
+            )
+            % {"value": ROLE_LABELS[later[0]], "value2": ROLE_LABELS[role]}
         )
     if state.content_changed:
         raise SignOffError(
-            "The sheet has changed since it was signed: the assessor must reopen the unit before anyone signs again."
+            gettext(
+                "The sheet has changed since it was signed: the assessor must reopen "
+                "the unit before anyone signs again."
+            )
         )
     registration = state.registration
     if role in (SignatureRole.LEARNER, SignatureRole.ASSESSOR):
         if registration.status == Registration.Status.WITHDRAWN:
-            raise SignOffError("This registration is withdrawn: its units can no longer be signed off.")
+            raise SignOffError(gettext("This registration is withdrawn: its units can no longer be signed off."))
         if not state.status.complete:
             raise SignOffError(
-                f"Every required criterion must be met before the unit is signed off "
-                f"({state.status.met} of {state.status.required} are met)."
+                gettext(
+                    "Every required criterion must be met before the unit is signed off "
+                    "(%(met)s of %(required)s are met)."
+                )
+                % {"met": state.status.met, "required": state.status.required}
             )
     if role == SignatureRole.ASSESSOR and not registration.identity_confirmed:
         raise SignOffError(
-            f"{registration.learner}'s identity has not been confirmed: record the identity check (the proof seen, "
-            "who checked it and when) before the assessor signs the unit off."
+            gettext(
+                "%(learner)s's identity has not been confirmed: record the identity "
+                "check (the proof seen, who checked it and when) before the assessor "
+                "signs the unit off."
+            )
+            % {"learner": registration.learner}
         )
     if role == SignatureRole.ASSESSOR and SignatureRole.LEARNER not in live:
-        raise SignOffError("The learner signs first, declaring that the evidence is their own.")
+        raise SignOffError(gettext("The learner signs first, declaring that the evidence is their own."))
     if role == SignatureRole.COUNTERSIGNER and SignatureRole.ASSESSOR not in live:
-        raise SignOffError("The assessor signs before the countersignatory.")
+        raise SignOffError(gettext("The assessor signs before the countersignatory."))
     if role in (SignatureRole.IQA, SignatureRole.EQA) and not state.signed_off:
         missing = ROLE_LABELS[state.next_role]
-        raise SignOffError(f"The unit is not signed off yet: the {missing} has still to sign.")
+        raise SignOffError(
+            gettext("The unit is not signed off yet: the %(missing)s has still to sign.") % {"missing": missing}
+        )
 
 
 def check_may_sign(state: SignOffState, user, role: str, *, countersigned: bool = False) -> None:
     """Raise SignOffError unless the user may now sign the sheet in this role."""
     if role not in ROLE_ORDER:
-        raise SignOffError("Unknown signature role.")
+        raise SignOffError(gettext("Unknown signature role."))
     if state.status.carried is not None:
         raise SignOffError(
-            "This unit is carried over from another registration, whose sign-off stands for it here: withdraw the "
-            "carry before the unit is signed off on this registration."
+            gettext(
+                "This unit is carried over from another registration, whose sign-off "
+                "stands for it here: withdraw the carry before the unit is signed off "
+                "on this registration."
+            )
         )
     _check_person(state, user, role, countersigned=countersigned)
     signed = state.live.get(role)
     if signed is not None:
-        raise SignOffError(f"{signed.name_at_signing} has already signed as {ROLE_LABELS[role]}.")
+        raise SignOffError(
+            gettext("%(name_at_signing)s has already signed as %(value)s.")
+            % {"name_at_signing": signed.name_at_signing, "value": ROLE_LABELS[role]}
+        )
     _check_order(state, role)
 
 
@@ -200,7 +233,7 @@ def signing_roles(state: SignOffState, user) -> list[str]:
 def check_signer(state: SignOffState, user) -> None:
     """Raise SignOffNotAllowed when the user holds no role on this sheet in which anyone could sign it."""
     if not signing_roles(state, user):
-        raise SignOffNotAllowed("Nobody in your role signs this tracking sheet.")
+        raise SignOffNotAllowed(gettext("Nobody in your role signs this tracking sheet."))
 
 
 def roles_user_may_sign(state: SignOffState, user) -> dict[str, str | None]:
@@ -230,7 +263,9 @@ def _lock(registration: Registration, unit: Unit) -> tuple[Registration, Registr
     try:
         plan_entry = RegistrationUnit.objects.select_for_update().get(registration=registration, unit=unit)
     except RegistrationUnit.DoesNotExist:
-        raise SignOffError(f"Unit {unit.reference} is not on this learner's plan.") from None
+        raise SignOffError(
+            gettext("Unit %(reference)s is not on this learner's plan.") % {"reference": unit.reference}
+        ) from None
     sign_off, _ = UnitSignOff.objects.get_or_create(registration=registration, unit=unit)
     sign_off = UnitSignOff.objects.select_for_update().get(pk=sign_off.pk)
     return registration, plan_entry, sign_off
@@ -269,12 +304,12 @@ def sign_unit(
     the qualified IQA who confirmed their sample (the quality app checks who that may be); the history names
     them. Raises SignOffError with a message for the user."""
     if unit is None:
-        raise SignOffError("Choose a unit to sign.")
+        raise SignOffError(gettext("Choose a unit to sign."))
     registration, plan_entry, sign_off = _lock(registration, unit)
     state = signoff_state(registration, unit)
     check_may_sign(state, user, role, countersigned=countersigned_by is not None)
     if expected_hash is not None and expected_hash != state.content_hash:
-        raise SignOffError("The sheet changed while you were reading it. Check it again before you sign.")
+        raise SignOffError(gettext("The sheet changed while you were reading it. Check it again before you sign."))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -290,7 +325,9 @@ def sign_unit(
         # Only reachable if a concurrent transaction slipped past the row lock (the constraint is the backstop).
         existing = Signature.objects.live().filter(sign_off=sign_off, role=role).first()
         who = existing.name_at_signing if existing else "Someone"
-        raise SignOffError(f"{who} has already signed as {ROLE_LABELS[role]}.") from None
+        raise SignOffError(
+            gettext("%(who)s has already signed as %(value)s.") % {"who": who, "value": ROLE_LABELS[role]}
+        ) from None
     record_in_ledger("eqa_signature" if role == SignatureRole.EQA else "signature", signature)
     if role == SignatureRole.ASSESSOR:
         plan_entry.locked_at = now
@@ -319,15 +356,18 @@ def check_reopener(registration: Registration, user, *, by_iqa_sample: bool = Fa
             registration.learner_id,
             registration.assessor_id,
         ):
-            raise SignOffNotAllowed("Only an IQA of this centre can reopen a unit after sampling it.")
+            raise SignOffNotAllowed(gettext("Only an IQA of this centre can reopen a unit after sampling it."))
     elif user.pk != registration.assessor_id or not has_role(user, Role.ASSESSOR, registration.centre_id):
-        raise SignOffNotAllowed(f"Only the learner's assessor, {_name(registration.assessor)}, can reopen this unit.")
+        raise SignOffNotAllowed(
+            gettext("Only the learner's assessor, %(name)s, can reopen this unit.")
+            % {"name": _name(registration.assessor)}
+        )
 
 
 def check_may_reopen(state: SignOffState, user, *, by_iqa_sample: bool = False) -> None:
     check_reopener(state.registration, user, by_iqa_sample=by_iqa_sample)
     if not state.live:
-        raise SignOffError("This unit has no signatures to reopen.")
+        raise SignOffError(gettext("This unit has no signatures to reopen."))
 
 
 def may_reopen(state: SignOffState, user) -> bool:
@@ -356,7 +396,7 @@ def reopen_unit(
     Raises SignOffError when the user may not reopen, there is nothing to reopen or no reason is given."""
     reason = (reason or "").strip()
     if not reason:
-        raise SignOffError("Give a reason for reopening the unit.")
+        raise SignOffError(gettext("Give a reason for reopening the unit."))
     registration, plan_entry, sign_off = _lock(registration, unit)
     state = signoff_state(registration, unit)
     check_may_reopen(state, user, by_iqa_sample=by_iqa_sample)

@@ -6,6 +6,7 @@ import io
 from collections.abc import Sequence
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import record_event
 from ledger.services import record as record_in_ledger
@@ -74,6 +75,9 @@ def _require_editable(actor, evidence: Evidence) -> None:
         "Only the learner who made this evidence, or their assessor for the records they made, may change it.",
     )
     if evidence.status == Evidence.Status.WITHDRAWN:
-        raise PortfolioError("This evidence has been withdrawn; it can no longer change.")
+        raise PortfolioError(_("This evidence has been withdrawn; it can no longer change."))
     if not evidence.is_current:
-        raise PortfolioError(f"Version {evidence.version} has been replaced by a newer version; change that instead.")
+        raise PortfolioError(
+            _("Version %(version)s has been replaced by a newer version; change that instead.")
+            % {"version": evidence.version}
+        )

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portfolio.models import Registration
 from portfolio.services import NotAllowed, PortfolioError
@@ -30,31 +31,36 @@ NOT_RECORDED_BY_LEARNER = {
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if not title:
-        raise PortfolioError("Give the evidence a title.")
+        raise PortfolioError(_("Give the evidence a title."))
     if len(title) > TITLE_MAX:
-        raise PortfolioError(f"Keep the title to {TITLE_MAX} characters.")
+        raise PortfolioError(_("Keep the title to %(TITLE_MAX)s characters.") % {"TITLE_MAX": TITLE_MAX})
     return title
 
 
 def _clean_description(description: str) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise PortfolioError(f"Keep the written record to {DESCRIPTION_MAX:,} characters, or upload it as a document.")
+        raise PortfolioError(
+            _("Keep the written record to %(DESCRIPTION_MAX)s characters, or upload it as a document.")
+            % {"DESCRIPTION_MAX": f"{DESCRIPTION_MAX:,}"}
+        )
     return description
 
 
 def _clean_location(location: str) -> str:
     location = " ".join((location or "").split())
     if len(location) > LOCATION_MAX:
-        raise PortfolioError(f"Keep the assessment location to {LOCATION_MAX} characters.")
+        raise PortfolioError(
+            _("Keep the assessment location to %(LOCATION_MAX)s characters.") % {"LOCATION_MAX": LOCATION_MAX}
+        )
     return location
 
 
 def _clean_date(date: dt.date | None) -> dt.date:
     if date is None:
-        raise PortfolioError("Give the date the evidence was produced.")
+        raise PortfolioError(_("Give the date the evidence was produced."))
     if date > timezone.localdate():
-        raise PortfolioError("The evidence date cannot be in the future.")
+        raise PortfolioError(_("The evidence date cannot be in the future."))
     return date
 
 
@@ -66,10 +72,10 @@ def _clean_methods(methods: Iterable) -> list[AssessmentMethod]:
         found = {method.code: method for method in AssessmentMethod.objects.filter(code__in=codes)}
         missing = sorted(set(codes) - set(found))
         if missing:
-            raise PortfolioError(f"Unknown assessment method: {', '.join(missing)}.")
+            raise PortfolioError(_("Unknown assessment method: %(join)s.") % {"join": ", ".join(missing)})
         result.extend(found[code] for code in codes)
     if not result:
-        raise PortfolioError("Choose at least one assessment method.")
+        raise PortfolioError(_("Choose at least one assessment method."))
     return result
 
 
@@ -82,7 +88,7 @@ def _check_methods_for(actor, registration: Registration, methods: list[Assessme
     refused = [method for method in methods if method.code in NOT_RECORDED_BY_LEARNER and method.code not in kept]
     if refused:
         names = "; ".join(f"{method.name} is recorded by {NOT_RECORDED_BY_LEARNER[method.code]}" for method in refused)
-        raise NotAllowed(f"{names}. Choose the methods of your own evidence only.")
+        raise NotAllowed(_("%(names)s. Choose the methods of your own evidence only.") % {"names": names})
 
 
 def _clean_simulation_reason(methods: list[AssessmentMethod], reason: str) -> str:
@@ -92,10 +98,13 @@ def _clean_simulation_reason(methods: list[AssessmentMethod], reason: str) -> st
         return ""
     if not reason:
         raise PortfolioError(
-            "Say why this evidence comes from a simulation (for example, why workplace evidence was not available)."
+            _("Say why this evidence comes from a simulation (for example, why workplace evidence was not available).")
         )
     if len(reason) > SIMULATION_REASON_MAX:
-        raise PortfolioError(f"Keep the reason for simulation to {SIMULATION_REASON_MAX} characters.")
+        raise PortfolioError(
+            _("Keep the reason for simulation to %(SIMULATION_REASON_MAX)s characters.")
+            % {"SIMULATION_REASON_MAX": SIMULATION_REASON_MAX}
+        )
     return reason
 
 
@@ -105,6 +114,14 @@ def refuse_simulation_where_workplace_required(criteria: Iterable[AssessmentCrit
         rule = workplace_rule(criterion.unit.reference, criterion.code)
         if rule is not None:
             raise PortfolioError(
-                f"Simulated evidence cannot be linked to {criterion.unit.reference} {criterion.code}: the "
-                f"specification of {rule.qualification_number} says “{rule.quote}”"
+                _(
+                    "Simulated evidence cannot be linked to %(reference)s %(code)s: the "
+                    "specification of %(qualification_number)s says “%(quote)s”"
+                )
+                % {
+                    "reference": criterion.unit.reference,
+                    "code": criterion.code,
+                    "qualification_number": rule.qualification_number,
+                    "quote": rule.quote,
+                }
             )

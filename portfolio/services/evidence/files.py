@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portfolio.models import Evidence, EvidenceFile
 from portfolio.services import PortfolioError
@@ -22,7 +23,7 @@ def add_files(*, actor, evidence: Evidence, files: Sequence) -> list[EvidenceFil
     if evidence.status != Evidence.Status.DRAFT:
         raise PortfolioError(FILES_ONLY_ON_DRAFTS)
     if not files:
-        raise PortfolioError("Choose at least one file.")
+        raise PortfolioError(_("Choose at least one file."))
     prepared = prepare_all(files)
     try:
         with StoredFiles() as saver, transaction.atomic():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ledger.services import record as record_in_ledger
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink
@@ -30,12 +32,12 @@ def submit_evidence(*, actor, evidence: Evidence, declaration: bool = False) -> 
     _require_editable(actor, evidence)
     learners_own = is_learner(actor, evidence.registration) and evidence.author_id == actor.pk
     if learners_own and not declaration:
-        raise PortfolioError("Confirm the declaration that this work is your own before you submit it.")
+        raise PortfolioError(_("Confirm the declaration that this work is your own before you submit it."))
     links = list(evidence.links.values_list("criterion__unit_id", flat=True))
     if not links:
-        raise PortfolioError("Link the evidence to at least one criterion before you submit it.")
+        raise PortfolioError(_("Link the evidence to at least one criterion before you submit it."))
     if not evidence.description.strip() and not evidence.files.exists():
-        raise PortfolioError("Add a file or a written record before you submit the evidence.")
+        raise PortfolioError(_("Add a file or a written record before you submit the evidence."))
     require_unlocked(evidence.registration, links)
     now = timezone.now()
     evidence.status = Evidence.Status.SUBMITTED
@@ -95,13 +97,17 @@ def withdraw_evidence(*, actor, evidence: Evidence, reason: str) -> Evidence:
     )
     reason = (reason or "").strip()
     if not reason:
-        raise PortfolioError("Say why the evidence is being withdrawn.")
+        raise PortfolioError(_("Say why the evidence is being withdrawn."))
     require_unlocked(registration, evidence_unit_ids(evidence))
     resting = _criteria_resting_on(evidence)
     if resting:
         raise PortfolioError(
-            f"{', '.join(resting)} {'is' if len(resting) == 1 else 'are'} marked met on this evidence alone; "
-            "the assessor must unmark it first."
+            ngettext(
+                "%(join)s is marked met on this evidence alone; the assessor must unmark it first.",
+                "%(join)s are marked met on this evidence alone; the assessor must unmark them first.",
+                len(resting),
+            )
+            % {"join": ", ".join(resting)}
         )
     evidence.status = Evidence.Status.WITHDRAWN
     evidence.withdrawn_at = timezone.now()

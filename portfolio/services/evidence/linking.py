@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from centres.params import parse_id
 from ledger.services import record as record_in_ledger
@@ -36,7 +37,10 @@ def link_criteria(*, actor, evidence: Evidence, add: Iterable = (), remove: Iter
         if link is None:
             continue
         if link.status != EvidenceLink.Status.PENDING or link.judged_at is not None:
-            raise PortfolioError(f"{criterion.unit.reference} {criterion.code} has been judged; it stays linked.")
+            raise PortfolioError(
+                _("%(reference)s %(code)s has been judged; it stays linked.")
+                % {"reference": criterion.unit.reference, "code": criterion.code}
+            )
         to_remove.append(link)
     require_unlocked(registration, {c.unit_id for c in to_add} | {link.criterion.unit_id for link in to_remove})
     for link in EvidenceLink.objects.bulk_create([EvidenceLink(evidence=evidence, criterion=c) for c in to_add]):
@@ -78,7 +82,7 @@ def save_links(
     for raw in criterion_ids:
         criterion_id = parse_id(raw)
         if criterion_id is None:
-            raise PortfolioError("One of the chosen criteria is not on this learner's plan; nothing was changed.")
+            raise PortfolioError(_("One of the chosen criteria is not on this learner's plan; nothing was changed."))
         chosen.add(criterion_id)
     existing = dict(evidence.links.values_list("criterion_id", "status"))
     judged = {pk for pk, status in existing.items() if status != EvidenceLink.Status.PENDING}

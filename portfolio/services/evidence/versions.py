@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ledger.services import record as record_in_ledger
 from portfolio.models import Evidence, EvidenceLink
@@ -69,7 +70,7 @@ def new_version(
                 old.status != Evidence.Status.SUBMITTED
                 or not old.links.filter(status=EvidenceLink.Status.REJECTED).exists()
             ):
-                raise PortfolioError("A new version can be added only when the assessor has rejected the evidence.")
+                raise PortfolioError(_("A new version can be added only when the assessor has rejected the evidence."))
             links = list(old.links.select_related("criterion__unit"))
             require_unlocked(old.registration, {link.criterion.unit_id for link in links})
             if simulation_reason:

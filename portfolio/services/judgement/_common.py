@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from centres import conflicts
 from centres.models import Membership
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink, Registration
@@ -17,13 +19,16 @@ def _criterion_label(criterion: AssessmentCriterion) -> str:
 def _judging_membership(actor, registration: Registration, act: str = conflicts.Act.JUDGE) -> Membership:
     membership = assessor_membership(actor, registration)
     if membership is None:
-        raise NotAllowed("Only the learner's assessor may judge evidence and mark criteria met.")
+        raise NotAllowed(_("Only the learner's assessor may judge evidence and mark criteria met."))
     if problem := conflicts.interest_conflict(actor, registration, act):
         raise NotAllowed(problem)
     if membership.needs_countersignature and membership.countersignatory_id is None:
         raise PortfolioError(
-            "You are working towards your assessor award and have no countersignatory; ask your centre admin to "
-            "name one before you make decisions."
+            _(
+                "You are working towards your assessor award and have no "
+                "countersignatory; ask your centre admin to name one before you make "
+                "decisions."
+            )
         )
     return membership
 

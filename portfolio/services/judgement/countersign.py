@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres import conflicts
 from centres.access import membership_for, memberships_of
@@ -65,7 +66,7 @@ def _require_countersignatory(actor, maker, registration: Registration) -> None:
         or qualified is None
         or qualified.needs_countersignature
     ):
-        raise NotAllowed("Only the qualified assessor named as this assessor's countersignatory may countersign.")
+        raise NotAllowed(_("Only the qualified assessor named as this assessor's countersignatory may countersign."))
     problem = conflicts.own_decision_conflict(actor, maker) or conflicts.interest_conflict(
         actor, registration, conflicts.Act.COUNTERSIGN
     )
@@ -76,7 +77,7 @@ def _require_countersignatory(actor, maker, registration: Registration) -> None:
 def _countersign(obj, *, actor, confirm: bool, note: str) -> None:
     note = (note or "").strip()
     if not confirm and not note:
-        raise PortfolioError("Say why you overturn the decision; the assessor and the history keep your note.")
+        raise PortfolioError(_("Say why you overturn the decision; the assessor and the history keep your note."))
     obj.countersign_status = CountersignStatus.CONFIRMED if confirm else CountersignStatus.OVERTURNED
     obj.countersigned_by = actor
     obj.countersigned_at = timezone.now()
@@ -104,7 +105,8 @@ def countersign_link(*, actor, link: EvidenceLink, confirm: bool, note: str = ""
         and not _has_other_accepted(registration.pk, link.criterion_id, excluding_link=link.pk)
     ):
         raise PortfolioError(
-            f"{_criterion_label(link.criterion)} is marked met on this evidence alone; overturn that decision first."
+            _("%(criterion_label)s is marked met on this evidence alone; overturn that decision first.")
+            % {"criterion_label": _criterion_label(link.criterion)}
         )
     _countersign(link, actor=actor, confirm=confirm, note=note)
     if not confirm:

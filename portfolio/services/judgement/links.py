@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from centres.models import record_event
 from ledger.services import record as record_in_ledger
@@ -26,7 +27,7 @@ def judge_link(*, actor, link: EvidenceLink, accepted: bool, feedback: str = "")
     Rejection needs feedback for the learner. Returns False when the same judgement was already recorded."""
     if "\x00" in feedback:
         # Read outside a form (Django's CharField refuses it there); PostgreSQL cannot store it in text.
-        raise PortfolioError("The feedback contains a NUL character (often pasted from another program); remove it.")
+        raise PortfolioError(_("The feedback contains a NUL character (often pasted from another program); remove it."))
     link = (
         EvidenceLink.objects.select_for_update(of=("self",))
         .select_related("evidence__registration__centre", "criterion__unit")
@@ -36,12 +37,15 @@ def judge_link(*, actor, link: EvidenceLink, accepted: bool, feedback: str = "")
     require_active(registration)
     membership = _judging_membership(actor, registration)
     if evidence.status != Evidence.Status.SUBMITTED or not evidence.is_current:
-        raise PortfolioError("Only the current version of submitted evidence can be judged.")
+        raise PortfolioError(_("Only the current version of submitted evidence can be judged."))
     feedback = (feedback or "").strip()
     if not accepted and not feedback:
-        raise PortfolioError(f"Say why the evidence does not meet {_criterion_label(link.criterion)}.")
+        raise PortfolioError(
+            _("Say why the evidence does not meet %(criterion_label)s.")
+            % {"criterion_label": _criterion_label(link.criterion)}
+        )
     if len(feedback) > FEEDBACK_MAX:
-        raise PortfolioError(f"Keep feedback to {FEEDBACK_MAX} characters.")
+        raise PortfolioError(_("Keep feedback to %(FEEDBACK_MAX)s characters.") % {"FEEDBACK_MAX": FEEDBACK_MAX})
     status = EvidenceLink.Status.ACCEPTED if accepted else EvidenceLink.Status.REJECTED
     if link.status == status and link.feedback == feedback and link.judged_by_id == actor.pk:
         return False
@@ -53,7 +57,8 @@ def judge_link(*, actor, link: EvidenceLink, accepted: bool, feedback: str = "")
         and not _has_other_accepted(registration.pk, link.criterion_id, excluding_link=link.pk)
     ):
         raise PortfolioError(
-            f"{_criterion_label(link.criterion)} is marked met on this evidence alone; unmark it before rejecting."
+            _("%(criterion_label)s is marked met on this evidence alone; unmark it before rejecting.")
+            % {"criterion_label": _criterion_label(link.criterion)}
         )
     previous = link.status
     link.status = status
@@ -63,22 +68,23 @@ def judge_link(*, actor, link: EvidenceLink, accepted: bool, feedback: str = "")
     _reset_countersignature(link, membership)
     link.save()
     record_in_ledger("judgement", link)
-    record_event(
-        action="link.judged",
-        obj=link,
-        actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"{link.get_status_display()} evidence {evidence.reference} for {_criterion_label(link.criterion)}",
-        evidence_reference=evidence.reference,
-        evidence_version=evidence.version,
-        criterion=_criterion_label(link.criterion),
-        criterion_id=link.criterion_id,
-        outcome=status,
-        previous=previous,
-        feedback=feedback,
-        countersign_status=link.countersign_status,
-    )
+    with translation.override("en"):  # the audit history stays in English
+        record_event(
+            action="link.judged",
+            obj=link,
+            actor=actor,
+            centre=registration.centre,
+            registration_id=registration.pk,
+            summary=f"{link.get_status_display()} evidence {evidence.reference} for {_criterion_label(link.criterion)}",
+            evidence_reference=evidence.reference,
+            evidence_version=evidence.version,
+            criterion=_criterion_label(link.criterion),
+            criterion_id=link.criterion_id,
+            outcome=status,
+            previous=previous,
+            feedback=feedback,
+            countersign_status=link.countersign_status,
+        )
     return True
 
 
@@ -104,16 +110,16 @@ def judge_evidence(
     nothing. Returns (links judged, criteria marked met)."""
     judgements = list(judgements)
     if not judgements:
-        raise PortfolioError("Accept or reject at least one criterion.")
+        raise PortfolioError(_("Accept or reject at least one criterion."))
     feedback = (feedback or "").strip()
     if "\x00" in feedback:
-        raise PortfolioError("The feedback contains a NUL character (often pasted from another program); remove it.")
+        raise PortfolioError(_("The feedback contains a NUL character (often pasted from another program); remove it."))
     links = {link.pk: link for link in evidence.links.select_related("criterion")}
     judged = marked = 0
     for judgement in judgements:
         link = links.get(judgement.link_id)
         if link is None:
-            raise PortfolioError("One of the criteria judged is not linked to this evidence; nothing was saved.")
+            raise PortfolioError(_("One of the criteria judged is not linked to this evidence; nothing was saved."))
         judged += judge_link(
             actor=actor,
             link=link,

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres import conflicts
 from centres.models import record_event
@@ -42,10 +43,13 @@ def mark_criterion_met(
     require_unlocked(registration, [criterion.unit_id])
     latest = latest_accepted_date(registration, criterion)
     if latest is None:
-        raise PortfolioError(f"{_criterion_label(criterion)} has no accepted evidence yet; accept evidence first.")
+        raise PortfolioError(
+            _("%(criterion_label)s has no accepted evidence yet; accept evidence first.")
+            % {"criterion_label": _criterion_label(criterion)}
+        )
     met_on = met_on or latest
     if met_on > timezone.localdate():
-        raise PortfolioError("The date met cannot be in the future.")
+        raise PortfolioError(_("The date met cannot be in the future."))
     decision = (
         CriterionDecision.objects.select_for_update(of=("self",))
         .filter(registration=registration, criterion=criterion)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from django.utils.translation import gettext as _
+
 from centres import conflicts
 from centres.access import has_role
 from centres.models import Centre, Membership, Role, User
@@ -45,12 +47,15 @@ def _staff_problem(
 
 def _require_centre_admin(actor, centre: Centre) -> None:
     if not has_role(actor, Role.CENTRE_ADMIN, centre):
-        raise NotAllowed(f"Only a centre admin at {centre} may do this.")
+        raise NotAllowed(_("Only a centre admin at %(centre)s may do this.") % {"centre": centre})
 
 
 def _require_active(registration: Registration) -> None:
     if registration.status != Registration.Status.ACTIVE:
-        raise RegistrationError(f"This registration is {registration.get_status_display().lower()}; it cannot change.")
+        raise RegistrationError(
+            _("This registration is %(lower)s; it cannot change.")
+            % {"lower": registration.get_status_display().lower()}
+        )
 
 
 def _lock(registration: Registration) -> Registration:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 
 from centres.models import Centre, Membership, Role, User, record_event
 from centres.services import normalise_email
@@ -259,11 +260,18 @@ def register_from_csv(*, actor, centre: Centre, text: str, acknowledge_warnings:
     _require_centre_admin(actor, centre)
     preview = parse_registration_csv(centre=centre, text=text)
     if not preview.is_valid:
-        raise RegistrationError(f"The file has {preview.problem_count} problem(s); nothing was registered.")
+        raise RegistrationError(
+            gettext("The file has %(problem_count)s problem(s); nothing was registered.")
+            % {"problem_count": preview.problem_count}
+        )
     if preview.warning_count and not acknowledge_warnings:
         raise RegistrationError(
-            f"The file has {preview.warning_count} warning(s) about similar qualifications: confirm that you have "
-            "read them. Nothing was registered."
+            gettext(
+                "The file has %(warning_count)s warning(s) about similar "
+                "qualifications: confirm that you have read them. Nothing was "
+                "registered."
+            )
+            % {"warning_count": preview.warning_count}
         )
     registrations = []
     for row in preview.rows:
@@ -274,7 +282,9 @@ def register_from_csv(*, actor, centre: Centre, text: str, acknowledge_warnings:
                 )
             )
         except RegistrationError as exc:
-            raise RegistrationError(f"Row {row.number}: {exc}. Nothing was registered.") from exc
+            raise RegistrationError(
+                gettext("Row %(number)s: %(exc)s. Nothing was registered.") % {"number": row.number, "exc": exc}
+            ) from exc
     record_event(
         action="registration.bulk_imported",
         actor=actor,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils.translation import gettext
+
 from .errors import RegistrationError
 
 CSV_COLUMNS: list[tuple[str, str, bool]] = [
@@ -79,4 +81,6 @@ def decode_csv(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RegistrationError("The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”.") from exc
+        raise RegistrationError(
+            gettext("The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”.")
+        ) from exc

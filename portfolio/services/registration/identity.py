@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Role, User, record_event
@@ -37,7 +38,10 @@ def record_identity_check(
     criterion is marked met, no unit signed by the assessor and no certificate claimed."""
     registration = _lock(registration)
     if not may_record_identity(actor, registration):
-        raise NotAllowed(f"Only a centre admin at {registration.centre} or the learner's assessor may record this.")
+        raise NotAllowed(
+            _("Only a centre admin at %(centre)s or the learner's assessor may record this.")
+            % {"centre": registration.centre}
+        )
     _require_active(registration)
     errors = identity_problems(
         centre=registration.centre,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import record_event
 from portfolio.models import Registration
@@ -46,8 +47,11 @@ def complete_registration(*, actor, registration: Registration, note: str = "") 
     progress = registration_progress([registration])[registration.pk]
     if progress.required == 0 or progress.met < progress.required:
         raise RegistrationError(
-            f"{progress.required - progress.met} of {progress.required} required criteria are not met yet; "
-            "a registration is completed once every one is met."
+            _(
+                "%(missing)s of %(required)s required criteria are not met yet; a "
+                "registration is completed once every one is met."
+            )
+            % {"missing": progress.required - progress.met, "required": progress.required}
         )
     registration.status = Registration.Status.COMPLETED
     registration.status_changed_at = timezone.now()

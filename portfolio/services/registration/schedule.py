@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portfolio.models import Registration
 from portfolio.progress import Progress
@@ -33,14 +34,14 @@ def schedule_for(registration: Registration, progress: Progress | None, today: d
     required = progress.required if progress else 0
     done = met / required if required else 0.0
     if today > registration.planned_end_date and done < 1:
-        return Schedule("overdue", "Past planned end")
+        return Schedule("overdue", gettext("Past planned end"))
     if today < registration.start_date:
-        return Schedule("not_started", "Not started")
+        return Schedule("not_started", gettext("Not started"))
     total = (registration.planned_end_date - registration.start_date).days or 1
     expected = min(1.0, (today - registration.start_date).days / total)
     if done + BEHIND_MARGIN < expected:
-        return Schedule("behind", "Behind")
-    return Schedule("on_track", "On track")
+        return Schedule("behind", gettext("Behind"))
+    return Schedule("on_track", gettext("On track"))
 
 
 def attention_filter() -> Q:

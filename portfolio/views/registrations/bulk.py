@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centres.access import centres_where, get_centre_for
@@ -61,7 +62,7 @@ def registration_bulk_confirm(request, centre_id: int):
     stored = request.session.get(BULK_SESSION_KEY, {})
     text = stored.get(str(centre.pk))
     if not text:
-        messages.error(request, "Upload the file again: there is no checked file waiting to be registered.")
+        messages.error(request, _("Upload the file again: there is no checked file waiting to be registered."))
         return redirect("portfolio:registration-bulk", centre_id=centre.pk)
     with domain_errors_as_messages(request) as outcome:
         registrations = services.register_from_csv(
@@ -77,6 +78,9 @@ def registration_bulk_confirm(request, centre_id: int):
     request.session[BULK_SESSION_KEY] = stored
     messages.success(
         request,
-        f"{len(registrations)} learner(s) registered. New learners were sent an invitation to set their password.",
+        (
+            _("%(len)s learner(s) registered. New learners were sent an invitation to set their password.")
+            % {"len": len(registrations)}
+        ),
     )
     return redirect(reverse("portfolio:registration-list") + f"?centre={centre.pk}")

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from centres.access import has_role
 from centres.models import Event, Invitation, Role
@@ -96,7 +97,7 @@ def registration_identity(request, pk: int):
             except AlreadyDone as exc:  # nothing changed: said, not refused
                 messages.info(request, exc.message)
                 return redirect("portfolio:registration-detail", pk=registration.pk)
-            messages.success(request, "The identity check is recorded.")
+            messages.success(request, gettext("The identity check is recorded."))
             return redirect("portfolio:registration-detail", pk=registration.pk)
     _, quote = IDENTITY_RULES.get(registration.qualification.number, ((), ""))
     context = {"registration": registration, "form": form, "third_party_quote": quote}
@@ -127,7 +128,7 @@ def registration_initial_assessment(request, pk: int):
             initial_assessment.record_initial_assessment(
                 actor=request.user, registration=registration, **form.cleaned_data
             )
-            messages.success(request, "The initial assessment is recorded.")
+            messages.success(request, gettext("The initial assessment is recorded."))
             return redirect("portfolio:registration-detail", pk=registration.pk)
     return render(
         request, "portfolio/registrations/initial_assessment.html", {"registration": registration, "form": form}

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from centres.access import centres_where, get_centre_for
 from centres.models import Role
@@ -39,7 +40,13 @@ def registration_create(request, centre_id: int):
     qualification = _qualifications().filter(pk=qualification_id).first() if qualification_id is not None else None
     if qualification is None:
         if qualification_value:
-            messages.error(request, f"“{qualification_value}” is not a qualification here: choose one from the list.")
+            messages.error(
+                request,
+                (
+                    _("“%(qualification_value)s” is not a qualification here: choose one from the list.")
+                    % {"qualification_value": qualification_value}
+                ),
+            )
         return render(
             request,
             "portfolio/registrations/choose_qualification.html",
@@ -62,12 +69,19 @@ def registration_create(request, centre_id: int):
                     invited = registration.learner.invitations.pending().exists()
                     messages.success(
                         request,
-                        f"{registration.learner} is registered on {qualification.number}."
-                        + (
-                            f" An invitation to set a password was sent to {registration.learner.email}."
+                        (
+                            _(
+                                "%(learner)s is registered on %(number)s. An invitation to set a password was sent "
+                                "to %(email)s."
+                            )
                             if invited
-                            else ""
-                        ),
+                            else _("%(learner)s is registered on %(number)s.")
+                        )
+                        % {
+                            "learner": registration.learner,
+                            "number": qualification.number,
+                            "email": registration.learner.email,
+                        },
                     )
                     return redirect("portfolio:registration-detail", pk=registration.pk)
     return render(

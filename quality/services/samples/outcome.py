@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from centres.models import record_event
 from quality.models import Action, Outcome, SampleKind, SampleRecord, SampleUnit
 from quality.services.errors import SampleError
@@ -50,7 +52,7 @@ def apply_sample_outcome(*, sample: SampleRecord, actions: list[ActionInput], co
                     )
                     sample_unit.result = SampleUnit.Result.IQA_SIGNED
             except SignOffError as exc:
-                raise SampleError(f"Unit {unit.reference}: {exc}") from exc
+                raise SampleError(_("Unit %(reference)s: %(exc)s") % {"reference": unit.reference, "exc": exc}) from exc
             sample_unit.save(update_fields=["result"])
     confirmed = f" (sample countersigned by {countersigned_by})" if countersigned_by is not None else ""
     for action in actions:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from centres.access import membership_for
 from centres.models import Role, User, record_event
@@ -35,8 +36,10 @@ def _countersignatory_needed(iqa, plan: SamplingPlan) -> User | None:
         return None
     if membership.countersignatory_id is None:
         raise SampleError(
-            "You are working towards your IQA award and have no countersignatory; ask your centre admin to name "
-            "one before you record samples."
+            _(
+                "You are working towards your IQA award and have no countersignatory; "
+                "ask your centre admin to name one before you record samples."
+            )
         )
     return membership.countersignatory
 
@@ -82,14 +85,14 @@ def record_sample(
     check_may_sample_learner(iqa=actor, plan=plan, registration=registration)
     countersignatory = _countersignatory_needed(actor, plan)
     if kind not in SampleKind.values:
-        raise SampleError("Choose an interim or a summative sample.")
+        raise SampleError(_("Choose an interim or a summative sample."))
     location = _require_text(location, "Say where the sampled assessment took place.")
     feedback = _require_text(feedback, "Write your feedback to the assessor.")
     unknown_records = set(records_checked) - set(RecordChecked.values)
     if unknown_records:
-        raise SampleError("Choose the records you checked from the list.")
+        raise SampleError(_("Choose the records you checked from the list."))
     if not unit_ids:
-        raise SampleError("Choose at least one unit to sample.")
+        raise SampleError(_("Choose at least one unit to sample."))
     reviewed = review_units(
         registration=registration,
         kind=kind,
@@ -97,23 +100,29 @@ def record_sample(
         units=list(Unit.objects.filter(pk__in=set(unit_ids))),
     )
     if len(reviewed) != len(set(unit_ids)):
-        raise SampleError("Some of the chosen units are not on this learner's plan.")
+        raise SampleError(_("Some of the chosen units are not on this learner's plan."))
     items = {item.key: item for review in reviewed for item in review.items}
     for key, outcome in outcomes.items():
         if key not in items:
-            raise SampleError("Some of the decisions you gave an outcome for are not on the chosen units.")
+            raise SampleError(_("Some of the decisions you gave an outcome for are not on the chosen units."))
         if items[key].conflict:
             raise ConflictOfInterest(
                 f"You made or countersigned the decision on {items[key].criterion.code} "
                 f"({items[key].unit.reference}): an IQA never samples their own decisions."
             )
         if outcome not in Outcome.values:
-            raise SampleError("Choose agree, agree with actions or disagree for each decision.")
+            raise SampleError(_("Choose agree, agree with actions or disagree for each decision."))
     for review in reviewed:
         if not review.eligible:
-            raise SampleError(f"Unit {review.unit.reference} cannot be sampled this way: {review.why_not}")
+            raise SampleError(
+                _("Unit %(reference)s cannot be sampled this way: %(why_not)s")
+                % {"reference": review.unit.reference, "why_not": review.why_not}
+            )
         if not any(item.key in outcomes for item in review.items):
-            raise SampleError(f"Give an outcome for at least one decision on unit {review.unit.reference}.")
+            raise SampleError(
+                _("Give an outcome for at least one decision on unit %(reference)s.")
+                % {"reference": review.unit.reference}
+            )
     today = timezone.localdate()
     clean_actions = []
     for action in actions:
@@ -121,13 +130,13 @@ def record_sample(
         if not text:
             continue
         if action.due_on is None:
-            raise SampleError("Give each action a due date.")
+            raise SampleError(_("Give each action a due date."))
         if action.due_on < today:
-            raise SampleError("An action cannot be due in the past.")
+            raise SampleError(_("An action cannot be due in the past."))
         clean_actions.append(ActionInput(text, action.due_on))
     overall = worst_outcome(outcomes.values())
     if Outcome.AGREE_WITH_ACTIONS in outcomes.values() and not clean_actions:
-        raise SampleError("You agreed with actions: write at least one action for the assessor, with a due date.")
+        raise SampleError(_("You agreed with actions: write at least one action for the assessor, with a due date."))
 
     sample = SampleRecord.objects.create(
         plan=plan,
@@ -166,10 +175,11 @@ def record_sample(
     record_in_ledger("iqa_sample", sample)
     if countersignatory is None:
         apply_sample_outcome(sample=sample, actions=clean_actions)
-    summary = (
-        f"{SampleKind(kind).label.split(' (')[0]} sample of {registration.learner} "
-        f"({', '.join(unit_results)}): {Outcome(overall).label.lower()}"
-    )
+    with translation.override("en"):  # the audit history stays in English
+        summary = (
+            f"{SampleKind(kind).label.split(' (')[0]} sample of {registration.learner} "
+            f"({', '.join(unit_results)}): {Outcome(overall).label.lower()}"
+        )
     if countersignatory is not None:
         summary += f"; awaiting countersignature by {countersignatory}"
     record_event(

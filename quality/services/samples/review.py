@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from centres import conflicts
 from centres.models import User
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink, Registration
@@ -162,6 +164,6 @@ def check_may_sample_learner(*, iqa, plan: SamplingPlan, registration: Registrat
     not themselves, no declared interest, the plan's qualification)."""
     require_iqa(iqa, plan.centre)
     if registration.centre_id != plan.centre_id or registration.qualification_id != plan.qualification_id:
-        raise SampleError("This learner is not on this plan's qualification at this centre.")
+        raise SampleError(_("This learner is not on this plan's qualification at this centre."))
     if problem := conflicts.iqa_conflict(iqa, registration, conflicts.Act.SAMPLE):
         raise ConflictOfInterest(problem)
