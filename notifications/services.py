@@ -85,8 +85,6 @@ def notify(
         return None
     if actor is not None and actor.pk == recipient.pk:
         return None
-    if not belongs_to_centre(recipient, centre):
-        return None
     subject_type = subject_object._meta.model_name if subject_object is not None else ""
     subject_id = subject_object.pk if subject_object is not None else None
     now = timezone.now()
@@ -102,6 +100,8 @@ def notify(
             existing.url = url
             existing.save(update_fields=["created_at", "title", "url"])
             return existing
+    if not belongs_to_centre(recipient, centre):
+        return None
     notification = Notification.objects.create(
         recipient=recipient,
         centre=centre,
