@@ -63,11 +63,14 @@ def _moment(value) -> dt.datetime:
 
 
 def learner_feedback(user, roles) -> list[WaitingItem]:
-    """Evidence the assessor did not accept for a criterion: the learner acts on the feedback (a new version)."""
+    """Evidence the assessor did not accept for a criterion: the learner acts on the feedback (a new version).
+    No query for someone who is not a learner (the home page has read their registrations already)."""
+    registrations = active_registrations_of(user)
+    if not registrations:
+        return []
     links = (
         EvidenceLink.objects.filter(
-            evidence__registration__learner=user,
-            evidence__registration__status=Registration.Status.ACTIVE,
+            evidence__registration__in=registrations,
             evidence__is_current=True,
             status=EvidenceLink.Status.REJECTED,
         )
