@@ -90,7 +90,8 @@ def send_daily_digests() -> dict[str, int]:
                 if user is not None
                 and n.kind in REGISTRY
                 and (user_id, n.centre_id) in belonging
-                and chosen.get((user_id, n.kind), REGISTRY[n.kind].default) == Delivery.DIGEST
+                # Turned off since: not sent. Changed to "at once" since: it goes now, with the rest.
+                and chosen.get((user_id, n.kind), REGISTRY[n.kind].default) != Delivery.OFF
             ]
             counts["skipped"] += len(notifications) - len(wanted)
             if wanted:
