@@ -41,7 +41,25 @@ def main_pages(bench: BenchCentre) -> dict[str, tuple[str, str]]:
         "assessor queue": ("assessor", reverse("portfolio:assessor-queue")),
         "IQA plan": ("iqa", reverse("quality:plan-detail", args=[bench.plan_id])),
         "centre learner list": ("admin", reverse("portfolio:registration-list")),
+        "notification list": ("learner", reverse("notifications:list")),
     }
+
+
+def seed_inbox(bench: BenchCentre, count: int = 40) -> None:
+    """A full first page (and more) of notifications for the learner whose pages are timed."""
+    from notifications.kinds import EVIDENCE_JUDGED
+    from notifications.models import Notification
+
+    Notification.objects.bulk_create(
+        Notification(
+            recipient_id=bench.learner_id,
+            centre_id=bench.centre_id,
+            kind=EVIDENCE_JUDGED,
+            title=f"Your assessor judged evidence {n}",
+            url=reverse("portfolio:my-portfolio"),
+        )
+        for n in range(count)
+    )
 
 
 def time_pages(bench: BenchCentre, repeat: int, *, profile_requests: int = 0) -> dict:
@@ -205,4 +223,54 @@ def time_pdfs(bench: BenchCentre, repeat: int) -> dict:
             "tracking_renderer": nvq_stats,
             "bare_weasyprint_table": nvq_bare_stats,
         },
+    }
+
+
+def time_digest(bench: BenchCentre) -> dict:
+    """The daily digest over every learner of the centre: two notifications each waiting for the digest, then one
+    run of the periodic task (emails rendered into Django's in-memory outbox), timed and its queries counted."""
+    from django.core import mail
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from notifications.kinds import EVIDENCE_JUDGED, Delivery
+    from notifications.models import Notification
+    from notifications.tasks import send_daily_digests
+    from portfolio.models import Registration
+
+    learner_ids = list(
+        Registration.objects.filter(centre_id=bench.centre_id).values_list("learner_id", flat=True).distinct()
+    )
+    now = timezone.now()
+    url = reverse("portfolio:my-portfolio")
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=learner_id,
+                centre_id=bench.centre_id,
+                kind=EVIDENCE_JUDGED,
+                title=f"Your assessor judged evidence {reference}",
+                url=url,
+                created_at=now,
+                delivery=Delivery.DIGEST,
+            )
+            for learner_id in learner_ids
+            for reference in (1, 2)
+        ],
+        batch_size=2000,
+    )
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        mail.outbox = []
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            counts = send_daily_digests()
+            seconds = time.perf_counter() - started
+        emails = len(mail.outbox)
+        mail.outbox = []
+    return {
+        "learners": len(learner_ids),
+        "notifications": counts["notifications"],
+        "emails": emails,
+        "seconds": round(seconds, 2),
+        "queries": len(queries),
     }

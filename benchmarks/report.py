@@ -154,6 +154,15 @@ def markdown(report: dict) -> str:
             f"| {name} ({entry.get('unit') or entry.get('qualification')}) | {entry['criteria']} | "
             f"{entry['tracking_renderer']['median_ms']:.0f} | {entry['bare_weasyprint_table']['median_ms']:.0f} |"
         )
+    lines += ["", "## Daily notification digest", "", "| learners | notifications | emails | seconds | queries |"]
+    lines.append("|---|---|---|---|---|")
+    for size in sizes:
+        digest = report["sizes"][size].get("digest")
+        if digest:
+            lines.append(
+                f"| {digest['learners']:,} | {digest['notifications']:,} | {digest['emails']:,} | "
+                f"{digest['seconds']:.1f} | {digest['queries']} |"
+            )
     http = report["http"]
     upload = http["upload"]
     lines += [

@@ -31,6 +31,7 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("conversations/", include("conversations.urls")),
     path("observations/", include("observations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.

@@ -18,6 +18,7 @@ from portfolio.selectors import assessor_registrations
 from .caseload import caseload_rows, parse_sort, sort_links, sort_rows
 from .overview import NO_IDENTITY, TRACKS, WAITING_REVIEW, centre_overview, filter_rows
 from .status import AMBER_AFTER_QUIET_DAYS, RED_AFTER_QUIET_DAYS, Rag
+from .waiting import waiting_panel
 
 # Each app may offer `panels(user, roles) -> list[dict]`, each dict with "template" and its context.
 PANEL_MODULES = [
@@ -33,6 +34,7 @@ def _panels(user, roles) -> list[dict]:
     panels = []
     # Several panels read the same learner's criteria (progress, sheets to sign): assemble them once.
     with sharing_unit_statuses():
+        panels.append(waiting_panel(user, roles))  # "Waiting for you" first (order 0), from dashboard/waiting.py
         for name in PANEL_MODULES:
             try:
                 module = importlib.import_module(name)

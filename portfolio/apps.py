@@ -8,6 +8,7 @@ class PortfolioConfig(AppConfig):
     def ready(self):
         from centres import hooks
         from core import periodic
+        from notifications import hooks as notification_hooks
 
         from . import hooks as answers
 
@@ -16,6 +17,8 @@ class PortfolioConfig(AppConfig):
         hooks.caseloads.register(answers.caseloads)
         hooks.awaiting_countersignature.register(answers.decisions_awaiting_countersignature)
         hooks.work_with_learner.register(answers.registrations_with_learner)
+        # Nobody is notified about a centre they have left: a learner belongs while a registration is active.
+        notification_hooks.belonging.register(answers.learners_belonging)
 
         # Every stored evidence file is re-hashed nightly; a changed or missing one is reported to its centre.
         periodic.register("verify_evidence", "portfolio.integrity.verify_all_evidence", minutes=24 * 60)

@@ -48,3 +48,12 @@ def registrations_with_learner(centre, staff, learner) -> list[Registration]:
         .filter(Q(assessor=staff) | Q(iqa=staff))
         .select_related("qualification")
     )
+
+
+def learners_belonging(user_ids, centre_ids) -> set:
+    """Notifications ask who still belongs to a centre: a learner does until withdrawn from every registration."""
+    return set(
+        Registration.objects.filter(learner_id__in=user_ids, centre_id__in=centre_ids)
+        .exclude(status=Registration.Status.WITHDRAWN)
+        .values_list("learner_id", "centre_id")
+    )

@@ -7,6 +7,7 @@ class QualityConfig(AppConfig):
 
     def ready(self):
         from centres import hooks
+        from core import periodic
         from portfolio.progress import registration_annotations
         from tracking.sheets import sheet_notes
 
@@ -19,3 +20,5 @@ class QualityConfig(AppConfig):
         hooks.awaiting_countersignature.register(samples_awaiting_countersignature)
         # A learner's home page reads whether they have any certificate claim with their registrations.
         registration_annotations.register(learner_has_claims)
+        # Each morning's reminder of IQA actions due that day (notifications: "IQA action raised or due").
+        periodic.register("iqa_actions_due", "quality.reminders.remind_actions_due", minutes=24 * 60)

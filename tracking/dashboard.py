@@ -87,24 +87,37 @@ def _learner_panel(user) -> dict | None:
     }
 
 
-def _assessor_panel(user) -> dict:
-    ready = (
+def _trainees_of(user):
+    return Membership.objects.active().filter(
+        role=Role.ASSESSOR, countersignatory=user, status=CompetenceStatus.WORKING_TOWARDS
+    )
+
+
+def sheets_ready_for_assessor(user):
+    """Sign-offs the learner has signed and this assessor has not (unordered: each page orders them)."""
+    return (
         _sign_offs()
         .filter(registration__assessor=user)
         .filter(_live(SignatureRole.LEARNER))
         .exclude(_live(SignatureRole.ASSESSOR))
-        .order_by("registration__learner__full_name", "unit__reference")
     )
-    trainees = Membership.objects.active().filter(
-        role=Role.ASSESSOR, countersignatory=user, status=CompetenceStatus.WORKING_TOWARDS
-    )
-    countersign = (
+
+
+def sheets_to_countersign(user):
+    """Sign-offs a trainee this user countersigns for has signed as assessor, not yet countersigned."""
+    trainees = _trainees_of(user)
+    return (
         _sign_offs()
         .filter(registration__centre_id__in=trainees.values("centre_id"))
         .filter(_live(SignatureRole.ASSESSOR, user_id__in=trainees.values("user_id")))
         .exclude(_live(SignatureRole.COUNTERSIGNER))
-        .order_by("registration__learner__full_name", "unit__reference")
     )
+
+
+def _assessor_panel(user) -> dict:
+    ready = sheets_ready_for_assessor(user).order_by("registration__learner__full_name", "unit__reference")
+    trainees = _trainees_of(user)
+    countersign = sheets_to_countersign(user).order_by("registration__learner__full_name", "unit__reference")
     return {
         "template": "tracking/_panel.html",
         "order": 26,

@@ -10,11 +10,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Centre, EqaLink, Role, record_event
+from notifications import kinds
+from notifications.services import notify
 from portfolio.access import active_eqa_share_items, eqa_can_see_unit
 from portfolio.models import EqaShare, EqaShareItem, Registration, RegistrationUnit
 from qualifications.models import Unit
@@ -171,6 +175,24 @@ def eqa_comment(*, actor, registration: Registration, unit: Unit | None, text: s
         registration_id=registration.pk,
         summary=f"EQA comment{' on unit ' + unit.reference if unit else ''}: {text}",
         unit=unit.reference if unit else None,
+    )
+    # The learner's IQA hears of it; the email names neither the learner nor the comment, only where to look.
+    notify(
+        registration.iqa,
+        kinds.EQA_COMMENT,
+        centre=registration.centre,
+        title=(
+            gettext("The EQA commented on unit %(unit)s of a shared learner") % {"unit": unit.reference}
+            if unit
+            else gettext("The EQA commented on a shared learner")
+        ),
+        url=(
+            reverse("tracking:sheet", args=[registration.pk, unit.pk])
+            if unit
+            else reverse("tracking:registration", args=[registration.pk])
+        ),
+        actor=actor,
+        subject_object=comment,
     )
     return comment
 

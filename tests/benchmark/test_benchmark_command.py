@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = {"learner home", "evidence page", "unit sheet", "assessor queue", "IQA plan", "centre learner list"}
+PAGES = {
+    "learner home",
+    "evidence page",
+    "unit sheet",
+    "assessor queue",
+    "IQA plan",
+    "centre learner list",
+    "notification list",
+}
 
 pytestmark = pytest.mark.starts_first
 
@@ -42,6 +50,9 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
             profile = page["profile"]
             assert profile["top"] and profile["profiled_ms_per_request"] > 0
             assert 0 < profile["shares"]["templates"] < 1
+        digest = part["digest"]  # one email per learner with their two notifications
+        assert digest["emails"] == digest["learners"] > 0 and digest["notifications"] == 2 * digest["learners"]
+        assert digest["seconds"] >= 0 and digest["queries"] > 0
         for document in ("unit sheet", "whole NVQ registration"):
             entry = part["pdf"][document]
             assert entry["pdf_bytes"] > 1000 and entry["criteria"] > 0

@@ -23,8 +23,18 @@ ROLES = [
     ("eqa", "eqa@awarding.example"),
     ("centre-admin", "admin@northgate.example"),
 ]
-# Pages outside the navigation, checked as the learner sees them: the statement and our own error pages.
-OTHER_PAGES = {"learner": [("/accessibility/", 200), ("/no-such-page/", 404), ("/portfolio/assessment/queue/", 403)]}
+# Pages outside the navigation, checked as the learner sees them: the statement and our own error pages; and the
+# notifications behind the header's bell, with the email choices.
+OTHER_PAGES = {
+    "learner": [
+        ("/accessibility/", 200),
+        ("/no-such-page/", 404),
+        ("/portfolio/assessment/queue/", 403),
+        ("/notifications/", 200),
+        ("/notifications/settings/", 200),
+    ],
+    "assessor": [("/notifications/", 200)],
+}
 # docs/design.md's screenshots: (role, path pattern, name) at the width of the test that takes them.
 DOC_SHOTS = {
     "phone": [

@@ -399,8 +399,9 @@ def _grow(world, n):
 
 # The judging page also asks the conflicts policy whether the assessor declared an interest in the learner (one
 # query) and reads the learner's approved adjustments (one).
-# The evidence and unit pages read their conversation's messages (one query: conversations.selectors).
-PAGE_QUERIES = {"portfolio": 10, "detail": 10, "queue": 7, "judge": 11, "unit": 9, "link": 8}  # no more than today
+# The evidence and unit pages read their conversation's messages (one query: conversations.selectors), and every
+# page includes the header bell's unread count (one query).
+PAGE_QUERIES = {"portfolio": 11, "detail": 11, "queue": 8, "judge": 12, "unit": 10, "link": 9}  # no more than today
 
 
 @pytest.mark.parametrize(

@@ -181,6 +181,19 @@ def _observations(s: SimpleNamespace) -> None:
         confirmation=AssessmentRecord.Confirmation.LATER,
         content_hash=_sha("observation record"),
     )
+    _notifications(s)
+    return s
+
+
+def _notifications(s: SimpleNamespace) -> None:
+    from notifications.email import unsubscribe_token
+    from notifications.models import Notification
+
+    # The learner's own notification: only they may open or mark it; to everyone else it does not exist.
+    s.notification = Notification.objects.create(
+        recipient=s.learner, centre=s.centre, kind="evidence_judged", title="Evidence E1 was judged", url="/"
+    )
+    s.unsubscribe_token = unsubscribe_token(s.learner, ["evidence_judged"])
 
 
 def _tracking(s: SimpleNamespace) -> None:

@@ -204,6 +204,14 @@ MATRIX: dict[str, Route] = {
     "favicon": Route(get=EVERYONE),
     # allauth's sign-out: GET asks to confirm, POST signs out.
     "logout": Route(get=SIGNED_IN, post=expect(anonymous=LOGIN, rest=LOGIN)),
+    # --- Notifications: each person's own; another person's notification is a 404 ----------------------------
+    "notifications:list": Route(get=SIGNED_IN),
+    "notifications:settings": Route(get=SIGNED_IN, post=SIGNED_IN, data=lambda s: {"kind-eqa_comment": "digest"}),
+    "notifications:read-all": post_only(SIGNED_IN),
+    "notifications:open": post_only(expect(ok=("learner",)), kwargs=lambda s: {"pk": s.notification.pk}),
+    "notifications:read": post_only(expect(ok=("learner",)), kwargs=lambda s: {"pk": s.notification.pk}),
+    # The signed token is the key (an email's one-click unsubscribe, RFC 8058): no sign-in, one person's choice.
+    "notifications:unsubscribe": Route(get=EVERYONE, post=EVERYONE, kwargs=lambda s: {"token": s.unsubscribe_token}),
     "qualifications:list": Route(get=EVERYONE),
     "qualifications:detail": Route(get=EVERYONE, kwargs=lambda s: {"pk": s.registration.qualification_id}),
     "qualifications:unit": Route(get=EVERYONE, kwargs=lambda s: {"pk": s.unit.pk}),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -24,6 +25,8 @@ from centres.access import has_role, membership_for
 from centres.models import Role, record_event
 from core.errors import DomainError, NotAllowed
 from ledger.services import record as record_in_ledger
+from notifications import kinds
+from notifications.services import notify
 from portfolio.access import eqa_can_see_unit
 from portfolio.models import CriterionDecision, EvidenceLink, Registration, RegistrationUnit
 from qualifications.models import Unit
@@ -346,7 +349,31 @@ def sign_unit(
         locked=role == SignatureRole.ASSESSOR,
         **_countersigned_data(countersigned_by),
     )
+    _notify_next_signer(state, signature)
     return signature
+
+
+def _notify_next_signer(state: SignOffState, signature: Signature) -> None:
+    """The learner's signature makes the sheet ready for the assessor; the assessor's, for their countersignatory
+    where one is needed. (IQA and EQS sign only if they sample, from their own pages.)"""
+    registration, unit = state.registration, state.unit
+    if signature.role == SignatureRole.LEARNER:
+        signer = registration.assessor
+    elif signature.role == SignatureRole.ASSESSOR and state.assessor_needs_countersignature:
+        signer = state.countersignatory
+    else:
+        return
+    if signer is None:
+        return
+    notify(
+        signer,
+        kinds.SHEET_READY_TO_SIGN,
+        centre=registration.centre,
+        title=gettext("The tracking sheet for unit %(unit)s is ready for you to sign") % {"unit": unit.reference},
+        url=reverse("tracking:sheet", args=[registration.pk, unit.pk]),
+        actor=signature.user,
+        subject_object=signature.sign_off,
+    )
 
 
 def check_reopener(registration: Registration, user, *, by_iqa_sample: bool = False) -> None:

@@ -2,14 +2,24 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import conversations, evidence, observations, people, planning, quality_assurance, registrations, signoff
+from demo import (
+    conversations,
+    evidence,
+    inbox,
+    observations,
+    people,
+    planning,
+    quality_assurance,
+    registrations,
+    signoff,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"
 
 # Each step is `seed(context: dict) -> None`, idempotent, adding to the shared context. In this order: each step
 # reads what the earlier ones made (people, then registrations, evidence, sign-offs, quality assurance, plans, threads,
-# observations and discussions).
-STEPS = [people, registrations, evidence, signoff, quality_assurance, planning, conversations, observations]
+# observations and discussions, then the notifications all of those raised).
+STEPS = [people, registrations, evidence, signoff, quality_assurance, planning, conversations, observations, inbox]
 
 
 class Command(BaseCommand):

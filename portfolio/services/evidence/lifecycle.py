@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ledger.services import record as record_in_ledger
+from notifications import kinds
+from notifications.services import notify
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink
 from portfolio.services import AlreadyDone, PortfolioError
 from portfolio.services.checks import (
@@ -53,6 +56,16 @@ def submit_evidence(*, actor, evidence: Evidence, declaration: bool = False) -> 
         f"Submitted evidence {evidence.reference} for assessment",
         declared_own_work=learners_own,
         links=len(links),
+    )
+    registration = evidence.registration
+    notify(
+        registration.assessor,
+        kinds.EVIDENCE_SUBMITTED,
+        centre=registration.centre,
+        title=gettext("Evidence %(reference)s was submitted for you to assess") % {"reference": evidence.reference},
+        url=reverse("portfolio:evidence-judge", args=[evidence.pk]),
+        actor=actor,
+        subject_object=evidence,
     )
     return evidence
 

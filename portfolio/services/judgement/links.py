@@ -6,11 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from centres.models import record_event
 from ledger.services import record as record_in_ledger
+from notifications import kinds
+from notifications.services import notify
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink
 from portfolio.services import PortfolioError
 from portfolio.services.checks import require_active, require_unlocked
@@ -85,7 +89,34 @@ def judge_link(*, actor, link: EvidenceLink, accepted: bool, feedback: str = "")
             feedback=feedback,
             countersign_status=link.countersign_status,
         )
+    _notify_judged(actor, link, membership)
     return True
+
+
+def _notify_judged(actor, link: EvidenceLink, membership) -> None:
+    """The learner hears of the decision and feedback (once per piece of evidence while unread); a trainee's
+    countersignatory hears that a decision waits for them."""
+    evidence, registration = link.evidence, link.evidence.registration
+    notify(
+        registration.learner,
+        kinds.EVIDENCE_JUDGED,
+        centre=registration.centre,
+        title=gettext("Your assessor judged evidence %(reference)s") % {"reference": evidence.reference},
+        url=reverse("portfolio:evidence-detail", args=[evidence.pk]),
+        actor=actor,
+        subject_object=evidence,
+    )
+    if membership.needs_countersignature and membership.countersignatory is not None:
+        notify(
+            membership.countersignatory,
+            kinds.COUNTERSIGNATURE_NEEDED,
+            centre=registration.centre,
+            title=gettext("A trainee's decision on evidence %(reference)s waits for your countersignature")
+            % {"reference": evidence.reference},
+            url=reverse("portfolio:countersign-queue"),
+            actor=actor,
+            subject_object=evidence,
+        )
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from centres.models import record_event
+from notifications import kinds
+from notifications.services import notify
 from quality.models import Action, Outcome, SampleKind, SampleRecord, SampleUnit
 from quality.services.errors import SampleError
 from tracking.models import SignatureRole
@@ -69,6 +73,15 @@ def apply_sample_outcome(*, sample: SampleRecord, actions: list[ActionInput], co
             sample_id=sample.pk,
             due_on=action.due_on.isoformat(),
             **({"countersigned_by": countersigned_by.pk} if countersigned_by is not None else {}),
+        )
+        notify(
+            sample.assessor,
+            kinds.IQA_ACTION,
+            centre=registration.centre,
+            title=gettext("Your IQA raised an action for you, due %(due)s") % {"due": f"{action.due_on:%d %b %Y}"},
+            url=reverse("quality:action-list"),
+            actor=iqa,
+            subject_object=created,
         )
     status = SampleRecord.Status.ACTIONS_OPEN if actions else SampleRecord.Status.COMPLETE
     if sample.status != status:

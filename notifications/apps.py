@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "notifications"
+
+    def ready(self):
+        from core import periodic
+
+        from . import kinds  # noqa: F401  (declares the kinds every app may send)
+
+        # Once a day, each person's notifications waiting for the digest go in one email.
+        periodic.register("notification_digest", "notifications.tasks.send_daily_digests", minutes=24 * 60)
