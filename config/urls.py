@@ -27,6 +27,7 @@ urlpatterns = [
     path("portfolio/", include("portfolio.urls")),
     path("tracking/", include("tracking.urls")),
     path("quality/", include("quality.urls")),
+    path("apprenticeships/", include("apprenticeships.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.

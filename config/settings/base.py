@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portfolio",
     "tracking",
     "quality",
+    "apprenticeships",
     "dashboard",
     *TOOLING_APPS,
 ]
