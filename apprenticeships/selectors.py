@@ -192,3 +192,57 @@ def employer_apprenticeships(user) -> QuerySet[Apprenticeship]:
 
 def is_employer_contact(user) -> bool:
     return user.is_authenticated and user.employer_contacts.filter(is_active=True).exists()
+
+
+@dataclass
+class KsbRow:
+    reference: str  # the standard's K/S/B reference, as the specification prints it (K1, S9, B17)
+    kind: str
+    text: str
+    unit: str
+    criteria: int = 0
+    met: int = 0
+    otj_hours: Decimal = ZERO
+
+    @property
+    def covered(self) -> bool:
+        return self.criteria > 0 and self.met == self.criteria
+
+
+def ksb_coverage(apprenticeship: Apprenticeship) -> list[KsbRow]:
+    """For a qualification whose criteria carry the standard's K/S/B references (603/4687/5: each learning outcome is
+    numbered K1, S9, B17 and its criteria have a kind), each KSB with its criteria met on the learner's pathway and
+    the OTJ hours recorded against its criteria. Three queries, whatever the size. Empty for other qualifications."""
+    from portfolio.models import CriterionDecision
+    from qualifications.models import AssessmentCriterion
+
+    registration = apprenticeship.registration
+    criteria = list(
+        AssessmentCriterion.objects.filter(unit__registrations=registration, kind__in=["K", "S", "B"])
+        .for_pathway(registration.pathway)
+        .select_related("learning_outcome", "unit")
+        .order_by("unit__reference", "learning_outcome__order", "order")
+    )
+    met = set(
+        CriterionDecision.objects.filter(registration=registration, is_met=True).values_list("criterion_id", flat=True)
+    )
+    hours: dict[int, Decimal] = {}
+    for criterion_id, entry_hours in OtjEntry.criteria.through.objects.filter(
+        otjentry__apprenticeship=apprenticeship
+    ).values_list("assessmentcriterion_id", "otjentry__hours"):
+        hours[criterion_id] = hours.get(criterion_id, ZERO) + entry_hours
+    rows: dict[int, KsbRow] = {}
+    for criterion in criteria:
+        outcome = criterion.learning_outcome
+        row = rows.get(outcome.pk)
+        if row is None:
+            row = rows[outcome.pk] = KsbRow(
+                reference=outcome.number, kind=criterion.kind, text=outcome.text, unit=criterion.unit.reference
+            )
+        row.criteria += 1
+        row.met += criterion.pk in met
+        row.otj_hours += hours.get(criterion.pk, ZERO)
+    order = {"K": 0, "S": 1, "B": 2}
+    return sorted(
+        rows.values(), key=lambda row: (order[row.kind], int("".join(filter(str.isdigit, row.reference)) or 0))
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("registrations/<int:pk>/set-up/", views.setup, name="setup"),
     path("registrations/<int:pk>/employer/", views.employer_change, name="employer-change"),
     path("registrations/<int:pk>/otj/", views.otj, name="otj"),
+    path("registrations/<int:pk>/ksb/", views.ksb, name="ksb"),
     path("registrations/<int:pk>/breaks/", views.break_add, name="break-add"),
     path("plans/<int:pk>/sign/", views.plan_sign, name="plan-sign"),
     path("plans/<int:pk>/employer-link/", views.plan_link, name="plan-link"),

@@ -27,7 +27,14 @@ from portfolio.services.checks import is_learner
 
 from .forms import ApprenticeshipForm, BreakForm, EmployerFields, EmployerSignForm, OtjEntryForm, ReviewForm
 from .models import Apprenticeship, CentreApprenticeshipSettings, OtjEntry, ProgressReview, SignatureRole, TrainingPlan
-from .selectors import employer_apprenticeships, margin_for, otj_summary, review_state, with_otj_hours
+from .selectors import (
+    employer_apprenticeships,
+    ksb_coverage,
+    margin_for,
+    otj_summary,
+    review_state,
+    with_otj_hours,
+)
 from .services import LinkRefused, can_record_otj, is_provider
 from .services.links import get_employer_link, send_employer_link
 from .services.otj_log import criteria_choices, record_otj_entry, verify_otj_entry
@@ -99,6 +106,24 @@ def detail(request, pk: int):
             "is_admin": has_role(request.user, Role.CENTRE_ADMIN, registration.centre_id),
             "roles": SignatureRole,
             **_plan_context(apprenticeship),
+        },
+    )
+
+
+@login_required
+@require_GET
+def ksb(request, pk: int):
+    """KSB coverage: each of the standard's knowledge, skills and behaviours, its criteria met and OTJ hours."""
+    apprenticeship = _apprenticeship_for(request.user, pk)
+    rows = ksb_coverage(apprenticeship)
+    return render(
+        request,
+        "apprenticeships/ksb.html",
+        {
+            "apprenticeship": apprenticeship,
+            "registration": apprenticeship.registration,
+            "rows": rows,
+            "covered": sum(1 for row in rows if row.covered),
         },
     )
 

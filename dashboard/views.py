@@ -19,7 +19,7 @@ from .overview import NO_IDENTITY, TRACKS, WAITING_REVIEW, centre_overview, filt
 from .status import AMBER_AFTER_QUIET_DAYS, RED_AFTER_QUIET_DAYS, Rag
 
 # Each app may offer `panels(user, roles) -> list[dict]`, each dict with "template" and its context.
-PANEL_MODULES = ["portfolio.dashboard", "tracking.dashboard", "quality.dashboard"]
+PANEL_MODULES = ["portfolio.dashboard", "tracking.dashboard", "quality.dashboard", "apprenticeships.dashboard"]
 
 
 def _panels(user, roles) -> list[dict]:

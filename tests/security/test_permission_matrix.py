@@ -413,6 +413,7 @@ MATRIX: dict[str, Route] = {
     "apprenticeships:otj": Route(
         get=PORTFOLIO_READ, post=expect(ok=("learner", "assessor", "admin"), e403=("iqa",)), kwargs=_apprentice
     ),
+    "apprenticeships:ksb": Route(get=PORTFOLIO_READ, kwargs=_apprentice),
     "apprenticeships:break-add": post_only(APPRENTICESHIP_PROVIDER, kwargs=_apprentice),
     "apprenticeships:plan-sign": post_only(
         APPRENTICESHIP_PROVIDER,

@@ -2,13 +2,13 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import evidence, people, quality_assurance, registrations, signoff
+from demo import apprenticeships, evidence, people, quality_assurance, registrations, signoff
 
 DEMO_PASSWORD = "demo-pass-2026"
 
 # Each step is `seed(context: dict) -> None`, idempotent, adding to the shared context. In this order: each step
 # reads what the earlier ones made (people, then registrations, evidence, sign-offs, quality assurance).
-STEPS = [people, registrations, evidence, signoff, quality_assurance]
+STEPS = [people, registrations, evidence, signoff, quality_assurance, apprenticeships]
 
 
 class Command(BaseCommand):
