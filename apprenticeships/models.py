@@ -299,3 +299,25 @@ class BreakInLearning(models.Model):
 
     def covers(self, day) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class GatewayChecklist(models.Model):
+    """What the end-point assessment gateway needs beyond what the portfolio shows: English and maths evidence, the
+    employer's confirmation and the learner's declaration (each recorded once: who, when, from where)."""
+
+    apprenticeship = models.OneToOneField(Apprenticeship, on_delete=models.PROTECT, related_name="gateway")
+    english_maths_evidence = models.TextField(blank=True)
+    english_maths_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    english_maths_recorded_at = models.DateTimeField(null=True, blank=True)
+    employer_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employer_confirmed_at = models.DateTimeField(null=True, blank=True)
+    employer_confirmed_ip = models.GenericIPAddressField(null=True, blank=True)
+    learner_declared_at = models.DateTimeField(null=True, blank=True)
+    learner_declared_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Gateway checklist of apprenticeship {self.apprenticeship_id}"

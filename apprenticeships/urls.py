@@ -10,6 +10,9 @@ urlpatterns = [
     path("registrations/<int:pk>/employer/", views.employer_change, name="employer-change"),
     path("registrations/<int:pk>/otj/", views.otj, name="otj"),
     path("registrations/<int:pk>/ksb/", views.ksb, name="ksb"),
+    path("registrations/<int:pk>/gateway/", views.gateway, name="gateway"),
+    path("registrations/<int:pk>/gateway/english-maths/", views.gateway_english_maths, name="gateway-english-maths"),
+    path("registrations/<int:pk>/gateway/declaration/", views.gateway_declare, name="gateway-declare"),
     path("registrations/<int:pk>/breaks/", views.break_add, name="break-add"),
     path("plans/<int:pk>/sign/", views.plan_sign, name="plan-sign"),
     path("plans/<int:pk>/employer-link/", views.plan_link, name="plan-link"),
@@ -21,5 +24,6 @@ urlpatterns = [
     path("reviews/<int:pk>/employer-link/", views.review_link, name="review-link"),
     path("employer/", views.employer_home, name="employer-home"),
     path("employer/apprentices/<int:pk>/", views.employer_apprentice, name="employer-apprentice"),
+    path("employer/apprentices/<int:pk>/gateway/", views.employer_gateway_confirm, name="employer-gateway-confirm"),
     path("sign/<str:token>/", views.employer_sign, name="employer-sign"),
 ]

@@ -26,7 +26,15 @@ from portfolio.models import Registration
 from portfolio.services.checks import is_learner
 
 from .forms import ApprenticeshipForm, BreakForm, EmployerFields, EmployerSignForm, OtjEntryForm, ReviewForm
-from .models import Apprenticeship, CentreApprenticeshipSettings, OtjEntry, ProgressReview, SignatureRole, TrainingPlan
+from .models import (
+    Apprenticeship,
+    CentreApprenticeshipSettings,
+    GatewayChecklist,
+    OtjEntry,
+    ProgressReview,
+    SignatureRole,
+    TrainingPlan,
+)
 from .selectors import (
     employer_apprenticeships,
     ksb_coverage,
@@ -36,6 +44,7 @@ from .selectors import (
     with_otj_hours,
 )
 from .services import LinkRefused, can_record_otj, is_provider
+from .services.gateway import confirm_by_employer, declare_by_learner, gateway_items, record_english_maths
 from .services.links import get_employer_link, send_employer_link
 from .services.otj_log import criteria_choices, record_otj_entry, verify_otj_entry
 from .services.reviews import record_review
@@ -126,6 +135,58 @@ def ksb(request, pk: int):
             "covered": sum(1 for row in rows if row.covered),
         },
     )
+
+
+@login_required
+@require_GET
+def gateway(request, pk: int):
+    """The end-point assessment gateway checklist."""
+    apprenticeship = _apprenticeship_for(request.user, pk)
+    registration = apprenticeship.registration
+    items = gateway_items(apprenticeship)
+    return render(
+        request,
+        "apprenticeships/gateway.html",
+        {
+            "apprenticeship": apprenticeship,
+            "registration": registration,
+            "items": items,
+            "ready": all(item.met for item in items),
+            "is_learner": is_learner(request.user, registration),
+            "is_provider": is_provider(request.user, registration),
+        },
+    )
+
+
+@login_required
+@require_POST
+def gateway_english_maths(request, pk: int):
+    apprenticeship = _apprenticeship_for(request.user, pk)
+    _forbid_unless(
+        is_provider(request.user, apprenticeship.registration), _("Only the assessor or a centre admin record this.")
+    )
+    with domain_errors_as_messages(request) as outcome:
+        record_english_maths(actor=request.user, apprenticeship=apprenticeship, evidence=request.POST.get("evidence"))
+    if outcome.ok:
+        messages.success(request, _("English and maths evidence recorded."))
+    return redirect("apprenticeships:gateway", pk=apprenticeship.registration_id)
+
+
+@login_required
+@require_POST
+def gateway_declare(request, pk: int):
+    apprenticeship = _apprenticeship_for(request.user, pk)
+    _forbid_unless(
+        is_learner(request.user, apprenticeship.registration), _("Only the learner makes the learner's declaration.")
+    )
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the declaration to confirm it."))
+    else:
+        with domain_errors_as_messages(request) as outcome:
+            declare_by_learner(actor=request.user, apprenticeship=apprenticeship, ip_address=_ip(request))
+        if outcome.ok:
+            messages.success(request, _("Declaration recorded."))
+    return redirect("apprenticeships:gateway", pk=apprenticeship.registration_id)
 
 
 @login_required
@@ -580,6 +641,9 @@ def employer_apprentice(request, pk: int):
     reviews = list(apprenticeship.reviews.all())
     for item in reviews:
         item.state = review_state(item, today, paused=paused)
+    confirmed = GatewayChecklist.objects.filter(
+        apprenticeship=apprenticeship, employer_confirmed_at__isnull=False
+    ).first()
     settings = CentreApprenticeshipSettings.objects.filter(centre_id=registration.centre_id).first()
     evidence = []
     if settings is not None and settings.employers_see_evidence:
@@ -594,5 +658,21 @@ def employer_apprentice(request, pk: int):
             "reviews": reviews,
             "breaks": breaks,
             "evidence": evidence,
+            "confirmed": confirmed,
         },
     )
+
+
+@login_required
+@require_POST
+def employer_gateway_confirm(request, pk: int):
+    _require_employer_contact(request.user)
+    apprenticeship = get_object_or_404(employer_apprenticeships(request.user), pk=pk)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the confirmation to give it."))
+    else:
+        with domain_errors_as_messages(request) as outcome:
+            confirm_by_employer(actor=request.user, apprenticeship=apprenticeship, ip_address=_ip(request))
+        if outcome.ok:
+            messages.success(request, _("Thank you: your confirmation has been recorded."))
+    return redirect("apprenticeships:employer-apprentice", pk=apprenticeship.pk)

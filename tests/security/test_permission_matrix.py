@@ -414,6 +414,13 @@ MATRIX: dict[str, Route] = {
         get=PORTFOLIO_READ, post=expect(ok=("learner", "assessor", "admin"), e403=("iqa",)), kwargs=_apprentice
     ),
     "apprenticeships:ksb": Route(get=PORTFOLIO_READ, kwargs=_apprentice),
+    "apprenticeships:gateway": Route(get=PORTFOLIO_READ, kwargs=_apprentice),
+    "apprenticeships:gateway-english-maths": post_only(
+        APPRENTICESHIP_PROVIDER, kwargs=_apprentice, data=lambda s: {"evidence": "GCSE maths grade 4"}
+    ),
+    "apprenticeships:gateway-declare": post_only(
+        expect(ok=("learner",), e403=("assessor", "iqa", "admin")), kwargs=_apprentice, data=lambda s: {"confirm": "on"}
+    ),
     "apprenticeships:break-add": post_only(APPRENTICESHIP_PROVIDER, kwargs=_apprentice),
     "apprenticeships:plan-sign": post_only(
         APPRENTICESHIP_PROVIDER,
@@ -437,6 +444,9 @@ MATRIX: dict[str, Route] = {
     # tests/apprenticeships/test_employer_access.py).
     "apprenticeships:employer-home": Route(get=EMPLOYER_PAGES),
     "apprenticeships:employer-apprentice": Route(get=EMPLOYER_PAGES, kwargs=lambda s: {"pk": s.apprenticeship.pk}),
+    "apprenticeships:employer-gateway-confirm": post_only(
+        EMPLOYER_PAGES, kwargs=lambda s: {"pk": s.apprenticeship.pk}, data=lambda s: {"confirm": "on"}
+    ),
     # The one-time link: no account needed.
     "apprenticeships:employer-sign": Route(get=EVERYONE, kwargs=lambda s: {"token": s.employer_token}),
 }
