@@ -343,6 +343,7 @@ class Invitation(models.Model):
     class Kind(models.TextChoices):
         LEARNER = "learner", "Learner"
         STAFF = "staff", "Staff"
+        EMPLOYER = "employer", "Employer contact"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations")
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="invitations")

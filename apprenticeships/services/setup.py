@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from centres.access import has_role
-from centres.models import Role, record_event
+from centres.models import Invitation, Role, record_event
+from centres.services.invitations import invite_user
 from portfolio.models import Registration
 
 from ..models import (
@@ -62,6 +63,9 @@ def _employer_and_contact(*, actor, centre, employer_name: str, contact_name: st
     contact, created = EmployerContact.objects.get_or_create(
         employer=employer, user=user, defaults={"created_by": actor}
     )
+    if not user.has_usable_password() and not user.invitations.pending().exists():
+        # A one-time link to choose a password, as learners and staff get (sent once the change commits).
+        invite_user(actor=actor, user=user, centre=centre, kind=Invitation.Kind.EMPLOYER)
     if created:
         record_event(
             action="apprenticeship.employer_contact_added",

@@ -361,3 +361,12 @@ def test_overlapping_break_is_refused(world, apprenticeship):
             ends_on=None,
             reason="Again",
         )
+
+
+def test_new_employer_contact_is_invited_to_choose_a_password(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_apprenticeship(world)
+    invitation = EmployerContact.objects.get().user.invitations.get()
+    assert invitation.kind == "employer"
+    message = mail.outbox[-1]
+    assert message.to == ["erin@harbour.test"] and "employer contact of your apprentices" in message.body
