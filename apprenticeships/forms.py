@@ -49,6 +49,15 @@ class ApprenticeshipForm(EmployerFields):
         return self.cleaned_data.get("prior_learning_reduction_hours") or Decimal("0")
 
 
+class DetailsForm(ApprenticeshipForm):
+    """The details without the employer (a change of employer has its own page)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("employer_name", "contact_name", "contact_email"):
+            del self.fields[name]
+
+
 class OtjEntryForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput)
     hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1)

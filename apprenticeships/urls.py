@@ -7,6 +7,7 @@ app_name = "apprenticeships"
 urlpatterns = [
     path("registrations/<int:pk>/", views.detail, name="detail"),
     path("registrations/<int:pk>/set-up/", views.setup, name="setup"),
+    path("registrations/<int:pk>/details/", views.details_change, name="details-change"),
     path("registrations/<int:pk>/employer/", views.employer_change, name="employer-change"),
     path("registrations/<int:pk>/otj/", views.otj, name="otj"),
     path("registrations/<int:pk>/ksb/", views.ksb, name="ksb"),

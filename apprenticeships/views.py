@@ -25,7 +25,15 @@ from portfolio.access import get_portfolio_for, portfolios_for
 from portfolio.models import Registration
 from portfolio.services.checks import is_learner
 
-from .forms import ApprenticeshipForm, BreakForm, EmployerFields, EmployerSignForm, OtjEntryForm, ReviewForm
+from .forms import (
+    ApprenticeshipForm,
+    BreakForm,
+    DetailsForm,
+    EmployerFields,
+    EmployerSignForm,
+    OtjEntryForm,
+    ReviewForm,
+)
 from .models import (
     Apprenticeship,
     CentreApprenticeshipSettings,
@@ -48,7 +56,7 @@ from .services.gateway import confirm_by_employer, declare_by_learner, gateway_i
 from .services.links import get_employer_link, send_employer_link
 from .services.otj_log import criteria_choices, record_otj_entry, verify_otj_entry
 from .services.reviews import record_review
-from .services.setup import change_employer, record_break, set_up_apprenticeship
+from .services.setup import DETAIL_FIELDS, change_details, change_employer, record_break, set_up_apprenticeship
 from .services.signing import sign_review, sign_training_plan, sign_with_employer_link
 
 REFUSALS_SHOWN = 5
@@ -206,6 +214,31 @@ def setup(request, pk: int):
             messages.success(request, _("Apprenticeship set up: the training plan now needs three signatures."))
             return redirect("apprenticeships:detail", pk=registration.pk)
     return render(request, "apprenticeships/setup.html", {"registration": registration, "form": form})
+
+
+@login_required
+def details_change(request, pk: int):
+    apprenticeship = _apprenticeship_for(request.user, pk)
+    registration = apprenticeship.registration
+    _forbid_unless(
+        has_role(request.user, Role.CENTRE_ADMIN, registration.centre_id),
+        _("Only a centre admin may change the details."),
+    )
+    form = DetailsForm(request.POST or None, initial={field: getattr(apprenticeship, field) for field in DETAIL_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        with domain_errors_as_messages(request, form=form) as outcome:
+            plan = change_details(actor=request.user, apprenticeship=apprenticeship, **form.cleaned_data)
+        if outcome.ok:
+            if plan is None:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("Details changed: a new training plan needs three signatures."))
+            return redirect("apprenticeships:detail", pk=registration.pk)
+    return render(
+        request,
+        "apprenticeships/details_change.html",
+        {"apprenticeship": apprenticeship, "registration": registration, "form": form},
+    )
 
 
 @login_required

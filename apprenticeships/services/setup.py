@@ -308,3 +308,51 @@ def _move_reviews(apprenticeship: Apprenticeship, recorded: BreakInLearning) -> 
     for review in apprenticeship.reviews.filter(completed_at__isnull=True, due_on__gte=recorded.starts_on):
         review.due_on += length
         review.save(update_fields=["due_on"])
+
+
+DETAIL_FIELDS = (
+    "standard_reference",
+    "standard_title",
+    "standard_level",
+    "typical_duration_months",
+    "planned_start",
+    "planned_end",
+    "practical_period_start",
+    "practical_period_end",
+    "planned_otj_hours",
+    "prior_learning_reduction_hours",
+    "prior_learning_reason",
+    "workplace",
+)
+
+
+@transaction.atomic
+def change_details(*, actor, apprenticeship: Apprenticeship, **details) -> TrainingPlan | None:
+    """A change to the apprenticeship's details: the signed plan stays as it was signed, and a new plan with the
+    new details needs all three signatures. Returns the new plan (None when nothing changed)."""
+    registration = apprenticeship.registration
+    require(has_role(actor, Role.CENTRE_ADMIN, registration.centre_id), "Only a centre admin may change the details.")
+    require_active(registration)
+    details = _validate_details({field: details.get(field) for field in DETAIL_FIELDS})
+    changed = {field: value for field, value in details.items() if getattr(apprenticeship, field) != value}
+    if not changed:
+        return None
+    if "planned_start" in changed or "planned_end" in changed:
+        outside = apprenticeship.otj_entries.exclude(
+            date__gte=details["planned_start"], date__lte=details["planned_end"]
+        )
+        if outside.exists():
+            raise ApprenticeshipError("Off-the-job training is recorded outside the new dates.")
+    for field, value in changed.items():
+        setattr(apprenticeship, field, value)
+    apprenticeship.save(update_fields=list(changed))
+    record_event(
+        action="apprenticeship.details_changed",
+        obj=apprenticeship,
+        actor=actor,
+        centre=registration.centre,
+        registration_id=registration.pk,
+        summary="Apprenticeship details changed: " + ", ".join(field.replace("_", " ") for field in changed),
+        changed={field: str(value) for field, value in changed.items()},
+    )
+    return _new_plan(actor=actor, apprenticeship=apprenticeship, reason="details changed")

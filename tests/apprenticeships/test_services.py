@@ -370,3 +370,21 @@ def test_new_employer_contact_is_invited_to_choose_a_password(world, django_capt
     assert invitation.kind == "employer"
     message = mail.outbox[-1]
     assert message.to == ["erin@harbour.test"] and "employer contact of your apprentices" in message.body
+
+
+def test_changed_details_keep_the_signed_plan_and_start_a_new_one(world, apprenticeship):
+    from apprenticeships.services.setup import DETAIL_FIELDS, change_details
+
+    plan = apprenticeship.training_plans.get()
+    sign_training_plan(actor=world.learner, plan=plan, role="learner", content_hash=plan.content_hash, ip_address=IP)
+    values = {field: getattr(apprenticeship, field) for field in DETAIL_FIELDS}
+    assert change_details(actor=world.admin, apprenticeship=apprenticeship, **values) is None
+    new_plan = change_details(
+        actor=world.admin, apprenticeship=apprenticeship, **(values | {"planned_otj_hours": Decimal("300")})
+    )
+    plan.refresh_from_db()
+    assert plan.superseded_at is not None and plan.content["planned_otj_hours"] == "280"
+    assert plan.signatures.get().content_hash == plan.content_hash
+    assert new_plan.content["planned_otj_hours"] == "300" and not new_plan.signatures.exists()
+    with pytest.raises(NotAllowed):
+        change_details(actor=world.assessor, apprenticeship=apprenticeship, **values)

@@ -69,3 +69,34 @@ def test_employer_signs_a_review_through_the_link_on_a_phone(new_page, browser_w
     assessor.goto(f"/apprenticeships/reviews/{review.pk}/")
     assessor.wait_for_selector("text=Signed by all three")
     screenshot(assessor, "4-signed-by-all-three")
+
+
+def test_apprenticeship_pages_fit_a_phone(new_page, browser_world):
+    from tests.apprenticeships.helpers import make_apprenticeship
+
+    world = browser_world
+    apprenticeship = make_apprenticeship(world)
+    learner = new_page(PHONE)
+    login(learner, world.learner.email)
+    registration = world.registration.pk
+    for path in (
+        f"/apprenticeships/registrations/{registration}/",
+        f"/apprenticeships/registrations/{registration}/otj/",
+        f"/apprenticeships/registrations/{registration}/gateway/",
+        f"/apprenticeships/reviews/{apprenticeship.reviews.get().pk}/",
+    ):
+        learner.goto(path)
+        _no_sideways_scroll(learner)
+    # A refused entry: the reason is shown and nothing is stored.
+    learner.goto(f"/apprenticeships/registrations/{registration}/otj/")
+    learner.fill("#id_date", timezone.localdate().isoformat())
+    learner.fill("#id_hours", "2")
+    learner.select_option("#id_activity_type", "english_maths")
+    learner.fill("#id_description", "Functional skills maths")
+    for box in ("#id_new_learning", "#id_relevant_to_standard", "#id_within_paid_hours"):
+        learner.check(box)
+    learner.click("main form button[type=submit]")
+    learner.wait_for_selector("text=English and maths do not count as off-the-job training")
+    _no_sideways_scroll(learner)
+    screenshot(learner, "otj-refused")
+    assert not apprenticeship.otj_entries.exists()

@@ -409,6 +409,7 @@ MATRIX: dict[str, Route] = {
     # The registration already has its apprenticeship: the admin is sent to it.
     "apprenticeships:setup": Route(get=APPRENTICESHIP_ADMIN, kwargs=_apprentice),
     "apprenticeships:employer-change": Route(get=APPRENTICESHIP_ADMIN, kwargs=_apprentice),
+    "apprenticeships:details-change": Route(get=APPRENTICESHIP_ADMIN, kwargs=_apprentice),
     # The learner and the provider record OTJ training; the IQA reads the log.
     "apprenticeships:otj": Route(
         get=PORTFOLIO_READ, post=expect(ok=("learner", "assessor", "admin"), e403=("iqa",)), kwargs=_apprentice
