@@ -10,6 +10,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,6 +41,7 @@ from .models import (
     GatewayChecklist,
     OtjEntry,
     ProgressReview,
+    Signature,
     SignatureRole,
     TrainingPlan,
 )
@@ -641,10 +643,15 @@ def employer_home(request):
             employer_apprenticeships(request.user).filter(registration__status=Registration.Status.ACTIVE)
         ).order_by("registration__learner__full_name", "pk")
     )
+    employer_signed = Signature.objects.live().filter(review=OuterRef("pk"), role=SignatureRole.EMPLOYER)
     waiting = list(
-        ProgressReview.objects.filter(apprenticeship__in=[a.pk for a in apprenticeships], completed_at__isnull=True)
+        ProgressReview.objects.filter(
+            apprenticeship__in=employer_apprenticeships(request.user).values("pk"),
+            apprenticeship__registration__status=Registration.Status.ACTIVE,
+            completed_at__isnull=True,
+        )
         .exclude(content_hash="")
-        .exclude(signatures__role=SignatureRole.EMPLOYER, signatures__voided_at__isnull=True)
+        .exclude(Exists(employer_signed))
         .select_related("apprenticeship__registration__learner")
         .order_by("due_on")
     )

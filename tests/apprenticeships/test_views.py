@@ -334,3 +334,23 @@ def test_ksb_coverage_for_603_4687_5_shows_met_criteria_and_otj_hours(world):
 def test_ksb_coverage_is_empty_for_a_qualification_without_ksb_references(world, apprenticeship):
     page = signed_in(world.assessor).get(reverse("apprenticeships:ksb", args=[world.registration.pk])).content.decode()
     assert "do not carry the standard" in page
+
+
+def test_employer_home_lists_reviews_waiting_for_their_signature_only(world, apprenticeship):
+    review = record_review(
+        actor=world.assessor,
+        review=apprenticeship.reviews.get(),
+        held_on=timezone.localdate(),
+        targets_set="One",
+        targets_met="",
+        english_maths="",
+        wellbeing="Fine",
+        safeguarding="None",
+        employer_comments="",
+    )
+    client = signed_in(apprenticeship.employer_contact.user)
+    url = reverse("apprenticeships:employer-home")
+    assert "review due" in client.get(url).content.decode()
+    _link, token = send_employer_link(actor=world.assessor, review=review)
+    sign_with_employer_link(token=token, signed_name="Erin Employer", confirm=True, ip_address=None)
+    assert "review due" not in client.get(url).content.decode()
