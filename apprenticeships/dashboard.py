@@ -75,22 +75,32 @@ def _panel(panel_id: str, order: int, registrations, lead: str) -> dict:
     }
 
 
-def _learner_panel(user) -> dict | None:
-    apprenticeships = list(
-        Apprenticeship.objects.filter(registration__learner=user, registration__status=Registration.Status.ACTIVE)
-        .select_related("registration__qualification")
-        .order_by("pk")
+def _own_apprenticeships(user) -> tuple[list[int], bool]:
+    """In one query: the registrations of the person's own active apprenticeships, and whether they are the employer
+    contact of any apprentice."""
+    rows = (
+        Apprenticeship.objects.filter(
+            Q(registration__learner=user, registration__status=Registration.Status.ACTIVE)
+            | Q(employer__contacts__user=user, employer__contacts__is_active=True)
+        )
+        .values_list("registration_id", "registration__learner_id")
+        .distinct()
+        .order_by("registration_id")
     )
-    if not apprenticeships:
-        return None
+    own, employer = [], False
+    for registration_id, learner_id in rows:
+        if learner_id == user.pk:
+            own.append(registration_id)
+        else:
+            employer = True
+    return own, employer
+
+
+def _learner_panel(registration_ids: list[int]) -> dict:
     links = []
-    for apprenticeship in apprenticeships:
-        links.append(
-            (reverse("apprenticeships:detail", args=[apprenticeship.registration_id]), _("Your apprenticeship"))
-        )
-        links.append(
-            (reverse("apprenticeships:otj", args=[apprenticeship.registration_id]), _("Record off-the-job training"))
-        )
+    for registration_id in registration_ids:
+        links.append((reverse("apprenticeships:detail", args=[registration_id]), _("Your apprenticeship")))
+        links.append((reverse("apprenticeships:otj", args=[registration_id]), _("Record off-the-job training")))
     return {
         "template": "tracking/_panel.html",
         "order": 24,
@@ -104,9 +114,9 @@ def _learner_panel(user) -> dict | None:
 
 def panels(user, roles) -> list[dict]:
     result = []
-    learner = _learner_panel(user)
-    if learner is not None:
-        result.append(learner)
+    own, employer = _own_apprenticeships(user)
+    if own:
+        result.append(_learner_panel(own))
     profile = access_profile(user)
     if roles.get(Role.ASSESSOR):
         registrations = Registration.objects.filter(
@@ -134,7 +144,7 @@ def panels(user, roles) -> list[dict]:
             for centre_id in centre_ids
         ]
         result.append(panel)
-    if user.employer_contacts.filter(is_active=True).exists():
+    if employer:
         result.append(
             {
                 "template": "apprenticeships/_employer_panel.html",
