@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ def link_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("apprenticeships:employer-sign", args=[token])
 
 
+@transaction.atomic
 def send_employer_link(
     *, actor, training_plan: TrainingPlan | None = None, review: ProgressReview | None = None
 ) -> tuple[EmployerLink, str]:
@@ -72,7 +74,10 @@ def send_employer_link(
         f"{registration.learner.full_name}'s apprenticeship.\n\n{link_url(token)}\n\n"
         f"The link works once, for {link_days()} days.\n"
     )
-    send_mail(f"Please sign the {what} for {registration.learner.full_name}", body, None, [contact.user.email])
+    subject = f"Please sign the {what} for {registration.learner.full_name}"
+    email = contact.user.email
+    # Sent once the link is committed, so that a rolled-back request sends nothing.
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
     return link, token
 
 

@@ -95,12 +95,15 @@ def test_reduction_for_prior_learning_needs_a_reason(world):
     assert not Apprenticeship.objects.exists() and not EmployerContact.objects.exists()
 
 
-def test_plan_signed_by_learner_provider_and_employer_link_records_who_when_where_and_hash(world, apprenticeship):
+def test_plan_signed_by_learner_provider_and_employer_link_records_who_when_where_and_hash(
+    world, apprenticeship, django_capture_on_commit_callbacks
+):
     plan = apprenticeship.training_plans.get()
     sign_training_plan(actor=world.learner, plan=plan, role="learner", content_hash=plan.content_hash, ip_address=IP)
     sign_training_plan(actor=world.assessor, plan=plan, role="provider", content_hash=plan.content_hash, ip_address=IP)
-    _link, token = send_employer_link(actor=world.assessor, training_plan=plan)
-    assert token in mail.outbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        _link, token = send_employer_link(actor=world.assessor, training_plan=plan)
+    assert token in mail.outbox[-1].body and mail.outbox[-1].to == ["erin@harbour.test"]
     signature = sign_with_employer_link(token=token, signed_name="Erin Employer", confirm=True, ip_address=IP)
     assert signature.role == "employer" and signature.ip_address == IP and signature.content_hash == plan.content_hash
     assert signature.user is None and signature.signed_name == "Erin Employer"
