@@ -344,6 +344,7 @@ class Invitation(models.Model):
     class Kind(models.TextChoices):
         LEARNER = "learner", _("Learner")
         STAFF = "staff", _("Staff")
+        EMPLOYER = "employer", _("Employer contact")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations")
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="invitations")

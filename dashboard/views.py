@@ -27,6 +27,7 @@ PANEL_MODULES = [
     "quality.dashboard",
     "planning.dashboard",
     "observations.dashboard",
+    "apprenticeships.dashboard",
 ]
 
 

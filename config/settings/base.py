@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "planning",
     "conversations",
     "observations",
+    "apprenticeships",
     "dashboard",
     "exchange",
     *TOOLING_APPS,

@@ -69,7 +69,8 @@ def test_seeding_twice_changes_no_count_sends_no_second_email_and_stores_no_seco
     first = model_counts()
     files = stored_files(media_root)
     emails = len(mail.outbox)
-    assert first["portfolio.WitnessInvitation"] == 1 and emails == 1  # the witness Liam invited
+    # The witness Liam invited, and the employer links for Jacob's training plan and first progress review.
+    assert first["portfolio.WitnessInvitation"] == 1 and emails == 3
     assert first["portfolio.Evidence"] and first["tracking.Signature"] and first["quality.SampleRecord"]
     assert files
 

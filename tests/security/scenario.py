@@ -166,6 +166,7 @@ def build_scenario() -> SimpleNamespace:
     _quality(s)
     _planning(s)
     _observations(s)
+    _apprenticeship(s, today)
     return s
 
 
@@ -351,3 +352,60 @@ def _planning(s: SimpleNamespace) -> None:
     )
     s.visit.registrations.set([s.registration])
     s.feed_token = CalendarFeed.objects.create(user=s.learner, token=secrets.token_urlsafe(32)).token
+
+
+def _apprenticeship(s, today) -> None:
+    """The learner's registration as an apprenticeship with Harbour Hotels (contact `employer`): a training plan, a
+    recorded review, an OTJ entry and an employer link to sign the review (`employer_token`)."""
+    from apprenticeships.models import (
+        Apprenticeship,
+        Employer,
+        EmployerContact,
+        EmployerLink,
+        OtjEntry,
+        ProgressReview,
+        TrainingPlan,
+    )
+
+    employer = Employer.objects.create(centre=s.centre, name="Harbour Hotels")
+    s.employer = make_user(full_name="Erin Employer")
+    contact = EmployerContact.objects.create(employer=employer, user=s.employer)
+    start = today - dt.timedelta(days=100)
+    s.apprenticeship = Apprenticeship.objects.create(
+        registration=s.registration,
+        standard_reference="ST0072",
+        standard_title="Customer service practitioner",
+        standard_level=2,
+        typical_duration_months=12,
+        employer=employer,
+        workplace="Quay Street",
+        employer_contact=contact,
+        planned_start=start,
+        planned_end=start + dt.timedelta(days=400),
+        practical_period_start=start,
+        practical_period_end=start + dt.timedelta(days=365),
+        planned_otj_hours=280,
+    )
+    s.training_plan = TrainingPlan.objects.create(
+        apprenticeship=s.apprenticeship, employer=employer, content={"a": 1}, content_hash=_sha("plan")
+    )
+    s.review = ProgressReview.objects.create(
+        apprenticeship=s.apprenticeship, due_on=today, held_on=today, targets_set="T", content_hash=_sha("review")
+    )
+    s.otj_entry = OtjEntry.objects.create(
+        apprenticeship=s.apprenticeship,
+        date=today - dt.timedelta(days=3),
+        hours=3,
+        activity_type="theory",
+        description="Workshop",
+        recorded_by=s.learner,
+    )
+    s.employer_token = secrets.token_urlsafe(16)
+    EmployerLink.objects.create(
+        review=s.review,
+        email=s.employer.email,
+        token_hash=_sha(s.employer_token),
+        content_hash=s.review.content_hash,
+        created_by=s.assessor,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )

@@ -34,6 +34,7 @@ ACTORS = (
     "other_admin",
     "eqa_shared",
     "eqa_unshared",
+    "employer",  # an employer contact of the learner's employer (apprenticeships)
 )
 STAFF = ("assessor", "other_assessor", "iqa", "admin")
 LEARNERS = ("learner", "other_learner")
@@ -184,6 +185,17 @@ def _sheet_registration(s):
 
 def _sheet(s):
     return {"registration_pk": s.registration.pk, "unit_pk": s.unit.pk}
+
+
+def _apprentice(s):
+    return {"pk": s.registration.pk}
+
+
+# An apprenticeship's pages: whoever may open the portfolio reads them; the provider (the learner's assessor or a
+# centre admin) acts, the others who can read are refused with 403.
+APPRENTICESHIP_PROVIDER = expect(ok=("assessor", "admin"), e403=("learner", "iqa"))
+APPRENTICESHIP_ADMIN = expect(ok=("admin",), e403=("learner", "assessor", "iqa"))
+EMPLOYER_PAGES = expect(ok=("employer",), rest=E403)
 
 
 def _sign_data(role: str) -> dict:
@@ -476,6 +488,52 @@ MATRIX: dict[str, Route] = {
     "planning:feed-revoke": post_only(SIGNED_IN),
     # The secret token is the key: anyone holding it reads the feed, signed in or not.
     "planning:ical": Route(get=EVERYONE, kwargs=lambda s: {"token": s.feed_token}),
+    # --- Apprenticeships ---------------------------------------------------------------------------------------
+    "apprenticeships:detail": Route(get=PORTFOLIO_READ, kwargs=_apprentice),
+    # The registration already has its apprenticeship: the admin is sent to it.
+    "apprenticeships:setup": Route(get=APPRENTICESHIP_ADMIN, kwargs=_apprentice),
+    "apprenticeships:employer-change": Route(get=APPRENTICESHIP_ADMIN, kwargs=_apprentice),
+    "apprenticeships:details-change": Route(get=APPRENTICESHIP_ADMIN, kwargs=_apprentice),
+    # The learner and the provider record OTJ training; the IQA reads the log.
+    "apprenticeships:otj": Route(
+        get=PORTFOLIO_READ, post=expect(ok=("learner", "assessor", "admin"), e403=("iqa",)), kwargs=_apprentice
+    ),
+    "apprenticeships:ksb": Route(get=PORTFOLIO_READ, kwargs=_apprentice),
+    "apprenticeships:gateway": Route(get=PORTFOLIO_READ, kwargs=_apprentice),
+    "apprenticeships:gateway-english-maths": post_only(
+        APPRENTICESHIP_PROVIDER, kwargs=_apprentice, data=lambda s: {"evidence": "GCSE maths grade 4"}
+    ),
+    "apprenticeships:gateway-declare": post_only(
+        expect(ok=("learner",), e403=("assessor", "iqa", "admin")), kwargs=_apprentice, data=lambda s: {"confirm": "on"}
+    ),
+    "apprenticeships:break-add": post_only(APPRENTICESHIP_PROVIDER, kwargs=_apprentice),
+    "apprenticeships:plan-sign": post_only(
+        APPRENTICESHIP_PROVIDER,
+        kwargs=lambda s: {"pk": s.training_plan.pk},
+        data=lambda s: {"role": "provider", "content_hash": s.training_plan.content_hash},
+    ),
+    "apprenticeships:plan-link": post_only(APPRENTICESHIP_PROVIDER, kwargs=lambda s: {"pk": s.training_plan.pk}),
+    "apprenticeships:otj-verify": post_only(APPRENTICESHIP_PROVIDER, kwargs=lambda s: {"pk": s.otj_entry.pk}),
+    "apprenticeships:otj-csv": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
+    "apprenticeships:centre-settings": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
+    "apprenticeships:review": Route(
+        get=PORTFOLIO_READ, post=APPRENTICESHIP_PROVIDER, kwargs=lambda s: {"pk": s.review.pk}
+    ),
+    "apprenticeships:review-sign": post_only(
+        APPRENTICESHIP_PROVIDER,
+        kwargs=lambda s: {"pk": s.review.pk},
+        data=lambda s: {"role": "provider", "content_hash": s.review.content_hash},
+    ),
+    "apprenticeships:review-link": post_only(APPRENTICESHIP_PROVIDER, kwargs=lambda s: {"pk": s.review.pk}),
+    # The employer contact's own pages: everyone else is refused with 403 (another employer's apprentice is a 404:
+    # tests/apprenticeships/test_employer_access.py).
+    "apprenticeships:employer-home": Route(get=EMPLOYER_PAGES),
+    "apprenticeships:employer-apprentice": Route(get=EMPLOYER_PAGES, kwargs=lambda s: {"pk": s.apprenticeship.pk}),
+    "apprenticeships:employer-gateway-confirm": post_only(
+        EMPLOYER_PAGES, kwargs=lambda s: {"pk": s.apprenticeship.pk}, data=lambda s: {"confirm": "on"}
+    ),
+    # The one-time link: no account needed.
+    "apprenticeships:employer-sign": Route(get=EVERYONE, kwargs=lambda s: {"token": s.employer_token}),
 }
 
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import (
+    apprenticeships,
     conversations,
     evidence,
     inbox,
@@ -18,8 +19,19 @@ DEMO_PASSWORD = "demo-pass-2026"
 
 # Each step is `seed(context: dict) -> None`, idempotent, adding to the shared context. In this order: each step
 # reads what the earlier ones made (people, then registrations, evidence, sign-offs, quality assurance, plans, threads,
-# observations and discussions, then the notifications all of those raised).
-STEPS = [people, registrations, evidence, signoff, quality_assurance, planning, conversations, observations, inbox]
+# observations and discussions, apprenticeships, then the notifications all of those raised).
+STEPS = [
+    people,
+    registrations,
+    evidence,
+    signoff,
+    quality_assurance,
+    planning,
+    conversations,
+    observations,
+    apprenticeships,
+    inbox,
+]
 
 
 class Command(BaseCommand):
