@@ -43,8 +43,7 @@ def _change_staff(
         action=f"registration.{field}_changed",
         obj=registration,
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
+        registration=registration,
         summary=summary.format(previous=previous or "nobody", new=person or "nobody")
         + (f": {reason}" if reason else ""),
         previous=previous.email if previous else None,
