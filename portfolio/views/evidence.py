@@ -86,6 +86,19 @@ def unit_progress(request, pk: int, unit_pk: int):
     )
 
 
+def _evidence_fields(request, data: dict) -> dict:
+    """What the evidence form and the new-version form both hand to their service."""
+    return {
+        "title": data["title"],
+        "date": data["date"],
+        "description": data["description"],
+        "methods": list(data["methods"]),
+        "location": data["location"],
+        "files": uploaded_files(request),
+        "simulation_reason": data["simulation_reason"],
+    }
+
+
 @upload_view
 @login_required
 def evidence_create(request, pk: int):
@@ -104,14 +117,8 @@ def evidence_create(request, pk: int):
                 evidence = create_evidence(
                     actor=request.user,
                     registration=registration,
-                    title=data["title"],
-                    date=data["date"],
-                    description=data["description"],
-                    methods=list(data["methods"]),
-                    location=data["location"],
-                    files=uploaded_files(request),
                     submission_token=data["submission_token"],
-                    simulation_reason=data["simulation_reason"],
+                    **_evidence_fields(request, data),
                 )
                 messages.success(
                     request,
@@ -319,14 +326,8 @@ def evidence_new_version(request, pk: int):
                 new = new_version(
                     actor=request.user,
                     evidence=evidence,
-                    title=data["title"],
-                    date=data["date"],
-                    description=data["description"],
-                    methods=list(data["methods"]),
-                    location=data["location"],
-                    files=uploaded_files(request),
                     keep_files=data["keep_files"],
-                    simulation_reason=data["simulation_reason"],
+                    **_evidence_fields(request, data),
                 )
                 messages.success(
                     request,
