@@ -313,11 +313,17 @@ def record_event(
     actor=None,
     centre=None,
     registration_id: int | None = None,
+    registration=None,
     summary: str = "",
     actor_label: str = "",
     **data,
 ) -> Event:
-    """Add one entry to the audit history. `obj` is the model instance acted on."""
+    """Add one entry to the audit history. `obj` is the model instance acted on; `registration`, the learner's
+    registration the entry belongs to (its history and centre), when there is one."""
+    if registration is not None:
+        registration_id = registration.pk
+        if centre is None:
+            centre = registration.centre
     return Event.objects.create(
         centre=centre,
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -4,6 +4,7 @@ portfolio. Criterion states always come from portfolio.progress."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -42,11 +43,11 @@ class PortfolioPage:
     evidence: list[Evidence]
     invitations: list
 
-    @property
+    @cached_property
     def required(self) -> int:
         return sum(unit.required for unit in self.units)
 
-    @property
+    @cached_property
     def met(self) -> int:
         return sum(unit.met for unit in self.units)
 

@@ -12,6 +12,8 @@ import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from demo.files import pdf_document
+
 GPS_TAG = 0x8825
 
 
@@ -61,27 +63,7 @@ def pdf_bytes(
 ) -> bytes:
     """A tiny valid PDF with one page of text (or of the raw page `content` given)."""
     stream = content if content is not None else f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        *(extra_objects or []),
-    ]
-    output = io.BytesIO()
-    output.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(output.tell())
-        output.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = output.tell()
-    output.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        output.write(f"{offset:010d} 00000 n \n".encode())
-    output.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return output.getvalue()
+    return pdf_document(stream, media_box=(612, 792), catalog_extra=catalog_extra, extra_objects=extra_objects or ())
 
 
 def pdf_with_javascript(spelling: bytes = b"/JS") -> bytes:

@@ -1,9 +1,14 @@
-"""The structure every reader of a learner's standing shares: each criterion's state, grouped by outcome and unit."""
+"""The structure every reader of a learner's standing shares: each criterion's state, grouped by outcome and unit.
+
+Built once per read from rows fetched in bulk and never changed afterwards (a change to the portfolio builds a new
+one), so what is derived from it (a criterion's state, a unit's counts) is worked out once, on first reading
+(cached_property): a sheet or a home page asks the same question of each criterion several times."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext, gettext_noop
 
@@ -46,7 +51,7 @@ class CriterionStatus:
         """The criterion as this learner is assessed on it: their pathway's wording, else the printed text."""
         return self.wording or self.criterion.text
 
-    @property
+    @cached_property
     def met(self) -> bool:
         return self.required and self.decision is not None and self.decision.is_met and self.decision.is_final
 
@@ -54,15 +59,15 @@ class CriterionStatus:
     def met_on(self) -> dt.date | None:
         return self.decision.met_on if self.met else None
 
-    @property
+    @cached_property
     def accepted_links(self) -> list[EvidenceLink]:
         return [link for link in self.links if link.status == EvidenceLink.Status.ACCEPTED]
 
-    @property
+    @cached_property
     def pending_links(self) -> list[EvidenceLink]:
         return [link for link in self.links if link.status == EvidenceLink.Status.PENDING]
 
-    @property
+    @cached_property
     def methods(self) -> list[str]:
         codes = {method.code: method.order for link in self.accepted_links for method in link.evidence.methods.all()}
         return sorted(codes, key=lambda code: (codes[code], code))
@@ -76,14 +81,14 @@ class CriterionStatus:
         """The references as the sheet prints them: simulated evidence marked with an asterisk."""
         return [f"{e.reference}*" if e.is_simulated else str(e.reference) for e in self.accepted_evidence]
 
-    @property
+    @cached_property
     def accepted_evidence(self) -> list[Evidence]:
         seen: dict[int, Evidence] = {}
         for link in self.accepted_links:
             seen.setdefault(link.evidence.reference, link.evidence)
         return [seen[reference] for reference in sorted(seen)]
 
-    @property
+    @cached_property
     def state(self) -> str:
         if not self.required:
             return CriterionState.NOT_REQUIRED
@@ -113,23 +118,23 @@ class UnitStatus:
     outcomes: list[OutcomeStatus]
     carried: CarriedUnit | None = None
 
-    @property
+    @cached_property
     def criteria(self) -> list[CriterionStatus]:
         return [status for outcome in self.outcomes for status in outcome.criteria]
 
-    @property
+    @cached_property
     def required(self) -> int:
         return sum(1 for status in self.criteria if status.required)
 
-    @property
+    @cached_property
     def met(self) -> int:
         return sum(1 for status in self.criteria if status.met)
 
-    @property
+    @cached_property
     def awaiting_review(self) -> int:
         return sum(1 for status in self.criteria if status.state == CriterionState.AWAITING_REVIEW)
 
-    @property
+    @cached_property
     def gaps(self) -> list[CriterionStatus]:
         return [status for status in self.criteria if status.state == CriterionState.NO_EVIDENCE]
 

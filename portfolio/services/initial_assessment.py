@@ -78,8 +78,7 @@ def record_initial_assessment(
             action=action,
             obj=assessment,
             actor=actor,
-            centre=registration.centre,
-            registration_id=registration.pk,
+            registration=registration,
             summary=f"Initial assessment {'recorded' if action.endswith('recorded') else 'corrected'}: English "
             f"{assessment.get_english_level_display()}, maths {assessment.get_maths_level_display()}",
             english_level=english_level,

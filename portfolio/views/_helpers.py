@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -45,11 +46,14 @@ def uploaded_files(request) -> list:
     return [*request.FILES.getlist("photo"), *request.FILES.getlist("files")]
 
 
-def refused_uploads(request) -> list[str]:
+def uploads_refused(request) -> bool:
+    """The one upload check every view that takes files makes: say why each file the upload handler refused was
+    refused (and that nothing was saved), and answer whether any was, so the view saves nothing."""
     refused = list(getattr(request, "refused_uploads", []) or [])
     if refused:
-        refused.append("Nothing was saved: choose the files again.")
-    return refused
+        for message in [*refused, "Nothing was saved: choose the files again."]:
+            messages.error(request, message)
+    return bool(refused)
 
 
 def require_permission(allowed: bool, message: str = "Your role does not allow this.") -> None:

@@ -30,7 +30,7 @@ from ..services.adjustments import (
     may_request_adjustment,
     request_adjustment,
 )
-from ._helpers import refused_uploads, upload_context, upload_view, uploaded_files
+from ._helpers import upload_context, upload_view, uploaded_files, uploads_refused
 
 
 def _get_adjustment_for(user, pk: int) -> Adjustment:
@@ -54,9 +54,7 @@ def adjustment_create(request, pk: int):
     if not may_request_adjustment(request.user, registration):
         raise PermissionDenied("Only the centre admin or the learner's assessor may record a request.")
     form = AdjustmentRequestForm(request.POST or None, registration=registration)
-    refused = refused_uploads(request) if request.method == "POST" else []
-    for message in refused:
-        messages.error(request, message)
+    refused = request.method == "POST" and uploads_refused(request)
     if request.method == "POST" and form.is_valid() and not refused:
         data = form.cleaned_data
         with domain_errors_as_messages(request):
@@ -108,11 +106,7 @@ def adjustment_files(request, pk: int):
     adjustment = _get_adjustment_for(request.user, pk)
     if not may_request_adjustment(request.user, adjustment.registration):
         raise PermissionDenied("Only the centre admin or the learner's assessor may add supporting files.")
-    refused = refused_uploads(request)
-    if refused:
-        for message in refused:
-            messages.error(request, message)
-    else:
+    if not uploads_refused(request):
         with domain_errors_as_messages(request):
             added = add_adjustment_files(actor=request.user, adjustment=adjustment, files=uploaded_files(request))
             messages.success(

@@ -31,7 +31,7 @@ from portfolio.services.evidence import (
 )
 from qualifications.guidance import labels_for_qualification
 
-from ._helpers import refused_uploads, require_permission, upload_context, upload_view, uploaded_files
+from ._helpers import require_permission, upload_context, upload_view, uploaded_files, uploads_refused
 
 
 @login_required
@@ -92,6 +92,19 @@ def unit_progress(request, pk: int, unit_pk: int):
     )
 
 
+def _evidence_fields(request, data: dict) -> dict:
+    """What the evidence form and the new-version form both hand to their service."""
+    return {
+        "title": data["title"],
+        "date": data["date"],
+        "description": data["description"],
+        "methods": list(data["methods"]),
+        "location": data["location"],
+        "files": uploaded_files(request),
+        "simulation_reason": data["simulation_reason"],
+    }
+
+
 @upload_view
 @login_required
 def evidence_create(request, pk: int):
@@ -103,21 +116,15 @@ def evidence_create(request, pk: int):
         request.POST or None, for_learner=is_learner(request.user, registration), centre=registration.centre
     )
     if request.method == "POST":
-        refused = refused_uploads(request)
+        refused = uploads_refused(request)
         if form.is_valid() and not refused:
             data = form.cleaned_data
             with domain_errors_as_messages(request) as outcome:
                 evidence = create_evidence(
                     actor=request.user,
                     registration=registration,
-                    title=data["title"],
-                    date=data["date"],
-                    description=data["description"],
-                    methods=list(data["methods"]),
-                    location=data["location"],
-                    files=uploaded_files(request),
                     submission_token=data["submission_token"],
-                    simulation_reason=data["simulation_reason"],
+                    **_evidence_fields(request, data),
                 )
                 messages.success(
                     request,
@@ -127,8 +134,6 @@ def evidence_create(request, pk: int):
                 return redirect("portfolio:evidence-link", pk=evidence.pk)
             if isinstance(outcome.error, AlreadyDone):
                 return redirect("portfolio:evidence-detail", pk=outcome.error.obj.pk)
-        for message in refused:
-            messages.error(request, message)
     return render(
         request,
         "portfolio/evidence_form.html",
@@ -184,11 +189,7 @@ def evidence_files(request, pk: int):
     evidence = get_evidence_for(request.user, pk)
     require_permission(can_edit_evidence(request.user, evidence), "Only the evidence's author may add files.")
     if request.method == "POST":
-        refused = refused_uploads(request)
-        if refused:
-            for message in refused:
-                messages.error(request, message)
-        else:
+        if not uploads_refused(request):
             with domain_errors_as_messages(request):
                 stored = add_files(actor=request.user, evidence=evidence, files=uploaded_files(request))
                 messages.success(
@@ -332,21 +333,15 @@ def evidence_new_version(request, pk: int):
         keep_codes=list(evidence.methods.values_list("code", flat=True)),
     )
     if request.method == "POST":
-        refused = refused_uploads(request)
+        refused = uploads_refused(request)
         if form.is_valid() and not refused:
             data = form.cleaned_data
             with domain_errors_as_messages(request) as outcome:
                 new = new_version(
                     actor=request.user,
                     evidence=evidence,
-                    title=data["title"],
-                    date=data["date"],
-                    description=data["description"],
-                    methods=list(data["methods"]),
-                    location=data["location"],
-                    files=uploaded_files(request),
                     keep_files=data["keep_files"],
-                    simulation_reason=data["simulation_reason"],
+                    **_evidence_fields(request, data),
                 )
                 messages.success(
                     request,
@@ -356,8 +351,6 @@ def evidence_new_version(request, pk: int):
                 return redirect("portfolio:evidence-link", pk=new.pk)
             if isinstance(outcome.error, AlreadyDone):
                 return redirect("portfolio:evidence-detail", pk=outcome.error.obj.pk)
-        for message in refused:
-            messages.error(request, message)
     return render(
         request,
         "portfolio/evidence_form.html",

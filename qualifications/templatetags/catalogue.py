@@ -1,8 +1,10 @@
 import re
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from qualifications import guidance as catalogue_guidance
 from qualifications import models
@@ -25,11 +27,22 @@ def highlight(text: str, query: str) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
 
 
-@register.inclusion_tag("qualifications/_code.html")
-def criterion_code(criterion, query: str = "") -> dict:
+@register.simple_tag
+def criterion_code(criterion, query: str = "") -> SafeString:
     """A criterion's code, with the printed code beside it where we renumbered (only where printed codes
-    collide): the one way every page shows a code. With a search query, the code's match is highlighted."""
-    return {"criterion": criterion, "query": query}
+    collide): the one way every page shows a code. With a search query, the code's match is highlighted.
+    Built here rather than from a template: a sheet shows one per criterion, and a template per code cost more
+    than the rest of the row."""
+    code = highlight(criterion.code, query) if query else conditional_escape(criterion.code)
+    printed = (
+        format_html(
+            ' <span class="printed-code small text-body-secondary">{}</span>',
+            gettext("(printed as %(printed_code)s)") % {"printed_code": criterion.printed_code},
+        )
+        if criterion.renumbered
+        else ""
+    )
+    return format_html('<span class="criterion-code">{}</span>{}', code, printed)
 
 
 @register.inclusion_tag("qualifications/_text_blocks.html")
@@ -45,16 +58,26 @@ def wording_for(criterion, pathway_id) -> str:
     return catalogue().wording(criterion.pk, pathway_id) or criterion.text
 
 
-@register.inclusion_tag("qualifications/_guidance.html")
-def guidance(label: str, text: str, css_class: str = "") -> dict:
-    """One piece of a specification's guidance under its label, folded (<details>) when long."""
-    return {"label": label, "text": text, "long": catalogue_guidance.is_long(text), "css_class": css_class}
+@register.simple_tag
+def guidance(label: str, text: str, css_class: str = "") -> str:
+    """One piece of a specification's guidance under its label, folded (<details>) when long; nothing without
+    text (most criteria have none: a page of criteria then renders no template for them)."""
+    if not text:
+        return ""
+    return render_to_string(
+        "qualifications/_guidance.html",
+        {"label": label, "text": text, "long": catalogue_guidance.is_long(text), "css_class": css_class},
+    )
 
 
-@register.inclusion_tag("qualifications/_criterion_guidance.html")
-def criterion_guidance(criterion, labels: catalogue_guidance.GuidanceLabels | None = None) -> dict:
+@register.simple_tag
+def criterion_guidance(criterion, labels: catalogue_guidance.GuidanceLabels | None = None) -> SafeString:
     """A criterion's own guidance and amplification, beside the criterion."""
-    return {"criterion": criterion, "labels": labels or catalogue_guidance.DEFAULT_LABELS}
+    labels = labels or catalogue_guidance.DEFAULT_LABELS
+    return mark_safe(  # noqa: S308 - both parts are rendered templates (auto-escaped) or empty
+        guidance(labels.criterion_guidance, criterion.guidance, "criterion-guidance")
+        + guidance(labels.amplification, criterion.amplification, "criterion-amplification")
+    )
 
 
 @register.inclusion_tag("qualifications/_outcome_guidance.html")

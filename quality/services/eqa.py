@@ -171,8 +171,7 @@ def eqa_comment(*, actor, registration: Registration, unit: Unit | None, text: s
         action="eqa_comment",
         obj=comment,
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
+        registration=registration,
         summary=f"EQA comment{' on unit ' + unit.reference if unit else ''}: {text}",
         unit=unit.reference if unit else None,
     )

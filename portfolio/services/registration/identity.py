@@ -69,8 +69,7 @@ def record_identity_check(
         action="registration.identity_checked",
         obj=registration,
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
+        registration=registration,
         summary=f"Identity {'re-recorded' if previous else 'checked'}: {registration.id_document_type}{detail}, "
         f"by {checked_by} on {checked_on:%-d %B %Y}",
         **current,

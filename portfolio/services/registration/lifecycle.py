@@ -30,8 +30,7 @@ def withdraw_registration(*, actor, registration: Registration, reason: str) -> 
         action="registration.withdrawn",
         obj=registration,
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
+        registration=registration,
         summary=f"Withdrawn: {reason.strip()}",
         reason=reason.strip(),
     )
@@ -61,8 +60,7 @@ def complete_registration(*, actor, registration: Registration, note: str = "") 
         action="registration.completed",
         obj=registration,
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
+        registration=registration,
         summary="Completed" + (f": {note.strip()}" if note.strip() else ""),
         note=note.strip(),
     )

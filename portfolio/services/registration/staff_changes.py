@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from centres import conflicts
@@ -12,109 +14,118 @@ from ._common import _lock, _require_active, _require_centre_admin, _staff_probl
 from .errors import RegistrationError
 
 
-@transaction.atomic
-def move_to_assessor(*, actor, registration: Registration, assessor: User, reason: str = "") -> Registration:
+def _change_staff(
+    *,
+    actor,
+    registration: Registration,
+    field: str,
+    person: User | None,
+    reason: str,
+    already: str,
+    problem: Callable[[Registration], str | None],
+    summary: str,
+) -> Registration:
+    """The one shape of a centre admin's change to who assesses, quality-assures or teaches a learner: checked on the
+    locked row, saved, and recorded as `registration.<field>_changed` with the previous and new person's address.
+    `problem` is asked with the locked registration; `summary` is formatted with `previous` and `new`."""
     registration = _lock(registration)
     _require_centre_admin(actor, registration.centre)
     _require_active(registration)
-    if assessor.pk == registration.assessor_id:
-        raise RegistrationError({"assessor": [f"{assessor} is already this learner's assessor."]})
-    problem = _staff_problem(
+    if (person.pk if person else None) == getattr(registration, f"{field}_id"):
+        raise RegistrationError({field: [already]})
+    if message := problem(registration):
+        raise RegistrationError({field: [message]})
+    previous = getattr(registration, field)
+    setattr(registration, field, person)
+    registration.save(update_fields=[field])
+    reason = reason.strip()
+    record_event(
+        action=f"registration.{field}_changed",
+        obj=registration,
+        actor=actor,
+        registration=registration,
+        summary=summary.format(previous=previous or "nobody", new=person or "nobody")
+        + (f": {reason}" if reason else ""),
+        previous=previous.email if previous else None,
+        **{field: person.email if person else None},
+        reason=reason,
+    )
+    return registration
+
+
+def _named_staff_problem(registration: Registration, user: User, role: str) -> str | None:
+    return _staff_problem(
         centre=registration.centre,
-        user=assessor,
-        role=Role.ASSESSOR,
+        user=user,
+        role=role,
         learner=registration.learner,
         qualification=registration.qualification,
     )
-    if problem:
-        raise RegistrationError({"assessor": [problem]})
-    if problem := conflicts.iqa_delivery_conflict(iqa=registration.iqa_id, assessor=assessor):
-        raise RegistrationError({"assessor": [f"{problem} Change the IQA first."]})
-    previous = registration.assessor
-    registration.assessor = assessor
-    registration.save(update_fields=["assessor"])
-    record_event(
-        action="registration.assessor_changed",
-        obj=registration,
+
+
+@transaction.atomic
+def move_to_assessor(*, actor, registration: Registration, assessor: User, reason: str = "") -> Registration:
+    def problem(registration: Registration) -> str | None:
+        if found := _named_staff_problem(registration, assessor, Role.ASSESSOR):
+            return found
+        if found := conflicts.iqa_delivery_conflict(iqa=registration.iqa_id, assessor=assessor):
+            return f"{found} Change the IQA first."
+        return None
+
+    return _change_staff(
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"Moved from {previous} to {assessor}" + (f": {reason.strip()}" if reason.strip() else ""),
-        previous=previous.email,
-        assessor=assessor.email,
-        reason=reason.strip(),
+        registration=registration,
+        field="assessor",
+        person=assessor,
+        reason=reason,
+        already=f"{assessor} is already this learner's assessor.",
+        problem=problem,
+        summary="Moved from {previous} to {new}",
     )
-    return registration
 
 
 @transaction.atomic
 def change_iqa(*, actor, registration: Registration, iqa: User, reason: str = "") -> Registration:
-    registration = _lock(registration)
-    _require_centre_admin(actor, registration.centre)
-    _require_active(registration)
-    if iqa.pk == registration.iqa_id:
-        raise RegistrationError({"iqa": [f"{iqa} is already this learner's IQA."]})
-    problem = _staff_problem(
-        centre=registration.centre,
-        user=iqa,
-        role=Role.IQA,
-        learner=registration.learner,
-        qualification=registration.qualification,
-    )
-    if problem:
-        raise RegistrationError({"iqa": [problem]})
-    if problem := conflicts.iqa_delivery_conflict(
-        iqa=iqa, assessor=registration.assessor_id, tutor=registration.tutor_id
-    ):
-        raise RegistrationError({"iqa": [problem]})
-    previous = registration.iqa
-    registration.iqa = iqa
-    registration.save(update_fields=["iqa"])
-    record_event(
-        action="registration.iqa_changed",
-        obj=registration,
+    def problem(registration: Registration) -> str | None:
+        return _named_staff_problem(registration, iqa, Role.IQA) or conflicts.iqa_delivery_conflict(
+            iqa=iqa, assessor=registration.assessor_id, tutor=registration.tutor_id
+        )
+
+    return _change_staff(
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"IQA changed from {previous} to {iqa}" + (f": {reason.strip()}" if reason.strip() else ""),
-        previous=previous.email,
-        iqa=iqa.email,
-        reason=reason.strip(),
+        registration=registration,
+        field="iqa",
+        person=iqa,
+        reason=reason,
+        already=f"{iqa} is already this learner's IQA.",
+        problem=problem,
+        summary="IQA changed from {previous} to {new}",
     )
-    return registration
 
 
 @transaction.atomic
 def change_tutor(*, actor, registration: Registration, tutor: User | None, reason: str = "") -> Registration:
     """Name the member of staff who delivers (teaches) the learner, or nobody. The tutor is never the learner's IQA,
     so that quality assurance stays independent of delivery (centres.conflicts)."""
-    registration = _lock(registration)
-    _require_centre_admin(actor, registration.centre)
-    _require_active(registration)
-    if (tutor.pk if tutor else None) == registration.tutor_id:
-        raise RegistrationError({"tutor": [f"{tutor or 'Nobody'} is already named as this learner's tutor."]})
-    if tutor is not None:
+
+    def problem(registration: Registration) -> str | None:
+        if tutor is None:
+            return None
         if not Membership.objects.active().filter(centre=registration.centre, user=tutor).exists():
-            raise RegistrationError({"tutor": [f"{tutor} does not work at {registration.centre}."]})
-        problem = (
-            "Learners cannot be their own tutor." if tutor.pk == registration.learner_id else None
-        ) or conflicts.iqa_delivery_conflict(iqa=registration.iqa_id, tutor=tutor)
-        problem = problem or conflicts.interest_conflict(tutor, registration, conflicts.Act.TUTOR, named=True)
-        if problem:
-            raise RegistrationError({"tutor": [problem]})
-    previous = registration.tutor
-    registration.tutor = tutor
-    registration.save(update_fields=["tutor"])
-    record_event(
-        action="registration.tutor_changed",
-        obj=registration,
+            return f"{tutor} does not work at {registration.centre}."
+        if tutor.pk == registration.learner_id:
+            return "Learners cannot be their own tutor."
+        return conflicts.iqa_delivery_conflict(iqa=registration.iqa_id, tutor=tutor) or conflicts.interest_conflict(
+            tutor, registration, conflicts.Act.TUTOR, named=True
+        )
+
+    return _change_staff(
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
-        summary=f"Tutor changed from {previous or 'nobody'} to {tutor or 'nobody'}"
-        + (f": {reason.strip()}" if reason.strip() else ""),
-        previous=previous.email if previous else None,
-        tutor=tutor.email if tutor else None,
-        reason=reason.strip(),
+        registration=registration,
+        field="tutor",
+        person=tutor,
+        reason=reason,
+        already=f"{tutor or 'Nobody'} is already named as this learner's tutor.",
+        problem=problem,
+        summary="Tutor changed from {previous} to {new}",
     )
-    return registration

@@ -1,25 +1,25 @@
 """One registration's record, and the identity check and initial assessment recorded on it."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext
 
 from centres.access import has_role
 from centres.models import Event, Invitation, Role
-from core.views import domain_errors_as_messages
 from ledger.services import head_of
 from portfolio.access import get_registration_for
 from portfolio.models import InitialAssessment, Registration
 from portfolio.progress import registration_progress
 from portfolio.registration_forms import IdentityCheckForm, InitialAssessmentForm
-from portfolio.services import AlreadyDone, initial_assessment
+from portfolio.services import initial_assessment
 from portfolio.services import registration as services
 from portfolio.services.adjustments import may_request_adjustment
 from portfolio.services.checks import is_learner as is_learner_of
 from qualifications.models import QualificationUnit
 from qualifications.spec_rules import IDENTITY_RULES
+
+from ._record import change_record
 
 
 @login_required
@@ -81,27 +81,23 @@ def registration_identity(request, pk: int):
     registration = get_registration_for(request.user, pk)
     if not services.may_record_identity(request.user, registration):
         raise PermissionDenied("Only the centre admin or the learner's assessor may record the identity check.")
-    form = IdentityCheckForm(request.POST or None, registration=registration)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with domain_errors_as_messages(request, form=form):
-            try:
-                services.record_identity_check(
-                    actor=request.user,
-                    registration=registration,
-                    document_type=data["id_document_type"],
-                    details=data["id_details"],
-                    checked_by=data["id_checked_by"],
-                    checked_on=data["id_checked_on"],
-                )
-            except AlreadyDone as exc:  # nothing changed: said, not refused
-                messages.info(request, exc.message)
-                return redirect("portfolio:registration-detail", pk=registration.pk)
-            messages.success(request, gettext("The identity check is recorded."))
-            return redirect("portfolio:registration-detail", pk=registration.pk)
     _, quote = IDENTITY_RULES.get(registration.qualification.number, ((), ""))
-    context = {"registration": registration, "form": form, "third_party_quote": quote}
-    return render(request, "portfolio/registrations/identity.html", context)
+    return change_record(
+        request,
+        registration,
+        IdentityCheckForm(request.POST or None, registration=registration),
+        template="portfolio/registrations/identity.html",
+        call=lambda data: services.record_identity_check(
+            actor=request.user,
+            registration=registration,
+            document_type=data["id_document_type"],
+            details=data["id_details"],
+            checked_by=data["id_checked_by"],
+            checked_on=data["id_checked_on"],
+        ),
+        success=gettext("The identity check is recorded."),
+        context={"third_party_quote": quote},
+    )
 
 
 @login_required
@@ -122,14 +118,13 @@ def registration_initial_assessment(request, pk: int):
         if current
         else {}
     )
-    form = InitialAssessmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        with domain_errors_as_messages(request, form=form):
-            initial_assessment.record_initial_assessment(
-                actor=request.user, registration=registration, **form.cleaned_data
-            )
-            messages.success(request, gettext("The initial assessment is recorded."))
-            return redirect("portfolio:registration-detail", pk=registration.pk)
-    return render(
-        request, "portfolio/registrations/initial_assessment.html", {"registration": registration, "form": form}
+    return change_record(
+        request,
+        registration,
+        InitialAssessmentForm(request.POST or None, initial=initial),
+        template="portfolio/registrations/initial_assessment.html",
+        call=lambda data: initial_assessment.record_initial_assessment(
+            actor=request.user, registration=registration, **data
+        ),
+        success=gettext("The initial assessment is recorded."),
     )

@@ -32,8 +32,7 @@ def complete_action(*, actor, action: Action, note: str) -> Action:
         action="iqa_action_completed",
         obj=action,
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
+        registration=registration,
         summary=f"{actor} completed an action: {note}",
         sample_id=action.sample_id,
     )
@@ -59,8 +58,7 @@ def close_action(*, actor, action: Action, note: str = "") -> Action:
         action="iqa_action_closed",
         obj=action,
         actor=actor,
-        centre=registration.centre,
-        registration_id=registration.pk,
+        registration=registration,
         summary=f"{actor} closed an action for {action.assessor}"
         + (f": {action.close_note}" if action.close_note else ""),
         sample_id=action.sample_id,
