@@ -15,7 +15,7 @@ from portfolio.access import get_portfolio_for, portfolios_for
 from portfolio.progress import unit_statuses
 from portfolio.services import AlreadyDone
 from portfolio.services.checks import is_assessor, is_learner
-from portfolio.views._helpers import refused_uploads, require_permission, upload_view
+from portfolio.views._helpers import refused_upload_messages, require_permission, upload_view
 
 from .forms import RecordForm
 from .models import AssessmentRecord
@@ -121,7 +121,7 @@ def observation_new(request, registration_pk: int):
     require_permission(is_assessor(request.user, registration), _("Only the learner's assessor records observations."))
     form = RecordForm(request.POST or None, default_title=_("Observation"))
     if request.method == "POST":
-        refused = refused_uploads(request)
+        refused = refused_upload_messages(request)
         record, outcome = None, _NoOutcome()
         if form.is_valid() and not refused:
             data = form.cleaned_data
@@ -173,7 +173,7 @@ def discussion_new(request, registration_pk: int):
     )
     form = RecordForm(request.POST or None, default_title=_("Professional discussion"), observed_required=False)
     if request.method == "POST":
-        refused = refused_uploads(request)
+        refused = refused_upload_messages(request)
         record, outcome = None, _NoOutcome()
         if form.is_valid() and not refused:
             data = form.cleaned_data

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from portfolio.uploads import (
@@ -46,13 +47,19 @@ def uploaded_files(request) -> list:
     return [*request.FILES.getlist("photo"), *request.FILES.getlist("files")]
 
 
-def uploads_refused(request) -> bool:
-    """The one upload check every view that takes files makes: say why each file the upload handler refused was
-    refused (and that nothing was saved), and answer whether any was, so the view saves nothing."""
+def refused_upload_messages(request) -> list[str]:
+    """Why each file the upload handler refused was refused, and that nothing was saved: the one upload check every
+    view that takes files makes (empty when every file was taken)."""
     refused = list(getattr(request, "refused_uploads", []) or [])
-    if refused:
-        for message in [*refused, "Nothing was saved: choose the files again."]:
-            messages.error(request, message)
+    return [*refused, gettext("Nothing was saved: choose the files again.")] if refused else []
+
+
+def uploads_refused(request) -> bool:
+    """Say the refused uploads' messages on the page, and answer whether there were any, so the view saves
+    nothing."""
+    refused = refused_upload_messages(request)
+    for message in refused:
+        messages.error(request, message)
     return bool(refused)
 
 

@@ -159,10 +159,6 @@ def _plan(s):
     return {"pk": s.plan.pk}
 
 
-def _registration_pk(s):
-    return {"registration_pk": s.registration.pk}
-
-
 def _assessment_plan(s):
     return {"pk": s.assessment_plan.pk}
 
