@@ -2,6 +2,7 @@
 
 from django import template
 
+from portfolio.history import describe
 from portfolio.models import CountersignStatus, Evidence, EvidenceLink
 from portfolio.progress import CriterionState
 from portfolio.services.judgement.state import DisplayState, state_of
@@ -58,3 +59,9 @@ def evidence_state(evidence, links=None) -> DisplayState:
     """What the evidence shows as its state (portfolio.services.judgement.state): from the link counts a list
     annotated, or from the links a detail page holds (`evidence|evidence_state:links`)."""
     return state_of(evidence, links)
+
+
+@register.filter
+def history_text(event) -> str:
+    """An entry of the evidence history in the reader's language (portfolio.history)."""
+    return describe(event)
