@@ -14,6 +14,7 @@ urlpatterns = [
     path("registrations/<int:pk>/gateway/", views.gateway, name="gateway"),
     path("registrations/<int:pk>/gateway/english-maths/", views.gateway_english_maths, name="gateway-english-maths"),
     path("registrations/<int:pk>/gateway/declaration/", views.gateway_declare, name="gateway-declare"),
+    path("registrations/<int:pk>/gateway/pack/", views.gateway_pack, name="gateway-pack"),
     path("registrations/<int:pk>/breaks/", views.break_add, name="break-add"),
     path("plans/<int:pk>/sign/", views.plan_sign, name="plan-sign"),
     path("plans/<int:pk>/employer-link/", views.plan_link, name="plan-link"),

@@ -2,7 +2,7 @@
 record is a 404) and calls a service; a person of the right centre in the wrong role gets a 403."""
 
 from .employer import employer_apprentice, employer_gateway_confirm, employer_home  # noqa: F401
-from .gateway import gateway, gateway_declare, gateway_english_maths, ksb  # noqa: F401
+from .gateway import gateway, gateway_declare, gateway_english_maths, gateway_pack, ksb  # noqa: F401
 from .otj import otj, otj_csv, otj_verify  # noqa: F401
 from .reviews import employer_sign, review, review_link, review_sign  # noqa: F401
 from .setup import break_add, centre_settings, detail, details_change, employer_change, plan_link, plan_sign, setup  # noqa: F401

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.views import domain_errors_as_messages
 from portfolio.services.checks import is_learner
+from tracking.jobs import enqueue
 
+from ..gateway_pack import may_download_pack, not_ready
 from ..selectors import (
     ksb_coverage,
 )
@@ -58,6 +60,7 @@ def gateway(request, pk: int):
             "ready": all(item.met for item in items),
             "is_learner": is_learner(request.user, registration),
             "is_provider": is_provider(request.user, registration),
+            "may_pack": may_download_pack(request.user, registration),
         },
     )
 
@@ -91,3 +94,30 @@ def gateway_declare(request, pk: int):
         if outcome.ok:
             messages.success(request, _("Declaration recorded."))
     return redirect("apprenticeships:gateway", pk=apprenticeship.registration_id)
+
+
+@login_required
+@require_POST
+def gateway_pack(request, pk: int):
+    """Build the gateway pack (PDF or ZIP) in the background, once every item of the checklist is met."""
+    apprenticeship = _apprenticeship_for(request.user, pk)
+    registration = apprenticeship.registration
+    _forbid_unless(
+        may_download_pack(request.user, registration),
+        _("Only the apprentice's assessor or a centre admin build the gateway pack."),
+    )
+    refusal = not_ready(apprenticeship)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("apprenticeships:gateway", pk=registration.pk)
+    kind = "zip" if request.POST.get("format") == "zip" else "pdf"
+    with domain_errors_as_messages(request) as outcome:
+        export_job = enqueue(
+            "gateway_pack",
+            user=request.user,
+            centre=registration.centre,
+            params={"registration_id": registration.pk, "format": kind},
+        )
+    if not outcome.ok:
+        return redirect("apprenticeships:gateway", pk=registration.pk)
+    return redirect("tracking:job-status", pk=export_job.pk)

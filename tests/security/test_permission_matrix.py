@@ -506,6 +506,11 @@ MATRIX: dict[str, Route] = {
     "apprenticeships:gateway-declare": post_only(
         expect(ok=("learner",), e403=("assessor", "iqa", "admin")), kwargs=_apprentice, data=lambda s: {"confirm": "on"}
     ),
+    # The gateway pack: the apprentice's assessor and the centre admins (not ready here: they are sent back with
+    # the reason); the learner and the IQA, who read the portfolio, are refused.
+    "apprenticeships:gateway-pack": post_only(
+        APPRENTICESHIP_PROVIDER, kwargs=_apprentice, data=lambda s: {"format": "zip"}
+    ),
     "apprenticeships:break-add": post_only(APPRENTICESHIP_PROVIDER, kwargs=_apprentice),
     "apprenticeships:plan-sign": post_only(
         APPRENTICESHIP_PROVIDER,
