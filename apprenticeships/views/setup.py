@@ -17,12 +17,14 @@ from portfolio.services.checks import is_learner
 
 from ..forms import (
     ApprenticeshipForm,
+    BreakEndForm,
     BreakForm,
     DetailsForm,
     EmployerFields,
 )
 from ..models import (
     Apprenticeship,
+    BreakInLearning,
     CentreApprenticeshipSettings,
     SignatureRole,
     TrainingPlan,
@@ -31,7 +33,14 @@ from ..selectors import (
     review_state,
 )
 from ..services import is_provider
-from ..services.setup import DETAIL_FIELDS, change_details, change_employer, record_break, set_up_apprenticeship
+from ..services.setup import (
+    DETAIL_FIELDS,
+    change_details,
+    change_employer,
+    end_break,
+    record_break,
+    set_up_apprenticeship,
+)
 from ..services.signing import sign_training_plan
 from ._common import (
     _apprenticeship_for,
@@ -241,3 +250,26 @@ def centre_settings(request, centre_pk: int):
             messages.success(request, _("Settings saved."))
             return redirect("apprenticeships:centre-settings", centre_pk=centre.pk)
     return render(request, "apprenticeships/centre_settings.html", {"centre": centre, "form": form})
+
+
+@login_required
+@require_POST
+def break_end(request, pk: int):
+    """End an open break in learning: the reviews not yet held move on by its length."""
+    break_in_learning = _in_scope(
+        request.user,
+        BreakInLearning.objects.select_related("apprenticeship__registration"),
+        pk,
+        "apprenticeship__registration",
+    )
+    registration = break_in_learning.apprenticeship.registration
+    _forbid_unless(is_provider(request.user, registration), _("Only the assessor or a centre admin end a break."))
+    form = BreakEndForm(request.POST)
+    if form.is_valid():
+        with domain_errors_as_messages(request) as outcome:
+            end_break(actor=request.user, break_in_learning=break_in_learning, ends_on=form.cleaned_data["ends_on"])
+        if outcome.ok:
+            messages.success(request, _("Break in learning ended: the reviews not yet held have moved on."))
+    else:
+        messages.error(request, _("Give the date the break ended."))
+    return redirect("apprenticeships:detail", pk=registration.pk)
