@@ -216,3 +216,4 @@ def test_the_contacts_page_costs_the_same_queries_for_few_and_many_contacts(worl
     page = client.get(url).content.decode()
     assert "contact5@employer.test" in page and "Send a new invitation" in page
     assert signed_in(world.assessor).get(url).status_code == 403
+    assert url in client.get(reverse("home")).content.decode()  # linked from the admin's home page
