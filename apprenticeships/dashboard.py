@@ -140,8 +140,12 @@ def panels(user, roles) -> list[dict]:
             _("Apprentices at your centre whose progress review is overdue or due within two weeks."),
         )
         panel["links"] = _to_set_up(centre_ids) + [
-            (reverse("apprenticeships:centre-settings", args=[centre_id]), _("Apprenticeship settings and OTJ CSV"))
+            link
             for centre_id in centre_ids
+            for link in (
+                (reverse("apprenticeships:centre-settings", args=[centre_id]), _("Apprenticeship settings, OTJ CSV")),
+                (reverse("apprenticeships:employer-contacts", args=[centre_id]), _("Employer contacts")),
+            )
         ]
         result.append(panel)
     if employer:

@@ -108,6 +108,10 @@ class BreakForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class BreakEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("Break ended on"), widget=DateInput)
+
+
 class EmployerSignForm(forms.Form):
     signed_name = forms.CharField(label=_("Your full name (your signature)"), max_length=200)
     confirm = forms.BooleanField(label=_("I have read this and I am the employer contact named"), required=False)

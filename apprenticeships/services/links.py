@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from centres.models import record_event
 
-from ..models import EmployerLink, ProgressReview, TrainingPlan
+from ..models import EmployerContact, EmployerLink, ProgressReview, TrainingPlan
 from . import ApprenticeshipError, LinkRefused, is_provider, require
 
 
@@ -49,6 +49,10 @@ def send_employer_link(
     if review is not None and not review.content_hash:
         raise ApprenticeshipError("Record the review before asking the employer to sign it.")
     contact = apprenticeship.employer_contact
+    if not EmployerContact.objects.active().filter(pk=contact.pk).exists():
+        raise ApprenticeshipError(
+            f"{contact.user.full_name} is no longer an active employer contact: change the employer contact first."
+        )
     token = secrets.token_urlsafe(32)
     link = EmployerLink.objects.create(
         training_plan=training_plan,
@@ -103,6 +107,12 @@ def get_employer_link(token: str) -> EmployerLink:
     if link.expires_at <= timezone.now():
         raise LinkRefused(f"This link has expired. {ASK_AGAIN}")
     thing = link.training_plan or link.review
+    if (
+        not EmployerContact.objects.active()
+        .filter(employer_id=thing.apprenticeship.employer_id, user__email__iexact=link.email)
+        .exists()
+    ):
+        raise LinkRefused(f"This link no longer works: you are not an active contact of this employer. {ASK_AGAIN}")
     if thing.content_hash != link.content_hash:
         raise LinkRefused(f"What you were asked to sign has changed since this link was sent. {ASK_AGAIN}")
     if link.training_plan is not None and link.training_plan.superseded_at is not None:

@@ -355,10 +355,12 @@ def _planning(s: SimpleNamespace) -> None:
 
 
 def _apprenticeship(s, today) -> None:
-    """The learner's registration as an apprenticeship with Harbour Hotels (contact `employer`): a training plan, a
-    recorded review, an OTJ entry and an employer link to sign the review (`employer_token`)."""
+    """The learner's registration as an apprenticeship with Harbour Hotels (contact `employer`, `employer_contact`):
+    a training plan, a recorded review, an OTJ entry, an open break in learning (`break_in_learning`) and an employer
+    link to sign the review (`employer_token`)."""
     from apprenticeships.models import (
         Apprenticeship,
+        BreakInLearning,
         Employer,
         EmployerContact,
         EmployerLink,
@@ -369,7 +371,7 @@ def _apprenticeship(s, today) -> None:
 
     employer = Employer.objects.create(centre=s.centre, name="Harbour Hotels")
     s.employer = make_user(full_name="Erin Employer")
-    contact = EmployerContact.objects.create(employer=employer, user=s.employer)
+    contact = s.employer_contact = EmployerContact.objects.create(employer=employer, user=s.employer)
     start = today - dt.timedelta(days=100)
     s.apprenticeship = Apprenticeship.objects.create(
         registration=s.registration,
@@ -399,6 +401,12 @@ def _apprenticeship(s, today) -> None:
         activity_type="theory",
         description="Workshop",
         recorded_by=s.learner,
+    )
+    s.break_in_learning = BreakInLearning.objects.create(
+        apprenticeship=s.apprenticeship,
+        starts_on=today - dt.timedelta(days=1),
+        reason="Illness",
+        recorded_by=s.assessor,
     )
     s.employer_token = secrets.token_urlsafe(16)
     EmployerLink.objects.create(

@@ -502,7 +502,23 @@ MATRIX: dict[str, Route] = {
     "apprenticeships:gateway-declare": post_only(
         expect(ok=("learner",), e403=("assessor", "iqa", "admin")), kwargs=_apprentice, data=lambda s: {"confirm": "on"}
     ),
+    # The gateway pack: the apprentice's assessor and the centre admins (not ready here: they are sent back with
+    # the reason); the learner and the IQA, who read the portfolio, are refused.
+    "apprenticeships:gateway-pack": post_only(
+        APPRENTICESHIP_PROVIDER, kwargs=_apprentice, data=lambda s: {"format": "zip"}
+    ),
     "apprenticeships:break-add": post_only(APPRENTICESHIP_PROVIDER, kwargs=_apprentice),
+    "apprenticeships:break-end": post_only(
+        APPRENTICESHIP_PROVIDER,
+        kwargs=lambda s: {"pk": s.break_in_learning.pk},
+        data=lambda s: {"ends_on": s.break_in_learning.starts_on.isoformat()},
+    ),
+    # The centre admin manages the employer contacts of their centre's employers (others at the centre: 403).
+    "apprenticeships:employer-contacts": Route(get=CENTRE_ADMIN, kwargs=_centre_pk),
+    "apprenticeships:contact-invite": post_only(CENTRE_ADMIN, kwargs=lambda s: {"pk": s.employer_contact.pk}),
+    "apprenticeships:contact-deactivate": post_only(
+        CENTRE_ADMIN, kwargs=lambda s: {"pk": s.employer_contact.pk}, data=lambda s: {"confirm": "on"}
+    ),
     "apprenticeships:plan-sign": post_only(
         APPRENTICESHIP_PROVIDER,
         kwargs=lambda s: {"pk": s.training_plan.pk},
