@@ -27,6 +27,7 @@ def imported_units_provider(registration_ids: list[int]) -> dict[tuple[int, int]
             ),
             counts=True,
             record=row,
+            complete_elsewhere=True,
         )
         for row in rows
     }

@@ -4,9 +4,14 @@ The ZIP's chain is kept as it was (the start of the new registration's history, 
 in an "imported" entry); the units signed off at the first centre are kept with their original signatures and
 hashes, read-only; the evidence files are stored with their SHA-256. Nothing here changes after the import."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from centres.models import Centre
 from portfolio.models import Registration
@@ -67,8 +72,31 @@ class ImportedUnit(FrozenModel):
     def __str__(self) -> str:
         return f"{self.unit} carried over from {self.portfolio_import.source_centre_name}"
 
-    # tracking.sheets reads the sign-off a carry rests on; an imported unit rests on no local sign-off.
+    # tracking.sheets reads the sign-off a carry rests on; an imported unit rests on no local sign-off, and gives
+    # its original signatures instead.
     source_sign_off_id = None
+
+    def original_signatures(self) -> list[OriginalSignature]:
+        return [
+            OriginalSignature(
+                role=signature["role"],
+                name_at_signing=signature["name"],
+                signed_at=parse_datetime(signature["signed_at"]),
+                content_hash=signature["sheet_hash"],
+            )
+            for signature in self.signatures
+        ]
+
+
+@dataclass(frozen=True)
+class OriginalSignature:
+    """A signature given at the first centre, as its chain recorded it (shown on the sheet like a Signature)."""
+
+    role: str
+    name_at_signing: str
+    signed_at: object
+    content_hash: str
+    pk: None = None
 
 
 def imported_file_path(instance, filename: str) -> str:

@@ -17,10 +17,11 @@ from exchange.models import ImportedEvidenceFile, ImportedUnit, PortfolioImport
 from ledger.models import ChainEntry
 from ledger.services import head_of, verify
 from portfolio.models import Registration
+from portfolio.progress import registration_progress
 from portfolio.services.registration.checks import RegistrationInput
 from qualifications.models import Unit
 from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, make_evidence, stored_files
-from tests.quality.helpers import complete_and_sign
+from tests.quality.helpers import complete_and_sign, required_criteria
 from tracking.models import SignatureRole
 from tracking.services.signoff import sign_unit
 
@@ -223,6 +224,9 @@ def test_import_at_another_centre_carries_signed_units_over_and_the_learner_carr
     sheet_url = reverse("tracking:sheet", kwargs={"registration_pk": registration.pk, "unit_pk": carried.unit.pk})
     sheet = client.get(sheet_url)
     assert "Carried over from Northgate Training" in sheet.content.decode()
+    assert world.assessor.full_name in sheet.content.decode()  # the original assessor's signature, on the sheet
+    progress = registration_progress([registration])[registration.pk]
+    assert progress.met == len(required_criteria(registration, carried.unit)) > 0
     with pytest.raises(DomainError):
         sign_unit(registration=registration, unit=carried.unit, user=world.learner, role=SignatureRole.LEARNER)
     # The learner carries on: new evidence for the unit not carried over.
