@@ -265,3 +265,31 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("portfolio.zip", data, content_type="application/zip")
+
+
+def test_the_imported_page_reads_a_fixed_number_of_queries(client, world, zip_bytes):
+    from django.core.files.base import ContentFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    imported = import_portfolio(
+        actor=world.other_admin, centre=world.other_centre, archive=io.BytesIO(zip_bytes), learner=details(world)
+    )
+    url = reverse("exchange:imported", kwargs={"pk": imported.registration_id})
+    client.force_login(world.other_admin)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    client.get(url)  # the session and the catalogue are read once per process
+    small = count()
+    for number in range(2, 12):
+        file = ImportedEvidenceFile(
+            portfolio_import=imported, registration=imported.registration, chain_seq=100 + number,
+            evidence_reference=number, evidence_version=1, original_name=f"more-{number}.txt", size=4, sha256="0" * 64,
+        )  # fmt: skip
+        file.file.save(f"more-{number}.txt", ContentFile(b"more"), save=False)
+        file.save()
+    assert count() == small
