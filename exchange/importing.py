@@ -82,8 +82,14 @@ def _sha256_of(archive) -> str:
 
 
 def _read_json(zip_file: zipfile.ZipFile, name: str) -> dict:
-    with zip_file.open(name) as handle:
-        return json.loads(handle.read())
+    try:
+        with zip_file.open(name) as handle:
+            data = json.loads(handle.read())
+    except KeyError:
+        raise ImportRefused([_("Missing file: %s.") % name]) from None
+    if not isinstance(data, dict):
+        raise ImportRefused([_("Changed file: %s does not hold what the format describes.") % name])
+    return data
 
 
 def _catalogue_plan(manifest: dict, catalogue: dict) -> _Plan:
@@ -170,8 +176,16 @@ def import_portfolio(*, actor, centre: Centre, archive, learner: RegistrationInp
         raise ImportRefused([_("The portfolio does not verify, so nothing was imported."), *report.problems])
     archive.seek(0)
     archive_sha256 = _sha256_of(archive)
+    try:
+        return _import_verified(actor, centre, archive, learner, report.manifest, archive_sha256)
+    except (KeyError, TypeError, ValueError, AttributeError, zipfile.BadZipFile) as error:
+        # The ZIP verified (its hashes agree with each other) but holds something this import cannot read: refused,
+        # and the transaction and StoredFiles have removed whatever was written.
+        raise ImportRefused([_("The portfolio could not be read: %s. Nothing was imported.") % error]) from error
+
+
+def _import_verified(actor, centre, archive, learner, manifest, archive_sha256) -> PortfolioImport:
     with zipfile.ZipFile(archive) as zip_file:
-        manifest = report.manifest
         plan = _catalogue_plan(manifest, _read_json(zip_file, "catalogue.json"))
         chain = _read_json(zip_file, "chain.json")["entries"]
         units = signed_off_units(chain)

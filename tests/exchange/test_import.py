@@ -131,7 +131,24 @@ REFUSALS = {
         "Unknown qualification: 999/9999/9",
     ),
     "not a zip": (lambda data: b"PK not really", "Not a readable ZIP"),
+    "catalogue left out": (lambda data: _without_catalogue(data), "Missing file: catalogue.json"),
 }
+
+
+def _without_catalogue(data: bytes) -> bytes:
+    """A ZIP whose manifest no longer lists catalogue.json, and without it: it verifies, but cannot be imported."""
+
+    def unlist(manifest):
+        manifest["files"] = [item for item in manifest["files"] if item["path"] != "catalogue.json"]
+
+    changed = rewrite(data, change={"manifest.json": _json_change(unlist)})
+    source = zipfile.ZipFile(io.BytesIO(changed))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename != "catalogue.json":
+                target.writestr(info.filename, source.read(info))
+    return out.getvalue()
 
 
 @pytest.mark.parametrize("case", sorted(REFUSALS))
@@ -293,3 +310,24 @@ def test_the_imported_page_reads_a_fixed_number_of_queries(client, world, zip_by
         file.file.save(f"more-{number}.txt", ContentFile(b"more"), save=False)
         file.save()
     assert count() == small
+
+
+def test_the_import_page_names_each_problem_and_stores_nothing(client, world, zip_bytes, media_root):
+    before = snapshot(media_root)
+    client.force_login(world.other_admin)
+    response = client.post(
+        reverse("exchange:portfolio-import", kwargs={"centre_pk": world.other_centre.pk}),
+        {
+            "archive": _upload(rewrite(zip_bytes, add={"evidence/extra.txt": b"not exported"})),
+            "email": NEW_EMAIL,
+            "full_name": "Moving Learner",
+            "date_of_birth": "2000-01-01",
+            "start_date": dt.date.today().isoformat(),
+            "planned_end_date": (dt.date.today() + dt.timedelta(days=365)).isoformat(),
+            "assessor": world.other_centre_assessor.pk,
+            "iqa": world.other_centre_registration.iqa_id,
+        },
+    )
+    assert response.status_code == 200
+    assert "Added file: evidence/extra.txt is not part of the exported portfolio." in response.content.decode()
+    assert snapshot(media_root) == before
