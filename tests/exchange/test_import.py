@@ -331,3 +331,17 @@ def test_the_import_page_names_each_problem_and_stores_nothing(client, world, zi
     assert response.status_code == 200
     assert "Added file: evidence/extra.txt is not part of the exported portfolio." in response.content.decode()
     assert snapshot(media_root) == before
+
+
+def test_the_new_registration_exports_and_verifies_with_its_imported_entry(world, zip_bytes, tmp_path):
+    from exchange.checking import check_zip
+
+    imported = import_portfolio(
+        actor=world.other_admin, centre=world.other_centre, archive=io.BytesIO(zip_bytes), learner=details(world)
+    )
+    path = tmp_path / "again.zip"
+    build_portfolio_zip(imported.registration, path)
+    report = check_zip(path)
+    assert report.ok, report.problems
+    chain = json.loads(zipfile.ZipFile(path).read("chain.json"))["entries"]
+    assert chain[0]["kind"] == "imported" and json.loads(chain[0]["content"])["chain_head"] == imported.chain_head
