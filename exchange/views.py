@@ -83,9 +83,8 @@ def imported(request, pk: int):
 @require_GET
 def imported_file(request, pk: int):
     """One imported evidence file, its bytes checked against its SHA-256 before they are served."""
-    file = get_object_or_404(ImportedEvidenceFile.objects.only("registration_id"), pk=pk)
-    get_portfolio_for(request.user, file.registration_id)
-    file = ImportedEvidenceFile.objects.get(pk=pk)
+    file = get_object_or_404(ImportedEvidenceFile, pk=pk)
+    get_portfolio_for(request.user, file.registration_id)  # 404 unless the user may open that portfolio
     try:
         handle = open_imported(file)
     except FileChanged as error:
