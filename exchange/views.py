@@ -1,14 +1,23 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from centres.access import get_centre_for
+from centres.models import Role
 from core.views import domain_errors_as_messages
 from ledger.services import head_of
-from portfolio.access import get_registration_for
+from portfolio.access import get_portfolio_for, get_registration_for
 from tracking.jobs import enqueue
 
 from .access import may_export
+from .forms import ImportForm
+from .importing import import_portfolio
+from .models import ImportedEvidenceFile, PortfolioImport
+from .serving import FileChanged, open_imported
 
 
 @login_required
@@ -32,3 +41,56 @@ def portfolio_export(request, pk: int):
         "exchange/export.html",
         {"registration": registration, "chain_head": head_of(registration.pk)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def portfolio_import(request, centre_pk: int):
+    """A centre admin imports a portfolio exported by another centre: checked first, then the learner carries on."""
+    centre = get_centre_for(request.user, centre_pk, Role.CENTRE_ADMIN)
+    form = ImportForm(request.POST or None, request.FILES or None, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        with domain_errors_as_messages(request, form=form, field="archive") as outcome:
+            imported = import_portfolio(
+                actor=request.user, centre=centre, archive=form.cleaned_data["archive"], learner=form.learner()
+            )
+        if outcome.ok:
+            messages.success(request, _("The portfolio verified and was imported."))
+            return redirect("exchange:imported", pk=imported.registration_id)
+    return render(request, "exchange/import.html", {"centre": centre, "form": form})
+
+
+@login_required
+@require_GET
+def imported(request, pk: int):
+    """What was imported into a registration: the units carried over with their original signatures, the
+    evidence files and the imported chain's head. Whoever may open the portfolio reads it."""
+    registration = get_portfolio_for(request.user, pk)
+    record = PortfolioImport.objects.filter(registration=registration).first()
+    if record is None:
+        raise Http404("This registration was not imported from another centre.")
+    context = {
+        "registration": registration,
+        "record": record,
+        "units": record.units.select_related("unit"),
+        "files": record.files.all(),
+        "chain_head": head_of(registration.pk),
+    }
+    return render(request, "exchange/imported.html", context)
+
+
+@login_required
+@require_GET
+def imported_file(request, pk: int):
+    """One imported evidence file, its bytes checked against its SHA-256 before they are served."""
+    file = get_object_or_404(ImportedEvidenceFile, pk=pk)
+    get_portfolio_for(request.user, file.registration_id)  # 404 unless the user may open that portfolio
+    try:
+        handle = open_imported(file)
+    except FileChanged as error:
+        messages.error(request, str(error))
+        return redirect("exchange:imported", pk=file.registration_id)
+    response = FileResponse(handle, as_attachment=True, filename=file.original_name)
+    response["Content-Type"] = "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -165,6 +165,7 @@ LABELS = {
     "signature_voided": "Signature voided",
     "eqa_signature": "EQA signature",
     "iqa_sample": "IQA sample",
+    "imported": "Imported from another centre",
 }
 
 

@@ -270,12 +270,18 @@ def build_sheets(registration: Registration, units=None, *, methods=None) -> lis
 
 def carried_signatures(statuses) -> dict[int, list[Signature]]:
     """The live signatures of the source sign-off of each carried unit that counts, by unit id, in one query."""
+    counting = [status for status in statuses if status.carried is not None and status.carried.counts]
     source_of = {
         status.carried.record.source_sign_off_id: status.unit.pk
-        for status in statuses
-        if status.carried is not None and status.carried.counts
+        for status in counting
+        if getattr(status.carried.record, "source_sign_off_id", None) is not None
     }
-    result: dict[int, list[Signature]] = {}
+    # A unit carried over from a portfolio imported from another centre holds its original signatures itself.
+    result: dict[int, list[Signature]] = {
+        status.unit.pk: status.carried.record.original_signatures()
+        for status in counting
+        if hasattr(status.carried.record, "original_signatures")
+    }
     if source_of:
         for signature in Signature.objects.live().filter(sign_off_id__in=list(source_of)).order_by("signed_at", "id"):
             result.setdefault(source_of[signature.sign_off_id], []).append(signature)

@@ -124,6 +124,7 @@ def sheet(request, registration_pk: int, unit_pk: int):
     tracking_sheet = build_sheet(registration, unit)
     state = tracking_sheet.state
     signing = roles_user_may_sign(state, request.user)
+    carry = tracking_sheet.status.carried.record if tracking_sheet.status.carried else None
     evidence = [{**entry, "url": evidence_url(entry["evidence"])} for entry in tracking_sheet.evidence]
     context = {
         "registration": registration,
@@ -141,8 +142,9 @@ def sheet(request, registration_pk: int, unit_pk: int):
         "sign_form": SignForm(initial={"content_hash": state.content_hash}),
         "may_reopen": may_reopen(state, request.user),
         "reopen_form": ReopenForm(),
-        "carry": tracking_sheet.status.carried.record if tracking_sheet.status.carried else None,
-        "may_withdraw_carry": tracking_sheet.status.carried is not None and may_carry(request.user, registration),
+        "carry": carry,
+        # Only tracking's own carries are withdrawn here (a unit imported from another centre is not one).
+        "may_withdraw_carry": isinstance(carry, CarriedOverUnit) and may_carry(request.user, registration),
         "withdraw_form": WithdrawCarryForm(),
         "adjustments": approved_adjustments(registration, [unit.pk]),
         # An EQA reads the sheet through a share, not the portfolio: the adjustment pages are not theirs to open.

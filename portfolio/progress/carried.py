@@ -20,6 +20,9 @@ class CarriedUnit:
     label: str  # "Carried over from <qualification> (signed off <date>)", or why it no longer counts
     counts: bool
     record: object = None  # the record of the app that carried it (tracking.CarriedOverUnit)
+    # Signed off outside this database (a portfolio imported from another centre): every criterion the unit
+    # requires counts as met, and source_registration_id is the registration itself.
+    complete_elsewhere: bool = False
 
 
 # Apps above portfolio say which units of a plan are carried over (tracking keeps the records, since a carry rests

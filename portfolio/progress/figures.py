@@ -89,15 +89,19 @@ def registration_progress(registrations) -> dict[int, Progress]:
     if sources:
         met_rows += [tuple(row[1:]) for row in met_decisions(sorted(sources))]
     met_in_unit = {(registration_id, unit_id, pathway_id): n for registration_id, unit_id, pathway_id, n in met_rows}
+    all_units = set().union(*plan.values()) if plan else set()
+    counts = cached_catalogue().criteria_counts(all_units)
     met: dict[int, int] = defaultdict(int)
     for registration_id in ids:
         for unit_id in plan[registration_id]:
             carry = carried.get((registration_id, unit_id))
             source_id = carry.source_registration_id if carry is not None else registration_id
+            met_here = counts if carry is not None and carry.complete_elsewhere else None
             for pathway_id in {None, pathway_of[registration_id]}:
-                met[registration_id] += met_in_unit.get((source_id, unit_id, pathway_id), 0)
-    all_units = set().union(*plan.values()) if plan else set()
-    counts = cached_catalogue().criteria_counts(all_units)
+                if met_here is not None:
+                    met[registration_id] += met_here.get((unit_id, pathway_id), 0)
+                else:
+                    met[registration_id] += met_in_unit.get((source_id, unit_id, pathway_id), 0)
     result = {}
     for registration_id in ids:
         required = sum(

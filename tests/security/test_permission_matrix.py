@@ -143,6 +143,31 @@ def _centre(s):
     return {"centre_id": s.centre.pk}
 
 
+def _imported_file(s):
+    """The scenario registration as if imported from another centre, with one stored evidence file (made in the
+    test's own savepoint, so undone after it)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from exchange.models import ImportedEvidenceFile, PortfolioImport
+
+    imported = PortfolioImport.objects.filter(registration=s.registration).first()
+    if imported is None:
+        imported = PortfolioImport.objects.create(
+            registration=s.registration, centre=s.centre, imported_by=s.admin, source_centre_name="Elsewhere",
+            exported_at="", archive_sha256="0" * 64, chain_length=0, chain_head="0" * 64, chain=[], manifest={},
+        )  # fmt: skip
+    body = b"imported evidence"
+    file = ImportedEvidenceFile(
+        portfolio_import=imported, registration=s.registration, chain_seq=1, evidence_reference=1,
+        evidence_version=1, original_name="notes.txt", size=len(body), sha256=hashlib.sha256(body).hexdigest(),
+    )  # fmt: skip
+    file.file.save("notes.txt", ContentFile(body), save=False)
+    file.save()
+    return file
+
+
 def _registration(s):
     return {"pk": s.registration.pk}
 
@@ -369,6 +394,11 @@ MATRIX: dict[str, Route] = {
     "exchange:portfolio-export": Route(
         get=expect(ok=("learner", "admin"), e403=("assessor", "iqa", "eqa_shared")), kwargs=_registration
     ),
+    # Importing a portfolio from another centre: the importing centre's admins only.
+    "exchange:portfolio-import": Route(get=CENTRE_ADMIN, kwargs=lambda s: {"centre_pk": s.centre.pk}),
+    # What was imported into a registration, and its files: whoever may open the portfolio.
+    "exchange:imported": Route(get=PORTFOLIO_READ, kwargs=lambda s: {"pk": _imported_file(s).registration_id}),
+    "exchange:imported-file": Route(get=PORTFOLIO_READ, kwargs=lambda s: {"pk": _imported_file(s).pk}),
     "tracking:sheet": Route(get=REGISTRATION_READ, kwargs=_sheet),
     "tracking:sheet-pdf": Route(get=REGISTRATION_READ, kwargs=_sheet),
     # Signing as the learner: only the learner (the other roles are in SIGNING below). Readers of the sheet who
