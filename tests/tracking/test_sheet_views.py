@@ -241,7 +241,7 @@ def _prepare(world, registration, unit, evidence_count):
     sign_unit(registration=registration, unit=unit, user=registration.assessor, role="assessor")
 
 
-SHEET_QUERIES = {"sheet": 11, "sheet-pdf": 8}  # the page has the header bell's unread count, the PDF not
+SHEET_QUERIES = {"sheet": 11, "sheet-pdf": 9}  # the page has the header bell's unread count; the PDF the chain head
 
 
 def _count_queries(client, url) -> int:
