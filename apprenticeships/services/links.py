@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import record_event
 
@@ -41,13 +42,13 @@ def send_employer_link(
     thing = training_plan or review
     apprenticeship = thing.apprenticeship
     registration = apprenticeship.registration
-    require(is_provider(actor, registration), "Only the learner's assessor or a centre admin may send the link.")
+    require(is_provider(actor, registration), _("Only the learner's assessor or a centre admin may send the link."))
     if thing.signatures.live().filter(role="employer").exists():
-        raise ApprenticeshipError("The employer has already signed.")
+        raise ApprenticeshipError(_("The employer has already signed."))
     if training_plan is not None and training_plan.superseded_at is not None:
-        raise ApprenticeshipError("This training plan has been replaced by a newer one.")
+        raise ApprenticeshipError(_("This training plan has been replaced by a newer one."))
     if review is not None and not review.content_hash:
-        raise ApprenticeshipError("Record the review before asking the employer to sign it.")
+        raise ApprenticeshipError(_("Record the review before asking the employer to sign it."))
     contact = apprenticeship.employer_contact
     token = secrets.token_urlsafe(32)
     link = EmployerLink.objects.create(
@@ -81,9 +82,6 @@ def send_employer_link(
     return link, token
 
 
-ASK_AGAIN = "Ask the provider to send you a new link."
-
-
 def get_employer_link(token: str) -> EmployerLink:
     """The usable link for the token, or LinkRefused saying why (expired, used, or the content changed)."""
     link = (
@@ -97,14 +95,21 @@ def get_employer_link(token: str) -> EmployerLink:
         .first()
     )
     if link is None:
-        raise LinkRefused(f"This link is not valid. {ASK_AGAIN}")
+        raise LinkRefused(_("This link is not valid. Ask the provider to send you a new link."))
     if link.used_at is not None:
-        raise LinkRefused(f"This link has already been used. {ASK_AGAIN}")
+        raise LinkRefused(_("This link has already been used. Ask the provider to send you a new link."))
     if link.expires_at <= timezone.now():
-        raise LinkRefused(f"This link has expired. {ASK_AGAIN}")
+        raise LinkRefused(_("This link has expired. Ask the provider to send you a new link."))
     thing = link.training_plan or link.review
     if thing.content_hash != link.content_hash:
-        raise LinkRefused(f"What you were asked to sign has changed since this link was sent. {ASK_AGAIN}")
+        raise LinkRefused(
+            _(
+                "What you were asked to sign has changed since this link was sent. Ask the provider to send you a "
+                "new link."
+            )
+        )
     if link.training_plan is not None and link.training_plan.superseded_at is not None:
-        raise LinkRefused(f"This training plan has been replaced by a newer one. {ASK_AGAIN}")
+        raise LinkRefused(
+            _("This training plan has been replaced by a newer one. Ask the provider to send you a new link.")
+        )
     return link

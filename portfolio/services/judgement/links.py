@@ -187,7 +187,7 @@ def judge_all(
 ) -> tuple[int, int]:
     """Accept, or reject, every criterion the evidence is put forward for, with one feedback (needed to reject)."""
     if not accepted and not (feedback or "").strip():
-        raise PortfolioError("Say why the evidence is rejected: the learner reads your feedback.")
+        raise PortfolioError(_("Say why the evidence is rejected: the learner reads your feedback."))
     judgements = [
         LinkJudgement(link_id=link_id, accepted=accepted, mark_met=mark_met)
         for link_id in evidence.links.order_by("pk").values_list("pk", flat=True)
