@@ -41,18 +41,26 @@ def gateway_items(apprenticeship: Apprenticeship) -> list[GatewayItem]:
     checklist = GatewayChecklist.objects.filter(apprenticeship=apprenticeship).first() or GatewayChecklist()
     return [
         GatewayItem(
-            "units", "Every unit signed off", bool(sheets) and signed == len(sheets), f"{signed} of {len(sheets)}"
+            "units",
+            _("Every unit signed off"),
+            bool(sheets) and signed == len(sheets),
+            _("%(signed)s of %(total)s") % {"signed": signed, "total": len(sheets)},
         ),
-        GatewayItem("otj", "Off-the-job training minimum met", actual >= target, f"{actual} of {target} hours"),
+        GatewayItem(
+            "otj",
+            _("Off-the-job training minimum met"),
+            actual >= target,
+            _("%(actual)s of %(target)s hours") % {"actual": actual, "target": target},
+        ),
         GatewayItem(
             "english_maths",
-            "English and maths evidence recorded",
+            _("English and maths evidence recorded"),
             bool(checklist.english_maths_recorded_at),
             checklist.english_maths_evidence,
         ),
         GatewayItem(
             "employer",
-            "The employer's confirmation",
+            _("The employer's confirmation"),
             bool(checklist.employer_confirmed_at),
             f"{checklist.employer_confirmed_by} {checklist.employer_confirmed_at:%d/%m/%Y}"
             if checklist.employer_confirmed_at
@@ -60,7 +68,7 @@ def gateway_items(apprenticeship: Apprenticeship) -> list[GatewayItem]:
         ),
         GatewayItem(
             "learner",
-            "The learner's declaration",
+            _("The learner's declaration"),
             bool(checklist.learner_declared_at),
             f"{checklist.learner_declared_at:%d/%m/%Y}" if checklist.learner_declared_at else "",
         ),

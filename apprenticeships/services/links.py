@@ -70,12 +70,19 @@ def send_employer_link(
         summary=f"Sent {contact.user.full_name} a link to sign the {what}",
         email=contact.user.email,
     )
-    body = (
-        f"{actor.full_name} of {registration.centre.name} asks you to read and sign the {what} of "
-        f"{registration.learner.full_name}'s apprenticeship.\n\n{link_url(token)}\n\n"
-        f"The link works once, for {link_days()} days.\n"
-    )
-    subject = f"Please sign the {what} for {registration.learner.full_name}"
+    names = {"sender": actor.full_name, "centre": registration.centre.name, "learner": registration.learner.full_name}
+    if training_plan:
+        subject = _("Please sign the training plan for %(learner)s") % names
+        asks = _(
+            "%(sender)s of %(centre)s asks you to read and sign the training plan of %(learner)s's apprenticeship."
+        )
+    else:
+        subject = _("Please sign the progress review for %(learner)s") % names
+        asks = _(
+            "%(sender)s of %(centre)s asks you to read and sign the progress review of %(learner)s's apprenticeship."
+        )
+    works_once = _("The link works once, for %(days)s days.") % {"days": link_days()}
+    body = f"{asks % names}\n\n{link_url(token)}\n\n{works_once}\n"
     email = contact.user.email
     # Sent once the link is committed, so that a rolled-back request sends nothing.
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))

@@ -101,7 +101,7 @@ def _notify_judged(actor, link: EvidenceLink, membership) -> None:
         registration.learner,
         kinds.EVIDENCE_JUDGED,
         centre=registration.centre,
-        title=gettext("Your assessor judged evidence %(reference)s") % {"reference": evidence.reference},
+        title=lambda: gettext("Your assessor judged evidence %(reference)s") % {"reference": evidence.reference},
         url=reverse("portfolio:evidence-detail", args=[evidence.pk]),
         actor=actor,
         subject_object=evidence,
@@ -111,8 +111,10 @@ def _notify_judged(actor, link: EvidenceLink, membership) -> None:
             membership.countersignatory,
             kinds.COUNTERSIGNATURE_NEEDED,
             centre=registration.centre,
-            title=gettext("A trainee's decision on evidence %(reference)s waits for your countersignature")
-            % {"reference": evidence.reference},
+            title=lambda: (
+                gettext("A trainee's decision on evidence %(reference)s waits for your countersignature")
+                % {"reference": evidence.reference}
+            ),
             url=reverse("portfolio:countersign-queue"),
             actor=actor,
             subject_object=evidence,
