@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centres.models import record_event
@@ -67,14 +67,14 @@ def record_otj_entry(
     with transaction.atomic():
         # Entries of one apprentice are recorded one at a time, so that two at once cannot pass 24 hours a day.
         Apprenticeship.objects.select_for_update().filter(pk=apprenticeship.pk).first()
-        reason = otj.refusal(
-            proposed,
-            planned_start=apprenticeship.planned_start,
-            planned_end=apprenticeship.planned_end,
-            today=timezone.localdate(),
-            breaks=[otj.Period(b.starts_on, b.ends_on) for b in apprenticeship.breaks.all()],
-            hours_already_that_day=_hours_that_day(apprenticeship, date),
-        )
+        rules = {
+            "planned_start": apprenticeship.planned_start,
+            "planned_end": apprenticeship.planned_end,
+            "today": timezone.localdate(),
+            "breaks": [otj.Period(b.starts_on, b.ends_on) for b in apprenticeship.breaks.all()],
+            "hours_already_that_day": _hours_that_day(apprenticeship, date),
+        }
+        reason = otj.refusal(proposed, **rules)
         if reason is None:
             entry = OtjEntry.objects.create(
                 apprenticeship=apprenticeship,
@@ -98,12 +98,14 @@ def record_otj_entry(
             )
             return entry
     # Nothing is stored but the refusal, in the audit history: the OTJ page lists recent refusals with the reason.
+    with translation.override("en"):  # the audit history stays in English
+        summary = otj.refusal(proposed, **rules)
     record_event(
         action="apprenticeship.otj_refused",
         actor=actor,
         centre=registration.centre,
         registration_id=registration.pk,
-        summary=reason,
+        summary=summary,
         hours=str(hours),
         date=date.isoformat(),
         activity_type=activity_type,
