@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
 from portfolio.models import Evidence, Registration
@@ -152,9 +153,9 @@ class ProgressReview(models.Model):
 
 
 class SignatureRole(models.TextChoices):
-    LEARNER = "learner", "Learner"
-    PROVIDER = "provider", "Provider"
-    EMPLOYER = "employer", "Employer"
+    LEARNER = "learner", _("Learner")
+    PROVIDER = "provider", _("Provider")
+    EMPLOYER = "employer", _("Employer")
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -242,13 +243,13 @@ class EmployerLink(models.Model):
 class OtjActivity(models.TextChoices):
     """Kinds of activity. The last three never count as off-the-job training (apprenticeships/otj.py)."""
 
-    THEORY = "theory", "Teaching of theory (lectures, role play, simulation, online learning)"
-    PRACTICAL = "practical", "Practical training (shadowing, mentoring, industry visits)"
-    ASSIGNMENT = "assignment", "Learning support and time spent writing assignments"
-    SELF_STUDY = "self_study", "Directed self-study"
-    ENGLISH_MATHS = "english_maths", "English or maths"
-    PROGRESS_REVIEW = "progress_review", "Progress review"
-    END_POINT_ASSESSMENT = "epa", "End-point assessment"
+    THEORY = "theory", _("Teaching of theory (lectures, role play, simulation, online learning)")
+    PRACTICAL = "practical", _("Practical training (shadowing, mentoring, industry visits)")
+    ASSIGNMENT = "assignment", _("Learning support and time spent writing assignments")
+    SELF_STUDY = "self_study", _("Directed self-study")
+    ENGLISH_MATHS = "english_maths", _("English or maths")
+    PROGRESS_REVIEW = "progress_review", _("Progress review")
+    END_POINT_ASSESSMENT = "epa", _("End-point assessment")
 
 
 class OtjEntryQuerySet(models.QuerySet):

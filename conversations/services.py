@@ -12,6 +12,7 @@ import enum
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Role, record_event
@@ -68,11 +69,13 @@ def evidence_unit_ids(evidence: Evidence) -> list[int]:
 def _clean(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise ConversationError("Write a message first.")
+        raise ConversationError(_("Write a message first."))
     if "\x00" in body:
-        raise ConversationError("The message contains a NUL character (often pasted from another program); remove it.")
+        raise ConversationError(
+            _("The message contains a NUL character (often pasted from another program); remove it.")
+        )
     if len(body) > BODY_MAX:
-        raise ConversationError(f"Keep a message to {BODY_MAX} characters.")
+        raise ConversationError(_("Keep a message to %(most)s characters.") % {"most": BODY_MAX})
     return body
 
 
@@ -93,7 +96,7 @@ def post_on_evidence(*, actor, evidence: Evidence, body: str) -> Message:
     """Add a message to the thread of a piece of evidence (every version of the piece shares it)."""
     registration = evidence.registration
     if access_to(actor, registration, evidence_unit_ids(evidence)) != Access.POST:
-        raise NotAllowed("Only the learner, their assessor and an IQA sampling this work may post here.")
+        raise NotAllowed(_("Only the learner, their assessor and an IQA sampling this work may post here."))
     body = _clean(body)
     thread = _thread(registration, evidence_reference=evidence.reference)
     message = Message.objects.create(thread=thread, author=actor, body=body)
@@ -115,7 +118,7 @@ def post_on_evidence(*, actor, evidence: Evidence, body: str) -> Message:
 def post_on_unit(*, actor, registration: Registration, unit: Unit, body: str) -> Message:
     """Add a message to the thread of one unit of a registration."""
     if access_to(actor, registration, [unit.pk]) != Access.POST:
-        raise NotAllowed("Only the learner, their assessor and an IQA sampling this unit may post here.")
+        raise NotAllowed(_("Only the learner, their assessor and an IQA sampling this unit may post here."))
     body = _clean(body)
     thread = _thread(registration, unit=unit)
     message = Message.objects.create(thread=thread, author=actor, body=body)

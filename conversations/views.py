@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.views import domain_errors_as_messages
 from portfolio.access import get_evidence_for, get_portfolio_for
@@ -24,7 +25,7 @@ def _thread_page(request, section: list[dict], *, title: str, back: str, post):
             raise PermissionDenied("You may read this conversation but not post in it.")
         with domain_errors_as_messages(request) as outcome:
             post(request.POST.get("body", ""))
-            messages.success(request, "Message sent.")
+            messages.success(request, _("Message sent."))
         if outcome.ok:
             return redirect(back + "#" + section[0]["heading_id"])
     return render(request, "conversations/thread.html", {"section": section[0], "title": title, "back": back})
@@ -36,7 +37,8 @@ def evidence_thread(request, pk: int):
     return _thread_page(
         request,
         evidence_thread_section(request.user, evidence),
-        title=f"Conversation on evidence {evidence.reference}: {evidence.title}",
+        title=_("Conversation on evidence %(reference)s: %(title)s")
+        % {"reference": evidence.reference, "title": evidence.title},
         back=reverse("portfolio:evidence-detail", args=[evidence.pk]),
         post=lambda body: post_on_evidence(actor=request.user, evidence=evidence, body=body),
     )
@@ -51,7 +53,7 @@ def unit_thread(request, pk: int, unit_pk: int):
     return _thread_page(
         request,
         unit_thread_section(request.user, registration, entry.unit),
-        title=f"Conversation on {entry.unit.reference} {entry.unit.title}",
+        title=_("Conversation on %(unit)s %(title)s") % {"unit": entry.unit.reference, "title": entry.unit.title},
         back=reverse("portfolio:unit-progress", args=[registration.pk, entry.unit.pk]),
         post=lambda body: post_on_unit(actor=request.user, registration=registration, unit=entry.unit, body=body),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from portfolio.models import Registration
 from tracking.jobs import JobError, job, save_result
@@ -31,7 +32,7 @@ def build_portable_portfolio(export_job: ExportJob) -> None:
         .first()
     )
     if registration is None:
-        raise JobError("That registration no longer exists.")
+        raise JobError(_("That registration no longer exists."))
     with tempfile.TemporaryFile(prefix="portfolio-export-") as archive:
         try:
             build_portfolio_zip(registration, archive, actor=export_job.created_by, progress=export_job.report)

@@ -2,22 +2,23 @@
 
     from notifications.services import notify
 
-    notify(learner, "evidence_judged", centre=centre, title=_("Your evidence E3 was judged"),
+    notify(learner, "evidence_judged", centre=centre, title=lambda: gettext("Your evidence E3 was judged"),
            url=reverse("portfolio:evidence-detail", args=[evidence.pk]), actor=assessor, subject_object=evidence)
 
 `notify` writes the notification inside the caller's transaction (so it is there exactly when the event is), and
 when the recipient wants an email at once it asks the background worker to send it after the commit
 (`transaction.on_commit`), never inside the request. Titles are shown in the product and in the email's body, not
-its subject: keep them free of names and evidence titles (a reference such as "E3" is enough).
+its subject: keep them free of names and evidence titles (a reference such as "E3" is enough). Give the title as
+a function: it is called in the recipient's own language (the actor, or the worker, may be reading in another).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from centres.models import EqaLink, Membership
 
@@ -75,7 +76,7 @@ def belongs_to_centre(user, centre) -> bool:
 
 
 def notify(
-    recipient, kind: str, *, centre, title: str, url: str, actor=None, subject_object=None
+    recipient, kind: str, *, centre, title: str | Callable[[], str], url: str, actor=None, subject_object=None
 ) -> Notification | None:
     """Tell `recipient` about something at `centre`; returns the notification, or None when nobody is told (the
     recipient acted themselves, has left the centre, or is not active). A second notification of the same kind
@@ -85,6 +86,9 @@ def notify(
         return None
     if actor is not None and actor.pk == recipient.pk:
         return None
+    if callable(title):
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            title = str(title())
     subject_type = subject_object._meta.model_name if subject_object is not None else ""
     subject_id = subject_object.pk if subject_object is not None else None
     now = timezone.now()

@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from portfolio.progress import active_registrations_of
 
@@ -37,13 +38,14 @@ def panels(user, roles) -> list[dict]:
             "template": "tracking/_panel.html",
             "order": 20,
             "id": "observations-to-confirm",
-            "title": "Observations to confirm",
-            "lead": "Your assessor recorded these observations: read each one and confirm it is a true record.",
+            "title": _("Observations to confirm"),
+            "lead": _("Your assessor recorded these observations: read each one and confirm it is a true record."),
             "items": [
                 {
                     "url": reverse("observations:record-confirm", args=[record.pk]),
                     "learner": "",
-                    "unit": f"Confirm this observation: {record.evidence.title} ({record.evidence.date:%d/%m/%Y})",
+                    "unit": _("Confirm this observation: %(title)s (%(date)s)")
+                    % {"title": record.evidence.title, "date": f"{record.evidence.date:%d/%m/%Y}"},
                 }
                 for record in waiting
             ],

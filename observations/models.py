@@ -4,6 +4,7 @@ evidence, with the signatures given on it and (for a discussion) the time-stampe
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Evidence, Registration
 from qualifications.models import AssessmentCriterion
@@ -11,13 +12,13 @@ from qualifications.models import AssessmentCriterion
 
 class AssessmentRecord(models.Model):
     class Kind(models.TextChoices):
-        OBSERVATION = "observation", "Observation"
-        DISCUSSION = "discussion", "Professional discussion"
+        OBSERVATION = "observation", _("Observation")
+        DISCUSSION = "discussion", _("Professional discussion")
 
     class Confirmation(models.TextChoices):
-        ON_DEVICE = "on_device", "Signed by the learner on the assessor's device"
-        LATER = "later", "Confirmed by the learner later, in their own account"
-        NOT_ASKED = "not_asked", "No learner confirmation asked"
+        ON_DEVICE = "on_device", _("Signed by the learner on the assessor's device")
+        LATER = "later", _("Confirmed by the learner later, in their own account")
+        NOT_ASKED = "not_asked", _("No learner confirmation asked")
 
     evidence = models.OneToOneField(Evidence, on_delete=models.PROTECT, related_name="assessment_record")
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="assessment_records")
@@ -42,13 +43,13 @@ class AssessmentRecord(models.Model):
 
 class RecordSignature(models.Model):
     class Role(models.TextChoices):
-        LEARNER = "learner", "Learner"
-        WITNESS = "witness", "Witness"
+        LEARNER = "learner", _("Learner")
+        WITNESS = "witness", _("Witness")
 
     class How(models.TextChoices):
-        DRAWN = "drawn", "Drawn on the device"
-        TYPED = "typed", "Typed name on the device"
-        ACCOUNT = "account", "Confirmed signed in to their own account"
+        DRAWN = "drawn", _("Drawn on the device")
+        TYPED = "typed", _("Typed name on the device")
+        ACCOUNT = "account", _("Confirmed signed in to their own account")
 
     record = models.ForeignKey(AssessmentRecord, on_delete=models.PROTECT, related_name="signatures")
     role = models.CharField(max_length=10, choices=Role.choices)

@@ -21,7 +21,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from centres.models import record_event
 from portfolio.models import Registration
@@ -118,18 +120,34 @@ def _snapshot_hash(snapshot: str) -> str | None:
         return None
 
 
+UNREADABLE_DRAWING = {
+    "learner": gettext_noop("The learner's drawn signature could not be read; clear it and sign again."),
+    "witness": gettext_noop("The witness's drawn signature could not be read; clear it and sign again."),
+}
+CHANGED_AFTER_SIGNING = {
+    "learner": gettext_noop(
+        "The record changed after the learner signed it: show them the record again and ask them to sign again. "
+        "Nothing was saved."
+    ),
+    "witness": gettext_noop(
+        "The record changed after the witness signed it: show them the record again and ask them to sign again. "
+        "Nothing was saved."
+    ),
+}
+
+
 def _clean_image(image: str, who: str) -> str:
     image = (image or "").strip()
     if not image:
         return ""
     if len(image) > SIGNATURE_IMAGE_MAX or not image.startswith(PNG_PREFIX):
-        raise PortfolioError(f"The {who}'s drawn signature could not be read; clear it and sign again.")
+        raise PortfolioError(_(UNREADABLE_DRAWING[who]))
     try:
         head = base64.b64decode(image[len(PNG_PREFIX) :][:32], validate=False)
     except (binascii.Error, ValueError):
         head = b""
     if not head.startswith(PNG_MAGIC):
-        raise PortfolioError(f"The {who}'s drawn signature could not be read; clear it and sign again.")
+        raise PortfolioError(_(UNREADABLE_DRAWING[who]))
     return image
 
 
@@ -140,10 +158,7 @@ def _check_signature(signature: SignatureInput, signed_hash: str, who: str) -> t
     typed = (signature.typed or "").strip()[:NAME_MAX]
     if signature.signed_content:
         if _snapshot_hash(signature.signed_content) != signed_hash:
-            raise PortfolioError(
-                f"The record changed after the {who} signed it: show them the record again and ask them to sign again. "
-                "Nothing was saved."
-            )
+            raise PortfolioError(_(CHANGED_AFTER_SIGNING[who]))
     how = RecordSignature.How.DRAWN if image else RecordSignature.How.TYPED
     return how, typed, image
 
@@ -153,13 +168,16 @@ def _check_recordings(prepared) -> None:
     for item in prepared:
         if item.file_type.family in {"audio", "video"} and item.size > limit:
             raise PortfolioError(
-                f"“{item.original_name}” is {filesizeformat(item.size)}, over the limit of {recording_limit_label()} "
-                "for a recording. Nothing was saved: record a shorter clip, or split it."
+                _(
+                    "“%(name)s” is %(size)s, over the limit of %(limit)s for a recording. Nothing was saved: record a "
+                    "shorter clip, or split it."
+                )
+                % {"name": item.original_name, "size": filesizeformat(item.size), "limit": recording_limit_label()}
             )
 
 
 def _require_assessor(actor, registration: Registration) -> None:
-    require(is_assessor(actor, registration), "Only the learner's assessor may record an observation or discussion.")
+    require(is_assessor(actor, registration), _("Only the learner's assessor may record an observation or discussion."))
 
 
 def _make_evidence(*, actor, registration, data: RecordInput, method: str, saver: StoredFiles, prepared):
@@ -191,14 +209,18 @@ def _full_hash(signable: dict, prepared) -> str:
 
 
 def _sign_event(record: AssessmentRecord, signature: RecordSignature, actor) -> None:
+    with translation.override("en"):  # the audit history stays in English
+        summary = (
+            f"{signature.get_role_display()} {signature.name} signed the record of evidence "
+            f"{record.evidence.reference} ({signature.get_how_display().lower()})"
+        )
     record_event(
         action=f"observation.{signature.role}_signed",
         obj=signature,
         actor=actor,
         centre=record.registration.centre,
         registration_id=record.registration_id,
-        summary=f"{signature.get_role_display()} {signature.name} signed the record of evidence "
-        f"{record.evidence.reference} ({signature.get_how_display().lower()})",
+        summary=summary,
         evidence_reference=record.evidence.reference,
         how=signature.how,
         content_hash=signature.content_hash,
@@ -220,9 +242,9 @@ def record_observation(
     _require_assessor(actor, registration)
     criteria = criteria_on_plan(registration, data.criterion_ids)
     if not criteria:
-        raise PortfolioError("Choose the criteria you observed.")
+        raise PortfolioError(_("Choose the criteria you observed."))
     if not _normalise(data.observed):
-        raise PortfolioError("Write what you observed.")
+        raise PortfolioError(_("Write what you observed."))
     signable = signable_content(
         title=data.title, observed=data.observed, location=data.location, criterion_ids=data.criterion_ids
     )
@@ -230,14 +252,16 @@ def record_observation(
     if learner_confirms_later:
         if learner.given:
             raise PortfolioError(
-                "You chose that the learner will confirm later in their own account, so they cannot sign here too: "
-                "clear their signature, or choose that they sign now."
+                _(
+                    "You chose that the learner will confirm later in their own account, so they cannot sign here too: "
+                    "clear their signature, or choose that they sign now."
+                )
             )
         learner_signature = None
     else:
         if not learner.given:
             raise PortfolioError(
-                "The learner has not signed: hand them the device to sign, or choose that they will confirm later."
+                _("The learner has not signed: hand them the device to sign, or choose that they will confirm later.")
             )
         learner_signature = _check_signature(learner, signed_hash, "learner")
         if learner_signature[0] == RecordSignature.How.DRAWN and not learner_signature[1]:
@@ -246,9 +270,9 @@ def record_observation(
     if witness is not None and (witness.given or witness.name.strip()):
         witness_name = (witness.name or "").strip()[:NAME_MAX]
         if not witness_name:
-            raise PortfolioError("Give the witness's name with their signature.")
+            raise PortfolioError(_("Give the witness's name with their signature."))
         if not witness.given:
-            raise PortfolioError("The witness has not signed: ask them to sign, or clear their name.")
+            raise PortfolioError(_("The witness has not signed: ask them to sign, or clear their name."))
         how, _typed, image = _check_signature(witness, signed_hash, "witness")
         witness_signature = (how, witness_name, image)
     prepared = prepare_all(data.files)
@@ -320,7 +344,7 @@ def parse_markers(raw: str) -> list[Marker]:
         items = json.loads(raw)
         markers = [Marker(criterion_id=int(item["criterion"]), seconds=float(item["seconds"])) for item in items]
     except (ValueError, TypeError, KeyError):
-        raise PortfolioError("The markers could not be read; nothing was saved.") from None
+        raise PortfolioError(_("The markers could not be read; nothing was saved.")) from None
     return markers
 
 
@@ -330,22 +354,22 @@ def record_discussion(*, actor, registration: Registration, data: RecordInput) -
     _require_assessor(actor, registration)
     criteria = criteria_on_plan(registration, data.criterion_ids)
     if not criteria:
-        raise PortfolioError("Choose the criteria the discussion covered.")
+        raise PortfolioError(_("Choose the criteria the discussion covered."))
     chosen = {criterion.pk for criterion in criteria}
     if len(data.markers) > MARKERS_MAX:
-        raise PortfolioError(f"Keep to {MARKERS_MAX} markers.")
+        raise PortfolioError(_("Keep to %(most)s markers.") % {"most": MARKERS_MAX})
     for marker in data.markers:
         if marker.criterion_id not in chosen:
-            raise PortfolioError("A marker is for a criterion the discussion does not cover; nothing was saved.")
+            raise PortfolioError(_("A marker is for a criterion the discussion does not cover; nothing was saved."))
         if not math.isfinite(marker.seconds) or marker.seconds < 0 or marker.seconds > 86_400:
-            raise PortfolioError("A marker's time is not within the recording; nothing was saved.")
+            raise PortfolioError(_("A marker's time is not within the recording; nothing was saved."))
     if not data.files:
-        raise PortfolioError("Record the discussion, or choose an audio file of it.")
+        raise PortfolioError(_("Record the discussion, or choose an audio file of it."))
     prepared = prepare_all(data.files)
     try:
         # A browser's own recording (MediaRecorder) is WebM, which the allow-list files under video.
         if len(prepared) != 1 or prepared[0].file_type.family not in {"audio", "video"}:
-            raise PortfolioError("A professional discussion is saved with one audio recording.")
+            raise PortfolioError(_("A professional discussion is saved with one audio recording."))
         _check_recordings(prepared)
         signable = signable_content(
             title=data.title, observed=data.observed, location=data.location, criterion_ids=data.criterion_ids
@@ -396,13 +420,13 @@ def confirm_observation(*, actor, record: AssessmentRecord, signed_hash: str) ->
         .get(pk=record.pk)
     )
     if not is_learner(actor, record.registration):
-        raise NotAllowed("Only the learner may confirm this observation.")
+        raise NotAllowed(_("Only the learner may confirm this observation."))
     if record.confirmation != AssessmentRecord.Confirmation.LATER:
-        raise PortfolioError("This record was signed on the assessor's device; there is nothing to confirm.")
+        raise PortfolioError(_("This record was signed on the assessor's device; there is nothing to confirm."))
     if record.learner_confirmed_at is not None:
-        raise AlreadyDone("You have already confirmed this observation.", record)
+        raise AlreadyDone(_("You have already confirmed this observation."), record)
     if (signed_hash or "") != record.content_hash:
-        raise PortfolioError("The record changed since you opened it: read it again, then confirm.")
+        raise PortfolioError(_("The record changed since you opened it: read it again, then confirm."))
     now = timezone.now()
     signature = RecordSignature.objects.create(
         record=record,

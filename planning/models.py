@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
 from portfolio.models import Registration
@@ -52,9 +53,9 @@ class PlanVersion(models.Model):
 class RecordedBy(models.TextChoices):
     """Who records the evidence of a plan item."""
 
-    LEARNER = "learner", "The learner"
-    ASSESSOR = "assessor", "The assessor"
-    WITNESS = "witness", "A witness"
+    LEARNER = "learner", _("The learner")
+    ASSESSOR = "assessor", _("The assessor")
+    WITNESS = "witness", _("A witness")
 
 
 class PlanItemQuerySet(models.QuerySet):
@@ -84,8 +85,8 @@ class PlanItem(models.Model):
 
 
 class PlanSignatureRole(models.TextChoices):
-    LEARNER = "learner", "Learner"
-    ASSESSOR = "assessor", "Assessor"
+    LEARNER = "learner", _("Learner")
+    ASSESSOR = "assessor", _("Assessor")
 
 
 class PlanSignature(models.Model):

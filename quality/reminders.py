@@ -24,7 +24,7 @@ def remind_actions_due() -> int:
             action.assessor,
             kinds.IQA_ACTION,
             centre=action.sample.plan.centre,
-            title=gettext("An action from your IQA is due today"),
+            title=lambda: gettext("An action from your IQA is due today"),
             url=url,
             subject_object=action,
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.utils.translation import gettext as _
+
 import core.errors
 from centres.access import has_role
 from centres.models import Role
@@ -46,6 +48,6 @@ def require(condition: bool, message: str) -> None:
 def require_active(registration) -> None:
     if registration.status != registration.Status.ACTIVE:
         raise ApprenticeshipError(
-            f"This registration is {registration.get_status_display().lower()}; the apprenticeship can no longer "
-            "change."
+            _("This registration is %(status)s; the apprenticeship can no longer change.")
+            % {"status": registration.get_status_display().lower()}
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import record_event
 from portfolio.services.checks import is_learner
@@ -40,18 +41,26 @@ def gateway_items(apprenticeship: Apprenticeship) -> list[GatewayItem]:
     checklist = GatewayChecklist.objects.filter(apprenticeship=apprenticeship).first() or GatewayChecklist()
     return [
         GatewayItem(
-            "units", "Every unit signed off", bool(sheets) and signed == len(sheets), f"{signed} of {len(sheets)}"
+            "units",
+            _("Every unit signed off"),
+            bool(sheets) and signed == len(sheets),
+            _("%(signed)s of %(total)s") % {"signed": signed, "total": len(sheets)},
         ),
-        GatewayItem("otj", "Off-the-job training minimum met", actual >= target, f"{actual} of {target} hours"),
+        GatewayItem(
+            "otj",
+            _("Off-the-job training minimum met"),
+            actual >= target,
+            _("%(actual)s of %(target)s hours") % {"actual": actual, "target": target},
+        ),
         GatewayItem(
             "english_maths",
-            "English and maths evidence recorded",
+            _("English and maths evidence recorded"),
             bool(checklist.english_maths_recorded_at),
             checklist.english_maths_evidence,
         ),
         GatewayItem(
             "employer",
-            "The employer's confirmation",
+            _("The employer's confirmation"),
             bool(checklist.employer_confirmed_at),
             f"{checklist.employer_confirmed_by} {checklist.employer_confirmed_at:%d/%m/%Y}"
             if checklist.employer_confirmed_at
@@ -59,7 +68,7 @@ def gateway_items(apprenticeship: Apprenticeship) -> list[GatewayItem]:
         ),
         GatewayItem(
             "learner",
-            "The learner's declaration",
+            _("The learner's declaration"),
             bool(checklist.learner_declared_at),
             f"{checklist.learner_declared_at:%d/%m/%Y}" if checklist.learner_declared_at else "",
         ),
@@ -69,14 +78,14 @@ def gateway_items(apprenticeship: Apprenticeship) -> list[GatewayItem]:
 @transaction.atomic
 def record_english_maths(*, actor, apprenticeship: Apprenticeship, evidence: str) -> GatewayChecklist:
     registration = apprenticeship.registration
-    require(is_provider(actor, registration), "Only the learner's assessor or a centre admin record this.")
+    require(is_provider(actor, registration), _("Only the learner's assessor or a centre admin record this."))
     require_active(registration)
     evidence = (evidence or "").strip()
     if not evidence:
-        raise ApprenticeshipError("Say what English and maths evidence is held (certificates, results, exemptions).")
+        raise ApprenticeshipError(_("Say what English and maths evidence is held (certificates, results, exemptions)."))
     checklist = _checklist(apprenticeship)
     if checklist.english_maths_recorded_at is not None:
-        raise ApprenticeshipError("English and maths evidence is already recorded.")
+        raise ApprenticeshipError(_("English and maths evidence is already recorded."))
     checklist.english_maths_evidence = evidence[:2000]
     checklist.english_maths_recorded_by = actor
     checklist.english_maths_recorded_at = timezone.now()
@@ -98,12 +107,12 @@ def confirm_by_employer(*, actor, apprenticeship: Apprenticeship, ip_address: st
     registration = apprenticeship.registration
     require(
         apprenticeship.employer.contacts.active().filter(user=actor).exists(),
-        "Only a contact of the apprentice's employer confirms.",
+        _("Only a contact of the apprentice's employer confirms."),
     )
     require_active(registration)
     checklist = _checklist(apprenticeship)
     if checklist.employer_confirmed_at is not None:
-        raise ApprenticeshipError("The employer has already confirmed.")
+        raise ApprenticeshipError(_("The employer has already confirmed."))
     checklist.employer_confirmed_by = actor
     checklist.employer_confirmed_at = timezone.now()
     checklist.employer_confirmed_ip = ip_address or None
@@ -123,11 +132,11 @@ def confirm_by_employer(*, actor, apprenticeship: Apprenticeship, ip_address: st
 @transaction.atomic
 def declare_by_learner(*, actor, apprenticeship: Apprenticeship, ip_address: str | None) -> GatewayChecklist:
     registration = apprenticeship.registration
-    require(is_learner(actor, registration), "Only the learner makes the learner's declaration.")
+    require(is_learner(actor, registration), _("Only the learner makes the learner's declaration."))
     require_active(registration)
     checklist = _checklist(apprenticeship)
     if checklist.learner_declared_at is not None:
-        raise ApprenticeshipError("You have already made the declaration.")
+        raise ApprenticeshipError(_("You have already made the declaration."))
     checklist.learner_declared_at = timezone.now()
     checklist.learner_declared_ip = ip_address or None
     checklist.save()

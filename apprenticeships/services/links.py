@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import record_event
 
@@ -41,13 +42,13 @@ def send_employer_link(
     thing = training_plan or review
     apprenticeship = thing.apprenticeship
     registration = apprenticeship.registration
-    require(is_provider(actor, registration), "Only the learner's assessor or a centre admin may send the link.")
+    require(is_provider(actor, registration), _("Only the learner's assessor or a centre admin may send the link."))
     if thing.signatures.live().filter(role="employer").exists():
-        raise ApprenticeshipError("The employer has already signed.")
+        raise ApprenticeshipError(_("The employer has already signed."))
     if training_plan is not None and training_plan.superseded_at is not None:
-        raise ApprenticeshipError("This training plan has been replaced by a newer one.")
+        raise ApprenticeshipError(_("This training plan has been replaced by a newer one."))
     if review is not None and not review.content_hash:
-        raise ApprenticeshipError("Record the review before asking the employer to sign it.")
+        raise ApprenticeshipError(_("Record the review before asking the employer to sign it."))
     contact = apprenticeship.employer_contact
     if not EmployerContact.objects.active().filter(pk=contact.pk).exists():
         raise ApprenticeshipError(
@@ -73,19 +74,23 @@ def send_employer_link(
         summary=f"Sent {contact.user.full_name} a link to sign the {what}",
         email=contact.user.email,
     )
-    body = (
-        f"{actor.full_name} of {registration.centre.name} asks you to read and sign the {what} of "
-        f"{registration.learner.full_name}'s apprenticeship.\n\n{link_url(token)}\n\n"
-        f"The link works once, for {link_days()} days.\n"
-    )
-    subject = f"Please sign the {what} for {registration.learner.full_name}"
+    names = {"sender": actor.full_name, "centre": registration.centre.name, "learner": registration.learner.full_name}
+    if training_plan:
+        subject = _("Please sign the training plan for %(learner)s") % names
+        asks = _(
+            "%(sender)s of %(centre)s asks you to read and sign the training plan of %(learner)s's apprenticeship."
+        )
+    else:
+        subject = _("Please sign the progress review for %(learner)s") % names
+        asks = _(
+            "%(sender)s of %(centre)s asks you to read and sign the progress review of %(learner)s's apprenticeship."
+        )
+    works_once = _("The link works once, for %(days)s days.") % {"days": link_days()}
+    body = f"{asks % names}\n\n{link_url(token)}\n\n{works_once}\n"
     email = contact.user.email
     # Sent once the link is committed, so that a rolled-back request sends nothing.
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
     return link, token
-
-
-ASK_AGAIN = "Ask the provider to send you a new link."
 
 
 def get_employer_link(token: str) -> EmployerLink:
@@ -101,20 +106,32 @@ def get_employer_link(token: str) -> EmployerLink:
         .first()
     )
     if link is None:
-        raise LinkRefused(f"This link is not valid. {ASK_AGAIN}")
+        raise LinkRefused(_("This link is not valid. Ask the provider to send you a new link."))
     if link.used_at is not None:
-        raise LinkRefused(f"This link has already been used. {ASK_AGAIN}")
+        raise LinkRefused(_("This link has already been used. Ask the provider to send you a new link."))
     if link.expires_at <= timezone.now():
-        raise LinkRefused(f"This link has expired. {ASK_AGAIN}")
+        raise LinkRefused(_("This link has expired. Ask the provider to send you a new link."))
     thing = link.training_plan or link.review
     if (
         not EmployerContact.objects.active()
         .filter(employer_id=thing.apprenticeship.employer_id, user__email__iexact=link.email)
         .exists()
     ):
-        raise LinkRefused(f"This link no longer works: you are not an active contact of this employer. {ASK_AGAIN}")
+        raise LinkRefused(
+            _(
+                "This link no longer works: you are not an active contact of this employer. Ask the provider to send "
+                "you a new link."
+            )
+        )
     if thing.content_hash != link.content_hash:
-        raise LinkRefused(f"What you were asked to sign has changed since this link was sent. {ASK_AGAIN}")
+        raise LinkRefused(
+            _(
+                "What you were asked to sign has changed since this link was sent. Ask the provider to send you a "
+                "new link."
+            )
+        )
     if link.training_plan is not None and link.training_plan.superseded_at is not None:
-        raise LinkRefused(f"This training plan has been replaced by a newer one. {ASK_AGAIN}")
+        raise LinkRefused(
+            _("This training plan has been replaced by a newer one. Ask the provider to send you a new link.")
+        )
     return link

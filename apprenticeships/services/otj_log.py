@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from centres.models import record_event
 from portfolio.models import Evidence
@@ -43,18 +44,18 @@ def record_otj_entry(
     evidence: Evidence | None = None,
 ) -> OtjEntry:
     registration = apprenticeship.registration
-    require(can_record_otj(actor, registration), "Only the learner, their assessor or a centre admin record OTJ.")
+    require(can_record_otj(actor, registration), _("Only the learner, their assessor or a centre admin record OTJ."))
     require_active(registration)
     description = (description or "").strip()
     if not description:
-        raise ApprenticeshipError("Describe what was learnt.")
+        raise ApprenticeshipError(_("Describe what was learnt."))
     if date is None:
-        raise ApprenticeshipError("Give the date of the training.")
+        raise ApprenticeshipError(_("Give the date of the training."))
     criteria = list(criteria)
     if any(criterion.unit_id not in set(registration.units.values_list("id", flat=True)) for criterion in criteria):
-        raise ApprenticeshipError("Choose criteria from the learner's own units.")
+        raise ApprenticeshipError(_("Choose criteria from the learner's own units."))
     if evidence is not None and evidence.registration_id != registration.pk:
-        raise ApprenticeshipError("Choose evidence from the learner's own portfolio.")
+        raise ApprenticeshipError(_("Choose evidence from the learner's own portfolio."))
     proposed = otj.ProposedEntry(
         date=date,
         hours=hours,
@@ -66,14 +67,14 @@ def record_otj_entry(
     with transaction.atomic():
         # Entries of one apprentice are recorded one at a time, so that two at once cannot pass 24 hours a day.
         Apprenticeship.objects.select_for_update().filter(pk=apprenticeship.pk).first()
-        reason = otj.refusal(
-            proposed,
-            planned_start=apprenticeship.planned_start,
-            planned_end=apprenticeship.planned_end,
-            today=timezone.localdate(),
-            breaks=[otj.Period(b.starts_on, b.ends_on) for b in apprenticeship.breaks.all()],
-            hours_already_that_day=_hours_that_day(apprenticeship, date),
-        )
+        rules = {
+            "planned_start": apprenticeship.planned_start,
+            "planned_end": apprenticeship.planned_end,
+            "today": timezone.localdate(),
+            "breaks": [otj.Period(b.starts_on, b.ends_on) for b in apprenticeship.breaks.all()],
+            "hours_already_that_day": _hours_that_day(apprenticeship, date),
+        }
+        reason = otj.refusal(proposed, **rules)
         if reason is None:
             entry = OtjEntry.objects.create(
                 apprenticeship=apprenticeship,
@@ -97,12 +98,14 @@ def record_otj_entry(
             )
             return entry
     # Nothing is stored but the refusal, in the audit history: the OTJ page lists recent refusals with the reason.
+    with translation.override("en"):  # the audit history stays in English
+        summary = otj.refusal(proposed, **rules)
     record_event(
         action="apprenticeship.otj_refused",
         actor=actor,
         centre=registration.centre,
         registration_id=registration.pk,
-        summary=reason,
+        summary=summary,
         hours=str(hours),
         date=date.isoformat(),
         activity_type=activity_type,
@@ -115,9 +118,9 @@ def record_otj_entry(
 def verify_otj_entry(*, actor, entry: OtjEntry) -> OtjEntry:
     entry = OtjEntry.objects.select_for_update().select_related("apprenticeship__registration").get(pk=entry.pk)
     registration = entry.apprenticeship.registration
-    require(is_provider(actor, registration), "Only the learner's assessor or a centre admin verify OTJ entries.")
+    require(is_provider(actor, registration), _("Only the learner's assessor or a centre admin verify OTJ entries."))
     if entry.verified_at is not None:
-        raise ApprenticeshipError("This entry has already been verified.")
+        raise ApprenticeshipError(_("This entry has already been verified."))
     entry.verified_by = actor
     entry.verified_at = timezone.now()
     entry.save(update_fields=["verified_by", "verified_at"])

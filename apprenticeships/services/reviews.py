@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.models import record_event
 
@@ -81,14 +82,14 @@ def record_review(
     review = ProgressReview.objects.select_for_update().select_related("apprenticeship__registration").get(pk=review.pk)
     apprenticeship = review.apprenticeship
     registration = apprenticeship.registration
-    require(is_provider(actor, registration), "Only the learner's assessor or a centre admin record the review.")
+    require(is_provider(actor, registration), _("Only the learner's assessor or a centre admin record the review."))
     require_active(registration)
     if review.completed_at is not None:
-        raise ApprenticeshipError("This review has been signed by all three and can no longer change.")
+        raise ApprenticeshipError(_("This review has been signed by all three and can no longer change."))
     if held_on is None or held_on > timezone.localdate():
-        raise ApprenticeshipError("Give the date the review was held; it cannot be in the future.")
+        raise ApprenticeshipError(_("Give the date the review was held; it cannot be in the future."))
     if held_on < apprenticeship.planned_start:
-        raise ApprenticeshipError("The review cannot be before the apprenticeship started.")
+        raise ApprenticeshipError(_("The review cannot be before the apprenticeship started."))
     texts = {
         "targets_set": targets_set,
         "targets_met": targets_met,
@@ -99,9 +100,9 @@ def record_review(
     }
     texts = {name: (value or "").strip()[:5000] for name, value in texts.items()}
     if not texts["targets_set"]:
-        raise ApprenticeshipError("Record the targets set at this review.")
+        raise ApprenticeshipError(_("Record the targets set at this review."))
     if not texts["wellbeing"] or not texts["safeguarding"]:
-        raise ApprenticeshipError("Record the wellbeing and safeguarding checks.")
+        raise ApprenticeshipError(_("Record the wellbeing and safeguarding checks."))
     values = {
         "held_on": held_on,
         "criteria_met": registration.decisions.filter(is_met=True).count(),

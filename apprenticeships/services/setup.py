@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Invitation, Role, record_event
@@ -38,20 +39,22 @@ def settings_for(centre) -> CentreApprenticeshipSettings:
 def _text(value: str, label: str, max_length: int = 200) -> str:
     value = " ".join((value or "").split())
     if not value:
-        raise ApprenticeshipError(f"Give the {label}.")
+        raise ApprenticeshipError(_("Give %(label)s.") % {"label": label})
     if len(value) > max_length:
-        raise ApprenticeshipError(f"Keep the {label} to {max_length} characters.")
+        raise ApprenticeshipError(
+            _("Keep %(label)s to %(max_length)s characters.") % {"label": label, "max_length": max_length}
+        )
     return value
 
 
 def _employer_and_contact(*, actor, centre, employer_name: str, contact_name: str, contact_email: str):
-    employer_name = _text(employer_name, "employer's name")
-    contact_name = _text(contact_name, "employer contact's name")
+    employer_name = _text(employer_name, _("the employer's name"))
+    contact_name = _text(contact_name, _("the employer contact's name"))
     contact_email = (contact_email or "").strip().lower()
     try:
         validate_email(contact_email)
     except ValidationError:
-        raise ApprenticeshipError("Give the employer contact's email address.") from None
+        raise ApprenticeshipError(_("Give the employer contact's email address.")) from None
     employer, _created = Employer.objects.get_or_create(centre=centre, name=employer_name)
     User = get_user_model()
     user = User.objects.filter(email=contact_email).first()
@@ -59,7 +62,7 @@ def _employer_and_contact(*, actor, centre, employer_name: str, contact_name: st
         # An account with no password: the centre invites them to set one (centres' invitations) to sign in.
         user = User.objects.create_user(contact_email, full_name=contact_name)
     elif user.registrations.exists() or user.memberships.exists():
-        raise ApprenticeshipError("That email address belongs to a learner or a member of staff, not an employer.")
+        raise ApprenticeshipError(_("That email address belongs to a learner or a member of staff, not an employer."))
     contact, created = EmployerContact.objects.get_or_create(
         employer=employer, user=user, defaults={"created_by": actor}
     )
@@ -81,30 +84,30 @@ def _employer_and_contact(*, actor, centre, employer_name: str, contact_name: st
 def _validate_details(details: dict) -> dict:
     start, end = details["planned_start"], details["planned_end"]
     if start is None or end is None or end <= start:
-        raise ApprenticeshipError("The planned end must be after the planned start.")
+        raise ApprenticeshipError(_("The planned end must be after the planned start."))
     p_start, p_end = details["practical_period_start"], details["practical_period_end"]
     if p_start is None or p_end is None or p_end <= p_start:
-        raise ApprenticeshipError("The practical period must end after it starts.")
+        raise ApprenticeshipError(_("The practical period must end after it starts."))
     if p_start < start or p_end > end:
-        raise ApprenticeshipError("The practical period must lie within the planned start and end.")
+        raise ApprenticeshipError(_("The practical period must lie within the planned start and end."))
     planned = details["planned_otj_hours"]
     reduction = details.get("prior_learning_reduction_hours") or Decimal("0")
     if planned is None or planned <= 0 or planned > 5000:
-        raise ApprenticeshipError("Give the planned off-the-job hours (more than nought, at most 5000).")
+        raise ApprenticeshipError(_("Give the planned off-the-job hours (more than nought, at most 5000)."))
     if reduction < 0 or reduction >= planned:
-        raise ApprenticeshipError("The reduction for prior learning must be at least nought and below the plan.")
+        raise ApprenticeshipError(_("The reduction for prior learning must be at least nought and below the plan."))
     reason = (details.get("prior_learning_reason") or "").strip()
     if reduction > 0 and not reason:
-        raise ApprenticeshipError("Give the reason for the reduction for prior learning.")
+        raise ApprenticeshipError(_("Give the reason for the reduction for prior learning."))
     details["prior_learning_reduction_hours"] = reduction
     details["prior_learning_reason"] = reason
-    details["standard_reference"] = _text(details["standard_reference"], "standard's reference", 20).upper()
-    details["standard_title"] = _text(details["standard_title"], "standard's title")
-    details["workplace"] = _text(details["workplace"], "workplace", 300)
+    details["standard_reference"] = _text(details["standard_reference"], _("the standard's reference"), 20).upper()
+    details["standard_title"] = _text(details["standard_title"], _("the standard's title"))
+    details["workplace"] = _text(details["workplace"], _("the workplace"), 300)
     if not details.get("standard_level") or not 2 <= details["standard_level"] <= 7:
-        raise ApprenticeshipError("Give the standard's level (2 to 7).")
+        raise ApprenticeshipError(_("Give the standard's level (2 to 7)."))
     if not details.get("typical_duration_months") or not 12 <= details["typical_duration_months"] <= 72:
-        raise ApprenticeshipError("Give the typical duration in months (at least 12: apprenticeships last a year).")
+        raise ApprenticeshipError(_("Give the typical duration in months (at least 12: apprenticeships last a year)."))
     return details
 
 
@@ -170,11 +173,11 @@ def set_up_apprenticeship(
 ) -> Apprenticeship:
     require(
         has_role(actor, Role.CENTRE_ADMIN, registration.centre_id),
-        "Only a centre admin may set up an apprenticeship.",
+        _("Only a centre admin may set up an apprenticeship."),
     )
     require_active(registration)
     if Apprenticeship.objects.filter(registration=registration).exists():
-        raise ApprenticeshipError("This registration already has its apprenticeship details.")
+        raise ApprenticeshipError(_("This registration already has its apprenticeship details."))
     details = _validate_details(details)
     employer, contact = _employer_and_contact(
         actor=actor,
@@ -211,7 +214,9 @@ def change_employer(
     """A new employer: the earlier plan, signatures, OTJ entries and reviews stay as they were (history); a new
     training plan is started and needs all three signatures."""
     registration = apprenticeship.registration
-    require(has_role(actor, Role.CENTRE_ADMIN, registration.centre_id), "Only a centre admin may change the employer.")
+    require(
+        has_role(actor, Role.CENTRE_ADMIN, registration.centre_id), _("Only a centre admin may change the employer.")
+    )
     require_active(registration)
     employer, contact = _employer_and_contact(
         actor=actor,
@@ -221,11 +226,11 @@ def change_employer(
         contact_email=contact_email,
     )
     if employer.pk == apprenticeship.employer_id:
-        raise ApprenticeshipError("That is the current employer.")
+        raise ApprenticeshipError(_("That is the current employer."))
     previous = apprenticeship.employer.name
     apprenticeship.employer = employer
     apprenticeship.employer_contact = contact
-    apprenticeship.workplace = _text(workplace, "workplace", 300)
+    apprenticeship.workplace = _text(workplace, _("the workplace"), 300)
     apprenticeship.save(update_fields=["employer", "employer_contact", "workplace"])
     record_event(
         action="apprenticeship.employer_changed",
@@ -247,22 +252,22 @@ def record_break(
     """A break in learning pauses OTJ expectations and review due dates: the due dates of the reviews not yet held
     move on by the length of the break once it has an end."""
     registration = apprenticeship.registration
-    require(is_provider(actor, registration), "Only the learner's assessor or a centre admin may record a break.")
+    require(is_provider(actor, registration), _("Only the learner's assessor or a centre admin may record a break."))
     reason = (reason or "").strip()
     if not reason:
-        raise ApprenticeshipError("Give the reason for the break in learning.")
+        raise ApprenticeshipError(_("Give the reason for the break in learning."))
     if starts_on is None:
-        raise ApprenticeshipError("Give the date the break starts.")
+        raise ApprenticeshipError(_("Give the date the break starts."))
     if ends_on is not None and ends_on < starts_on:
-        raise ApprenticeshipError("The break must end on or after the day it starts.")
+        raise ApprenticeshipError(_("The break must end on or after the day it starts."))
     if not apprenticeship.planned_start <= starts_on <= apprenticeship.planned_end:
-        raise ApprenticeshipError("The break must start within the apprenticeship.")
+        raise ApprenticeshipError(_("The break must start within the apprenticeship."))
     for other in apprenticeship.breaks.all():
         other_end = other.ends_on or dt.date.max
         if starts_on <= other_end and (ends_on or dt.date.max) >= other.starts_on:
-            raise ApprenticeshipError("This break overlaps a break already recorded.")
+            raise ApprenticeshipError(_("This break overlaps a break already recorded."))
     if apprenticeship.otj_entries.filter(date__gte=starts_on, **({"date__lte": ends_on} if ends_on else {})).exists():
-        raise ApprenticeshipError("Off-the-job training is recorded inside these dates: a break has none.")
+        raise ApprenticeshipError(_("Off-the-job training is recorded inside these dates: a break has none."))
     recorded = BreakInLearning.objects.create(
         apprenticeship=apprenticeship, starts_on=starts_on, ends_on=ends_on, reason=reason, recorded_by=actor
     )
@@ -284,11 +289,11 @@ def record_break(
 def end_break(*, actor, break_in_learning: BreakInLearning, ends_on: dt.date) -> BreakInLearning:
     apprenticeship = break_in_learning.apprenticeship
     registration = apprenticeship.registration
-    require(is_provider(actor, registration), "Only the learner's assessor or a centre admin may end a break.")
+    require(is_provider(actor, registration), _("Only the learner's assessor or a centre admin may end a break."))
     if break_in_learning.ends_on is not None:
-        raise ApprenticeshipError("This break has already ended.")
+        raise ApprenticeshipError(_("This break has already ended."))
     if ends_on is None or ends_on < break_in_learning.starts_on:
-        raise ApprenticeshipError("The break must end on or after the day it starts.")
+        raise ApprenticeshipError(_("The break must end on or after the day it starts."))
     break_in_learning.ends_on = ends_on
     break_in_learning.save(update_fields=["ends_on"])
     _move_reviews(apprenticeship, break_in_learning)
@@ -331,7 +336,9 @@ def change_details(*, actor, apprenticeship: Apprenticeship, **details) -> Train
     """A change to the apprenticeship's details: the signed plan stays as it was signed, and a new plan with the
     new details needs all three signatures. Returns the new plan (None when nothing changed)."""
     registration = apprenticeship.registration
-    require(has_role(actor, Role.CENTRE_ADMIN, registration.centre_id), "Only a centre admin may change the details.")
+    require(
+        has_role(actor, Role.CENTRE_ADMIN, registration.centre_id), _("Only a centre admin may change the details.")
+    )
     require_active(registration)
     details = _validate_details({field: details.get(field) for field in DETAIL_FIELDS})
     changed = {field: value for field, value in details.items() if getattr(apprenticeship, field) != value}
@@ -342,7 +349,7 @@ def change_details(*, actor, apprenticeship: Apprenticeship, **details) -> Train
             date__gte=details["planned_start"], date__lte=details["planned_end"]
         )
         if outside.exists():
-            raise ApprenticeshipError("Off-the-job training is recorded outside the new dates.")
+            raise ApprenticeshipError(_("Off-the-job training is recorded outside the new dates."))
     for field, value in changed.items():
         setattr(apprenticeship, field, value)
     apprenticeship.save(update_fields=list(changed))

@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from centres.models import record_event
 from portfolio.services.checks import is_learner
@@ -17,12 +19,18 @@ from . import ApprenticeshipError, LinkRefused, is_provider, require, require_ac
 from .links import get_employer_link
 from .setup import settings_for
 
+ALREADY_SIGNED = {
+    SignatureRole.LEARNER: gettext_noop("The learner has already signed this."),
+    SignatureRole.PROVIDER: gettext_noop("The provider has already signed this."),
+    SignatureRole.EMPLOYER: gettext_noop("The employer has already signed this."),
+}
+
 
 def _sign(*, thing, role: str, user, signed_name: str, ip_address: str | None, content_hash: str) -> Signature:
     if thing.signatures.live().filter(role=role).exists():
-        raise ApprenticeshipError(f"The {SignatureRole(role).label.lower()} has already signed this.")
+        raise ApprenticeshipError(_(ALREADY_SIGNED[role]))
     if content_hash != thing.content_hash:
-        raise ApprenticeshipError("What you read has changed since the page was opened: read it again and sign.")
+        raise ApprenticeshipError(_("What you read has changed since the page was opened: read it again and sign."))
     field = "training_plan" if isinstance(thing, TrainingPlan) else "review"
     try:
         with transaction.atomic():
@@ -35,7 +43,7 @@ def _sign(*, thing, role: str, user, signed_name: str, ip_address: str | None, c
                 content_hash=thing.content_hash,
             )
     except IntegrityError:  # two signatures at once: the database keeps one
-        raise ApprenticeshipError(f"The {SignatureRole(role).label.lower()} has already signed this.") from None
+        raise ApprenticeshipError(_(ALREADY_SIGNED[role])) from None
     registration = thing.apprenticeship.registration
     what = "training plan" if field == "training_plan" else "progress review"
     record_event(
@@ -45,7 +53,7 @@ def _sign(*, thing, role: str, user, signed_name: str, ip_address: str | None, c
         actor_label="" if user else f"{signed_name} (employer)",
         centre=registration.centre,
         registration_id=registration.pk,
-        summary=f"{signed_name} signed the {what} as {SignatureRole(role).label.lower()}",
+        summary=f"{signed_name} signed the {what} as {role}",
         role=role,
         content_hash=thing.content_hash,
         ip_address=ip_address or "",
@@ -57,13 +65,13 @@ def _sign(*, thing, role: str, user, signed_name: str, ip_address: str | None, c
 
 def _role_of(actor, registration, role: str) -> str:
     if role == SignatureRole.LEARNER:
-        require(is_learner(actor, registration), "Only the learner signs as the learner.")
+        require(is_learner(actor, registration), _("Only the learner signs as the learner."))
     elif role == SignatureRole.PROVIDER:
         require(
-            is_provider(actor, registration), "Only the learner's assessor or a centre admin signs for the provider."
+            is_provider(actor, registration), _("Only the learner's assessor or a centre admin signs for the provider.")
         )
     else:
-        raise ApprenticeshipError("The employer signs through the link sent to them.")
+        raise ApprenticeshipError(_("The employer signs through the link sent to them."))
     return role
 
 
@@ -74,7 +82,7 @@ def sign_training_plan(*, actor, plan: TrainingPlan, role: str, content_hash: st
     _role_of(actor, registration, role)
     require_active(registration)
     if plan.superseded_at is not None:
-        raise ApprenticeshipError("This training plan has been replaced by a newer one.")
+        raise ApprenticeshipError(_("This training plan has been replaced by a newer one."))
     return _sign(
         thing=plan, role=role, user=actor, signed_name=actor.full_name, ip_address=ip_address, content_hash=content_hash
     )
@@ -87,7 +95,7 @@ def sign_review(*, actor, review: ProgressReview, role: str, content_hash: str, 
     _role_of(actor, registration, role)
     require_active(registration)
     if not review.content_hash:
-        raise ApprenticeshipError("The review has not been recorded yet.")
+        raise ApprenticeshipError(_("The review has not been recorded yet."))
     return _sign(
         thing=review,
         role=role,
@@ -104,16 +112,16 @@ def sign_with_employer_link(*, token: str, signed_name: str, confirm: bool, ip_a
     link = get_employer_link(token)
     link = EmployerLink.objects.select_for_update().get(pk=link.pk)
     if link.used_at is not None:
-        raise LinkRefused("This link has already been used. Ask the provider to send you a new link.")
+        raise LinkRefused(_("This link has already been used. Ask the provider to send you a new link."))
     signed_name = " ".join((signed_name or "").split())
     if not signed_name or len(signed_name) > 200:
-        raise ApprenticeshipError("Sign by typing your full name.")
+        raise ApprenticeshipError(_("Sign by typing your full name."))
     if not confirm:
-        raise ApprenticeshipError("Confirm that you have read it and that you are the person named.")
+        raise ApprenticeshipError(_("Confirm that you have read it and that you are the person named."))
     thing = link.training_plan or link.review
     thing = type(thing).objects.select_for_update().get(pk=thing.pk)
     if thing.content_hash != link.content_hash:
-        raise LinkRefused("What you were asked to sign has changed since this link was sent. Ask for a new link.")
+        raise LinkRefused(_("What you were asked to sign has changed since this link was sent. Ask for a new link."))
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
     return _sign(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Role, record_event
@@ -50,7 +51,7 @@ def _name(user) -> str:
 def check_planner(registration: Registration, user) -> None:
     """Only the learner's assessor (assessing at the centre) draws up or revises their plan."""
     if user.pk != registration.assessor_id or not has_role(user, Role.ASSESSOR, registration.centre_id):
-        raise PlanNotAllowed("Only the learner's assessor can draw up or revise their assessment plan.")
+        raise PlanNotAllowed(_("Only the learner's assessor can draw up or revise their assessment plan."))
 
 
 def allowed_criteria(registration: Registration):
@@ -63,7 +64,7 @@ def allowed_criteria(registration: Registration):
 def _clean_items(registration: Registration, items: list[ItemInput]) -> list[ItemInput]:
     items = [item for item in items if (item.activity or "").strip() or item.criterion_ids]
     if not items:
-        raise PlanError("Add at least one activity to the plan.")
+        raise PlanError(_("Add at least one activity to the plan."))
     wanted = {pk for item in items for pk in item.criterion_ids}
     allowed = set(allowed_criteria(registration).filter(pk__in=wanted).values_list("pk", flat=True))
     outside = wanted - allowed
@@ -79,19 +80,19 @@ def _clean_items(registration: Registration, items: list[ItemInput]) -> list[Ite
     method_ids = {pk for item in items for pk in item.method_ids}
     known = set(AssessmentMethod.objects.filter(pk__in=method_ids).values_list("pk", flat=True))
     if method_ids - known:
-        raise PlanError("Choose the assessment methods from the list.")
+        raise PlanError(_("Choose the assessment methods from the list."))
     for number, item in enumerate(items, start=1):
         item.activity = (item.activity or "").strip()
         if not item.activity:
-            raise PlanError(f"Activity {number}: say what the activity is.")
+            raise PlanError(_("Activity %(number)s: say what the activity is.") % {"number": number})
         if not item.criterion_ids:
-            raise PlanError(f"Activity {number}: choose the criteria it targets.")
+            raise PlanError(_("Activity %(number)s: choose the criteria it targets.") % {"number": number})
         if not item.method_ids:
-            raise PlanError(f"Activity {number}: choose at least one assessment method.")
+            raise PlanError(_("Activity %(number)s: choose at least one assessment method.") % {"number": number})
         if item.recorded_by not in RecordedBy.values:
-            raise PlanError(f"Activity {number}: say who records the evidence.")
+            raise PlanError(_("Activity %(number)s: say who records the evidence.") % {"number": number})
         if item.due_on is None:
-            raise PlanError(f"Activity {number}: give a due date.")
+            raise PlanError(_("Activity %(number)s: give a due date.") % {"number": number})
     return items
 
 
@@ -119,10 +120,10 @@ def create_plan(
     """Draw up a new plan for the registration (its version 1) and return that version."""
     check_planner(registration, user)
     if registration.status != Registration.Status.ACTIVE:
-        raise PlanError("This registration is not active: no new plan can be drawn up.")
+        raise PlanError(_("This registration is not active: no new plan can be drawn up."))
     title = (title or "").strip()
     if not title:
-        raise PlanError("Give the plan a title.")
+        raise PlanError(_("Give the plan a title."))
     items = _clean_items(registration, items)
     plan = AssessmentPlan.objects.create(registration=registration, title=title, created_by=user)
     version = _create_version(plan, 1, items, user, notes, "")
@@ -147,7 +148,7 @@ def revise_plan(*, plan: AssessmentPlan, user, items: list[ItemInput], reason: s
     check_planner(registration, user)
     reason = (reason or "").strip()
     if not reason:
-        raise PlanError("Say why the plan is revised.")
+        raise PlanError(_("Say why the plan is revised."))
     items = _clean_items(registration, items)
     current = plan.versions.get(is_current=True)
     current.is_current = False
@@ -210,7 +211,7 @@ def signing_role(version: PlanVersion, user) -> str | None:
 def check_signer(version: PlanVersion, user) -> str:
     role = signing_role(version, user)
     if role is None:
-        raise PlanNotAllowed("Only the learner and their assessor sign the assessment plan.")
+        raise PlanNotAllowed(_("Only the learner and their assessor sign the assessment plan."))
     return role
 
 
@@ -224,7 +225,7 @@ def sign_plan(
     version = PlanVersion.objects.select_related("plan__registration").get(pk=version.pk)
     role = check_signer(version, user)
     if version.plan.registration.status != Registration.Status.ACTIVE:
-        raise PlanError("This registration is not active: its assessment plan can no longer be signed.")
+        raise PlanError(_("This registration is not active: its assessment plan can no longer be signed."))
     if not version.is_current:
         raise PlanError(
             f"Version {version.number} of this plan has been revised since you opened it: read the current version "
@@ -233,12 +234,14 @@ def sign_plan(
     current_hash = version_hash(version)
     if (expected_hash or "") != current_hash:
         raise PlanError(
-            "The plan is not the one you were shown (it changed, or the page is out of date): read it "
-            "again before you sign."
+            _(
+                "The plan is not the one you were shown (it changed, or the page is out of date): read it "
+                "again before you sign."
+            )
         )
     existing = version.signatures.filter(role=role).first()
     if existing is not None:
-        raise PlanError(f"{existing.name_at_signing} has already signed this version of the plan.")
+        raise PlanError(_("%(name)s has already signed this version of the plan.") % {"name": existing.name_at_signing})
     try:
         with transaction.atomic():
             signature = PlanSignature.objects.create(
@@ -252,7 +255,7 @@ def sign_plan(
                 user_agent=(user_agent or "")[:500],
             )
     except IntegrityError:
-        raise PlanError("This version of the plan has already been signed in your role.") from None
+        raise PlanError(_("This version of the plan has already been signed in your role.")) from None
     registration = plan.registration
     record_event(
         action="assessment_plan_signed",

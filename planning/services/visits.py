@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centres.access import access_profile, has_role
 from centres.models import Role, record_event
@@ -47,12 +48,12 @@ def _name(user) -> str:
 
 def check_scheduler(user) -> None:
     if not has_role(user, Role.ASSESSOR):
-        raise VisitNotAllowed("Only assessors schedule visits.")
+        raise VisitNotAllowed(_("Only assessors schedule visits."))
 
 
 def check_owner(visit: Visit, user) -> None:
     if visit.assessor_id != user.pk or not has_role(user, Role.ASSESSOR, visit.centre_id):
-        raise VisitNotAllowed("Only the assessor who scheduled this visit can change or cancel it.")
+        raise VisitNotAllowed(_("Only the assessor who scheduled this visit can change or cancel it."))
 
 
 def caseload(user):
@@ -64,30 +65,30 @@ def caseload(user):
 
 def _clean(user, data: VisitInput) -> tuple[list[Registration], list[PlanItem]]:
     if data.date is None or data.starts_at is None or data.ends_at is None:
-        raise VisitError("Give the date, the start time and the end time of the visit.")
+        raise VisitError(_("Give the date, the start time and the end time of the visit."))
     if data.ends_at <= data.starts_at:
-        raise VisitError("The visit must end after it starts.")
+        raise VisitError(_("The visit must end after it starts."))
     data.purpose = (data.purpose or "").strip()
     data.place = (data.place or "").strip()
     data.meeting_link = (data.meeting_link or "").strip()
     if not data.purpose:
-        raise VisitError("Say what the visit is for.")
+        raise VisitError(_("Say what the visit is for."))
     if not data.place and not data.meeting_link:
-        raise VisitError("Give the place of the visit or the link to the remote meeting.")
+        raise VisitError(_("Give the place of the visit or the link to the remote meeting."))
     if data.meeting_link and not data.meeting_link.startswith("https://"):
-        raise VisitError("The remote-meeting link must be an https:// address.")
+        raise VisitError(_("The remote-meeting link must be an https:// address."))
     wanted = set(data.registration_ids)
     if not wanted:
-        raise VisitError("Choose the learner, or the group of learners, the visit is with.")
+        raise VisitError(_("Choose the learner, or the group of learners, the visit is with."))
     registrations = list(
         Registration.objects.filter(pk__in=wanted).select_related("learner", "centre").order_by("learner__full_name")
     )
     mine = [r for r in registrations if r.assessor_id == user.pk and r.status == Registration.Status.ACTIVE]
     if len(mine) != len(wanted):
-        raise VisitError("You can only schedule visits with active learners you assess.")
+        raise VisitError(_("You can only schedule visits with active learners you assess."))
     centre_ids = {r.centre_id for r in mine}
     if len(centre_ids) != 1 or not has_role(user, Role.ASSESSOR, next(iter(centre_ids))):
-        raise VisitError("A visit is with learners of one centre where you assess.")
+        raise VisitError(_("A visit is with learners of one centre where you assess."))
     items = []
     if data.plan_item_ids:
         items = list(
@@ -96,7 +97,7 @@ def _clean(user, data: VisitInput) -> tuple[list[Registration], list[PlanItem]]:
             )
         )
         if len(items) != len(set(data.plan_item_ids)):
-            raise VisitError("Choose plan activities from the current plans of the learners on the visit.")
+            raise VisitError(_("Choose plan activities from the current plans of the learners on the visit."))
     return mine, items
 
 
@@ -145,11 +146,11 @@ def change_visit(*, visit: Visit, user, data: VisitInput) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     check_owner(visit, user)
     if visit.is_cancelled:
-        raise VisitError("This visit was cancelled: schedule a new one instead.")
+        raise VisitError(_("This visit was cancelled: schedule a new one instead."))
     before = _summary(visit)
     registrations, items = _clean(user, data)
     if registrations[0].centre_id != visit.centre_id:
-        raise VisitError("A visit is with learners of one centre where you assess.")
+        raise VisitError(_("A visit is with learners of one centre where you assess."))
     for name in ("date", "starts_at", "ends_at", "place", "meeting_link", "purpose"):
         setattr(visit, name, getattr(data, name))
     visit.sequence += 1
@@ -177,10 +178,10 @@ def cancel_visit(*, visit: Visit, user, reason: str) -> Visit:
     visit = Visit.objects.select_for_update().select_related("centre").get(pk=visit.pk)
     check_owner(visit, user)
     if visit.is_cancelled:
-        raise VisitError("This visit is already cancelled.")
+        raise VisitError(_("This visit is already cancelled."))
     reason = (reason or "").strip()
     if not reason:
-        raise VisitError("Say why the visit is cancelled.")
+        raise VisitError(_("Say why the visit is cancelled."))
     visit.cancelled_at = timezone.now()
     visit.cancelled_by = user
     visit.cancel_reason = reason

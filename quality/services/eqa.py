@@ -180,7 +180,7 @@ def eqa_comment(*, actor, registration: Registration, unit: Unit | None, text: s
         registration.iqa,
         kinds.EQA_COMMENT,
         centre=registration.centre,
-        title=(
+        title=lambda: (
             gettext("The EQA commented on unit %(unit)s of a shared learner") % {"unit": unit.reference}
             if unit
             else gettext("The EQA commented on a shared learner")

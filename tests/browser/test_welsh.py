@@ -58,7 +58,7 @@ def test_an_assessor_reading_welsh_judges_evidence_on_a_phone(new_page, browser_
     screenshot(page, "01-ciw-asesu")
 
     page.goto(f"/portfolio/evidence/{evidence.pk}/judge/")
-    expect(page.get_by_role("heading", name="Barnu pob maen prawf")).to_be_visible()
+    expect(page.get_by_role("heading", name="Neu farnu pob maen prawf")).to_be_visible()
     for radio in page.locator("input[type=radio][value=accept]").all():
         radio.check()
     page.check("#confirm_vacs")

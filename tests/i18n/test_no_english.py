@@ -11,8 +11,13 @@ import re
 import pytest
 from django.urls import reverse
 
+from conversations.services import post_on_evidence
+from observations.services import SignatureInput, record_observation
+from portfolio.services.judgement import LinkJudgement, judge_evidence
 from qualifications.models import Unit
 from tests.factories import client_for
+from tests.observations.helpers import record_input
+from tests.planning.helpers import make_plan
 from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence
 
 from .conftest import PO
@@ -56,6 +61,24 @@ def _learner_pages(world) -> dict[str, str]:
     evidence = make_evidence(world.registration, criteria=criteria_of(UNIT_A, 2))
     unit = Unit.objects.get(reference=UNIT_A)
     registration = world.registration.pk
+    # The pages of the apps merged later: an assessment plan, a notification (the assessor judged a piece, in
+    # English), a thread on the evidence and an observation record waiting for the learner's confirmation.
+    plan = make_plan(world.registration)
+    judged = make_evidence(world.registration, criteria=criteria_of(UNIT_A, 1), submit=True)
+    judge_evidence(
+        actor=world.assessor,
+        evidence=judged,
+        judgements=[LinkJudgement(link_id=link.pk, accepted=True) for link in judged.links.all()],
+        feedback="Clear photographs.",
+    )
+    post_on_evidence(actor=world.assessor, evidence=evidence, body="Add the date of the visit, please.")
+    observation = record_observation(
+        actor=world.assessor,
+        registration=world.registration,
+        data=record_input(criteria_of(UNIT_A, 1), files=[]),
+        learner_confirms_later=True,
+        learner=SignatureInput(),
+    )
     return {
         "home": reverse("home"),
         "my portfolio": reverse("portfolio:my-portfolio"),  # one registration: it opens that portfolio
@@ -66,6 +89,11 @@ def _learner_pages(world) -> dict[str, str]:
         "evidence map": reverse("portfolio:evidence-map", args=[registration]),
         "tracking sheets": reverse("tracking:registration", args=[registration]),
         "sheet": reverse("tracking:sheet", args=[registration, unit.pk]),
+        "assessment plan": reverse("planning:plan-detail", args=[plan.pk]),
+        "notifications": reverse("notifications:list"),
+        "notification choices": reverse("notifications:settings"),
+        "evidence thread": reverse("conversations:evidence-thread", args=[evidence.pk]),
+        "observation record": reverse("portfolio:evidence-detail", args=[observation.evidence_id]),
     }
 
 

@@ -368,7 +368,9 @@ def _notify_next_signer(state: SignOffState, signature: Signature) -> None:
         signer,
         kinds.SHEET_READY_TO_SIGN,
         centre=registration.centre,
-        title=gettext("The tracking sheet for unit %(unit)s is ready for you to sign") % {"unit": unit.reference},
+        title=lambda: (
+            gettext("The tracking sheet for unit %(unit)s is ready for you to sign") % {"unit": unit.reference}
+        ),
         url=reverse("tracking:sheet", args=[registration.pk, unit.pk]),
         actor=signature.user,
         subject_object=signature.sign_off,

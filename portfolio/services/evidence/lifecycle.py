@@ -62,7 +62,9 @@ def submit_evidence(*, actor, evidence: Evidence, declaration: bool = False) -> 
         registration.assessor,
         kinds.EVIDENCE_SUBMITTED,
         centre=registration.centre,
-        title=gettext("Evidence %(reference)s was submitted for you to assess") % {"reference": evidence.reference},
+        title=lambda: (
+            gettext("Evidence %(reference)s was submitted for you to assess") % {"reference": evidence.reference}
+        ),
         url=reverse("portfolio:evidence-judge", args=[evidence.pk]),
         actor=actor,
         subject_object=evidence,

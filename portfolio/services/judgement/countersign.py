@@ -94,7 +94,7 @@ def countersign_link(*, actor, link: EvidenceLink, confirm: bool, note: str = ""
     )
     registration = link.evidence.registration
     if link.countersign_status != CountersignStatus.AWAITING:
-        raise AlreadyDone("This judgement is not awaiting countersignature.", link)
+        raise AlreadyDone(_("This judgement is not awaiting countersignature."), link)
     _require_countersignatory(actor, link.judged_by, registration)
     require_unlocked(registration, [link.criterion.unit_id])
     judged = link.get_status_display()
@@ -144,7 +144,7 @@ def countersign_decision(*, actor, decision: CriterionDecision, confirm: bool, n
     )
     registration = decision.registration
     if decision.countersign_status != CountersignStatus.AWAITING:
-        raise AlreadyDone("This decision is not awaiting countersignature.", decision)
+        raise AlreadyDone(_("This decision is not awaiting countersignature."), decision)
     _require_countersignatory(actor, decision.decided_by, registration)
     require_unlocked(registration, [decision.criterion.unit_id])
     _countersign(decision, actor=actor, confirm=confirm, note=note)
@@ -185,7 +185,7 @@ def countersign_evidence(*, actor, evidence: Evidence, note: str = "") -> tuple[
         .order_by("pk")
     )
     if not links and not decisions:
-        raise AlreadyDone("Nothing on this evidence waits for your countersignature.", evidence)
+        raise AlreadyDone(_("Nothing on this evidence waits for your countersignature."), evidence)
     for link in links:
         countersign_link(actor=actor, link=link, confirm=True, note=note)
     for decision in decisions:

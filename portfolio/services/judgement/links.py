@@ -101,7 +101,7 @@ def _notify_judged(actor, link: EvidenceLink, membership) -> None:
         registration.learner,
         kinds.EVIDENCE_JUDGED,
         centre=registration.centre,
-        title=gettext("Your assessor judged evidence %(reference)s") % {"reference": evidence.reference},
+        title=lambda: gettext("Your assessor judged evidence %(reference)s") % {"reference": evidence.reference},
         url=reverse("portfolio:evidence-detail", args=[evidence.pk]),
         actor=actor,
         subject_object=evidence,
@@ -111,8 +111,10 @@ def _notify_judged(actor, link: EvidenceLink, membership) -> None:
             membership.countersignatory,
             kinds.COUNTERSIGNATURE_NEEDED,
             centre=registration.centre,
-            title=gettext("A trainee's decision on evidence %(reference)s waits for your countersignature")
-            % {"reference": evidence.reference},
+            title=lambda: (
+                gettext("A trainee's decision on evidence %(reference)s waits for your countersignature")
+                % {"reference": evidence.reference}
+            ),
             url=reverse("portfolio:countersign-queue"),
             actor=actor,
             subject_object=evidence,
@@ -187,7 +189,7 @@ def judge_all(
 ) -> tuple[int, int]:
     """Accept, or reject, every criterion the evidence is put forward for, with one feedback (needed to reject)."""
     if not accepted and not (feedback or "").strip():
-        raise PortfolioError("Say why the evidence is rejected: the learner reads your feedback.")
+        raise PortfolioError(_("Say why the evidence is rejected: the learner reads your feedback."))
     judgements = [
         LinkJudgement(link_id=link_id, accepted=accepted, mark_met=mark_met)
         for link_id in evidence.links.order_by("pk").values_list("pk", flat=True)

@@ -77,7 +77,9 @@ def apply_sample_outcome(*, sample: SampleRecord, actions: list[ActionInput], co
             sample.assessor,
             kinds.IQA_ACTION,
             centre=registration.centre,
-            title=gettext("Your IQA raised an action for you, due %(due)s") % {"due": f"{action.due_on:%d %b %Y}"},
+            title=lambda due_on=action.due_on: (
+                gettext("Your IQA raised an action for you, due %(due)s") % {"due": f"{due_on:%d %b %Y}"}
+            ),
             url=reverse("quality:action-list"),
             actor=iqa,
             subject_object=created,
