@@ -33,6 +33,7 @@ urlpatterns = [
     path("observations/", include("observations.urls")),
     path("notifications/", include("notifications.urls")),
     path("apprenticeships/", include("apprenticeships.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.
