@@ -209,12 +209,24 @@ def _sign_data(role: str) -> dict:
 
 
 def _api_token(s):
-    from api.models import ApiToken, Scope
-    from api.tokens import create_token
+    """A token of the scenario's centre, made directly (no history entry: tests/security/test_csrf.py counts them)."""
+    import datetime as dt
 
-    token = ApiToken.objects.filter(centre=s.centre).first()
-    if token is None:
-        token, _ = create_token(actor=s.admin, centre=s.centre, name="MIS", scopes=[Scope.REGISTRATIONS_READ], days=30)
+    from django.utils import timezone
+
+    from api.models import ApiToken
+
+    token, _ = ApiToken.objects.get_or_create(
+        centre=s.centre,
+        token_hash="0" * 64,
+        defaults={
+            "name": "MIS",
+            "prefix": "ept_0000",
+            "scopes": ["registrations:read"],
+            "created_by": s.admin,
+            "expires_at": timezone.now() + dt.timedelta(days=30),
+        },
+    )
     return {"pk": token.pk}
 
 
