@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+
+# No NUL character in any text we read: PostgreSQL cannot store or compare it (a 422, not a 500).
+NO_NUL = r"^[^\x00]*$"
 
 
 class Problem(Schema):
@@ -53,18 +57,24 @@ class RegistrationPage(Schema):
 
 
 class RegistrationIn(Schema):
-    email: str = Field(max_length=254)
-    full_name: str = Field("", max_length=200)
+    email: str = Field(max_length=254, pattern=NO_NUL)
+    full_name: str = Field("", max_length=200, pattern=NO_NUL)
     date_of_birth: dt.date
-    qualification: str = Field(max_length=20, description="The qualification's number, e.g. 600/5472/4.")
-    pathway: str | None = Field(None, max_length=50, description="The pathway's code, where it has pathways.")
-    optional_units: list[str] = Field(default_factory=list, max_length=100, description="Unit references.")
-    assessor: str = Field(max_length=254, description="The assessor's email address.")
-    iqa: str = Field(max_length=254, description="The IQA's email address.")
+    qualification: str = Field(
+        max_length=20, pattern=NO_NUL, description="The qualification's number, e.g. 600/5472/4."
+    )
+    pathway: str | None = Field(
+        None, max_length=50, pattern=NO_NUL, description="The pathway's code, where it has pathways."
+    )
+    optional_units: list[Annotated[str, Field(max_length=20, pattern=NO_NUL)]] = Field(
+        default_factory=list, max_length=100, description="Unit references."
+    )
+    assessor: str = Field(max_length=254, pattern=NO_NUL, description="The assessor's email address.")
+    iqa: str = Field(max_length=254, pattern=NO_NUL, description="The IQA's email address.")
     start_date: dt.date
     planned_end_date: dt.date
-    uln: str = Field("", max_length=10)
-    awarding_body_registration_number: str = Field("", max_length=50)
+    uln: str = Field("", max_length=10, pattern=NO_NUL)
+    awarding_body_registration_number: str = Field("", max_length=50, pattern=NO_NUL)
     acknowledge_warnings: bool = Field(
         False, description="Register even where the learner holds or is registered on a similar qualification."
     )
@@ -73,8 +83,8 @@ class RegistrationIn(Schema):
 class RegistrationPatch(Schema):
     start_date: dt.date | None = None
     planned_end_date: dt.date | None = None
-    assessor: str | None = Field(None, max_length=254, description="The new assessor's email address.")
-    reason: str = Field("", max_length=500)
+    assessor: str | None = Field(None, max_length=254, pattern=NO_NUL, description="The new assessor's email address.")
+    reason: str = Field("", max_length=500, pattern=NO_NUL)
 
 
 class CriterionOut(Schema):

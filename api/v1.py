@@ -12,8 +12,7 @@ from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema, Status
-from ninja.errors import HttpError
+from ninja import Field, NinjaAPI, Query, Schema, Status
 
 from apprenticeships.models import Apprenticeship, OtjEntry, ProgressReview
 from centres.models import User, record_event
@@ -49,8 +48,8 @@ MAX_LIMIT = 200
 
 
 class Paging(Schema):
-    limit: int = 50
-    offset: int = 0
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 @api.exception_handler(RateLimited)
@@ -77,8 +76,6 @@ def _refused(request, exc: DomainError):
 
 
 def _paging(paging: Paging) -> tuple[int, int]:
-    if not 1 <= paging.limit <= MAX_LIMIT or paging.offset < 0:
-        raise HttpError(422, f"limit is between 1 and {MAX_LIMIT}; offset is 0 or more.")
     return paging.limit, paging.offset
 
 
@@ -139,9 +136,9 @@ def _user_by_email(email: str | None) -> User | None:
 
 class RegistrationFilters(Schema):
     status: Registration.Status | None = None
-    qualification: str | None = None
-    assessor: str | None = None
-    learner: str | None = None
+    qualification: str | None = Field(None, max_length=20, pattern=s.NO_NUL, description="A qualification number.")
+    assessor: str | None = Field(None, max_length=254, pattern=s.NO_NUL, description="The assessor's email address.")
+    learner: str | None = Field(None, max_length=254, pattern=s.NO_NUL, description="The learner's email address.")
 
 
 @api.get(

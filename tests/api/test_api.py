@@ -107,6 +107,13 @@ def test_body_of_the_wrong_shape_is_422_and_nothing_changes(world, make_token):
     assert not Event.objects.filter(action="api.write").exists()
 
 
+def test_nul_characters_and_out_of_range_paging_are_422(world, make_token):
+    secret = make_token(world.admin, world.centre)
+    assert _get(secret, "/api/v1/registrations", learner="a\x00b").status_code == 422
+    assert _get(secret, "/api/v1/registrations", offset=10**20).status_code == 422
+    assert _get(secret, "/api/v1/registrations", limit=0).status_code == 422
+
+
 def test_dates_and_assessor_change_together_and_the_history_names_the_token(world, make_token):
     secret = make_token(world.admin, world.centre, name="College MIS")
     new_end = world.registration.planned_end_date + dt.timedelta(days=90)
