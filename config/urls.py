@@ -5,6 +5,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
+from api.v1 import api as api_v1
+
 # The Django admin signs in through the site's own sign-in page (allauth), so its rate limits and MFA apply there
 # too: /admin/login/ sends people on to /accounts/login/?next=...
 admin.site.login = secure_admin_login(admin.site.login)
@@ -33,6 +35,8 @@ urlpatterns = [
     path("observations/", include("observations.urls")),
     path("notifications/", include("notifications.urls")),
     path("apprenticeships/", include("apprenticeships.urls")),
+    path("api/", include("api.urls")),
+    path("api/v1/", api_v1.urls),  # the REST API (its own namespace, api-v1: ninja reverses its root by it)
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "apprenticeships",
     "dashboard",
     "exchange",
+    "api",
+    "ninja",  # django-ninja: its static copy of Swagger UI serves /api/v1/docs (no CDN)
     *TOOLING_APPS,
 ]
 
@@ -293,6 +295,9 @@ EVIDENCE_PRESIGNED_SECONDS = env_int("EVIDENCE_PRESIGNED_SECONDS", 60)
 # Uploads: anything over 2.5 MB is streamed to a temporary file, never held whole in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+# The REST API (api/): the largest request body (413 above) and the requests a token may make per minute (429).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_KB", 64) * 1024
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_MB", 500) * 1024 * 1024
 # An observation's or a professional discussion's recording (audio or video) is refused above this size.
 OBSERVATION_MAX_RECORDING_BYTES = env_int("OBSERVATION_MAX_RECORDING_MB", 200) * 1024 * 1024

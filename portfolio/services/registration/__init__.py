@@ -26,6 +26,7 @@ from .csv_file import (
     decode_csv,
     read_csv_upload,
 )
+from .dates import change_dates
 from .errors import Errors, RegistrationError, WarningsToAcknowledge
 from .identity import may_record_identity, record_identity_check
 from .lifecycle import complete_registration, withdraw_registration
@@ -58,6 +59,7 @@ __all__ = [
     "SimilarQualification",
     "WarningsToAcknowledge",
     "age_on",
+    "change_dates",
     "attention_filter",
     "change_iqa",
     "change_tutor",
