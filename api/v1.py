@@ -7,7 +7,9 @@ token's name is recorded beside each write (`_record_api_write`). See docs/api.m
 from __future__ import annotations
 
 from contextlib import ExitStack
+from typing import Annotated
 
+import annotated_types
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -34,6 +36,10 @@ from tracking.models import Signature
 from . import schemas as s
 from .auth import BodyTooLarge, RateLimited, TokenAuth, max_body_bytes, require
 from .models import ApiToken, Scope
+
+# An object's id in a path: a positive 64-bit integer, so that a number no database column can hold is refused (422)
+# before any query is built.
+ObjectId = Annotated[int, annotated_types.Interval(ge=1, le=2**63 - 1)]
 
 api = NinjaAPI(
     title="E-portfolio API",
@@ -169,7 +175,7 @@ def list_registrations(request, filters: Query[RegistrationFilters], paging: Que
     url_name="registration",
     tags=["registrations"],
 )
-def read_registration(request, registration_id: int):
+def read_registration(request, registration_id: ObjectId):
     token = require(request, Scope.REGISTRATIONS_READ)
     return _registration_out(_registration(token, registration_id))
 
@@ -225,7 +231,7 @@ def create_registration(request, body: s.RegistrationIn):
     url_name="registration-update",
     tags=["registrations"],
 )
-def update_registration(request, registration_id: int, body: s.RegistrationPatch):
+def update_registration(request, registration_id: ObjectId, body: s.RegistrationPatch):
     """Change the start and planned end dates, the assessor, or both: all or nothing."""
     token = require(request, Scope.REGISTRATIONS_WRITE)
     registration = _registration(token, registration_id)
@@ -263,7 +269,7 @@ def update_registration(request, registration_id: int, body: s.RegistrationPatch
     url_name="registration-progress",
     tags=["progress"],
 )
-def read_progress(request, registration_id: int):
+def read_progress(request, registration_id: ObjectId):
     """Each unit on the learner's plan and each of its criteria: required on the pathway, state, when met, the
     accepted evidence's references."""
     token = require(request, Scope.PROGRESS_READ)
@@ -305,7 +311,7 @@ def read_progress(request, registration_id: int):
     url_name="registration-evidence",
     tags=["evidence"],
 )
-def list_evidence(request, registration_id: int, paging: Query[Paging]):
+def list_evidence(request, registration_id: ObjectId, paging: Query[Paging]):
     """The portfolio's current evidence (the latest version of each reference), with its files' details."""
     token = require(request, Scope.EVIDENCE_READ)
     limit, offset = _paging(paging)
@@ -350,7 +356,7 @@ def list_evidence(request, registration_id: int, paging: Query[Paging]):
         "responses": {200: {"description": "The file's bytes, checked against its SHA-256.", "content": {"*/*": {}}}}
     },
 )
-def download_evidence_file(request, file_id: int):
+def download_evidence_file(request, file_id: ObjectId):
     """The file's bytes, only once they match the SHA-256 taken at upload (409 and reported otherwise)."""
     token = require(request, Scope.EVIDENCE_FILES_READ)
     evidence_file = get_object_or_404(
@@ -378,7 +384,7 @@ def download_evidence_file(request, file_id: int):
     url_name="registration-signatures",
     tags=["signatures"],
 )
-def list_signatures(request, registration_id: int):
+def list_signatures(request, registration_id: ObjectId):
     """Every tracking-sheet signature of the registration's units, voided ones included (with the reason)."""
     token = require(request, Scope.SIGNATURES_READ)
     registration = _registration(token, registration_id)
@@ -418,7 +424,7 @@ def _apprenticeship(token: ApiToken, registration_id: int) -> Apprenticeship:
     url_name="registration-otj",
     tags=["apprenticeships"],
 )
-def read_otj(request, registration_id: int):
+def read_otj(request, registration_id: ObjectId):
     """The off-the-job training log: the target, the hours logged and verified, each entry (404 when the
     registration is not an apprenticeship)."""
     token = require(request, Scope.APPRENTICESHIPS_READ)
@@ -449,7 +455,7 @@ def read_otj(request, registration_id: int):
     url_name="registration-reviews",
     tags=["apprenticeships"],
 )
-def list_reviews(request, registration_id: int):
+def list_reviews(request, registration_id: ObjectId):
     token = require(request, Scope.APPRENTICESHIPS_READ)
     apprenticeship = _apprenticeship(token, registration_id)
     return list(ProgressReview.objects.filter(apprenticeship=apprenticeship).order_by("due_on", "pk"))

@@ -54,6 +54,7 @@ def test_api_answers_as_its_schema_says(method, path, api_schema, secret):
     @settings(
         max_examples=10,
         deadline=None,
+        derandomize=True,  # the same examples on every run: CI fails or passes on the code, never on the draw
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
