@@ -24,6 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
 from portfolio.models import Registration
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
 from portfolio.services.checks import criteria_on_plan, is_assessor, is_learner, require
@@ -203,6 +204,7 @@ def _sign_event(record: AssessmentRecord, signature: RecordSignature, actor) -> 
         how=signature.how,
         content_hash=signature.content_hash,
     )
+    record_in_ledger("record_signature", signature)
 
 
 def record_observation(

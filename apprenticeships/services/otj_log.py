@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
 from portfolio.models import Evidence
 from qualifications.models import AssessmentCriterion
 
@@ -95,6 +96,7 @@ def record_otj_entry(
                 hours=str(hours),
                 date=date.isoformat(),
             )
+            record_in_ledger("otj_entry", entry)
             return entry
     # Nothing is stored but the refusal, in the audit history: the OTJ page lists recent refusals with the reason.
     record_event(
@@ -129,6 +131,7 @@ def verify_otj_entry(*, actor, entry: OtjEntry) -> OtjEntry:
         registration_id=registration.pk,
         summary=f"Verified {entry.hours} h of off-the-job training on {entry.date:%d/%m/%Y}",
     )
+    record_in_ledger("otj_verified", entry)
     return entry
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
 from portfolio.services.checks import is_learner
 
 from ..models import EmployerLink, ProgressReview, Signature, SignatureRole, TrainingPlan
@@ -51,6 +52,7 @@ def _sign(*, thing, role: str, user, signed_name: str, ip_address: str | None, c
         ip_address=ip_address or "",
     )
     if field == "review":
+        record_in_ledger("review_signature", signature)
         _complete_review_if_signed(thing)
     return signature
 

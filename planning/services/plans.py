@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from centres.access import has_role
 from centres.models import Role, record_event
+from ledger.services import record as record_in_ledger
 from core.errors import DomainError, NotAllowed
 from core.hashing import content_hash
 from portfolio.models import Registration
@@ -267,4 +268,5 @@ def sign_plan(
         role=role,
         content_hash=current_hash,
     )
+    record_in_ledger("plan_signature", signature)
     return signature
