@@ -21,10 +21,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from centres.models import record_event
 from ledger.services import record as record_in_ledger
+from notifications.kinds import Delivery, register_kind
+from notifications.services import notify
 from portfolio.models import Registration
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
 from portfolio.services.checks import criteria_on_plan, is_assessor, is_learner, require
@@ -33,6 +37,14 @@ from portfolio.services.judgement import LinkJudgement, judge_evidence
 from portfolio.uploads import StoredFiles, prepare_all
 
 from .models import AssessmentRecord, DiscussionMarker, RecordSignature
+
+OBSERVATION_TO_CONFIRM = "observation_to_confirm"
+register_kind(
+    OBSERVATION_TO_CONFIRM,
+    label=gettext_lazy("Observation to confirm"),
+    description=gettext_lazy("Your assessor recorded an observation for you to confirm in your own account."),
+    default=Delivery.IMMEDIATE,
+)
 
 OBSERVATION, DISCUSSION = "Obs", "PD"
 NAME_MAX = 200
@@ -274,6 +286,17 @@ def record_observation(
                 learner_confirmed_at=None if learner_confirms_later else now,
             )
             _event(record, actor, f"Recorded an observation as evidence {evidence.reference}", criteria=criteria)
+            if learner_confirms_later:
+                notify(
+                    registration.learner,
+                    OBSERVATION_TO_CONFIRM,
+                    centre=registration.centre,
+                    title=gettext("Confirm the observation your assessor recorded as evidence %(reference)s")
+                    % {"reference": evidence.reference},
+                    url=reverse("observations:record-confirm", args=[record.pk]),
+                    actor=actor,
+                    subject_object=record,
+                )
             for role, given in (
                 (RecordSignature.Role.LEARNER, learner_signature),
                 (RecordSignature.Role.WITNESS, witness_signature),
