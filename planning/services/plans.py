@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from centres.access import has_role
 from centres.models import Role, record_event
-from ledger.services import record as record_in_ledger
 from core.errors import DomainError, NotAllowed
 from core.hashing import content_hash
+from ledger.services import record as record_in_ledger
 from portfolio.models import Registration
 from qualifications.models import AssessmentCriterion, AssessmentMethod
 
