@@ -12,6 +12,7 @@ from django.utils import timezone
 from centres.models import record_event
 
 from ..models import ProgressReview
+from ..reminders import tell_review_to_sign
 from ..selectors import otj_actual_hours
 from . import ApprenticeshipError, content_hash, is_provider, require, require_active
 
@@ -109,4 +110,5 @@ def record_review(
         **texts,
     }
     apply_review_content(review, values, actor=actor)
+    tell_review_to_sign(review, actor=actor)
     return review

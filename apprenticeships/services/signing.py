@@ -14,6 +14,7 @@ from ledger.services import record as record_in_ledger
 from portfolio.services.checks import is_learner
 
 from ..models import EmployerLink, ProgressReview, Signature, SignatureRole, TrainingPlan
+from ..reminders import tell_review_to_sign
 from . import ApprenticeshipError, LinkRefused, is_provider, require, require_active
 from .links import get_employer_link
 from .setup import settings_for
@@ -54,6 +55,8 @@ def _sign(*, thing, role: str, user, signed_name: str, ip_address: str | None, c
     if field == "review":
         record_in_ledger("review_signature", signature)
         _complete_review_if_signed(thing)
+        if role != SignatureRole.PROVIDER:
+            tell_review_to_sign(thing, actor=user)
     return signature
 
 
