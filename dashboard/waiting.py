@@ -29,6 +29,7 @@ from apprenticeships.models import SignatureRole as ReviewSignatureRole
 from apprenticeships.selectors import reviews_due
 from centres.models import Role
 from observations.models import AssessmentRecord
+from planning.dashboard import any_flag
 from planning.models import PlanSignature, PlanSignatureRole, PlanVersion, Visit
 from planning.selectors import overdue_items
 from portfolio.models import CountersignStatus, EvidenceLink, Registration
@@ -338,7 +339,7 @@ def _overdue_item_items(rows, *, with_learner: bool) -> list[WaitingItem]:
 
 def learner_plan_items(user, roles) -> list[WaitingItem]:
     """Overdue activities of the learner's current assessment plans (three queries, only for a learner)."""
-    if not active_registrations_of(user):
+    if not any_flag(active_registrations_of(user), "has_overdue_plan_items"):
         return []
     return _overdue_item_items(overdue_items(learner=user, limit=LIMIT + 1), with_learner=False)
 
@@ -363,7 +364,7 @@ def plans_to_sign(user, roles) -> list[WaitingItem]:
     """Current plan versions waiting for this person's signature: as the learner, or as the learner's assessor."""
     items = []
     registrations = active_registrations_of(user)
-    if registrations:
+    if any_flag(registrations, "has_plan_to_sign"):
         versions = _unsigned_versions(PlanSignatureRole.LEARNER).filter(
             plan__registration__in=[registration.pk for registration in registrations]
         )
@@ -472,8 +473,12 @@ def reviews_waiting(user, roles) -> list[WaitingItem]:
 def this_weeks_visits(user, roles) -> list[Visit] | None:
     """The person's visits this week, Monday to Sunday (as the assessor, or as a learner on it), cancelled ones
     marked: two queries, only for assessors and learners (None for anyone else: no section)."""
-    if not roles.get(Role.ASSESSOR) and not active_registrations_of(user):
-        return None
+    registrations = active_registrations_of(user)
+    if not roles.get(Role.ASSESSOR):
+        if not registrations:
+            return None
+        if not any_flag(registrations, "has_visits_from_this_week"):
+            return []
     today = timezone.localdate()
     start = today - dt.timedelta(days=today.weekday())
     ids = Visit.objects.filter(Q(assessor=user) | Q(registrations__learner=user), date__gte=start).filter(
