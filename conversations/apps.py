@@ -8,6 +8,7 @@ class ConversationsConfig(AppConfig):
     def ready(self):
         from portfolio import sections
 
+        from . import services  # noqa: F401  (declares the "new message" notification kind)
         from .sections import evidence_thread_section, unit_thread_section
 
         # The evidence page and the unit progress page show their thread, with a form to reply.

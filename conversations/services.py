@@ -12,11 +12,15 @@ import enum
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from centres.access import has_role
 from centres.models import Role, record_event
 from core.errors import DomainError, NotAllowed
+from notifications.kinds import Delivery, register_kind
+from notifications.services import notify
 from portfolio.models import Evidence, Registration
 from qualifications.models import Unit
 from quality.models import SampleRecord
@@ -24,6 +28,14 @@ from quality.models import SampleRecord
 from .models import Message, Thread
 
 BODY_MAX = 5000
+
+NEW_MESSAGE = "conversation_message"
+register_kind(
+    NEW_MESSAGE,
+    label=gettext_lazy("New message in a conversation"),
+    description=gettext_lazy("Someone wrote in a conversation about evidence or a unit you take part in."),
+    default=Delivery.IMMEDIATE,
+)
 
 
 class ConversationError(DomainError):
@@ -111,6 +123,12 @@ def post_on_evidence(*, actor, evidence: Evidence, body: str) -> Message:
         evidence_reference=evidence.reference,
         body=body,
     )
+    _notify_participants(
+        message,
+        registration,
+        title=gettext("New message about evidence %(reference)s") % {"reference": evidence.reference},
+        url=reverse("portfolio:evidence-detail", args=[evidence.pk]),
+    )
     return message
 
 
@@ -134,4 +152,31 @@ def post_on_unit(*, actor, registration: Registration, unit: Unit, body: str) ->
         unit_id=unit.pk,
         body=body,
     )
+    _notify_participants(
+        message,
+        registration,
+        title=gettext("New message about unit %(unit)s") % {"unit": unit.reference},
+        url=reverse("portfolio:unit-progress", args=[registration.pk, unit.pk]),
+    )
     return message
+
+
+def _notify_participants(message: Message, registration: Registration, *, title: str, url: str) -> None:
+    """Tell the thread's other participants (the learner, their assessor, and whoever has written in it, such as a
+    sampling IQA) about a new message: inside the posting transaction, so the email goes after the commit."""
+    people = {registration.learner_id, registration.assessor_id}
+    people |= set(message.thread.messages.order_by().values_list("author_id", flat=True).distinct())
+    people.discard(message.author_id)
+    people.discard(None)
+    from django.contrib.auth import get_user_model
+
+    for person in get_user_model().objects.filter(pk__in=people).order_by("pk"):
+        notify(
+            person,
+            NEW_MESSAGE,
+            centre=registration.centre,
+            title=title,
+            url=url,
+            actor=message.author,
+            subject_object=message.thread,
+        )

@@ -17,13 +17,21 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from apprenticeships.models import ProgressReview
+from apprenticeships.models import Signature as ReviewSignature
+from apprenticeships.models import SignatureRole as ReviewSignatureRole
+from apprenticeships.selectors import reviews_due
 from centres.models import Role
+from observations.models import AssessmentRecord
+from planning.dashboard import any_flag
+from planning.models import PlanSignature, PlanSignatureRole, PlanVersion, Visit
+from planning.selectors import overdue_items
 from portfolio.models import CountersignStatus, EvidenceLink, Registration
 from portfolio.progress import active_registrations_of, unit_statuses
 from portfolio.selectors import assessor_queue
@@ -35,6 +43,7 @@ from tracking.models import Signature, SignatureRole
 
 LIMIT = 8
 SHOWN = 8
+VISITS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -301,6 +310,187 @@ def admin_registrations(user, roles) -> list[WaitingItem]:
     ]
 
 
+# --- Assessment plans, observations, progress reviews (planning, observations, apprenticeships) ----------------
+
+
+def _overdue_item_items(rows, *, with_learner: bool) -> list[WaitingItem]:
+    items = []
+    for row in rows:
+        item = row.item
+        plan_id = item.version.plan_id
+        registration = item.version.plan.registration
+        text = (
+            _("Plan activity overdue for %(learner)s: %(activity)s")
+            % {"learner": registration.learner.full_name, "activity": item.activity[:80]}
+            if with_learner
+            else _("Plan activity overdue: %(activity)s") % {"activity": item.activity[:80]}
+        )
+        items.append(
+            WaitingItem(
+                since=item.due_on,
+                text=text,
+                url=reverse("planning:plan-detail", args=[plan_id]),
+                see_all_url=reverse("planning:registration-plans", args=[registration.pk]) if not with_learner else "",
+                see_all_text=_("Your assessment plans") if not with_learner else "",
+            )
+        )
+    return items
+
+
+def learner_plan_items(user, roles) -> list[WaitingItem]:
+    """Overdue activities of the learner's current assessment plans (three queries, only for a learner)."""
+    if not any_flag(active_registrations_of(user), "has_overdue_plan_items"):
+        return []
+    return _overdue_item_items(overdue_items(learner=user, limit=LIMIT + 1), with_learner=False)
+
+
+def assessor_plan_items(user, roles) -> list[WaitingItem]:
+    if not roles.get(Role.ASSESSOR):
+        return []
+    return _overdue_item_items(overdue_items(assessor=user, limit=LIMIT + 1), with_learner=True)
+
+
+def _unsigned_versions(role: str):
+    signed = PlanSignature.objects.filter(version=OuterRef("pk"), role=role)
+    return (
+        PlanVersion.objects.filter(is_current=True, plan__registration__status=Registration.Status.ACTIVE)
+        .exclude(Exists(signed))
+        .select_related("plan__registration__learner")
+        .order_by("created_at", "pk")
+    )
+
+
+def plans_to_sign(user, roles) -> list[WaitingItem]:
+    """Current plan versions waiting for this person's signature: as the learner, or as the learner's assessor."""
+    items = []
+    registrations = active_registrations_of(user)
+    if any_flag(registrations, "has_plan_to_sign"):
+        versions = _unsigned_versions(PlanSignatureRole.LEARNER).filter(
+            plan__registration__in=[registration.pk for registration in registrations]
+        )
+        items += [
+            WaitingItem(
+                since=version.created_at,
+                text=_("Read and sign your assessment plan “%(title)s”") % {"title": version.plan.title},
+                url=reverse("planning:plan-detail", args=[version.plan_id]),
+            )
+            for version in versions[: LIMIT + 1]
+        ]
+    if roles.get(Role.ASSESSOR):
+        versions = _unsigned_versions(PlanSignatureRole.ASSESSOR).filter(plan__registration__assessor=user)
+        items += [
+            WaitingItem(
+                since=version.created_at,
+                text=_("Sign the assessment plan of %(learner)s")
+                % {"learner": version.plan.registration.learner.full_name},
+                url=reverse("planning:plan-detail", args=[version.plan_id]),
+            )
+            for version in versions[: LIMIT + 1]
+        ]
+    return sorted(items, key=lambda item: _moment(item.since))[: LIMIT + 1]
+
+
+def learner_observations(user, roles) -> list[WaitingItem]:
+    """Observations the assessor left for the learner to confirm (no query unless the learner's registrations,
+    read once for the home page, say one waits)."""
+    registrations = active_registrations_of(user)
+    if not any(getattr(registration, "has_observations_to_confirm", False) for registration in registrations):
+        return []
+    records = (
+        AssessmentRecord.objects.filter(
+            registration__in=[registration.pk for registration in registrations],
+            confirmation=AssessmentRecord.Confirmation.LATER,
+            learner_confirmed_at__isnull=True,
+        )
+        .select_related("evidence")
+        .order_by("created_at", "pk")[: LIMIT + 1]
+    )
+    return [
+        WaitingItem(
+            since=record.created_at,
+            text=_("Confirm the observation recorded as evidence %(reference)s")
+            % {"reference": record.evidence.reference},
+            url=reverse("observations:record-confirm", args=[record.pk]),
+        )
+        for record in records
+    ]
+
+
+def _review_registrations(user, roles):
+    """Registrations whose progress reviews wait for this person: the assessor's learners, the admin's centres."""
+    scope = Q()
+    if roles.get(Role.ASSESSOR):
+        scope |= Q(assessor=user)
+    if roles.get(Role.CENTRE_ADMIN):
+        scope |= Q(centre__in=roles[Role.CENTRE_ADMIN])
+    if not scope:
+        return None
+    return Registration.objects.filter(scope, status=Registration.Status.ACTIVE)
+
+
+def reviews_waiting(user, roles) -> list[WaitingItem]:
+    """Progress reviews due soon or overdue, and recorded reviews waiting for the provider's signature (the
+    assessor's learners; a centre admin's centres): two queries."""
+    registrations = _review_registrations(user, roles)
+    if registrations is None:
+        return []
+    today = timezone.localdate()
+    items = []
+    for review in reviews_due(registrations, today).filter(content_hash="")[: LIMIT + 1]:
+        learner = review.apprenticeship.registration.learner.full_name
+        text = (
+            _("Progress review of %(learner)s overdue since %(date)s")
+            if review.due_on < today
+            else _("Progress review of %(learner)s due %(date)s")
+        ) % {"learner": learner, "date": f"{review.due_on:%d %b %Y}"}
+        items.append(
+            WaitingItem(since=review.due_on, text=text, url=reverse("apprenticeships:review", args=[review.pk]))
+        )
+    provider_signed = Exists(
+        ReviewSignature.objects.live().filter(review=OuterRef("pk"), role=ReviewSignatureRole.PROVIDER)
+    )
+    to_sign = (
+        ProgressReview.objects.filter(
+            apprenticeship__registration__in=registrations, completed_at__isnull=True, held_on__isnull=False
+        )
+        .exclude(content_hash="")
+        .exclude(provider_signed)
+        .select_related("apprenticeship__registration__learner")
+        .order_by("held_on", "pk")[: LIMIT + 1]
+    )
+    items += [
+        WaitingItem(
+            since=review.held_on,
+            text=_("Sign the progress review of %(learner)s")
+            % {"learner": review.apprenticeship.registration.learner.full_name},
+            url=reverse("apprenticeships:review", args=[review.pk]),
+        )
+        for review in to_sign
+    ]
+    return sorted(items, key=lambda item: _moment(item.since))[: LIMIT + 1]
+
+
+def this_weeks_visits(user, roles) -> list[Visit] | None:
+    """The person's visits this week, Monday to Sunday (as the assessor, or as a learner on it), cancelled ones
+    marked: two queries, only for assessors and learners (None for anyone else: no section)."""
+    registrations = active_registrations_of(user)
+    if not roles.get(Role.ASSESSOR):
+        if not registrations:
+            return None
+        if not any_flag(registrations, "has_visits_from_this_week"):
+            return []
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=today.weekday())
+    ids = Visit.objects.filter(Q(assessor=user) | Q(registrations__learner=user), date__gte=start).filter(
+        date__lte=start + dt.timedelta(days=6)
+    )
+    return list(
+        Visit.objects.filter(pk__in=ids.values("pk"))
+        .prefetch_related("registrations__learner")
+        .order_by("date", "starts_at", "pk")[:VISITS_SHOWN]
+    )
+
+
 WAITING_SOURCES: list[Callable[..., list[WaitingItem]]] = [
     learner_feedback,
     learner_sheets,
@@ -310,6 +500,11 @@ WAITING_SOURCES: list[Callable[..., list[WaitingItem]]] = [
     assessor_actions,
     iqa_work,
     admin_registrations,
+    learner_plan_items,
+    assessor_plan_items,
+    plans_to_sign,
+    learner_observations,
+    reviews_waiting,
 ]
 
 
@@ -330,4 +525,6 @@ def waiting_panel(user, roles) -> dict:
         "items": shown,
         "more": sorted(more.items(), key=lambda pair: pair[1]),
         "hidden": max(len(items) - SHOWN, 0),
+        "visits": this_weeks_visits(user, roles),
+        "calendar_url": reverse("planning:calendar") if roles.get(Role.ASSESSOR) else "",
     }

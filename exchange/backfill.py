@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from apprenticeships.models import OtjEntry
+from apprenticeships.models import Signature as ReviewSignature
 from ledger.models import ChainHead
 from ledger.services import record
+from observations.models import RecordSignature
+from planning.models import PlanSignature
 from portfolio.models import CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
 from quality.models import SampleRecord
 from tracking.models import Signature, SignatureRole
 
 ORDER = ["evidence_file", "evidence_version", "link", "judgement", "decision", "countersignature", "signature",
-         "signature_voided", "iqa_sample"]  # fmt: skip
+         "signature_voided", "iqa_sample", "plan_signature", "record_signature", "review_signature", "otj_entry",
+         "otj_verified"]  # fmt: skip
 
 
 def _items(registration: Registration) -> list[tuple]:
@@ -45,6 +50,25 @@ def _items(registration: Registration) -> list[tuple]:
             items.append((signature.voided_at, "signature_voided", signature.pk, signature))
     for sample in SampleRecord.objects.filter(registration=registration).select_related("iqa"):
         items.append((sample.sampled_at, "iqa_sample", sample.pk, sample))
+    # Signed by the apps above the portfolio (planning, observations, apprenticeships), as their services record.
+    for plan_signature in PlanSignature.objects.filter(version__plan__registration=registration).select_related(
+        "version__plan"
+    ):
+        items.append((plan_signature.signed_at, "plan_signature", plan_signature.pk, plan_signature))
+    for record_signature in RecordSignature.objects.filter(record__registration=registration).select_related(
+        "record__evidence"
+    ):
+        items.append((record_signature.signed_at, "record_signature", record_signature.pk, record_signature))
+    review_signatures = ReviewSignature.objects.filter(review__apprenticeship__registration=registration)
+    for review_signature in review_signatures.select_related("review__apprenticeship"):
+        items.append((review_signature.signed_at, "review_signature", review_signature.pk, review_signature))
+    otj_entries = OtjEntry.objects.filter(apprenticeship__registration=registration).select_related(
+        "apprenticeship", "recorded_by", "verified_by"
+    )
+    for entry in otj_entries.prefetch_related("criteria__unit"):
+        items.append((entry.recorded_at, "otj_entry", entry.pk, entry))
+        if entry.verified_at:
+            items.append((entry.verified_at, "otj_verified", entry.pk, entry))
     rank = {kind: index for index, kind in enumerate(ORDER)}
     rank["eqa_signature"] = rank["signature"]
     return sorted(items, key=lambda item: (item[0], rank[item[1]], item[2]))

@@ -30,7 +30,8 @@ FORMAT = "portfolio-export"
 FORMAT_VERSION = 1
 VERIFIER = Path(__file__).resolve().parent / "verifier" / "verify.html"
 DECISION_KINDS = {"judgement", "decision", "countersignature", "signature", "signature_voided", "eqa_signature",
-                  "iqa_sample"}  # fmt: skip
+                  "iqa_sample", "plan_signature", "record_signature", "review_signature", "otj_entry",
+                  "otj_verified"}  # fmt: skip
 
 
 class ExportRefused(Exception):

@@ -139,6 +139,79 @@ def iqa_sample(sample):
     )
 
 
+def plan_signature(signature):
+    """A signature of an assessment plan's version (planning)."""
+    version = signature.version
+    return (
+        version.plan.registration_id,
+        f"plan-signature:{signature.pk}",
+        {
+            "plan": version.plan.title,
+            "plan_id": version.plan_id,
+            "version": version.number,
+            "role": signature.role,
+            "name": signature.name_at_signing,
+            "signed_at": signature.signed_at,
+            "content_hash": signature.content_hash,
+        },
+    )
+
+
+def record_signature(signature):
+    """A learner's or witness's signature of an observation record (observations)."""
+    record = signature.record
+    return (
+        record.registration_id,
+        f"record-signature:{signature.pk}",
+        {
+            "evidence": record.evidence.reference,
+            "record": record.kind,
+            "role": signature.role,
+            "how": signature.how,
+            "name": signature.name,
+            "signed_at": signature.signed_at,
+            "content_hash": signature.content_hash,
+        },
+    )
+
+
+def review_signature(signature):
+    """A signature of an apprenticeship's progress review (learner, provider or employer)."""
+    review = signature.review
+    return (
+        review.apprenticeship.registration_id,
+        f"review-signature:{signature.pk}",
+        {
+            "review_id": review.pk,
+            "due_on": review.due_on,
+            "held_on": review.held_on,
+            "role": signature.role,
+            "name": signature.signed_name,
+            "signed_at": signature.signed_at,
+            "content_hash": signature.content_hash,
+        },
+    )
+
+
+def otj_entry(entry):
+    """An off-the-job training entry, as recorded and, once verified, as verified."""
+    return (
+        entry.apprenticeship.registration_id,
+        f"otj:{entry.pk}",
+        {
+            "date": entry.date,
+            "hours": str(entry.hours),
+            "activity_type": entry.activity_type,
+            "description": entry.description,
+            "criteria": sorted(f"{c.unit.reference} {c.code}" for c in entry.criteria.all()),
+            "recorded_by": _name(entry.recorded_by),
+            "recorded_at": entry.recorded_at,
+            "verified_by": _name(entry.verified_by),
+            "verified_at": entry.verified_at,
+        },
+    )
+
+
 KINDS: dict[str, Callable] = {
     "evidence_file": evidence_file,
     "evidence_version": evidence_version,
@@ -151,6 +224,11 @@ KINDS: dict[str, Callable] = {
     "signature_voided": signature,
     "eqa_signature": signature,
     "iqa_sample": iqa_sample,
+    "plan_signature": plan_signature,
+    "record_signature": record_signature,
+    "review_signature": review_signature,
+    "otj_entry": otj_entry,
+    "otj_verified": otj_entry,
 }
 
 LABELS = {
@@ -166,6 +244,11 @@ LABELS = {
     "eqa_signature": "EQA signature",
     "iqa_sample": "IQA sample",
     "imported": "Imported from another centre",
+    "plan_signature": "Assessment plan signature",
+    "record_signature": "Observation record signature",
+    "review_signature": "Progress review signature",
+    "otj_entry": "Off-the-job training entry",
+    "otj_verified": "Off-the-job training verified",
 }
 
 

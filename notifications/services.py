@@ -152,3 +152,28 @@ def mark_read(*, user, notification: Notification) -> None:
 
 def mark_all_read(*, user) -> int:
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
+def told_before(kind: str, subject_model: str, subject_ids: Iterable[int]) -> set[tuple[int, int, str]]:
+    """(recipient id, subject id, title) of every notification of this kind ever made about these objects, read or
+    not: one query. The daily reminders (a plan item due, then overdue; a visit tomorrow) use it to tell each person
+    once per object and state, whatever how often they run."""
+    subject_ids = list(subject_ids)
+    if not subject_ids:
+        return set()
+    return set(
+        Notification.objects.filter(kind=kind, subject_type=subject_model, subject_id__in=subject_ids).values_list(
+            "recipient_id", "subject_id", "title"
+        )
+    )
+
+
+def notify_once(told: set, recipient, kind: str, *, centre, title: str, url: str, subject_object) -> bool:
+    """notify() unless `told` (from told_before) shows this person was already told this title about this object."""
+    title = title[:TITLE_MAX]
+    if recipient is None or (recipient.pk, subject_object.pk, title) in told:
+        return False
+    made = notify(recipient, kind, centre=centre, title=title, url=url, subject_object=subject_object)
+    if made is not None:
+        told.add((recipient.pk, subject_object.pk, title))
+    return made is not None

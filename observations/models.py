@@ -27,6 +27,14 @@ class AssessmentRecord(models.Model):
     confirmation = models.CharField(max_length=20, choices=Confirmation.choices)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the record's content, as signed.")
     learner_confirmed_at = models.DateTimeField(null=True, blank=True)
+    visit = models.ForeignKey(
+        "planning.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessment_records",
+        help_text="The visit during which the observation was made, if it was recorded from the visit's page.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

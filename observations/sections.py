@@ -20,7 +20,7 @@ def evidence_section(user, evidence) -> list[dict]:
         return []
     record = (
         AssessmentRecord.objects.filter(evidence=evidence)
-        .select_related("assessor")
+        .select_related("assessor", "visit")
         .prefetch_related("signatures", "markers__criterion__unit")
         .first()
     )
@@ -37,6 +37,17 @@ def evidence_section(user, evidence) -> list[dict]:
             "can_confirm": record.awaiting_learner and is_learner(user, evidence.registration),
         }
     ]
+
+
+def visit_record_actions(user, visit, registration) -> list[tuple[str, str]]:
+    """On a visit's page, the visit's assessor's link to record an observation of one of its learners, kept with
+    the record (planning asks through planning.hooks.visit_actions)."""
+    if visit.assessor_id != user.pk or visit.is_cancelled:
+        return []
+    if registration.status != Registration.Status.ACTIVE or not is_assessor(user, registration):
+        return []
+    url = reverse("observations:observation-new", args=[registration.pk]) + f"?visit={visit.pk}"
+    return [(url, _("Record an observation"))]
 
 
 def record_actions(user, registration) -> list[tuple[str, str]]:

@@ -21,11 +21,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
+from notifications.kinds import Delivery, register_kind
+from notifications.services import notify
+from planning.models import Visit
 from portfolio.models import Registration
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
 from portfolio.services.checks import criteria_on_plan, is_assessor, is_learner, require
@@ -34,6 +39,14 @@ from portfolio.services.judgement import LinkJudgement, judge_evidence
 from portfolio.uploads import StoredFiles, prepare_all
 
 from .models import AssessmentRecord, DiscussionMarker, RecordSignature
+
+OBSERVATION_TO_CONFIRM = "observation_to_confirm"
+register_kind(
+    OBSERVATION_TO_CONFIRM,
+    label=gettext_lazy("Observation to confirm"),
+    description=gettext_lazy("Your assessor recorded an observation for you to confirm in your own account."),
+    default=Delivery.IMMEDIATE,
+)
 
 OBSERVATION, DISCUSSION = "Obs", "PD"
 NAME_MAX = 200
@@ -225,6 +238,7 @@ def _sign_event(record: AssessmentRecord, signature: RecordSignature, actor) -> 
         how=signature.how,
         content_hash=signature.content_hash,
     )
+    record_in_ledger("record_signature", signature)
 
 
 def record_observation(
@@ -235,11 +249,15 @@ def record_observation(
     learner_confirms_later: bool,
     learner: SignatureInput,
     witness: SignatureInput | None = None,
+    visit: Visit | None = None,
 ) -> AssessmentRecord:
     """Record an observation: one piece of evidence (method Obs) with its photos and recordings, linked to the
     observed criteria and judged met, signed by the learner on the device (or left for them to confirm in their own
     account), and by a witness if one was there."""
     _require_assessor(actor, registration)
+    if visit is not None:
+        visit = Visit.objects.get(pk=visit.pk)  # as it stands now (it may have been cancelled since)
+        _check_visit(visit, actor, registration)
     criteria = criteria_on_plan(registration, data.criterion_ids)
     if not criteria:
         raise PortfolioError(_("Choose the criteria you observed."))
@@ -294,8 +312,27 @@ def record_observation(
                 else AssessmentRecord.Confirmation.ON_DEVICE,
                 content_hash=full_hash,
                 learner_confirmed_at=None if learner_confirms_later else now,
+                visit=visit,
             )
-            _event(record, actor, f"Recorded an observation as evidence {evidence.reference}", criteria=criteria)
+            _event(
+                record,
+                actor,
+                f"Recorded an observation as evidence {evidence.reference}"
+                + (f" during the visit of {visit.date:%d/%m/%Y}" if visit is not None else ""),
+                criteria=criteria,
+                **({"visit": visit.pk} if visit is not None else {}),
+            )
+            if learner_confirms_later:
+                notify(
+                    registration.learner,
+                    OBSERVATION_TO_CONFIRM,
+                    centre=registration.centre,
+                    title=gettext("Confirm the observation your assessor recorded as evidence %(reference)s")
+                    % {"reference": evidence.reference},
+                    url=reverse("observations:record-confirm", args=[record.pk]),
+                    actor=actor,
+                    subject_object=record,
+                )
             for role, given in (
                 (RecordSignature.Role.LEARNER, learner_signature),
                 (RecordSignature.Role.WITNESS, witness_signature),
@@ -317,6 +354,16 @@ def record_observation(
         for item in prepared:
             item.close()
     return record
+
+
+def _check_visit(visit: Visit, actor, registration: Registration) -> None:
+    """An observation kept with a visit: the actor's own visit, not cancelled, with this learner on it."""
+    if visit.assessor_id != actor.pk:
+        raise PortfolioError("Record observations only from your own visits.")
+    if visit.is_cancelled:
+        raise PortfolioError("This visit was cancelled: record the observation without it, or from another visit.")
+    if not visit.registrations.filter(pk=registration.pk).exists():
+        raise PortfolioError("This learner is not on that visit.")
 
 
 def _event(record: AssessmentRecord, actor, summary: str, *, criteria, **data) -> None:

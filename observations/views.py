@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.views import domain_errors_as_messages
+from planning.selectors import visits_for
 from portfolio.access import get_portfolio_for, portfolios_for
 from portfolio.progress import unit_statuses
 from portfolio.services import AlreadyDone
@@ -114,11 +115,23 @@ def _page_context(registration, form, request, **extra) -> dict:
     }
 
 
+def _visit_of(request):
+    """The visit the observation is recorded from (?visit= on the visit page's link, kept in the form): one the
+    user may open, else 404; the service checks it is theirs, not cancelled, with this learner on it."""
+    raw = request.POST.get("visit") or request.GET.get("visit") or ""
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(visits_for(request.user), pk=int(raw))
+
+
 @upload_view
 @login_required
 def observation_new(request, registration_pk: int):
     registration = get_portfolio_for(request.user, registration_pk)
     require_permission(is_assessor(request.user, registration), _("Only the learner's assessor records observations."))
+    visit = _visit_of(request)
     form = RecordForm(request.POST or None, default_title=_("Observation"))
     if request.method == "POST":
         refused = refused_upload_messages(request)
@@ -145,6 +158,7 @@ def observation_new(request, registration_pk: int):
                     learner_confirms_later=request.POST.get("learner_confirms") == "later",
                     learner=_signature(request, "learner"),
                     witness=_signature(request, "witness"),
+                    visit=visit,
                 )
                 messages.success(
                     request,
@@ -159,7 +173,12 @@ def observation_new(request, registration_pk: int):
         request,
         "observations/observation_form.html",
         _page_context(
-            registration, form, request, confirm_later=later, witness_name=request.POST.get("witness_name", "")
+            registration,
+            form,
+            request,
+            confirm_later=later,
+            witness_name=request.POST.get("witness_name", ""),
+            visit=visit,
         ),
     )
 

@@ -23,6 +23,7 @@ from centres.params import parse_id
 from core.views import domain_errors_as_messages
 from portfolio.access import get_portfolio_for
 
+from . import hooks
 from .forms import CancelVisitForm, ItemForm, PlanForm, PlanSignForm, ReviseForm, VisitForm
 from .ical import feed_calendar, feed_host
 from .models import CalendarFeed, PlanItem, PlanVersion
@@ -299,10 +300,24 @@ def _get_visit(request, pk: int):
 def visit_detail(request, pk: int):
     visit = _get_visit(request, pk)
     is_owner = visit.assessor_id == request.user.pk
+    # What the assessor may record for each learner on the visit (observations answers: "Record an observation").
+    learner_actions = []
+    if not visit.is_cancelled:
+        for registration in visit.registrations.all():
+            actions = [
+                action for answer in hooks.visit_actions.ask(request.user, visit, registration) for action in answer
+            ]
+            if actions:
+                learner_actions.append((registration, actions))
     return render(
         request,
         "planning/visit_detail.html",
-        {"visit": visit, "is_owner": is_owner and not visit.is_cancelled, "cancel_form": CancelVisitForm()},
+        {
+            "visit": visit,
+            "is_owner": is_owner and not visit.is_cancelled,
+            "cancel_form": CancelVisitForm(),
+            "learner_actions": learner_actions,
+        },
     )
 
 

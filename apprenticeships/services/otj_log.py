@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
 from portfolio.models import Evidence
 from qualifications.models import AssessmentCriterion
 
@@ -96,6 +97,7 @@ def record_otj_entry(
                 hours=str(hours),
                 date=date.isoformat(),
             )
+            record_in_ledger("otj_entry", entry)
             return entry
     # Nothing is stored but the refusal, in the audit history: the OTJ page lists recent refusals with the reason.
     with translation.override("en"):  # the audit history stays in English
@@ -132,6 +134,7 @@ def verify_otj_entry(*, actor, entry: OtjEntry) -> OtjEntry:
         registration_id=registration.pk,
         summary=f"Verified {entry.hours} h of off-the-job training on {entry.date:%d/%m/%Y}",
     )
+    record_in_ledger("otj_verified", entry)
     return entry
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from centres.models import record_event
 
 from ..models import ProgressReview
+from ..reminders import tell_review_to_sign
 from ..selectors import otj_actual_hours
 from . import ApprenticeshipError, content_hash, is_provider, require, require_active
 
@@ -110,4 +111,5 @@ def record_review(
         **texts,
     }
     apply_review_content(review, values, actor=actor)
+    tell_review_to_sign(review, actor=actor)
     return review

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from centres.models import record_event
+from ledger.services import record as record_in_ledger
 from portfolio.services.checks import is_learner
 
 from ..models import EmployerLink, ProgressReview, Signature, SignatureRole, TrainingPlan
+from ..reminders import tell_review_to_sign
 from . import ApprenticeshipError, LinkRefused, is_provider, require, require_active
 from .links import get_employer_link
 from .setup import settings_for
@@ -59,7 +61,10 @@ def _sign(*, thing, role: str, user, signed_name: str, ip_address: str | None, c
         ip_address=ip_address or "",
     )
     if field == "review":
+        record_in_ledger("review_signature", signature)
         _complete_review_if_signed(thing)
+        if role != SignatureRole.PROVIDER:
+            tell_review_to_sign(thing, actor=user)
     return signature
 
 

@@ -19,6 +19,7 @@ from centres.access import has_role
 from centres.models import Role, record_event
 from core.errors import DomainError, NotAllowed
 from core.hashing import content_hash
+from ledger.services import record as record_in_ledger
 from portfolio.models import Registration
 from qualifications.models import AssessmentCriterion, AssessmentMethod
 
@@ -270,4 +271,5 @@ def sign_plan(
         role=role,
         content_hash=current_hash,
     )
+    record_in_ledger("plan_signature", signature)
     return signature
