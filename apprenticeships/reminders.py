@@ -5,6 +5,7 @@ once per review and state; apprentices on a break are left out, as on the home p
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.urls import reverse
 from django.utils import timezone
@@ -46,11 +47,18 @@ def tell_review_to_sign(review: ProgressReview, *, actor=None) -> None:
         registration.assessor,
         REVIEW_TO_SIGN,
         centre=registration.centre,
-        title=gettext("A progress review waits for your signature"),
+        title=lambda: gettext("A progress review waits for your signature"),
         url=reverse("apprenticeships:review", args=[review.pk]),
         actor=actor,
         subject_object=review,
     )
+
+
+def _due_title(review, today: dt.date) -> str:
+    due = review.due_on.strftime("%d/%m/%Y")
+    if review.due_on < today:
+        return gettext("A progress review is overdue (due %(date)s)") % {"date": due}
+    return gettext("A progress review is due %(date)s") % {"date": due}
 
 
 def remind_reviews_due(today: dt.date | None = None) -> int:
@@ -68,12 +76,7 @@ def remind_reviews_due(today: dt.date | None = None) -> int:
         told = told_before(REVIEW_DUE, ProgressReview._meta.model_name, [review.pk for review in batch])
         for review in batch:
             registration = review.apprenticeship.registration
-            due = review.due_on.strftime("%d/%m/%Y")
-            title = (
-                gettext("A progress review is overdue (due %(date)s)")
-                if review.due_on < today
-                else gettext("A progress review is due %(date)s")
-            ) % {"date": due}
+            title = partial(_due_title, review, today)  # written in the assessor's language
             told_count += notify_once(
                 told,
                 registration.assessor,

@@ -9,7 +9,7 @@ complaints); nobody else reads them: others of the centre get 403, anyone else 4
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -126,7 +126,7 @@ def post_on_evidence(*, actor, evidence: Evidence, body: str) -> Message:
     _notify_participants(
         message,
         registration,
-        title=gettext("New message about evidence %(reference)s") % {"reference": evidence.reference},
+        title=lambda: gettext("New message about evidence %(reference)s") % {"reference": evidence.reference},
         url=reverse("portfolio:evidence-detail", args=[evidence.pk]),
     )
     return message
@@ -155,13 +155,13 @@ def post_on_unit(*, actor, registration: Registration, unit: Unit, body: str) ->
     _notify_participants(
         message,
         registration,
-        title=gettext("New message about unit %(unit)s") % {"unit": unit.reference},
+        title=lambda: gettext("New message about unit %(unit)s") % {"unit": unit.reference},
         url=reverse("portfolio:unit-progress", args=[registration.pk, unit.pk]),
     )
     return message
 
 
-def _notify_participants(message: Message, registration: Registration, *, title: str, url: str) -> None:
+def _notify_participants(message: Message, registration: Registration, *, title: Callable[[], str], url: str) -> None:
     """Tell the thread's other participants (the learner, their assessor, and whoever has written in it, such as a
     sampling IQA) about a new message: inside the posting transaction, so the email goes after the commit."""
     people = {registration.learner_id, registration.assessor_id}

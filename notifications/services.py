@@ -86,9 +86,7 @@ def notify(
         return None
     if actor is not None and actor.pk == recipient.pk:
         return None
-    if callable(title):
-        with translation.override(recipient.language or settings.LANGUAGE_CODE):
-            title = str(title())
+    title = _in_recipients_language(recipient, title)
     subject_type = subject_object._meta.model_name if subject_object is not None else ""
     subject_id = subject_object.pk if subject_object is not None else None
     now = timezone.now()
@@ -168,10 +166,23 @@ def told_before(kind: str, subject_model: str, subject_ids: Iterable[int]) -> se
     )
 
 
-def notify_once(told: set, recipient, kind: str, *, centre, title: str, url: str, subject_object) -> bool:
-    """notify() unless `told` (from told_before) shows this person was already told this title about this object."""
-    title = title[:TITLE_MAX]
-    if recipient is None or (recipient.pk, subject_object.pk, title) in told:
+def _in_recipients_language(recipient, title: str | Callable[[], str]) -> str:
+    """A title given as a function is written in the recipient's chosen language (as their emails are)."""
+    if callable(title):
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            return str(title())
+    return title
+
+
+def notify_once(
+    told: set, recipient, kind: str, *, centre, title: str | Callable[[], str], url: str, subject_object
+) -> bool:
+    """notify() unless `told` (from told_before) shows this person was already told this title about this object
+    (the title compared in the recipient's language, the one it was stored in)."""
+    if recipient is None:
+        return False
+    title = _in_recipients_language(recipient, title)[:TITLE_MAX]
+    if (recipient.pk, subject_object.pk, title) in told:
         return False
     made = notify(recipient, kind, centre=centre, title=title, url=url, subject_object=subject_object)
     if made is not None:

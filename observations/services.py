@@ -327,8 +327,10 @@ def record_observation(
                     registration.learner,
                     OBSERVATION_TO_CONFIRM,
                     centre=registration.centre,
-                    title=gettext("Confirm the observation your assessor recorded as evidence %(reference)s")
-                    % {"reference": evidence.reference},
+                    title=lambda: (
+                        gettext("Confirm the observation your assessor recorded as evidence %(reference)s")
+                        % {"reference": evidence.reference}
+                    ),
                     url=reverse("observations:record-confirm", args=[record.pk]),
                     actor=actor,
                     subject_object=record,

@@ -10,6 +10,7 @@ Items and visits are read in batches of BATCH in a fixed number of queries per b
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.urls import reverse
 from django.utils import timezone
@@ -57,7 +58,7 @@ def remind_plan_items(today: dt.date | None = None) -> int:
         told = told_before(PLAN_ITEM_DUE, PlanItem._meta.model_name, [row.item.pk for row in rows])
         for row in rows:
             registration = row.item.version.plan.registration
-            title = _item_title(row, today)
+            title = partial(_item_title, row, today)  # written in each person's language
             url = reverse("planning:plan-detail", args=[row.item.version.plan_id])
             for person in (registration.learner, registration.assessor):
                 told_count += notify_once(
@@ -69,6 +70,13 @@ def remind_plan_items(today: dt.date | None = None) -> int:
                     url=url,
                     subject_object=row.item,
                 )
+
+
+def _visit_title(visit) -> str:
+    return gettext("You have a visit tomorrow, %(date)s at %(time)s") % {
+        "date": date_format(visit.date, "SHORT_DATE_FORMAT"),
+        "time": f"{visit.starts_at:%H:%M}",
+    }
 
 
 def remind_visits_tomorrow(today: dt.date | None = None) -> int:
@@ -89,10 +97,7 @@ def remind_visits_tomorrow(today: dt.date | None = None) -> int:
         last_pk = batch[-1].pk
         told = told_before(VISIT_TOMORROW, Visit._meta.model_name, [visit.pk for visit in batch])
         for visit in batch:
-            title = gettext("You have a visit tomorrow, %(date)s at %(time)s") % {
-                "date": date_format(visit.date, "SHORT_DATE_FORMAT"),
-                "time": f"{visit.starts_at:%H:%M}",
-            }
+            title = partial(_visit_title, visit)  # written in each person's language
             url = reverse("planning:visit-detail", args=[visit.pk])
             people = [visit.assessor] + [registration.learner for registration in visit.registrations.all()]
             for person in people:

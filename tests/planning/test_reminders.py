@@ -51,6 +51,20 @@ def test_an_item_is_told_once_when_due_and_once_when_overdue_to_learner_and_asse
     assert "overdue" in _told(PLAN_ITEM_DUE, world.learner)[-1].title
 
 
+def test_a_welsh_learner_is_told_in_welsh_and_still_only_once(world):
+    from django.utils import translation
+
+    world.learner.language = "cy"
+    world.learner.save(update_fields=["language"])
+    make_plan(world.registration, items=[item(criteria_of(world.registration, 1), due_on=TODAY)])
+    with translation.override("en-gb"):  # the worker's language is not the learner's
+        assert remind_plan_items(TODAY) == 2
+        assert remind_plan_items(TODAY) == 0
+    (learner_note,) = _told(PLAN_ITEM_DUE, world.learner)
+    (assessor_note,) = _told(PLAN_ITEM_DUE, world.assessor)
+    assert "cynllun asesu" in learner_note.title and "assessment plan" in assessor_note.title
+
+
 def test_an_item_read_and_then_overdue_is_a_new_notification(world):
     make_plan(world.registration, items=[item(criteria_of(world.registration, 1), due_on=TODAY)])
     remind_plan_items(TODAY)
