@@ -2,7 +2,7 @@
 for an id of ours; the list shows none of ours and a registration with our staff is refused),
 with a token of the right centre missing the operation's scope (403), and with the right token (2xx).
 
-The main permission matrix (tests/security/test_permission_matrix.py) leaves the API's URLconf to this test;
+The main permission matrix (tests/security/matrix.py) leaves the API's URLconf to this test;
 `test_every_operation_is_covered` makes sure no operation of the schema is missing here."""
 
 import json

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apprenticeships.services.otj_log import record_otj_entry
+from apprenticeships.services.reviews import record_review
 from apprenticeships.services.setup import set_up_apprenticeship
 from tests.factories import DIPLOMA_SKILLS, make_registration
 
@@ -47,4 +49,35 @@ def make_apprentice_registration(world, learner=None, **extra):
         qualification=DIPLOMA_SKILLS,
         pathway="face-to-face",
         **extra,
+    )
+
+
+IP = "203.0.113.9"
+
+
+def _otj(world, apprenticeship, actor=None, **changes):
+    values = {
+        "date": timezone.localdate() - dt.timedelta(days=2),
+        "hours": Decimal("3"),
+        "activity_type": "theory",
+        "description": "Workshop on handling complaints",
+        "new_learning": True,
+        "relevant_to_standard": True,
+        "within_paid_hours": True,
+    }
+    return record_otj_entry(actor=actor or world.learner, apprenticeship=apprenticeship, **(values | changes))
+
+
+def _review(world, apprenticeship):
+    review = apprenticeship.reviews.get()
+    return record_review(
+        actor=world.assessor,
+        review=review,
+        held_on=timezone.localdate(),
+        targets_set="Complete unit 3 evidence",
+        targets_met="Unit 2 observation done",
+        english_maths="Level 2 maths exempt (GCSE grade 5)",
+        wellbeing="Settled at work",
+        safeguarding="No concerns",
+        employer_comments="Good with customers",
     )

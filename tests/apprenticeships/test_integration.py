@@ -15,8 +15,7 @@ from core import periodic
 from ledger.models import ChainEntry
 from ledger.services import verify
 from notifications.models import Notification
-from tests.apprenticeships.helpers import make_apprenticeship
-from tests.apprenticeships.test_services import IP, _otj, _review
+from tests.apprenticeships.helpers import IP, _otj, _review, make_apprenticeship
 from tests.factories import build_world
 
 pytestmark = pytest.mark.django_db

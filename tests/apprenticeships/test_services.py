@@ -18,7 +18,7 @@ from apprenticeships.models import (
 )
 from apprenticeships.services import ApprenticeshipError, LinkRefused, NotAllowed
 from apprenticeships.services.links import send_employer_link
-from apprenticeships.services.otj_log import OtjRefused, record_otj_entry, verify_otj_entry
+from apprenticeships.services.otj_log import OtjRefused, verify_otj_entry
 from apprenticeships.services.reviews import record_review
 from apprenticeships.services.setup import change_employer, end_break, record_break
 from apprenticeships.services.signing import sign_review, sign_training_plan, sign_with_employer_link
@@ -26,8 +26,9 @@ from centres.models import Event
 from tests.apprenticeships.helpers import details, make_apprenticeship
 from tests.factories import build_world
 
+from .helpers import IP, _otj, _review
+
 pytestmark = pytest.mark.django_db
-IP = "203.0.113.9"
 
 
 @pytest.fixture
@@ -38,34 +39,6 @@ def world():
 @pytest.fixture
 def apprenticeship(world):
     return make_apprenticeship(world)
-
-
-def _otj(world, apprenticeship, actor=None, **changes):
-    values = {
-        "date": timezone.localdate() - dt.timedelta(days=2),
-        "hours": Decimal("3"),
-        "activity_type": "theory",
-        "description": "Workshop on handling complaints",
-        "new_learning": True,
-        "relevant_to_standard": True,
-        "within_paid_hours": True,
-    }
-    return record_otj_entry(actor=actor or world.learner, apprenticeship=apprenticeship, **(values | changes))
-
-
-def _review(world, apprenticeship):
-    review = apprenticeship.reviews.get()
-    return record_review(
-        actor=world.assessor,
-        review=review,
-        held_on=timezone.localdate(),
-        targets_set="Complete unit 3 evidence",
-        targets_met="Unit 2 observation done",
-        english_maths="Level 2 maths exempt (GCSE grade 5)",
-        wellbeing="Settled at work",
-        safeguarding="No concerns",
-        employer_comments="Good with customers",
-    )
 
 
 # --- Set-up and training plan --------------------------------------------------------------------------------

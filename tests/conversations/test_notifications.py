@@ -7,7 +7,7 @@ from django.urls import reverse
 from conversations.services import NEW_MESSAGE, post_on_evidence, post_on_unit
 from notifications.models import Notification
 from qualifications.models import Unit
-from tests.conversations.test_threads import _sample
+from tests.conversations.helpers import _sample
 from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,10 @@ from core.errors import NotAllowed
 from portfolio.services.evidence import new_version
 from portfolio.services.judgement import judge_link
 from qualifications.models import Unit
-from quality.models import Outcome, SampleKind, SampleRecord, SampleUnit, SamplingPlan
 from tests.factories import client_for
-from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence, today
+from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence
+
+from .helpers import _sample
 
 pytestmark = pytest.mark.django_db
 
@@ -28,29 +29,6 @@ def _own_media_root(media_root):
 @pytest.fixture
 def evidence(world):
     return make_evidence(world.registration, criteria=criteria_of(UNIT_A, 2))
-
-
-def _sample(world, unit):
-    plan = SamplingPlan.objects.create(
-        centre=world.centre,
-        qualification=world.registration.qualification,
-        iqa=world.iqa,
-        period_start=today(30),
-        period_end=today(-30),
-        created_by=world.iqa,
-    )
-    sample = SampleRecord.objects.create(
-        plan=plan,
-        registration=world.registration,
-        kind=SampleKind.INTERIM,
-        iqa=world.iqa,
-        assessor=world.assessor,
-        location="Workplace",
-        outcome=Outcome.AGREE,
-        feedback="Sound.",
-    )
-    SampleUnit.objects.create(sample=sample, unit=unit, outcome=Outcome.AGREE)
-    return sample
 
 
 def _evidence_url(evidence):

@@ -17,8 +17,7 @@ from planning.services.visits import schedule_visit
 from tests.apprenticeships.helpers import make_apprentice_registration, make_apprenticeship
 from tests.factories import client_for, make_registration, make_user
 from tests.observations.helpers import record_input
-from tests.planning.helpers import criteria_of, item, make_plan
-from tests.planning.test_visits import visit_input
+from tests.planning.helpers import criteria_of, item, make_plan, visit_input
 
 pytestmark = pytest.mark.django_db
 

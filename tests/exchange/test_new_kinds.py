@@ -17,7 +17,7 @@ from ledger.models import ChainEntry
 from ledger.services import verify
 from planning.services import plans as plan_services
 from planning.services.plans import sign_plan, version_hash
-from tests.exchange.test_verify_portfolio import _rewrite
+from tests.exchange.helpers import _rewrite
 from tests.planning.helpers import make_plan
 
 pytestmark = pytest.mark.django_db

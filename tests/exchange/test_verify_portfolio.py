@@ -9,23 +9,9 @@ from django.core.management import CommandError, call_command
 
 from exchange.checking import check_zip
 
+from .helpers import _rewrite
+
 pytestmark = pytest.mark.django_db
-
-
-def _rewrite(source, target, *, change=None, add=None, drop=()):
-    """Copy the ZIP, changing entries (name -> function of bytes) and adding others."""
-    change, add = change or {}, add or {}
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
-        for info in original.infolist():
-            if info.filename in drop:
-                continue
-            data = original.read(info)
-            if info.filename in change:
-                data = change[info.filename](data)
-            copy.writestr(info.filename, data)
-        for name, data in add.items():
-            copy.writestr(name, data)
-    return target
 
 
 def _json_change(function):

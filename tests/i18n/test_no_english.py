@@ -21,7 +21,7 @@ from tests.planning.helpers import make_plan
 from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence
 
 from .conftest import PO
-from .test_catalogue import _entries
+from .helpers import _entries
 
 # Our words that are also the specifications' own: the RPL assessment method is named so in the catalogue.
 SPECIFICATION_WORDS = ("Recognition of prior learning",)

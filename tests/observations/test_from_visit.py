@@ -14,7 +14,7 @@ from portfolio.models import Evidence
 from portfolio.services import PortfolioError
 from tests.factories import client_for, make_registration, make_user
 from tests.observations.helpers import drawn_by_learner, record_input
-from tests.planning.test_visits import visit_input
+from tests.planning.helpers import visit_input
 
 pytestmark = pytest.mark.django_db
 

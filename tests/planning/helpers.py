@@ -1,6 +1,7 @@
 import datetime as dt
 
 from planning.services.plans import ItemInput, create_plan
+from planning.services.visits import VisitInput
 from qualifications.models import AssessmentCriterion, AssessmentMethod
 
 
@@ -31,3 +32,20 @@ def make_plan(registration, items=None, title="First plan"):
     criteria = criteria_of(registration, 2)
     items = items or [item(criteria[:1]), item(criteria[1:2], activity="Write a reflective account", code="RA")]
     return create_plan(registration=registration, user=registration.assessor, title=title, items=items)
+
+
+# The day visits are booked for: far enough ahead to be "upcoming".
+DAY = dt.date.today() + dt.timedelta(days=2)
+
+
+def visit_input(*registrations, **extra) -> VisitInput:
+    values = {
+        "date": DAY,
+        "starts_at": dt.time(10, 0),
+        "ends_at": dt.time(11, 30),
+        "purpose": "Observe handling a complaint",
+        "place": "Northgate Store, Leeds",
+        "registration_ids": [r.pk for r in registrations],
+    }
+    values.update(extra)
+    return VisitInput(**values)

@@ -14,8 +14,7 @@ from planning.reminders import remind_plan_items, remind_visits_tomorrow
 from planning.services.plans import sign_plan, version_hash
 from planning.services.visits import cancel_visit, change_visit, schedule_visit
 
-from .helpers import criteria_of, item, make_plan
-from .test_visits import visit_input
+from .helpers import criteria_of, item, make_plan, visit_input
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from centres.models import Event
 from planning.models import Visit
 from planning.services.visits import (
     VisitError,
-    VisitInput,
     VisitNotAllowed,
     cancel_visit,
     change_visit,
@@ -23,24 +22,9 @@ from planning.services.visits import (
 )
 from tests.factories import client_for, make_registration, make_user
 
-from .helpers import make_plan
+from .helpers import DAY, make_plan, visit_input
 
 pytestmark = pytest.mark.django_db
-
-DAY = dt.date.today() + dt.timedelta(days=2)
-
-
-def visit_input(*registrations, **extra) -> VisitInput:
-    values = {
-        "date": DAY,
-        "starts_at": dt.time(10, 0),
-        "ends_at": dt.time(11, 30),
-        "purpose": "Observe handling a complaint",
-        "place": "Northgate Store, Leeds",
-        "registration_ids": [r.pk for r in registrations],
-    }
-    values.update(extra)
-    return VisitInput(**values)
 
 
 def test_assessor_schedules_a_visit_with_their_learner(world):

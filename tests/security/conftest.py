@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 
 
 @pytest.fixture
@@ -7,3 +8,19 @@ def scenario(db):
     from tests.security.scenario import build_scenario
 
     return build_scenario()
+
+
+@pytest.fixture(scope="module")
+def module_scenario(django_db_setup, django_db_blocker):
+    """One scenario for the whole module, inside a transaction that is rolled back at the end. Each test runs in
+    a savepoint inside it (pytest-django's `db`), so a POST that changes something is undone before the next."""
+    from tests.security.scenario import build_scenario
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        built = build_scenario()
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)

@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from centres.models import Event
-from tests.security.test_permission_matrix import ACTORS, MATRIX, OK, _query_string, actor_user, module_scenario
 
-__all__ = ["module_scenario"]  # the shared scenario fixture of the matrix, used here too
+from .matrix import ACTORS, MATRIX, OK, actor_user, query_string
 
 
 def _poster(route) -> str | None:
@@ -46,7 +45,7 @@ def test_post_without_csrf_token_is_refused(name, scenario):
     if user is not None:
         client.force_login(user)
     events_before = Event.objects.count()
-    url = reverse(name, kwargs=route.kwargs(scenario)) + _query_string(route.query(scenario))
+    url = reverse(name, kwargs=route.kwargs(scenario)) + query_string(route.query(scenario))
     response = client.post(url, route.data(scenario), HTTP_ORIGIN="https://evil.example")
     assert response.status_code == 403, f"POST {url} as {actor} without a CSRF token: {response.status_code}"
     assert Event.objects.count() == events_before
