@@ -52,4 +52,5 @@
   });
   if (input) { input.addEventListener("input", filter); }
   count();
+  form.setAttribute("data-ready", "");  // for the browser tests: the picker listens from now on
 })();

@@ -22,6 +22,8 @@ ROLES = [
     ("iqa", "iqa@northgate.example"),
     ("eqa", "eqa@awarding.example"),
     ("centre-admin", "admin@northgate.example"),
+    ("apprentice", "learner3@northgate.example"),
+    ("employer-contact", "employer@harbour.example"),
 ]
 # Pages outside the navigation, checked as the learner sees them: the statement and our own error pages; and the
 # notifications behind the header's bell, with the email choices.

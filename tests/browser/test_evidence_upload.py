@@ -54,6 +54,8 @@ def test_evidence_on_a_phone(new_page, browser_world, tmp_path, settings):
     unit_a, unit_b = world.registration.plan.order_by("unit__reference").values_list("unit_id", flat=True)
     first_a = evidence.registration.units.get(pk=unit_a).criteria.order_by("order").first()
     first_b = evidence.registration.units.get(pk=unit_b).criteria.order_by("order").first()
+    # The upload's answer is written into the page by its script: wait for the picker's own script to listen.
+    learner.wait_for_selector("[data-criteria-picker][data-ready]", state="attached")
     learner.fill("#criteria-search", first_a.text[:25])
     learner.check(f"#criterion-{first_a.pk}")
     learner.fill("#criteria-search", "")
