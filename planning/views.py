@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import has_role
+from centres.auth.client import client_ip
 from centres.models import Role
 from centres.params import parse_id
 from core.views import domain_errors_as_messages
@@ -195,10 +196,6 @@ def plan_revise(request, pk: int):
     )
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @login_required
 @require_POST
 def plan_sign(request, pk: int):
@@ -216,7 +213,7 @@ def plan_sign(request, pk: int):
             version=version,
             user=request.user,
             expected_hash=form.cleaned_data["content_hash"],
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         messages.success(request, gettext("You signed version %(number)s of the plan.") % {"number": version.number})

@@ -3,7 +3,6 @@ the 403 for the wrong role, the client's address for signatures and the employer
 
 from __future__ import annotations
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,20 +11,25 @@ from django.utils.translation import gettext as _
 
 from core.views import domain_errors_as_messages
 from portfolio.access import get_portfolio_for, portfolios_for
+from portfolio.services.checks import is_learner
 
 from ..models import (
     Apprenticeship,
     ProgressReview,
+    SignatureRole,
 )
 from ..services import is_provider
 from ..services.links import send_employer_link
 
 
-def _ip(request) -> str | None:
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except Exception:  # allauth refuses a malformed address: the signature is kept without it
-        return None
+def signing_role(request, registration) -> str:
+    """The role a signature posted here is made in: the learner's own, or the provider's (the assessor or a centre
+    admin); anyone else is refused with 403."""
+    if request.POST.get("role") == SignatureRole.LEARNER:
+        _forbid_unless(is_learner(request.user, registration), _("Only the learner signs as the learner."))
+        return SignatureRole.LEARNER
+    _forbid_unless(is_provider(request.user, registration), _("Only the assessor or a centre admin signs here."))
+    return SignatureRole.PROVIDER
 
 
 def _apprenticeship_for(user, registration_pk) -> Apprenticeship:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from centres.auth.client import client_ip
 from core.views import domain_errors_as_messages
 from portfolio.models import Registration
 
@@ -29,7 +30,6 @@ from ..selectors import (
 )
 from ..services.gateway import confirm_by_employer
 from ._common import (
-    _ip,
     _require_employer_contact,
 )
 
@@ -113,7 +113,7 @@ def employer_gateway_confirm(request, pk: int):
         messages.error(request, _("Tick the confirmation to give it."))
     else:
         with domain_errors_as_messages(request) as outcome:
-            confirm_by_employer(actor=request.user, apprenticeship=apprenticeship, ip_address=_ip(request))
+            confirm_by_employer(actor=request.user, apprenticeship=apprenticeship, ip_address=client_ip(request))
         if outcome.ok:
             messages.success(request, _("Thank you: your confirmation has been recorded."))
     return redirect("apprenticeships:employer-apprentice", pk=apprenticeship.pk)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from centres.auth.client import client_ip
 from core.views import domain_errors_as_messages
 from portfolio.services.checks import is_learner
 from tracking.jobs import enqueue
@@ -21,7 +22,6 @@ from ..services.gateway import declare_by_learner, gateway_items, record_english
 from ._common import (
     _apprenticeship_for,
     _forbid_unless,
-    _ip,
 )
 
 
@@ -90,7 +90,7 @@ def gateway_declare(request, pk: int):
         messages.error(request, _("Tick the declaration to confirm it."))
     else:
         with domain_errors_as_messages(request) as outcome:
-            declare_by_learner(actor=request.user, apprenticeship=apprenticeship, ip_address=_ip(request))
+            declare_by_learner(actor=request.user, apprenticeship=apprenticeship, ip_address=client_ip(request))
         if outcome.ok:
             messages.success(request, _("Declaration recorded."))
     return redirect("apprenticeships:gateway", pk=apprenticeship.registration_id)

@@ -10,15 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from centres.auth.client import client_ip
 from core.views import domain_errors_as_messages
 from portfolio.services.checks import is_learner
 
 from ..forms import (
     EmployerSignForm,
     ReviewForm,
-)
-from ..models import (
-    SignatureRole,
 )
 from ..selectors import (
     review_state,
@@ -29,10 +27,10 @@ from ..services.reviews import record_review
 from ..services.signing import sign_review, sign_with_employer_link
 from ._common import (
     _forbid_unless,
-    _ip,
     _private,
     _review_for,
     _send_link,
+    signing_role,
 )
 
 
@@ -47,7 +45,7 @@ def employer_sign(request, token: str):
     form = EmployerSignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with domain_errors_as_messages(request, form=form) as outcome:
-            sign_with_employer_link(token=token, ip_address=_ip(request), **form.cleaned_data)
+            sign_with_employer_link(token=token, ip_address=client_ip(request), **form.cleaned_data)
         if outcome.ok:
             return _private(
                 render(
@@ -121,19 +119,14 @@ def review(request, pk: int):
 def review_sign(request, pk: int):
     progress_review = _review_for(request.user, pk)
     registration = progress_review.apprenticeship.registration
-    role = request.POST.get("role")
-    if role == SignatureRole.LEARNER:
-        _forbid_unless(is_learner(request.user, registration), _("Only the learner signs as the learner."))
-    else:
-        _forbid_unless(is_provider(request.user, registration), _("Only the assessor or a centre admin signs here."))
-        role = SignatureRole.PROVIDER
+    role = signing_role(request, registration)
     with domain_errors_as_messages(request) as outcome:
         sign_review(
             actor=request.user,
             review=progress_review,
             role=role,
             content_hash=request.POST.get("content_hash", ""),
-            ip_address=_ip(request),
+            ip_address=client_ip(request),
         )
     if outcome.ok:
         messages.success(request, _("You have signed the review."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import get_centre_for, has_role
+from centres.auth.client import client_ip
 from centres.models import Role
 from core.views import domain_errors_as_messages
 from portfolio.access import get_portfolio_for
@@ -46,8 +47,8 @@ from ._common import (
     _apprenticeship_for,
     _forbid_unless,
     _in_scope,
-    _ip,
     _send_link,
+    signing_role,
 )
 
 
@@ -164,19 +165,14 @@ def plan_sign(request, pk: int):
         "apprenticeship__registration",
     )
     registration = plan.apprenticeship.registration
-    role = request.POST.get("role")
-    if role == SignatureRole.LEARNER:
-        _forbid_unless(is_learner(request.user, registration), _("Only the learner signs as the learner."))
-    else:
-        _forbid_unless(is_provider(request.user, registration), _("Only the assessor or a centre admin signs here."))
-        role = SignatureRole.PROVIDER
+    role = signing_role(request, registration)
     with domain_errors_as_messages(request) as outcome:
         sign_training_plan(
             actor=request.user,
             plan=plan,
             role=role,
             content_hash=request.POST.get("content_hash", ""),
-            ip_address=_ip(request),
+            ip_address=client_ip(request),
         )
     if outcome.ok:
         messages.success(request, _("You have signed the training plan."))
