@@ -171,7 +171,12 @@ def markdown(report: dict) -> str:
                 f"{digest['seconds']:.1f} | {digest['queries']} |"
             )
     digest_same = same_at_every_size(report, lambda part: part.get("digest", {}).get("queries"))
-    lines += ["", f"Digest queries the same at every size: {digest_same}."]
+    lines += [
+        "",
+        f"Digest queries the same at every size: {digest_same} (it reads its recipients in batches of "
+        f"{report['sizes'][sizes[-1]].get('digest', {}).get('batch', '?')}, each in a fixed number of queries, so its "
+        "queries grow by batch, not by learner).",
+    ]
     http = report["http"]
     upload = http["upload"]
     lines += [
