@@ -57,6 +57,15 @@ class BenchCentre:
     pdf_unit_criteria: int = 0
     nvq_registration_id: int = 0
     nvq_criteria: int = 0
+    # Added by benchmarks.cycle (issue 15), benchmarks.apprentices (issue 16) and benchmarks.portable (issue 17).
+    assessment_plan_id: int = 0
+    trainee_id: int = 0
+    eqa_id: int = 0
+    apprentice_registration_id: int = 0
+    apprentice_id: int = 0
+    apprenticeship_id: int = 0
+    employer_contact_id: int = 0
+    export_registration_id: int = 0
     rows: dict = field(default_factory=dict)
 
     def users(self) -> dict[str, int]:
@@ -66,6 +75,16 @@ class BenchCentre:
             "iqa": self.iqa_id,
             "admin": self.admin_id,
         }
+
+    def everyone(self) -> dict[str, int]:
+        """Every role whose pages the benchmark times (a role not built at this run is left out)."""
+        more = {
+            "trainee assessor": self.trainee_id,
+            "EQA": self.eqa_id,
+            "apprentice": self.apprentice_id,
+            "employer contact": self.employer_contact_id,
+        }
+        return self.users() | {who: pk for who, pk in more.items() if pk}
 
 
 def _bulk(model, objects, counts: dict) -> list:

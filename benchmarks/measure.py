@@ -235,7 +235,7 @@ def time_digest(bench: BenchCentre) -> dict:
 
     from notifications.kinds import EVIDENCE_JUDGED, Delivery
     from notifications.models import Notification
-    from notifications.tasks import send_daily_digests
+    from notifications.tasks import DIGEST_BATCH, send_daily_digests
     from portfolio.models import Registration
 
     learner_ids = list(
@@ -273,4 +273,5 @@ def time_digest(bench: BenchCentre) -> dict:
         "emails": emails,
         "seconds": round(seconds, 2),
         "queries": len(queries),
+        "batch": DIGEST_BATCH,
     }

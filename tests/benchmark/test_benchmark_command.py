@@ -20,6 +20,37 @@ PAGES = {
     "centre learner list",
     "notification list",
 }
+# Issue 15: the calendar, the plan page and every role's home page; issue 16: the apprenticeship pages.
+MORE_PAGES = {
+    "issue 15": {
+        "calendar, week",
+        "calendar, month",
+        "assessment plan",
+        "home: learner",
+        "home: assessor",
+        "home: trainee assessor",
+        "home: IQA",
+        "home: centre admin",
+        "home: EQA",
+        "home: apprentice",
+        "home: employer contact",
+    },
+    "issue 16": {
+        "OTJ log and summary (apprentice)",
+        "OTJ log and summary (assessor)",
+        "apprenticeship page (reviews list)",
+        "employer contact's page",
+        "employer contact's apprentice (OTJ, reviews)",
+        "OTJ CSV export (whole centre)",
+    },
+}
+API = {
+    "registrations (first page)",
+    "a registration's evidence",
+    "a registration's signatures",
+    "an apprentice's OTJ hours",
+    "an apprentice's reviews",
+}
 
 pytestmark = pytest.mark.starts_first
 
@@ -50,6 +81,17 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
             profile = page["profile"]
             assert profile["top"] and profile["profiled_ms_per_request"] > 0
             assert 0 < profile["shares"]["templates"] < 1
+        assert {section: set(pages) for section, pages in part["more_pages"].items()} == MORE_PAGES
+        assert set(part["api"]) == API
+        for page in [*part["api"].values(), *(p for pages in part["more_pages"].values() for p in pages.values())]:
+            assert page["queries"] > 0 and page["p95_ms"] >= page["median_ms"] > 0 and page["bytes"] > 0
+        export = part["export"]  # issue 17: about 150 criteria and 60 files, exported, then verified twice
+        assert export["criteria"] >= 140 and export["evidence_files"] == 60
+        assert export["export_seconds"] > 0 and export["zip_bytes"] > export["file_bytes"] > 0
+        assert export["verify_command_seconds"] > 0 and export["verify_command_says"].endswith("every file matches.")
+        browser = export["browser_verifier"]
+        if "skipped" not in browser:
+            assert browser["verdict"].startswith("Valid") and browser["median_seconds"] > 0
         digest = part["digest"]  # one email per learner with their two notifications
         assert digest["emails"] == digest["learners"] > 0 and digest["notifications"] == 2 * digest["learners"]
         assert digest["seconds"] >= 0 and digest["queries"] > 0
@@ -75,11 +117,25 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
         "query_counts_same_at_both_sizes",
     }
 
+    assert set(targets["query_counts_same_beyond_main_pages"]) == {"issue 15", "issue 16", "api"}
+
     markdown = (tmp_path / "report.md").read_text()
     for heading in ("## Main pages", "## PDFs", "## Over HTTP", "## Targets"):
         assert heading in markdown
-    for page in PAGES:
-        assert f"| {page} |" in markdown
+    for heading in (
+        "## Assessment cycle and home pages (issue 15)",
+        "## Apprenticeship pages (issue 16)",
+        "## Portable portfolio: export and verification (issue 17)",
+        "## API list endpoints (issue 17)",
+    ):
+        assert heading in markdown
+    rows = {line.split(" | ", 1)[0].removeprefix("| "): line for line in markdown.splitlines() if line.startswith("| ")}
+    names = PAGES | MORE_PAGES["issue 15"] | MORE_PAGES["issue 16"] | {f"{e}: `GET /api/v1/registrations" for e in API}
+    for name in names:
+        row = next(line for first, line in rows.items() if first.startswith(name))
+        assert row.endswith(("| yes |", "| **no** |")), row  # each query count said to be the same at both sizes or not
+    export_rows = markdown.split("## Portable portfolio", 1)[1].split("##", 1)[0]
+    assert "\n| 2 | " in export_rows and "\n| 4 | " in export_rows  # a row per size
     assert "connections kept open" in markdown and "| *trivial view, for comparison* |" in markdown
     assert "- Every main page at most 10 queries, the IQA plan at most 14:" in markdown
     assert "- Median at most 12 ms (IQA plan 30 ms):" in markdown

@@ -41,7 +41,12 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=8, help="Client threads of the load test.")
         parser.add_argument("--load-seconds", type=float, default=20, help="Longest duration of each load run.")
         parser.add_argument("--load-requests", type=int, default=3000, help="Most requests of each load run.")
-        parser.add_argument("--quick", action="store_true", help="Few repeats, a 5 MB upload, a short load.")
+        parser.add_argument(
+            "--export-file-kb", type=int, default=200, help="Size of each of the exported portfolio's 60 files."
+        )
+        parser.add_argument(
+            "--quick", action="store_true", help="Few repeats, a 5 MB upload, small exported files, a short load."
+        )
         parser.add_argument("--child-size", type=int, default=0, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
@@ -50,6 +55,7 @@ class Command(BaseCommand):
         if options["quick"]:
             options.update(repeat=min(options["repeat"], 5), load_seconds=min(options["load_seconds"], 3))
             options.update(load_requests=min(options["load_requests"], 200), upload_mb=min(options["upload_mb"], 5))
+            options.update(export_file_kb=min(options["export_file_kb"], 16))
         if options["child_size"]:
             return self._child(options["child_size"], output, options)
         sizes = sorted({int(size) for size in options["sizes"].split(",") if size.strip()})
@@ -62,7 +68,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             subprocess.run(
                 [sys.executable, "manage.py", "benchmark", "--child-size", str(size), "--output", str(output)]
-                + ["--repeat", str(options["repeat"])],
+                + ["--repeat", str(options["repeat"]), "--export-file-kb", str(options["export_file_kb"])],
                 cwd=ROOT,
                 env=env,
                 check=True,
@@ -103,13 +109,25 @@ class Command(BaseCommand):
         from django.core.files.base import ContentFile
         from django.core.files.storage import default_storage
 
-        from benchmarks import data, measure
+        from benchmarks import apprentices, cycle, data, measure, pages, portable
 
         call_command("migrate", verbosity=0, interactive=False)
         call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))
         stored = default_storage.save("evidence/bench/shared.png", ContentFile(data.TINY_PNG))
         started = time.perf_counter()
         bench = data.build_centre(size, stored_file_name=stored)
+        build_parts = {"centre": time.perf_counter() - started}
+        for part_name, add in (
+            ("plans, visits, trainee, EQA", cycle.add_cycle),
+            ("apprentices", apprentices.add_apprentices),
+            (
+                "exported registration",
+                lambda b: portable.build_export_registration(b, file_kb=options["export_file_kb"]),
+            ),
+        ):
+            part_started = time.perf_counter()
+            add(bench)
+            build_parts[part_name] = time.perf_counter() - part_started
         build_seconds = time.perf_counter() - started
         # Fresh planner statistics, as a live database has (autovacuum, or SQLite's ANALYZE): a million rows
         # loaded a moment ago would otherwise be planned for as if the tables were empty.
@@ -118,21 +136,32 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         measure.seed_inbox(bench)
-        pages = measure.time_pages(bench, options["repeat"], profile_requests=min(PROFILED_REQUESTS, options["repeat"]))
+        main_pages = measure.time_pages(
+            bench, options["repeat"], profile_requests=min(PROFILED_REQUESTS, options["repeat"])
+        )
         trivial = measure.time_trivial_view(bench, options["repeat"])
+        more = pages.time_more_pages(bench, options["repeat"])
+        api = pages.time_api(bench, options["repeat"])
         pdfs = measure.time_pdfs(bench, max(2, options["repeat"] // 6))
+        export = portable.time_export(bench, output)
         digest = measure.time_digest(bench)  # last: it adds notifications the pages above should not show
         part = {
             "learners": size,
             "build_seconds": round(build_seconds, 1),
+            "build_parts_seconds": {name: round(seconds, 1) for name, seconds in build_parts.items()},
             "rows": bench.rows,
-            "pages": pages,
+            "pages": main_pages,
             "trivial_view": trivial,
+            "more_pages": more,
+            "api": api,
             "pdf": pdfs,
+            "export": export,
             "digest": digest,
             "people": {who: _email(pk) for who, pk in bench.users().items()},
             "registration_id": bench.registration_id,
         }
+        # Last, with no database work after it: Playwright's event loop and Django's ORM do not share a thread.
+        export["browser_verifier"] = portable.time_browser_verifier(Path(export["zip"]))
         (output / f"size-{size}.json").write_text(json.dumps(part, indent=2))
 
     # --- over HTTP, against gunicorn ----------------------------------------------------------------------------
