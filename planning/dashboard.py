@@ -1,4 +1,6 @@
-"""Home-page panels: overdue plan activities (for the learner and for their assessor) and upcoming visits."""
+"""Home-page panels of planning: each person's visits after this week, and the ways to their plans and calendar.
+The to-dos (overdue plan activities, plans to sign) and this week's visits are in "Waiting for you"
+(dashboard/waiting.py), so nothing is listed twice."""
 
 import datetime as dt
 
@@ -12,72 +14,72 @@ from centres.models import Role
 from portfolio.progress import active_registrations_of
 
 from .models import PlanItem, PlanSignature, PlanSignatureRole, PlanVersion, Visit
-from .selectors import overdue_items, upcoming_visits_of_learner
+from .selectors import upcoming_visits_of_learner
+
+LATER_VISITS_SHOWN = 5
 
 
-def _item_entries(rows, *, with_learner: bool) -> list[dict]:
+def _end_of_this_week() -> dt.date:
+    today = timezone.localdate()
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
+def _visit_entries(visits, *, with_learners: bool) -> list[dict]:
     entries = []
-    for row in rows:
-        item = row.item
-        learner = item.version.plan.registration.learner.full_name if with_learner else ""
+    for visit in visits:
+        if visit.is_cancelled:
+            note = gettext("cancelled")
+        elif with_learners:
+            note = ", ".join(registration.learner.full_name for registration in visit.registrations.all())
+        else:
+            note = visit.where
         entries.append(
             {
-                "url": reverse("planning:plan-detail", args=[item.version.plan_id]),
-                "label": f"{learner}: {item.activity[:80]}" if learner else item.activity[:80],
-                "note": gettext("due %(date)s") % {"date": date_format(item.due_on, "SHORT_DATE_FORMAT")},
+                "url": reverse("planning:visit-detail", args=[visit.pk]),
+                "label": f"{date_format(visit.date, 'D j M')} {visit.starts_at:%H:%M}: {visit.purpose}",
+                "note": note,
             }
         )
     return entries
 
 
-def _learner_panels(user) -> list[dict]:
+def _learner_panel(user) -> dict | None:
     # Read once for every panel of the home page (portfolio.progress.sharing_unit_statuses).
     registrations = active_registrations_of(user)
-    registration_ids = [registration.pk for registration in registrations]
-    if not registration_ids:
-        return []
-    visits = upcoming_visits_of_learner(user) if any_flag(registrations, "has_visits_from_this_week") else []
-    overdue = overdue_items(learner=user) if any_flag(registrations, "has_overdue_plan_items") else []
-    return [
-        {
-            "template": "planning/_panel.html",
-            "order": 15,
-            "id": "plan-overdue-learner",
-            "title": gettext("Overdue plan activities"),
-            "items": _item_entries(overdue, with_learner=False),
-            "empty": gettext("Nothing on your assessment plan is overdue."),
-            "links": [
-                (reverse("planning:registration-plans", args=[pk]), gettext("Your assessment plans"))
-                for pk in registration_ids
-            ],
-        },
-        {
-            "template": "planning/_panel.html",
-            "order": 16,
-            "id": "visits-learner",
-            "title": gettext("Your upcoming visits"),
-            "items": [
-                {
-                    "url": reverse("planning:visit-detail", args=[visit.pk]),
-                    "label": f"{date_format(visit.date, 'D j M')} {visit.starts_at:%H:%M}: {visit.purpose}",
-                    "note": gettext("cancelled") if visit.is_cancelled else visit.where,
-                }
-                for visit in visits
-            ],
-            "empty": gettext("No visits are booked."),
-            "links": [(reverse("planning:feed"), gettext("Add your visits to your own calendar"))],
-        },
-    ]
+    if not registrations:
+        return None
+    has_visits = any_flag(registrations, "has_visits_from_this_week")
+    visits = upcoming_visits_of_learner(user, after=_end_of_this_week()) if has_visits else []
+    return {
+        "template": "planning/_panel.html",
+        "order": 16,
+        "id": "visits-learner",
+        "title": gettext("Your visits after this week"),
+        "items": _visit_entries(visits, with_learners=False),
+        "empty": gettext("No later visits are booked."),
+        "links": [
+            *(
+                (reverse("planning:registration-plans", args=[registration.pk]), gettext("Your assessment plans"))
+                for registration in registrations
+            ),
+            (reverse("planning:feed"), gettext("Add your visits to your own calendar")),
+        ],
+    }
 
 
 def _assessor_panel(user) -> dict:
+    visits = (
+        Visit.objects.filter(assessor=user, date__gt=_end_of_this_week())
+        .prefetch_related("registrations__learner")
+        .order_by("date", "starts_at", "pk")[:LATER_VISITS_SHOWN]
+    )
     return {
         "template": "planning/_panel.html",
         "order": 15,
-        "id": "plan-overdue-assessor",
-        "title": gettext("Overdue plan activities of your learners"),
-        "items": _item_entries(overdue_items(assessor=user), with_learner=True),
-        "empty": gettext("None of your learners' plan activities is overdue."),
+        "id": "visits-assessor",
+        "title": gettext("Your visits after this week"),
+        "items": _visit_entries(visits, with_learners=True),
+        "empty": gettext("No later visits are booked."),
         "links": [
             (reverse("planning:calendar"), gettext("Your calendar")),
             (reverse("planning:visit-create"), gettext("Schedule a visit")),
@@ -86,7 +88,12 @@ def _assessor_panel(user) -> dict:
 
 
 def panels(user, roles) -> list[dict]:
-    result = _learner_panels(user)
+    """What is not a to-do: the visits after this week and the ways to plans and the calendar. Overdue plan
+    activities, plans to sign and this week's visits are listed once, in "Waiting for you" (dashboard/waiting.py)."""
+    result = []
+    learner_panel = _learner_panel(user)
+    if learner_panel is not None:
+        result.append(learner_panel)
     if roles.get(Role.ASSESSOR):
         result.append(_assessor_panel(user))
     return result

@@ -148,10 +148,11 @@ def with_people():
     )
 
 
-def upcoming_visits_of_learner(user, limit: int = 5) -> list[Visit]:
-    today = timezone.localdate()
+def upcoming_visits_of_learner(user, limit: int = 5, *, after: dt.date | None = None) -> list[Visit]:
+    """The learner's next visits: from today, or only those after the day `after`."""
+    dates = {"date__gt": after} if after is not None else {"date__gte": timezone.localdate()}
     return list(
-        Visit.objects.filter(registrations__learner=user, date__gte=today)
+        Visit.objects.filter(registrations__learner=user, **dates)
         .select_related("assessor")
         .order_by("date", "starts_at", "pk")
         .distinct()[:limit]

@@ -22,3 +22,5 @@ class PortfolioConfig(AppConfig):
 
         # Every stored evidence file is re-hashed nightly; a changed or missing one is reported to its centre.
         periodic.register("verify_evidence", "portfolio.integrity.verify_all_evidence", minutes=24 * 60)
+        # PDF previews the upload's task did not draw (older files, a lost task) are drawn a batch at a time.
+        periodic.register("make_previews", "portfolio.previews.make_missing_previews", minutes=10)

@@ -86,6 +86,17 @@ def pdf_with_hidden_javascript() -> bytes:
     return output.getvalue()
 
 
+def multi_page_pdf(pages: int = 3) -> bytes:
+    """A real A4 PDF of `pages` pages, drawn by WeasyPrint (as the tracking sheets are), each headed "Page N"."""
+    from weasyprint import HTML
+
+    body = "".join(
+        f'<h1 style="font-size: 60pt; {"break-before: page" if n > 1 else ""}">Page {n}</h1><p>Observation notes.</p>'
+        for n in range(1, pages + 1)
+    )
+    return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+
+
 def encrypted_pdf(user_password: str = "secret") -> bytes:
     document = pikepdf.new()
     document.add_blank_page()

@@ -119,6 +119,11 @@ class EvidenceFile(models.Model):
         TAMPERED = "tampered", _("Bytes no longer match its SHA-256")
         MISSING = "missing", _("Missing from storage")
 
+    class Preview(models.TextChoices):
+        NOT_MADE = "", _("Not made yet")
+        READY = "ready", _("Page images made")
+        UNAVAILABLE = "unavailable", _("Not available: the file could not be drawn")
+
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(upload_to=evidence_upload_to, max_length=300)
     thumbnail = models.FileField(upload_to=evidence_upload_to, max_length=300, blank=True)
@@ -137,6 +142,12 @@ class EvidenceFile(models.Model):
     integrity = models.CharField(max_length=10, choices=Integrity.choices, default=Integrity.UNCHECKED, db_index=True)
     # When the current failure was first found and reported (one report per file until a check passes again).
     failing_since = models.DateTimeField(null=True, blank=True)
+    # PDFs only: the first pages drawn as PNG images from the verified bytes, by the background worker after upload
+    # (portfolio.previews). `preview_pages` lists each image's storage name, SHA-256, width and height in pixels;
+    # `page_count` is how many pages the whole PDF has.
+    preview = models.CharField(max_length=12, choices=Preview.choices, default=Preview.NOT_MADE, blank=True)
+    preview_pages = models.JSONField(default=list, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
 
     objects = EvidenceFileQuerySet.as_manager()
 
@@ -162,6 +173,20 @@ class EvidenceFile(models.Model):
         if self.content_type == "application/pdf":
             return "pdf"
         return "document"
+
+    @property
+    def preview_images(self) -> list[dict]:
+        """The page images the evidence page shows: number, width and height of each (none unless made)."""
+        if self.preview != self.Preview.READY:
+            return []
+        return [
+            {"number": number, "width": page["width"], "height": page["height"]}
+            for number, page in enumerate(self.preview_pages, start=1)
+        ]
+
+    @property
+    def preview_pending(self) -> bool:
+        return self.kind == "pdf" and self.preview == self.Preview.NOT_MADE and not self.is_failing
 
     @property
     def kind_label(self) -> str:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("evidence/<int:pk>/judge/", judgement.evidence_judge, name="evidence-judge"),
     path("files/<int:pk>/", files.file_download, name="file-download"),
     path("files/<int:pk>/thumbnail/", files.file_thumbnail, name="file-thumbnail"),
+    path("files/<int:pk>/pages/<int:page>.png", files.file_page, name="file-page"),
     path("assessment/queue/", judgement.queue, name="assessor-queue"),
     path("assessment/countersign/", judgement.countersign_queue_view, name="countersign-queue"),
     path("assessment/countersign/evidence/<int:pk>/", judgement.countersign_all, name="countersign-evidence"),

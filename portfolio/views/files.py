@@ -10,6 +10,7 @@ hashed on each download.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.contrib.auth.decorators import login_required
@@ -23,25 +24,21 @@ from portfolio.access import get_evidence_file_for, portfolios_for
 from portfolio.integrity import report_missing
 from portfolio.models import AdjustmentFile, EvidenceFile, Registration
 from portfolio.serving import send_stored_file
-from portfolio.uploads import download_name, sha256_of_stored
+from portfolio.uploads import content_disposition, download_name, sha256_of_stored
 
 logger = logging.getLogger(__name__)
 
 SANDBOX = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
-# A PDF previewed in the evidence page's <iframe sandbox>: still sandboxed with nothing else loaded, and framed only
-# by our own pages (every other answer keeps frame-ancestors 'none' and X-Frame-Options DENY).
-PREVIEW = SANDBOX + "; frame-ancestors 'self'"
-PREVIEW_TYPES = {"application/pdf"}
 REFUSED = (
     "This file failed its integrity check and has not been sent. The centre has been told; "
     "ask your centre admin for help."
 )
 
 
-def _protect(response: HttpResponse, *, framed: bool = False) -> HttpResponse:
+def _protect(response: HttpResponse) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = PREVIEW if framed else SANDBOX
-    response["X-Frame-Options"] = "SAMEORIGIN" if framed else "DENY"
+    response["Content-Security-Policy"] = SANDBOX
+    response["X-Frame-Options"] = "DENY"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
@@ -52,9 +49,7 @@ def _refused() -> HttpResponse:
     return _protect(HttpResponse(REFUSED, status=500, content_type="text/plain; charset=utf-8"))
 
 
-def _send(
-    request, field_file, expected: str, content_type: str, *, name: str, inline: bool, framed: bool = False
-) -> HttpResponse:
+def _send(request, field_file, expected: str, content_type: str, *, name: str, inline: bool) -> HttpResponse:
     return _protect(
         send_stored_file(
             request,
@@ -63,22 +58,17 @@ def _send(
             filename=download_name(name, content_type),
             inline=inline,
             etag=f'"{expected}"',
-        ),
-        framed=framed,
+        )
     )
 
 
-def _serve_evidence(
-    request, record: EvidenceFile, field_file, expected: str, content_type: str, *, inline: bool, framed: bool = False
-):
+def _serve_evidence(request, record: EvidenceFile, field_file, expected: str, content_type: str, *, inline: bool):
     if not field_file or not field_file.name:
         raise Http404("No such file.")
     if record.is_failing:
         return _refused()
     try:
-        return _send(
-            request, field_file, expected, content_type, name=record.original_name, inline=inline, framed=framed
-        )
+        return _send(request, field_file, expected, content_type, name=record.original_name, inline=inline)
     except FileNotFoundError:
         report_missing(record, actor=request.user, found_by="a download")
         return _refused()
@@ -106,13 +96,10 @@ def _evidence_file_for(user, pk: int) -> EvidenceFile:
 @login_required
 def file_download(request, pk: int):
     record = _evidence_file_for(request.user, pk)
-    # Photos, audio and video may play in the page; a PDF shows inline only when the evidence page frames it
-    # (?preview=1, in an <iframe sandbox>); everything else downloads.
-    preview = request.GET.get("preview") == "1" and record.content_type in PREVIEW_TYPES
-    inline = (record.kind in {"image", "audio", "video"} or preview) and request.GET.get("download") != "1"
-    return _serve_evidence(
-        request, record, record.file, record.sha256, record.content_type, inline=inline, framed=preview and inline
-    )
+    # Photos, audio and video may play in the page; everything else (a PDF included: the page shows its pages as
+    # images, see file_page) downloads.
+    inline = record.kind in {"image", "audio", "video"} and request.GET.get("download") != "1"
+    return _serve_evidence(request, record, record.file, record.sha256, record.content_type, inline=inline)
 
 
 @login_required
@@ -121,6 +108,42 @@ def file_thumbnail(request, pk: int):
     if not record.thumbnail:
         raise Http404("This file has no thumbnail.")
     return _serve_evidence(request, record, record.thumbnail, record.thumbnail_sha256, "image/jpeg", inline=True)
+
+
+@login_required
+def file_page(request, pk: int, page: int):
+    """One page of a PDF's preview, as the PNG the worker drew from the verified file (portfolio.previews). Sent only
+    while the file passes its checks, and only if the image is still the one drawn: it is small, so it is hashed
+    on every request. Never draws anything here."""
+    record = _evidence_file_for(request.user, pk)
+    if record.is_failing:
+        return _refused()
+    pages = record.preview_pages if record.preview == EvidenceFile.Preview.READY else []
+    if not 1 <= page <= len(pages):
+        raise Http404("This file has no such preview page.")
+    stored = pages[page - 1]
+    try:
+        with record.file.storage.open(stored["name"], "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        data = None
+    actual = hashlib.sha256(data).hexdigest() if data is not None else None
+    if actual != stored["sha256"]:
+        record_event(
+            action="evidence_file.preview_integrity_failed",
+            obj=record,
+            actor=request.user,
+            registration=record.evidence.registration,
+            summary=f"Page {page} of the preview of “{record.original_name}” failed its integrity check; not sent",
+            stored_name=stored["name"],
+            expected=stored["sha256"],
+            actual=actual,
+        )
+        logger.error("Preview page %s of evidence file %s failed its integrity check", page, record.pk)
+        return _refused()
+    response = HttpResponse(data, content_type="image/png")
+    response["Content-Disposition"] = content_disposition(f"page-{page}.png", attachment=False)
+    return _protect(response)
 
 
 @login_required

@@ -1,6 +1,6 @@
 """On a 390-px phone: the assessor accepts a whole piece of evidence with one feedback and lands on the next piece
-in their queue; the learner sees the evidence accepted, its PDF previewed in the page, and replies in the
-evidence's conversation. Pages audited (no sideways scrolling, axe, no CSP report: the framed PDF included).
+in their queue; the learner sees the evidence accepted, its PDF's pages as images drawn by the server, and replies
+in the evidence's conversation. Pages audited (no sideways scrolling, axe, no CSP report: the page images included).
 Screenshots in test-artifacts/screenshots/test_accept_all_then_the_learner_replies/."""
 
 import re
@@ -25,7 +25,7 @@ def test_accept_all_then_the_learner_replies(new_page, browser_world, tmp_path, 
         world.registration,
         criteria=criteria_of(UNIT_A, 3),
         title="Service desk log",
-        files=[samples.upload("Service log.pdf", samples.pdf_bytes(), "application/pdf")],
+        files=[samples.upload("Service log.pdf", samples.multi_page_pdf(2), "application/pdf")],
     )
     second = make_evidence(world.registration, criteria=criteria_of(UNIT_B, 1), title="Complaint follow-up")
     findings = Findings()
@@ -50,13 +50,20 @@ def test_accept_all_then_the_learner_replies(new_page, browser_world, tmp_path, 
     login(learner, world.learner.email)
     learner.goto(f"/portfolio/evidence/{first.pk}/")
     assert learner.locator("[data-state]").first.inner_text() == "Accepted"
-    assert learner.locator("iframe[sandbox]").count() == 1
+    pages = learner.locator(".evidence-page img")
+    assert pages.count() == 2 and learner.locator("iframe").count() == 0
+    assert pages.first.get_attribute("alt") == "Page 1 of 2: Service log.pdf"
+    pages.first.scroll_into_view_if_needed()
+    # The image really arrived and decoded (a lazily loaded <img> of a refused or broken answer has no width).
+    learner.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=pages.first.element_handle())
+    assert pages.first.evaluate("img => img.getBoundingClientRect().right") <= 390
+    screenshot(learner, "3-pdf-pages")
     audit_page(learner, "evidence", findings, learner_csp)
     learner.fill("textarea[name=body]", "Thank you. Shall I add the complaint log next?")
     learner.get_by_role("button", name="Send").click()
     learner.wait_for_url(re.compile(rf"/portfolio/evidence/{first.pk}/#thread-evidence-{first.pk}$"))
     assert "Shall I add the complaint log next?" in learner.locator(".thread").inner_text()
-    screenshot(learner, "3-reply")
+    screenshot(learner, "4-reply")
     audit_page(learner, "evidence after reply", findings, learner_csp)
     message = Message.objects.get()
     assert message.author == world.learner and message.thread.evidence_reference == first.reference

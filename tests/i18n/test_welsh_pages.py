@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from centres.models import Event
 from qualifications.models import Unit
+from tests import samples
 from tests.factories import client_for
 from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence
 
@@ -200,3 +201,13 @@ def test_a_welsh_assessors_judgement_is_said_in_welsh_and_recorded_in_english(wo
     # The audit history is a record, not interface: its summary stays English whatever the reader's language.
     event = Event.objects.get(action="link.judged", object_id=link.pk)
     assert event.summary.startswith("Accepted evidence ")
+
+
+def test_a_pdfs_page_images_are_described_in_welsh(world, welsh_learner, django_capture_on_commit_callbacks):
+    files = [samples.upload("Nodiadau.pdf", samples.multi_page_pdf(12), "application/pdf")]
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = make_evidence(world.registration, criteria=criteria_of(UNIT_A, 1), files=files)
+    page = _page(client_for(welsh_learner), reverse("portfolio:evidence-detail", args=[evidence.pk]))
+    assert 'alt="Tudalen 1 o 12: Nodiadau.pdf"' in page
+    assert "Dim ond y 10 tudalen gyntaf o 12 a ddangosir yma." in page
+    assert "Page 1 of 12" not in page and "Only the first" not in page

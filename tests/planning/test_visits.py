@@ -107,19 +107,46 @@ def test_plan_page_reads_a_fixed_number_of_queries(world):
     assert _count(client, reverse("planning:plan-detail", args=[large.plan_id])) == small_count
 
 
-def test_home_pages_show_overdue_items_and_upcoming_visits(world):
+def test_each_home_page_lists_an_overdue_activity_once_and_later_visits_beside_this_weeks(world):
+    """ "Waiting for you" is the one list of to-dos and of this week's visits; planning's panel adds only the visits
+    after this week, so nothing shows twice."""
     from .helpers import criteria_of, item
 
-    make_plan(
-        world.registration,
-        items=[item(criteria_of(world.registration, 1), due_on=dt.date.today() - dt.timedelta(days=3))],
-    )
-    schedule_visit(user=world.assessor, data=visit_input(world.registration))
+    today = dt.date.today()
+    make_plan(world.registration, items=[item(criteria_of(world.registration, 1), due_on=today - dt.timedelta(days=3))])
+    schedule_visit(user=world.assessor, data=visit_input(world.registration, date=today, purpose="Observe this week"))
+    later = visit_input(world.registration, date=today + dt.timedelta(days=8), purpose="Observe next time")
+    schedule_visit(user=world.assessor, data=later)
     learner_home = client_for(world.learner).get(reverse("home")).content.decode()
-    assert "Overdue plan activities" in learner_home and "Observe a customer complaint" in learner_home
-    assert "Your upcoming visits" in learner_home and "Observe handling a complaint" in learner_home
+    assert learner_home.count("Observe a customer complaint") == 1
+    assert "Plan activity overdue: Observe a customer complaint" in learner_home
+    assert learner_home.count("Observe this week") == 1 and learner_home.count("Observe next time") == 1
+    assert "Your visits after this week" in learner_home and "Overdue plan activities" not in learner_home
     assessor_home = client_for(world.assessor).get(reverse("home")).content.decode()
-    assert "Lena Learner: Observe a customer complaint" in assessor_home
+    assert assessor_home.count("Observe a customer complaint") == 1
+    assert "Plan activity overdue for Lena Learner: Observe a customer complaint" in assessor_home
+    assert assessor_home.count("Observe this week") == 1 and assessor_home.count("Observe next time") == 1
+
+
+def test_the_later_visits_on_home_pages_read_a_fixed_number_of_queries(world):
+    later = dt.date.today() + dt.timedelta(days=8)
+
+    def visits(n: int) -> None:
+        for i in range(n):
+            registration = make_registration(
+                world.centre, make_user(full_name=f"Kim Later{n}{i}"), assessor=world.assessor, iqa=world.iqa
+            )
+            data = visit_input(world.registration, registration, date=later + dt.timedelta(days=i % 3))
+            schedule_visit(user=world.assessor, data=data)
+
+    learner, assessor = client_for(world.learner), client_for(world.assessor)
+    visits(1)
+    learner.get(reverse("home"))
+    assessor.get(reverse("home"))
+    small = (_count(learner, reverse("home")), _count(assessor, reverse("home")))
+    visits(4)
+    assert (_count(learner, reverse("home")), _count(assessor, reverse("home"))) == small
+    assert "Kim Later43" in assessor.get(reverse("home")).content.decode()
 
 
 def test_ical_feed_parses_back_with_first_names_and_places_only(world):

@@ -383,6 +383,7 @@ MATRIX: dict[str, Route] = {
     "portfolio:evidence-judge": Route(get=EVIDENCE_ASSESSOR, kwargs=_evidence),
     "portfolio:file-download": Route(get=EVIDENCE_FILE_READ, kwargs=lambda s: {"pk": s.evidence_file.pk}),
     "portfolio:file-thumbnail": Route(get=EVIDENCE_FILE_READ, kwargs=lambda s: {"pk": s.evidence_file.pk}),
+    "portfolio:file-page": Route(get=EVIDENCE_FILE_READ, kwargs=lambda s: {"pk": s.pdf_file.pk, "page": 1}),
     "portfolio:assessor-queue": Route(get=ASSESSORS),
     "portfolio:countersign-queue": Route(get=ASSESSORS),
     # The trainee's judgement: only their countersignatory (`assessor`) may confirm it.

@@ -34,12 +34,14 @@ from portfolio.models import (
 )
 from qualifications.models import AssessmentMethod
 from tests.factories import build_world, make_registration, make_staff, make_user
+from tests.samples import pdf_bytes
 
 # The smallest valid PNG: 1x1 transparent pixel.
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000005000157a4d2a70000000049454e44ae426082"
 )
+PDF_1PAGE = pdf_bytes("Assessment plan")
 
 
 def _sha(text: str) -> str:
@@ -88,6 +90,23 @@ def build_scenario() -> SimpleNamespace:
     s.evidence_file.thumbnail.save("matrix-thumb.png", ContentFile(PNG_1PX), save=False)
     s.evidence_file.thumbnail_sha256 = s.evidence_file.sha256
     s.evidence_file.save()
+    # A PDF whose one-page preview has been drawn (portfolio.previews), for the page image's URL.
+    s.pdf_file = EvidenceFile(
+        evidence=s.evidence,
+        original_name="plan.pdf",
+        content_type="application/pdf",
+        size=len(PDF_1PAGE),
+        sha256=hashlib.sha256(PDF_1PAGE).hexdigest(),
+        uploaded_by=w.learner,
+        preview=EvidenceFile.Preview.READY,
+        page_count=1,
+    )
+    s.pdf_file.file.save("matrix-plan.pdf", ContentFile(PDF_1PAGE), save=False)
+    page_name = s.pdf_file.file.storage.save("evidence/matrix-plan-page-1.png", ContentFile(PNG_1PX))
+    s.pdf_file.preview_pages = [
+        {"name": page_name, "sha256": hashlib.sha256(PNG_1PX).hexdigest(), "width": 1, "height": 1}
+    ]
+    s.pdf_file.save()
     s.link = EvidenceLink.objects.create(evidence=s.evidence, criterion=s.criterion)
     s.decision = CriterionDecision.objects.create(
         registration=registration, criterion=s.criterion, met_on=today, decided_by=w.assessor

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from centres.models import record_event
 from ledger.services import record as record_in_ledger
 from portfolio.models import Evidence, EvidenceFile
+from portfolio.previews import queue_preview
 from portfolio.services import PortfolioError
 from portfolio.services.checks import can_edit_evidence, require, require_active
 from portfolio.uploads import TYPES, PreparedFile, StoredFiles, generated_name
@@ -34,7 +35,8 @@ def _event(action: str, evidence: Evidence, actor, summary: str, **data) -> None
 
 def _store(saver: StoredFiles, evidence: Evidence, prepared: Sequence[PreparedFile], actor) -> list[EvidenceFile]:
     """Write each accepted file and its row. The hash was taken from the bytes written and the stored size checked,
-    so the file counts as verified now (portfolio.integrity checks it again later, and when packed)."""
+    so the file counts as verified now (portfolio.integrity checks it again later, and when packed). A PDF's page
+    images are drawn once the change commits (portfolio.previews)."""
     stored = []
     for item in prepared:
         now = timezone.now()
@@ -60,6 +62,7 @@ def _store(saver: StoredFiles, evidence: Evidence, prepared: Sequence[PreparedFi
             )
         record.save()
         record_in_ledger("evidence_file", record)
+        queue_preview(record)
         stored.append(record)
     return stored
 
