@@ -15,7 +15,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from observations.models import AssessmentRecord
-from observations.services import Marker, RecordInput, SignatureInput, record_discussion, record_observation
+from observations.services.discussions import record_discussion
+from observations.services.recording import Marker, RecordInput, record_observation
+from observations.services.signatures import SignatureInput
 from portfolio.progress import unit_statuses
 
 from .files import demo_photo

@@ -32,18 +32,10 @@ from quality.models import (
 from quality.services.eqa import ShareItemInput, share_with_eqa
 from quality.services.plans import create_plan
 from quality.services.samples import ActionInput, record_sample, review_units
-from quality.services.standardisation import (
-    JudgementInput,
-    OutcomeInput,
-    add_action,
-    close_activity,
-    close_judging,
-    create_activity,
-    evidence_to_standardise,
-    qualification_assessors,
-    record_outcomes,
-    submit_judgements,
-)
+from quality.services.standardisation.activity import create_activity
+from quality.services.standardisation.eligibility import evidence_to_standardise, qualification_assessors
+from quality.services.standardisation.judging import JudgementInput, close_judging, submit_judgements
+from quality.services.standardisation.review import OutcomeInput, add_action, close_activity, record_outcomes
 
 IQA_EMAIL = "iqa@northgate.example"
 ADMIN_EMAIL = "admin@northgate.example"

@@ -11,9 +11,9 @@ class ObservationsConfig(AppConfig):
         from portfolio.progress import registration_annotations
         from portfolio.sections import evidence_details, registration_actions
 
-        from . import services  # noqa: F401  (declares the "observation to confirm" notification kind)
         from .dashboard import registration_has_observations_to_confirm
         from .sections import evidence_section, record_actions, visit_record_actions
+        from .services import recording  # noqa: F401  (declares the "observation to confirm" notification kind)
 
         evidence_details.register(evidence_section)
         registration_actions.register(record_actions)

@@ -11,7 +11,7 @@ from portfolio.models import Registration
 from portfolio.services.checks import is_assessor, is_learner
 
 from .models import AssessmentRecord
-from .services import DISCUSSION, OBSERVATION
+from .services.recording import DISCUSSION, OBSERVATION
 
 
 def evidence_section(user, evidence) -> list[dict]:

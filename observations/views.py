@@ -20,16 +20,9 @@ from portfolio.views._helpers import refused_upload_messages, require_permission
 
 from .forms import RecordForm
 from .models import AssessmentRecord
-from .services import (
-    RecordInput,
-    SignatureInput,
-    confirm_observation,
-    max_recording_bytes,
-    parse_markers,
-    record_discussion,
-    record_observation,
-    recording_limit_label,
-)
+from .services.discussions import parse_markers, record_discussion
+from .services.recording import RecordInput, max_recording_bytes, record_observation, recording_limit_label
+from .services.signatures import SignatureInput, confirm_observation
 
 
 def _wants_json(request) -> bool:

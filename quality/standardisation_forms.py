@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qualifications.models import QualificationUnit
 
 from .models import AgreedOutcome, StandardisationCriterion, Verdict
-from .services.standardisation import evidence_to_standardise, qualification_assessors
+from .services.standardisation.eligibility import evidence_to_standardise, qualification_assessors
 
 
 class CriterionChoiceField(forms.ModelMultipleChoiceField):

@@ -20,16 +20,9 @@ from qualifications.models import Qualification, QualificationUnit, Unit
 from .. import selectors
 from ..access import get_activity_for, iqa_centres, require_iqa_somewhere, standardisation_for
 from ..models import StandardisationActivity, StandardisationParticipant
-from ..services.standardisation import (
-    JudgementInput,
-    OutcomeInput,
-    add_action,
-    close_activity,
-    close_judging,
-    create_activity,
-    record_outcomes,
-    submit_judgements,
-)
+from ..services.standardisation.activity import create_activity
+from ..services.standardisation.judging import JudgementInput, close_judging, submit_judgements
+from ..services.standardisation.review import OutcomeInput, add_action, close_activity, record_outcomes
 from ..standardisation_forms import (
     ActivityForm,
     JudgementForm,

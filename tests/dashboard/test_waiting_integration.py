@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apprenticeships.services.reviews import record_review
-from observations.services import SignatureInput, record_observation
+from observations.services.recording import record_observation
+from observations.services.signatures import SignatureInput
 from planning.services.plans import sign_plan, version_hash
 from planning.services.visits import schedule_visit
 from tests.apprenticeships.helpers import make_apprentice_registration, make_apprenticeship

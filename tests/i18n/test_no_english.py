@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from conversations.services import post_on_evidence
-from observations.services import SignatureInput, record_observation
+from observations.services.recording import record_observation
+from observations.services.signatures import SignatureInput
 from portfolio.services.judgement import LinkJudgement, judge_evidence
 from qualifications.models import Unit
 from tests.factories import client_for

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import json
 
-from observations.services import RecordInput, SignatureInput
+from observations.services.recording import RecordInput
+from observations.services.signatures import SignatureInput
 from tests import samples
 from tests.portfolio.helpers import UNIT_A, criteria_of, today
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from observations.models import AssessmentRecord
-from observations.services import record_observation
+from observations.services.recording import record_observation
 from planning.services.visits import cancel_visit, schedule_visit
 from portfolio.models import Evidence
 from portfolio.services import PortfolioError

@@ -7,7 +7,8 @@ from django.urls import reverse
 from ledger.models import ChainEntry
 from ledger.services import verify
 from notifications.models import Notification
-from observations.services import OBSERVATION_TO_CONFIRM, SignatureInput, confirm_observation, record_observation
+from observations.services.recording import OBSERVATION_TO_CONFIRM, record_observation
+from observations.services.signatures import SignatureInput, confirm_observation
 from tests.observations.helpers import drawn_by_learner, record_input
 
 pytestmark = pytest.mark.django_db

@@ -5,13 +5,9 @@ import pytest
 
 from centres.models import Event
 from observations.models import AssessmentRecord, DiscussionMarker, RecordSignature
-from observations.services import (
-    Marker,
-    SignatureInput,
-    confirm_observation,
-    record_discussion,
-    record_observation,
-)
+from observations.services.discussions import record_discussion
+from observations.services.recording import Marker, record_observation
+from observations.services.signatures import SignatureInput, confirm_observation
 from portfolio.models import CriterionDecision, Evidence, EvidenceFile, EvidenceLink
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
 from qualifications.models import AssessmentCriterion
@@ -162,12 +158,12 @@ def test_an_over_size_recording_is_refused_with_nothing_stored(world, media_root
 
 def test_a_storage_failure_leaves_no_rows_and_no_files(world, media_root, monkeypatch):
     """The files are written, then a later step fails: the transaction rolls back and the files are removed."""
-    import observations.services as services
+    import observations.services.recording as recording
 
     def fail(*args, **kwargs):
         raise PortfolioError("judging failed")
 
-    monkeypatch.setattr(services, "judge_evidence", fail)
+    monkeypatch.setattr(recording, "judge_evidence", fail)
     data = record_input(
         files=[samples.upload("till.jpg", samples.jpeg_bytes()), samples.upload("a.wav", samples.wav_bytes())]
     )

@@ -157,7 +157,8 @@ def _home_queries(client, user) -> int:
 
 
 def test_the_learners_home_page_reads_observations_to_confirm_in_fixed_queries(client, world, media_root):
-    from observations.services import SignatureInput, record_observation
+    from observations.services.recording import record_observation
+    from observations.services.signatures import SignatureInput
 
     def record(n):
         for i in range(n):

@@ -20,17 +20,9 @@ from quality.models import (
     Verdict,
 )
 from quality.services.errors import NotAllowed
-from quality.services.standardisation import (
-    JudgementInput,
-    OutcomeInput,
-    StandardisationError,
-    add_action,
-    close_activity,
-    close_judging,
-    create_activity,
-    record_outcomes,
-    submit_judgements,
-)
+from quality.services.standardisation.activity import StandardisationError, create_activity
+from quality.services.standardisation.judging import JudgementInput, close_judging, submit_judgements
+from quality.services.standardisation.review import OutcomeInput, add_action, close_activity, record_outcomes
 from tests.factories import make_registration, make_staff
 
 from .helpers import add_evidence, client_for, make_plan, units_of

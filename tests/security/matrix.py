@@ -42,7 +42,7 @@ OK, LOGIN, E403, E404, E405, E410 = {"ok"}, {"login"}, {"403"}, {"404"}, {"405"}
 DENY = {"403", "404"}
 SKIPPED_NAMESPACES = {
     "admin",  # the Django admin: staff accounts only (see test_admin_refuses_every_actor)
-    # The REST API (api/v1.py): bearer tokens, not signed-in people; tests/api/test_api_matrix.py calls every
+    # The REST API (api/v1/): bearer tokens, not signed-in people; tests/api/test_api_matrix.py calls every
     # operation of its schema without a token, with another centre's, with the wrong scope and with the right one,
     # and fails if one is missing (test_every_operation_is_covered).
     "api-v1",

@@ -9,8 +9,7 @@ from django.db import connection
 
 from tests.factories import build_world
 from tracking.models import Signature, UnitSignOff
-from tracking.services import signoff
-from tracking.services.signoff import SignOffError, sign_unit
+from tracking.services.signoff import SignOffError, sign_unit, signing
 
 from .helpers import complete_unit, first_unit
 
@@ -64,14 +63,14 @@ def test_the_unique_constraint_is_the_backstop_when_both_pass_the_checks(signabl
     """Even if both transactions read the sheet before either signs, the database keeps one live signature."""
     world, unit = signable
     both_checked = threading.Barrier(2)
-    real_check = signoff.check_may_sign
+    real_check = signing.check_may_sign
 
     def check_then_wait(state, user, role, **options):
         real_check(state, user, role, **options)
         both_checked.wait(timeout=10)
 
-    monkeypatch.setattr(signoff, "check_may_sign", check_then_wait)
-    monkeypatch.setattr(signoff, "_lock", _lock_without_row_locks)
+    monkeypatch.setattr(signing, "check_may_sign", check_then_wait)
+    monkeypatch.setattr(signing, "lock_unit", _lock_without_row_locks)
     UnitSignOff.objects.create(registration=world.registration, unit=unit)
 
     def learner_signs():

@@ -1,38 +1,21 @@
-"""Signing a unit's tracking sheet off, and reopening it.
-
-The order of signatures is learner, assessor, countersignatory (only where the assessor works towards
-their assessing award), IQA (if they sample the unit), EQS (the EQA, if they sample it). Each signature
-stores the SHA-256 of the sheet's content (tracking.selectors.sheet_content) at that moment.
-
-Once the assessor signs, the unit's RegistrationUnit.locked_at is set: the portfolio services refuse
-to change the evidence, links and decisions behind a locked unit until it is reopened.
-
-Concurrency: each change locks the plan entry and the UnitSignOff row (select_for_update) inside one
-transaction, and the database allows only one live signature per role (a partial unique constraint),
-so two people signing at the same moment leave one signature and the other is told why.
-"""
+"""Who may sign a unit's tracking sheet in which role and in what order, and who may reopen it: the checks, the
+errors they raise (SignOffNotAllowed is a 403) and the roles' names in the history."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from centres import conflicts
 from centres.access import has_role, membership_for
-from centres.models import Role, record_event
+from centres.models import Role
 from core.errors import DomainError, NotAllowed
-from ledger.services import record as record_in_ledger
-from notifications import kinds
-from notifications.services import notify
 from portfolio.access import eqa_can_see_unit
-from portfolio.models import CriterionDecision, EvidenceLink, Registration, RegistrationUnit
+from portfolio.models import CriterionDecision, EvidenceLink, Registration
 from qualifications.models import Unit
 
-from ..models import ROLE_ORDER, Signature, SignatureRole, UnitSignOff
-from ..selectors import SignOffState, signoff_state
+from ...models import ROLE_ORDER, SignatureRole
+from ...selectors import SignOffState
 
 
 class SignOffError(DomainError):
@@ -54,7 +37,7 @@ ROLE_LABELS = {
 }
 
 
-def _name(user) -> str:
+def signer_name(user) -> str:
     return user.full_name or user.email
 
 
@@ -81,13 +64,14 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
     if role == SignatureRole.LEARNER:
         if user.pk != registration.learner_id:
             raise SignOffNotAllowed(
-                gettext("Only the learner, %(name)s, can sign as the learner.") % {"name": _name(registration.learner)}
+                gettext("Only the learner, %(name)s, can sign as the learner.")
+                % {"name": signer_name(registration.learner)}
             )
     elif role == SignatureRole.ASSESSOR:
         if user.pk != registration.assessor_id or not has_role(user, Role.ASSESSOR, registration.centre_id):
             raise SignOffNotAllowed(
                 gettext("Only the learner's assessor, %(name)s, can sign as assessor.")
-                % {"name": _name(registration.assessor)}
+                % {"name": signer_name(registration.assessor)}
             )
         if problem := conflicts.interest_conflict(user, registration, conflicts.Act.SIGN):
             raise SignOffNotAllowed(problem)
@@ -100,7 +84,7 @@ def _check_person(state: SignOffState, user, role: str, *, countersigned: bool =
             or user.pk != countersignatory.pk
             or not has_role(user, Role.ASSESSOR, registration.centre_id)
         ):
-            who = f", {_name(countersignatory)}," if countersignatory else ""
+            who = f", {signer_name(countersignatory)}," if countersignatory else ""
             raise SignOffNotAllowed(
                 gettext("Only the assessor's countersignatory%(who)s can countersign this sign-off.") % {"who": who}
             )
@@ -258,125 +242,6 @@ def roles_user_may_sign(state: SignOffState, user) -> dict[str, str | None]:
     return result
 
 
-def _lock(registration: Registration, unit: Unit) -> tuple[Registration, RegistrationUnit, UnitSignOff]:
-    """Lock the plan entry and the sign-off row (creating it) for the rest of the transaction.
-
-    Always in this order, so that two transactions never wait for each other in a circle."""
-    registration = Registration.objects.select_related("learner", "assessor", "iqa", "centre").get(pk=registration.pk)
-    try:
-        plan_entry = RegistrationUnit.objects.select_for_update().get(registration=registration, unit=unit)
-    except RegistrationUnit.DoesNotExist:
-        raise SignOffError(
-            gettext("Unit %(reference)s is not on this learner's plan.") % {"reference": unit.reference}
-        ) from None
-    sign_off, _ = UnitSignOff.objects.get_or_create(registration=registration, unit=unit)
-    sign_off = UnitSignOff.objects.select_for_update().get(pk=sign_off.pk)
-    return registration, plan_entry, sign_off
-
-
-def _countersigned_phrase(countersigned_by) -> str:
-    return f" (sample countersigned by {_name(countersigned_by)})" if countersigned_by is not None else ""
-
-
-def _countersigned_data(countersigned_by) -> dict:
-    return {"countersigned_by": countersigned_by.pk} if countersigned_by is not None else {}
-
-
-@transaction.atomic
-def sign_unit(
-    *,
-    registration: Registration,
-    unit: Unit,
-    user,
-    role: str,
-    expected_hash: str | None = None,
-    countersigned_by=None,
-) -> Signature:
-    """Sign the unit's tracking sheet as `user` in `role` (a SignatureRole value) and return the signature.
-
-    Checks, on fresh locked rows: the user is the person the role needs (the learner; the registration's
-    assessor; the assessor's countersignatory, only where the assessor works towards their award; an IQA
-    of the centre who made or countersigned none of the unit's judgements and decisions for this learner;
-    an EQA with an active share covering the unit); signatures come in order and only once each; the
-    learner and assessor sign only when every required criterion is met; nobody signs a sheet whose
-    content changed since an earlier signature. `expected_hash` is the content hash the signer was shown:
-    if the sheet changed since, nothing is signed. The assessor's signature locks the unit's evidence.
-
-    IQA and EQS signatures are "if sampled": the quality app calls this with role="iqa" / "eqa" when its
-    IQA or EQA samples the unit. An IQA working towards their IQA award signs only with `countersigned_by`,
-    the qualified IQA who confirmed their sample (the quality app checks who that may be); the history names
-    them. Raises SignOffError with a message for the user."""
-    if unit is None:
-        raise SignOffError(gettext("Choose a unit to sign."))
-    registration, plan_entry, sign_off = _lock(registration, unit)
-    state = signoff_state(registration, unit)
-    check_may_sign(state, user, role, countersigned=countersigned_by is not None)
-    if expected_hash is not None and expected_hash != state.content_hash:
-        raise SignOffError(gettext("The sheet changed while you were reading it. Check it again before you sign."))
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                sign_off=sign_off,
-                role=role,
-                user=user,
-                name_at_signing=_name(user),
-                signed_at=now,
-                content_hash=state.content_hash,
-            )
-    except IntegrityError:
-        # Only reachable if a concurrent transaction slipped past the row lock (the constraint is the backstop).
-        existing = Signature.objects.live().filter(sign_off=sign_off, role=role).first()
-        who = existing.name_at_signing if existing else "Someone"
-        raise SignOffError(
-            gettext("%(who)s has already signed as %(value)s.") % {"who": who, "value": ROLE_LABELS[role]}
-        ) from None
-    record_in_ledger("eqa_signature" if role == SignatureRole.EQA else "signature", signature)
-    if role == SignatureRole.ASSESSOR:
-        plan_entry.locked_at = now
-        plan_entry.save(update_fields=["locked_at"])
-    record_event(
-        action="unit_signed",
-        obj=signature,
-        actor=user,
-        registration=registration,
-        summary=f"{signature.name_at_signing} signed unit {unit.reference} as {ROLE_LABELS[role]}"
-        + _countersigned_phrase(countersigned_by),
-        role=role,
-        unit=unit.reference,
-        content_hash=state.content_hash,
-        locked=role == SignatureRole.ASSESSOR,
-        **_countersigned_data(countersigned_by),
-    )
-    _notify_next_signer(state, signature)
-    return signature
-
-
-def _notify_next_signer(state: SignOffState, signature: Signature) -> None:
-    """The learner's signature makes the sheet ready for the assessor; the assessor's, for their countersignatory
-    where one is needed. (IQA and EQS sign only if they sample, from their own pages.)"""
-    registration, unit = state.registration, state.unit
-    if signature.role == SignatureRole.LEARNER:
-        signer = registration.assessor
-    elif signature.role == SignatureRole.ASSESSOR and state.assessor_needs_countersignature:
-        signer = state.countersignatory
-    else:
-        return
-    if signer is None:
-        return
-    notify(
-        signer,
-        kinds.SHEET_READY_TO_SIGN,
-        centre=registration.centre,
-        title=lambda: (
-            gettext("The tracking sheet for unit %(unit)s is ready for you to sign") % {"unit": unit.reference}
-        ),
-        url=reverse("tracking:sheet", args=[registration.pk, unit.pk]),
-        actor=signature.user,
-        subject_object=signature.sign_off,
-    )
-
-
 def check_reopener(registration: Registration, user, *, by_iqa_sample: bool = False) -> None:
     """Raise SignOffNotAllowed unless the user is who may reopen the learner's units (whatever their state)."""
     if by_iqa_sample:
@@ -388,7 +253,7 @@ def check_reopener(registration: Registration, user, *, by_iqa_sample: bool = Fa
     elif user.pk != registration.assessor_id or not has_role(user, Role.ASSESSOR, registration.centre_id):
         raise SignOffNotAllowed(
             gettext("Only the learner's assessor, %(name)s, can reopen this unit.")
-            % {"name": _name(registration.assessor)}
+            % {"name": signer_name(registration.assessor)}
         )
 
 
@@ -405,49 +270,3 @@ def may_reopen(state: SignOffState, user) -> bool:
     except SignOffError:
         return False
     return True
-
-
-@transaction.atomic
-def reopen_unit(
-    *, registration: Registration, unit: Unit, user, reason: str, by_iqa_sample: bool = False, countersigned_by=None
-) -> list[Signature]:
-    """Reopen a unit's sign-off so its evidence can change again; return the signatures voided.
-
-    Who: the registration's assessor; or, with by_iqa_sample=True, an IQA of the centre whose sample of
-    the unit disagreed with the assessor (the quality app passes it when that decision is final; for an IQA
-    working towards their award, with `countersigned_by`, who confirmed it and whom the history names).
-
-    What it voids: every live signature, the learner's declaration included. Each signature vouches for
-    the sheet's content at that moment and reopening is done because that content is about to change, so
-    the whole chain is signed again afterwards (learner, then assessor, and so on). The voided signatures
-    are kept with who voided them, when and why, and shown on the sheet; the unit's lock is cleared.
-    Raises SignOffError when the user may not reopen, there is nothing to reopen or no reason is given."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise SignOffError(gettext("Give a reason for reopening the unit."))
-    registration, plan_entry, sign_off = _lock(registration, unit)
-    state = signoff_state(registration, unit)
-    check_may_reopen(state, user, by_iqa_sample=by_iqa_sample)
-    now = timezone.now()
-    voided = state.live_in_order
-    for signature in voided:
-        signature.voided_at = now
-        signature.voided_by = user
-        signature.void_reason = reason
-        signature.save(update_fields=["voided_at", "voided_by", "void_reason"])
-        record_in_ledger("signature_voided", signature)
-    plan_entry.locked_at = None
-    plan_entry.save(update_fields=["locked_at"])
-    record_event(
-        action="unit_reopened",
-        obj=sign_off,
-        actor=user,
-        registration=registration,
-        summary=f"{_name(user)} reopened unit {unit.reference}{_countersigned_phrase(countersigned_by)}: {reason}",
-        unit=unit.reference,
-        reason=reason,
-        by_iqa_sample=by_iqa_sample,
-        voided=[{"role": s.role, "name": s.name_at_signing, "signature_id": s.pk} for s in voided],
-        **_countersigned_data(countersigned_by),
-    )
-    return voided
