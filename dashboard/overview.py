@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.charts import Bar, scaled
 from portfolio.models import Adjustment, Registration
-from quality.services.certification import CertificationState, certification_status
+from quality.services.certification import CertificationState, readiness_counts
 
 from .caseload import CaseloadRow, caseload_rows
 from .status import Rag
@@ -117,8 +117,7 @@ def centre_overview(centre) -> CentreOverview:
     awaiting_review = sum(row.progress.awaiting_review for row in rows)
     no_identity = len(filter_rows(rows, waiting=NO_IDENTITY))
     adjustments = Adjustment.objects.filter(registration__centre=centre, status=Adjustment.Status.REQUESTED).count()
-    statuses = certification_status(Registration.objects.filter(centre=centre).only("pk")).values()
-    ready = sum(1 for status in statuses if status.state == CertificationState.READY)
+    ready = readiness_counts(Registration.objects.filter(centre=centre))[CertificationState.READY]
     waiting = scaled(
         [
             (

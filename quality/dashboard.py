@@ -13,7 +13,7 @@ from portfolio.models import CountersignStatus, Registration
 from portfolio.progress import active_registrations_of
 
 from .models import Action, CertificationClaim, SampleRecord, SamplingPlan
-from .services.certification import CertificationState, certification_status
+from .services.certification import CertificationState, readiness_counts
 from .services.countersign import samples_awaiting_countersignature
 from .services.coverage import coverage, propose_samples
 
@@ -98,11 +98,7 @@ def panels(user, roles) -> list[dict]:
         )
         result.append({"template": "quality/panels/eqa.html", "order": 15, "shares": list(shares)})
     for centre in roles.get(Role.CENTRE_ADMIN, []):
-        statuses = certification_status(Registration.objects.filter(centre=centre).only("pk")).values()
-        counts = {state: 0 for state in (CertificationState.READY, CertificationState.NOT_READY)}
-        for status in statuses:
-            if status.state in counts:
-                counts[status.state] += 1
+        counts = readiness_counts(Registration.objects.filter(centre=centre))
         result.append(
             {
                 "template": "quality/panels/centre_admin.html",

@@ -10,7 +10,7 @@ from qualifications.cache import catalogue as cached_catalogue
 from qualifications.models import Unit
 
 from ._common import _shared_statuses
-from .carried import CarriedUnit, _with_carried_marker, carried_units
+from .carried import CarriedUnit, carried_units, with_carried_marker
 from .statuses import CriterionStatus, OutcomeStatus, UnitStatus
 
 
@@ -33,7 +33,7 @@ def _assemble_unit_statuses(
     registration: Registration, units: list[Unit] | None, *, with_carried: bool = True
 ) -> list[UnitStatus]:
     catalogue = cached_catalogue()
-    plan = _with_carried_marker(RegistrationUnit.objects.filter(registration=registration))
+    plan = with_carried_marker(RegistrationUnit.objects.filter(registration=registration))
     if units is not None:
         plan = plan.filter(unit__in=[unit.pk for unit in units])
     order = catalogue.unit_order(registration.qualification_id)

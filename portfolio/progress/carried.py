@@ -53,7 +53,7 @@ def carried_units(registration_ids: list[int]) -> dict[tuple[int, int], CarriedU
     return result
 
 
-def _with_carried_marker(plan):
+def with_carried_marker(plan):
     """The plan entries, each with `may_be_carried`: whether some provider holds a carry of it (read in the same
     query, so a plan with none, the usual case, costs no query to the providers)."""
     if not _carried_providers:

@@ -11,7 +11,7 @@ from django.db.models import Case, CharField, Count, IntegerField, Q, Value, Whe
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink, RegistrationUnit
 from qualifications.cache import catalogue as cached_catalogue
 
-from .carried import _with_carried_marker, carried_units
+from .carried import carried_units, with_carried_marker
 from .statuses import FINAL
 
 
@@ -45,7 +45,7 @@ def registration_progress(registrations) -> dict[int, Progress]:
     # Each plan entry says whether it may be carried over from another registration (its last column), so the
     # carries, and the decisions of their sources, are read only when some are.
     plans = (
-        _with_carried_marker(RegistrationUnit.objects.filter(registration_id__in=ids))
+        with_carried_marker(RegistrationUnit.objects.filter(registration_id__in=ids))
         .order_by()
         .annotate(carried=Case(When(may_be_carried=True, then=Value(1)), default=Value(0), output_field=IntegerField()))
         .values_list(kind("plan"), "registration_id", "unit_id", nothing, "carried")

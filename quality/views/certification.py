@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,44 +17,46 @@ from portfolio.models import Registration
 from ..access import get_centre_as_admin, get_claim_for_admin, get_registration_for_admin
 from ..forms import CertificateDateForm, ClaimForm
 from ..services.certification import (
-    CertificationState,
     certification_status,
+    claimed,
     export_claims_csv,
+    left_early,
+    may_be_ready,
     record_certificate_date,
     record_claim,
+    unclaimed,
 )
 
+PAGE_SIZE = 50
 
-def _statuses(centre):
-    registrations = Registration.objects.filter(centre=centre).only("pk")
-    return list(certification_status(registrations).values())
+
+def _paged(request, registrations, parameter: str):
+    """One page of the registrations (ordered by learner) with each one's certification status: a centre's learners
+    not ready yet or claimed over the years are many, and the full check is only worked out for the page shown."""
+    page = Paginator(registrations.order_by("learner__full_name", "pk").values_list("pk", flat=True), PAGE_SIZE)
+    page = page.get_page(request.GET.get(parameter))
+    shown = Registration.objects.filter(pk__in=list(page.object_list)).only("pk")
+    page.statuses = list(certification_status(shown).values()) if page.object_list else []
+    page.parameter = parameter
+    return page
 
 
 @login_required
 @require_GET
 def certification_list(request, centre_pk: int):
     centre = get_centre_as_admin(request.user, centre_pk)
-    statuses = _statuses(centre)
-    groups = {
-        state: []
-        for state in (
-            CertificationState.READY,
-            CertificationState.NOT_READY,
-            CertificationState.LEFT_EARLY,
-            CertificationState.CLAIMED,
-        )
-    }
-    for status in statuses:
-        groups[status.state].append(status)
+    registrations = Registration.objects.filter(centre=centre)
+    ready = [status for status in certification_status(may_be_ready(registrations).only("pk")).values() if status.ready]
+    not_yet = unclaimed(registrations).exclude(pk__in=[status.registration.pk for status in ready])
     return render(
         request,
         "quality/certification.html",
         {
             "centre": centre,
-            "ready": groups[CertificationState.READY],
-            "not_ready": groups[CertificationState.NOT_READY],
-            "left_early": groups[CertificationState.LEFT_EARLY],
-            "claimed": groups[CertificationState.CLAIMED],
+            "ready": ready,
+            "not_ready": _paged(request, not_yet, "not_ready_page"),
+            "left_early": _paged(request, left_early(registrations), "left_early_page"),
+            "claimed": _paged(request, claimed(registrations), "claimed_page"),
             "today": timezone.localdate(),
         },
     )
@@ -62,7 +66,10 @@ def certification_list(request, centre_pk: int):
 @require_GET
 def certification_csv(request, centre_pk: int):
     centre = get_centre_as_admin(request.user, centre_pk)
-    content = export_claims_csv(_statuses(centre))
+    registrations = Registration.objects.filter(centre=centre)
+    # Ready learners (full claims) and those who left early (unit claims): the CSV's only rows.
+    rows = registrations.filter(Q(pk__in=may_be_ready(registrations)) | Q(pk__in=left_early(registrations)))
+    content = export_claims_csv(list(certification_status(rows.only("pk")).values()))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     filename = f"claims-{slugify(centre.name) or centre.pk}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -17,6 +17,8 @@ from quality.services.certification import (
     CertificationState,
     certification_status,
     export_claims_csv,
+    may_be_ready,
+    readiness_counts,
     record_certificate_date,
     record_claim,
 )
@@ -276,3 +278,53 @@ def test_unit_certification_also_waits_for_the_identity_check(world, plan, unit1
     with pytest.raises(ClaimError, match="Identity not confirmed"):
         record_claim(actor=world.admin, registration=world.registration, kind="unit", unit_ids=[unit1.pk])
     assert not CertificationClaim.objects.exists()
+
+
+def test_the_ready_count_agrees_with_the_full_check_which_runs_only_where_every_unit_is_signed(world, plan):
+    _sign_and_sample_everything(plan, world.registration)  # ready
+    signed_not_sampled = make_registration(world.centre, assessor=world.other_assessor, iqa=world.iqa)
+    for unit in signed_not_sampled.units.all():
+        complete_and_sign(signed_not_sampled, unit)
+    half_signed = make_registration(world.centre, assessor=world.other_assessor, iqa=world.iqa)
+    complete_and_sign(half_signed, half_signed.units.first())
+    withdrawn = make_registration(world.centre, assessor=world.other_assessor, iqa=world.iqa)
+    Registration.objects.filter(pk=withdrawn.pk).update(status=Registration.Status.WITHDRAWN)
+    registrations = Registration.objects.filter(centre=world.centre)
+
+    statuses = certification_status(registrations).values()
+    full_check = {
+        state: sum(1 for s in statuses if s.state == state)
+        for state in (CertificationState.READY, CertificationState.NOT_READY)
+    }
+    assert full_check[CertificationState.READY] == 1 and full_check[CertificationState.NOT_READY] >= 2
+    assert readiness_counts(registrations) == full_check
+    candidates = set(may_be_ready(registrations).values_list("pk", flat=True))
+    assert {world.registration.pk, signed_not_sampled.pk} <= candidates
+    assert half_signed.pk not in candidates and withdrawn.pk not in candidates
+
+    record_claim(actor=world.admin, registration=world.registration, kind="full", reference="AB-1")
+    assert readiness_counts(registrations)[CertificationState.READY] == 0
+    assert world.registration.pk not in set(may_be_ready(registrations).values_list("pk", flat=True))
+
+
+def test_learners_not_ready_are_shown_a_page_at_a_time_with_their_count(world, plan, monkeypatch):
+    monkeypatch.setattr("quality.views.certification.PAGE_SIZE", 2)
+    for _ in range(3):
+        make_registration(world.centre, assessor=world.other_assessor, iqa=world.iqa)
+    not_ready = Registration.objects.filter(centre=world.centre).count()
+    client = client_for(world.admin)
+    url = reverse("quality:certification", args=[world.centre.pk])
+    first = client.get(url).content.decode()
+    assert f"Not ready ({not_ready})" in first
+    pages = -(-not_ready // 2)
+    assert f"Page 1 of {pages}" in first and "?not_ready_page=2" in first
+    last = client.get(url, {"not_ready_page": pages}).content.decode()
+    assert f"Page {pages} of {pages}" in last and f"Not ready ({not_ready})" in last
+    names = {r.learner.full_name for r in Registration.objects.filter(centre=world.centre)}
+
+    def shown(page):
+        return {name for name in names if name in page}
+
+    assert len(shown(first)) == 2 and shown(first).isdisjoint(
+        shown(client.get(url, {"not_ready_page": 2}).content.decode())
+    )
