@@ -7,8 +7,13 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Portable portfolio"
 
     def ready(self) -> None:
+        from core import periodic
         from portfolio.progress import register_carried_units
 
+        from . import import_jobs  # noqa: F401  (registers the background import with tracking.jobs)
         from .carried import imported_units_marker, imported_units_provider
 
         register_carried_units(imported_units_provider, imported_units_marker)
+        periodic.register(
+            "imports_remove_abandoned_uploads", "exchange.import_jobs.remove_abandoned_uploads", minutes=60
+        )
