@@ -105,6 +105,8 @@ class ImportedUnit(FrozenModel):
                 name_at_signing=signature["name"],
                 signed_at=parse_datetime(signature["signed_at"]),
                 content_hash=signature["sheet_hash"],
+                chain_seq=signature.get("seq"),
+                centre=self.centre_name,
             )
             for signature in self.signatures
         ]
@@ -118,6 +120,8 @@ class OriginalSignature:
     name_at_signing: str
     signed_at: object
     content_hash: str
+    chain_seq: int | None = None  # the entry of the imported chain that recorded it
+    centre: str = ""
     pk: None = None
 
 

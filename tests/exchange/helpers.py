@@ -105,3 +105,21 @@ def upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("portfolio.zip", data, content_type="application/zip")
+
+
+def complete_through_services(registration, unit):
+    """Every required criterion of the unit linked, judged and marked met by the assessor, then the unit signed by
+    the learner and the assessor: each decision and signature on the registration's chain."""
+    from portfolio.progress import unit_status
+    from portfolio.services.judgement import judge_link, mark_criterion_met
+    from tests.portfolio.helpers import make_evidence
+    from tests.quality.helpers import sign_off
+
+    required = [status.criterion for status in unit_status(registration, unit).criteria if status.required]
+    evidence = make_evidence(registration, criteria=required, title=f"Evidence for {unit.reference}")
+    for link in evidence.links.all():
+        judge_link(actor=registration.assessor, link=link, accepted=True, feedback="Meets it.")
+    for criterion in required:
+        mark_criterion_met(actor=registration.assessor, registration=registration, criterion=criterion)
+    sign_off(registration, unit)
+    return required
