@@ -37,9 +37,7 @@ def _tamper_with_the_kept_chain(imported: PortfolioImport, change) -> None:
     chain = imported.chain
     change(chain)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE exchange_portfolioimport SET chain = %s WHERE id = %s", [json.dumps(chain), imported.pk]
-        )
+        cursor.execute("UPDATE exchange_portfolioimport SET chain = %s WHERE id = %s", [json.dumps(chain), imported.pk])
 
 
 def test_a_carried_over_unit_counts_as_achieved_and_can_be_claimed(world, imported):
@@ -58,8 +56,10 @@ def test_a_carried_over_unit_counts_as_achieved_and_can_be_claimed(world, import
 
 def _change_a_signature(chain):
     entry = next(e for e in chain if e["kind"] == "signature")
-    entry["content"] = entry["content"].replace('"role":"assessor"', '"role":"assessor" ').replace(
-        '"role":"learner"', '"role":"learner" '
+    entry["content"] = (
+        entry["content"]
+        .replace('"role":"assessor"', '"role":"assessor" ')
+        .replace('"role":"learner"', '"role":"learner" ')
     )
 
 
@@ -78,7 +78,8 @@ def test_a_carried_over_unit_whose_imported_chain_does_not_verify_is_not_counted
     assert carried.unit not in status.signed_off
     assert any(
         "The units carried over from another centre are not counted: the chain imported from Northgate Training "
-        in reason and named in reason
+        in reason
+        and named in reason
         for reason in status.reasons
     ), status.reasons
     Registration.objects.filter(pk=imported.registration_id).update(status=Registration.Status.WITHDRAWN)
