@@ -71,6 +71,18 @@ def test_the_export_from_the_second_centre_carries_the_first_centres_files_and_v
     first_centre_files = ImportedEvidenceFile.objects.filter(registration=at_b)
     assert first_centre_files.count() == len(earlier["evidence_files"]) > 0
     assert {item["path"] for item in earlier["evidence_files"]} <= names
+    # The format's JSON Schema describes the re-export too (its manifest, its chain with the "imported" entry and
+    # the earlier chain).
+    from pathlib import Path
+
+    import jsonschema
+
+    import exchange
+
+    schema = json.loads((Path(exchange.__file__).parent / "schema" / "portfolio-1.schema.json").read_text())
+    with zipfile.ZipFile(path) as archive:
+        for name in ("manifest.json", "chain.json", "decisions.json", earlier["chain"]["path"]):
+            jsonschema.validate(json.loads(archive.read(name)), schema)
 
 
 def test_a_changed_file_of_the_first_centre_in_a_re_export_is_named(at_b, tmp_path):
