@@ -95,6 +95,59 @@ def chain_entries(registration: Registration) -> list[dict]:
     ]
 
 
+def _unique(path: str, used_paths: set[str]) -> str:
+    stem, dot, suffix = path.rpartition(".")
+    counter, candidate = 1, path
+    while candidate in used_paths:
+        counter += 1
+        candidate = f"{stem}-{counter}.{suffix}" if dot else f"{suffix}-{counter}"
+    used_paths.add(candidate)
+    return candidate
+
+
+def _add_earlier(registration: Registration, archive: zipfile.ZipFile, add, used_paths: set[str]) -> list[dict]:
+    """A registration imported from another centre carries that centre's chain and evidence files (and those of
+    any centre before it) on: each as an `earlier` chain of the manifest, oldest first, so the next centre can
+    verify and import the whole history. Each file's bytes are checked against its SHA-256 as it is packed."""
+    from .models import ImportedEvidenceFile, PortfolioImport
+    from .serving import FileChanged, open_imported
+
+    imported = PortfolioImport.objects.filter(registration_id=registration.pk).first()
+    if imported is None:
+        return []
+    files_by_part: dict[int, list] = {}
+    for file in ImportedEvidenceFile.objects.filter(portfolio_import=imported).order_by("part", "chain_seq"):
+        files_by_part.setdefault(file.part, []).append(file)
+    earlier = []
+    for number, part in enumerate(imported.parts(), 1):
+        chain_path = f"earlier/{number}/chain.json"
+        add(chain_path, _json({"format_version": FORMAT_VERSION, "entries": part["entries"]}))
+        evidence_files = []
+        for file in files_by_part.get(number - 1, []):
+            path = _unique(
+                f"earlier/{number}/evidence/{file.evidence_reference}-v{file.evidence_version}/"
+                f"{safe_name(file.original_name)}",
+                used_paths,
+            )
+            try:
+                with open_imported(file) as verified, archive.open(path, "w") as target:
+                    shutil.copyfileobj(verified, target)
+            except FileChanged as error:
+                raise ExportRefused(
+                    f"Imported evidence file {file.original_name} cannot be exported: {error}"
+                ) from error
+            evidence_files.append({"seq": file.chain_seq, "path": path})
+        earlier.append(
+            {
+                "centre": part["centre"],
+                "exported_at": part["exported_at"],
+                "chain": {**part["chain"], "path": chain_path},
+                "evidence_files": evidence_files,
+            }
+        )
+    return earlier
+
+
 def build_portfolio_zip(
     registration: Registration, destination, *, actor=None, progress: Callable[[int, int, str], None] | None = None
 ) -> dict:
@@ -140,6 +193,7 @@ def build_portfolio_zip(
             except (EvidenceTampered, EvidenceMissing) as error:
                 raise ExportRefused(f"Evidence file {content['name']} cannot be exported: {error}") from error
             evidence_paths.append({"seq": entry["seq"], "path": path})
+        earlier = _add_earlier(registration, archive, add, used_paths)
         for index, sheet in enumerate(sheets, 1):
             report(len(file_entries) + index, total, f"Printing the tracking sheet of {sheet.unit.reference}")
             add(f"sheets/{safe_name(sheet.unit.reference)}.pdf", unit_sheet_pdf(sheet))
@@ -180,6 +234,8 @@ def build_portfolio_zip(
             "evidence_files": evidence_paths,
             "files": listed,
         }
+        if earlier:
+            manifest["earlier"] = earlier
         archive.writestr("manifest.json", _json(manifest))
     report(total, total, "Ready")
     return manifest

@@ -135,9 +135,20 @@ def _check_contents(archive, by_name, report: CheckReport) -> None:
     chain = _load(archive, by_name, "chain.json", report)
     entries = chain.get("entries", []) if isinstance(chain, dict) else []
     report.entries = len(entries)
-    by_seq = _check_chain(entries, manifest, report)
+    by_seq = _check_chain(entries, manifest.get("chain", {}), report)
     # Every evidence file the chain recorded, at the path the manifest gives it, with the SHA-256 the chain holds.
-    paths = {item["seq"]: item["path"] for item in manifest.get("evidence_files", [])}
+    _check_evidence(archive, by_name, by_seq, manifest.get("evidence_files", []), report, expected)
+    _check_earlier(archive, by_name, manifest.get("earlier", []), entries, report, expected)
+    decisions = _load(archive, by_name, "decisions.json", report)
+    _check_decisions(decisions.get("decisions", []) if isinstance(decisions, dict) else [], by_seq, report)
+    for name in sorted(set(by_name) - expected):
+        report.add(f"Added file: {name} is not part of the exported portfolio.")
+
+
+def _check_evidence(
+    archive, by_name, by_seq: dict[int, dict], listed: list, report: CheckReport, expected: set
+) -> None:
+    paths = {item["seq"]: item["path"] for item in listed}
     for seq, entry in by_seq.items():
         if entry["kind"] != "evidence_file":
             continue
@@ -152,13 +163,30 @@ def _check_contents(archive, by_name, report: CheckReport) -> None:
             report.add(f"Missing file: {path} (chain entry {seq}).")
         elif _sha256(archive, info) != content.get("sha256"):
             report.add(f"Changed file: {path} does not match the SHA-256 recorded in chain entry {seq}.")
-    decisions = _load(archive, by_name, "decisions.json", report)
-    _check_decisions(decisions.get("decisions", []) if isinstance(decisions, dict) else [], by_seq, report)
-    for name in sorted(set(by_name) - expected):
-        report.add(f"Added file: {name} is not part of the exported portfolio.")
 
 
-def _check_chain(entries: list, manifest: dict, report: CheckReport) -> dict[int, dict]:
+def _check_earlier(archive, by_name, earlier: list, entries: list, report: CheckReport, expected: set) -> None:
+    """The chains of the centres before the sending one (a portfolio imported there and exported again), oldest
+    first: each checked like the main chain, its head recorded by an "imported" entry of the chain after it, and its
+    evidence files at their paths with the SHA-256 it holds."""
+    loaded = []
+    for item in earlier:
+        chain = _load(archive, by_name, item["chain"]["path"], report)
+        loaded.append(chain.get("entries", []) if isinstance(chain, dict) else [])
+    for number, (item, chain_entries) in enumerate(zip(earlier, loaded, strict=True), 1):
+        centre = (item.get("centre") or {}).get("name", "")
+        label = f"Earlier chain {number} ({centre}), entry"
+        by_seq = _check_chain(chain_entries, item["chain"], report, label=label)
+        following = loaded[number] if number < len(loaded) else entries
+        heads = {
+            json.loads(entry["content"]).get("chain_head") for entry in following if entry.get("kind") == "imported"
+        }
+        if item["chain"].get("head") not in heads:
+            report.add(f"Earlier chain {number} ({centre}): its head is not recorded by the import that followed it.")
+        _check_evidence(archive, by_name, by_seq, item.get("evidence_files", []), report, expected)
+
+
+def _check_chain(entries: list, recorded: dict, report: CheckReport, *, label: str = "Chain entry") -> dict[int, dict]:
     by_seq: dict[int, dict] = {}
     previous = GENESIS
     broken = False
@@ -166,11 +194,11 @@ def _check_chain(entries: list, manifest: dict, report: CheckReport) -> dict[int
         seq = entry.get("seq")
         problem = ""
         if seq != position:
-            problem = f"Chain entry {position}: removed or out of order (found entry {seq} in its place)."
+            problem = f"{label} {position}: removed or out of order (found entry {seq} in its place)."
         elif entry.get("previous_hash") != previous:
-            problem = f"Chain entry {seq}: its previous hash does not match entry {position - 1}."
+            problem = f"{label} {seq}: its previous hash does not match entry {position - 1}."
         elif sha256_text(entry.get("content", "")) != entry.get("content_hash"):
-            problem = f"Chain entry {seq}: its content was changed (content hash does not match)."
+            problem = f"{label} {seq}: its content was changed (content hash does not match)."
         elif entry_hash(
             seq=seq,
             kind=entry["kind"],
@@ -179,17 +207,16 @@ def _check_chain(entries: list, manifest: dict, report: CheckReport) -> dict[int
             content_hash=entry["content_hash"],
             previous_hash=entry["previous_hash"],
         ) != entry.get("entry_hash"):
-            problem = f"Chain entry {seq}: its entry hash does not match what it records."
+            problem = f"{label} {seq}: its entry hash does not match what it records."
         if problem and not broken:
             report.add(problem)
             broken = True  # the first entry that does not match is the one named
         if isinstance(seq, int):
             by_seq.setdefault(seq, entry)
         previous = entry.get("entry_hash")
-    recorded = manifest.get("chain", {})
     if not broken and (recorded.get("length") != len(entries) or recorded.get("head") != previous):
         report.add(
-            f"Chain entry {len(entries) + 1}: removed (the manifest records {recorded.get('length')} entries "
+            f"{label} {len(entries) + 1}: removed (the manifest records {recorded.get('length')} entries "
             f"ending in {str(recorded.get('head'))[:12]}…)."
         )
     return by_seq

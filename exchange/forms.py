@@ -5,6 +5,8 @@ from centres.models import Role
 from portfolio.registration_forms import DateInput, StaffChoiceField, staff_queryset
 from portfolio.services.registration.checks import RegistrationInput
 
+from .importing import MAX_UPLOAD_BYTES
+
 
 class ImportForm(forms.Form):
     archive = forms.FileField(
@@ -24,6 +26,12 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assessor"].queryset = staff_queryset(centre, Role.ASSESSOR)
         self.fields["iqa"].queryset = staff_queryset(centre, Role.IQA)
+
+    def clean_archive(self):
+        archive = self.cleaned_data["archive"]
+        if archive.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than %d GB.") % (MAX_UPLOAD_BYTES // 1024**3))
+        return archive
 
     def learner(self) -> RegistrationInput:
         data = self.cleaned_data

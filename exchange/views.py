@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from centres.access import get_centre_for
@@ -15,7 +14,7 @@ from tracking.jobs import enqueue
 
 from .access import may_export
 from .forms import ImportForm
-from .importing import import_portfolio
+from .import_jobs import queue_import
 from .models import ImportedEvidenceFile, PortfolioImport
 from .serving import FileChanged, open_imported
 
@@ -46,17 +45,16 @@ def portfolio_export(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def portfolio_import(request, centre_pk: int):
-    """A centre admin imports a portfolio exported by another centre: checked first, then the learner carries on."""
+    """A centre admin uploads a portfolio exported by another centre; a background job checks and imports it, and
+    its page follows the progress to the new registration (or names each problem)."""
     centre = get_centre_for(request.user, centre_pk, Role.CENTRE_ADMIN)
     form = ImportForm(request.POST or None, request.FILES or None, centre=centre)
     if request.method == "POST" and form.is_valid():
-        with domain_errors_as_messages(request, form=form, field="archive") as outcome:
-            imported = import_portfolio(
-                actor=request.user, centre=centre, archive=form.cleaned_data["archive"], learner=form.learner()
+        with domain_errors_as_messages(request, form=form, field="archive"):
+            import_job = queue_import(
+                actor=request.user, centre=centre, upload=form.cleaned_data["archive"], learner=form.learner()
             )
-        if outcome.ok:
-            messages.success(request, _("The portfolio verified and was imported."))
-            return redirect("exchange:imported", pk=imported.registration_id)
+            return redirect("tracking:job-status", pk=import_job.pk)
     return render(request, "exchange/import.html", {"centre": centre, "form": form})
 
 

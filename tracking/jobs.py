@@ -73,6 +73,8 @@ class JobKind:
     function: Callable[[ExportJob], None]
     access: Callable[[ExportJob, object], bool]
     label: str
+    # What a finished job made that is not a file to download (a registration imported, say): (url, words).
+    result_link: Callable[[ExportJob], tuple[str, str] | None] | None = None
 
 
 def _creator_only(export_job: ExportJob, user) -> bool:
@@ -82,12 +84,19 @@ def _creator_only(export_job: ExportJob, user) -> bool:
 REGISTRY: dict[str, JobKind] = {}
 
 
-def job(name: str, *, access: Callable[[ExportJob, object], bool] | None = None, label: str = ""):
+def job(
+    name: str,
+    *,
+    access: Callable[[ExportJob, object], bool] | None = None,
+    label: str = "",
+    result_link: Callable[[ExportJob], tuple[str, str] | None] | None = None,
+):
     """Register a job function under `name`. `access(job, user)` decides who may see and download it
-    (by default only the person who asked for it)."""
+    (by default only the person who asked for it). `result_link(job)`, for a job whose result is not a file,
+    gives the (url, words) of what it made, shown on its page once it is done."""
 
     def register(function: Callable[[ExportJob], None]):
-        REGISTRY[name] = JobKind(name, function, access or _creator_only, label or name.replace("_", " "))
+        REGISTRY[name] = JobKind(name, function, access or _creator_only, label or name.replace("_", " "), result_link)
         return function
 
     return register

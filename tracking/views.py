@@ -263,6 +263,8 @@ def job_status(request, pk: int):
     if registration_id:
         back = ("tracking:registration", registration_id)
     context = {"job": export_job, "label": kind.label if kind else export_job.kind, "back": back}
+    if kind is not None and kind.result_link is not None and export_job.status == ExportJob.Status.DONE:
+        context["result_link"] = kind.result_link(export_job)
     if export_job.status == ExportJob.Status.QUEUED:
         context["worker_absent_minutes"] = worker_absent_minutes(since=export_job.created_at)
     return _private(render(request, "tracking/job_status.html", context))

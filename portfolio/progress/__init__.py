@@ -9,7 +9,14 @@ The modules of this package hold one concern each: statuses (the structure), ass
 """
 
 from .assembly import unit_status, unit_statuses
-from .carried import CarriedUnit, CarriedUnitsMarker, CarriedUnitsProvider, carried_units, register_carried_units
+from .carried import (
+    CarriedUnit,
+    CarriedUnitsMarker,
+    CarriedUnitsProvider,
+    OriginalDecision,
+    carried_units,
+    register_carried_units,
+)
 from .figures import Progress, registration_progress
 from .sharing import active_registrations_of, registration_annotations, sharing_unit_statuses
 from .statuses import FINAL, CriterionState, CriterionStatus, OutcomeStatus, UnitStatus
@@ -21,6 +28,7 @@ __all__ = [
     "CarriedUnitsProvider",
     "CriterionState",
     "CriterionStatus",
+    "OriginalDecision",
     "OutcomeStatus",
     "Progress",
     "UnitStatus",

@@ -77,6 +77,10 @@ def _assemble_unit_statuses(
     if with_carried and any(entry.may_be_carried for entry in plan_entries):
         carried = {unit_id: c for (_, unit_id), c in carried_units([registration.pk]).items() if unit_id in unit_ids}
         outcomes_by_unit.update(_carried_outcomes(carried, plan_entries))
+        for entry in plan_entries:
+            carry = carried.get(entry.unit_id)
+            if carry is not None and carry.counts and carry.complete_elsewhere:
+                outcomes_by_unit[entry.unit_id] = _met_elsewhere(outcomes_by_unit[entry.unit_id], carry, entry.unit)
     return [
         UnitStatus(entry.unit, entry, outcomes_by_unit.get(entry.unit_id, []), carried.get(entry.unit_id))
         for entry in plan_entries
@@ -129,13 +133,35 @@ def _carried_outcomes(carried: dict[int, CarriedUnit], plan_entries) -> dict[int
     units_by_source: dict[int, list[Unit]] = defaultdict(list)
     for entry in plan_entries:
         carry = carried.get(entry.unit_id)
-        if carry is not None and carry.counts:
+        if carry is not None and carry.counts and not carry.complete_elsewhere:
             units_by_source[carry.source_registration_id].append(entry.unit)
     result = {}
     for source in Registration.objects.filter(pk__in=list(units_by_source)):
         for status in _assemble_unit_statuses(source, units_by_source[source.pk], with_carried=False):
             result[status.unit.pk] = status.outcomes
     return result
+
+
+def _met_elsewhere(outcomes: list[OutcomeStatus], carry: CarriedUnit, unit: Unit) -> list[OutcomeStatus]:
+    """A unit signed off at another centre: each required criterion met by its decision there, read-only (no
+    links here; the evidence is the imported files)."""
+    return [
+        OutcomeStatus(
+            outcome.outcome,
+            [
+                CriterionStatus(
+                    criterion=status.criterion,
+                    required=status.required,
+                    decision=carry.original_decisions.get(f"{unit.reference} {status.criterion.code}")
+                    if status.required
+                    else None,
+                    wording=status.wording,
+                )
+                for status in outcome.criteria
+            ],
+        )
+        for outcome in outcomes
+    ]
 
 
 def unit_status(registration: Registration, unit: Unit) -> UnitStatus:

@@ -3,8 +3,9 @@ keeps the records, since a carry rests on a sign-off), with a marker that lets a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 
@@ -23,6 +24,29 @@ class CarriedUnit:
     # Signed off outside this database (a portfolio imported from another centre): every criterion the unit
     # requires counts as met, and source_registration_id is the registration itself.
     complete_elsewhere: bool = False
+    # For a unit complete elsewhere: criterion label ("<unit reference> <code>") -> its decision there.
+    original_decisions: Mapping[str, OriginalDecision] = field(default_factory=dict)
+    # For a unit complete elsewhere: the page that holds its evidence (the imported files).
+    evidence_url: str = ""
+
+
+@dataclass(frozen=True)
+class OriginalDecision:
+    """A criterion decision made at another centre, as the imported chain recorded it: final and read-only. It
+    reads like a CriterionDecision where the sheet and progress read one, and is no row here (no pk, no users)."""
+
+    criterion_label: str
+    met_on: dt.date | None
+    decided_by_name: str
+    decided_at: dt.datetime | None
+    chain_seq: int | None  # the entry of the imported chain that recorded it (None: the sign-off vouches for it)
+    content_hash: str = ""
+    countersign_status: str = "not_required"
+    is_met: bool = True
+    is_final: bool = True
+    pk: None = None
+    decided_by_id: None = None
+    countersigned_by_id: None = None
 
 
 # Apps above portfolio say which units of a plan are carried over (tracking keeps the records, since a carry rests

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from centres.hooks import Hook
 from centres.models import CompetenceStatus, Membership, Role, record_event
 from core.spreadsheets import SafeCsvWriter
 from portfolio.models import Registration, RegistrationUnit
@@ -36,6 +38,22 @@ from .risk import RATE_FULL
 IDENTITY_NOT_CONFIRMED = (
     "Identity not confirmed: record the identity check (the proof seen, who checked it and when) before claiming."
 )
+
+
+# Units signed off at another centre and carried over with an imported portfolio (the exchange app answers): each
+# counts as achieved only while its original sign-off still verifies through the imported chain.
+signed_off_elsewhere = Hook[Callable[[list[int]], dict[tuple[int, int], str]]](
+    "Units of these registrations signed off at another centre (registration ids) -> (registration id, unit id) "
+    '-> "" when their original sign-off verifies through the imported chain, else what does not; in a fixed '
+    "number of queries"
+)
+
+
+def _signed_off_elsewhere(ids: list[int]) -> dict[tuple[int, int], str]:
+    result: dict[tuple[int, int], str] = {}
+    for answer in signed_off_elsewhere.ask(ids):
+        result.update(answer)
+    return result
 
 
 class CertificationState:
@@ -131,6 +149,8 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
     carried = set(
         CarriedOverUnit.objects.counting().filter(registration_id__in=ids).values_list("registration_id", "unit_id")
     )
+    elsewhere = _signed_off_elsewhere(ids)
+    carried |= {key for key, problem in elsewhere.items() if not problem}
     signers = {roles[SignatureRole.ASSESSOR] for roles in live.values() if SignatureRole.ASSESSOR in roles}
     trainees = set(
         Membership.objects.active()
@@ -194,6 +214,13 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
             reasons.append(IDENTITY_NOT_CONFIRMED)
         if not units:
             reasons.append("No units on the learner's plan.")
+        unverified = {
+            elsewhere[(registration.pk, unit.pk)] for unit in not_signed if elsewhere.get((registration.pk, unit.pk))
+        }
+        for problem in sorted(unverified):
+            reasons.append(
+                _("The units carried over from another centre are not counted: %(problem)s.") % {"problem": problem}
+            )
         if not_signed:
             reasons.append(f"Not signed off yet: {_units_summary(not_signed, units)}.")
         if awaiting_countersignature:

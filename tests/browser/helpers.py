@@ -76,3 +76,20 @@ def login(page, email: str, password: str | None = None, *, confirm_password: bo
 
 # The authenticator apps the helper set up, by user id (users are made afresh in each test's database).
 _totp_secrets: dict[int, str] = {}
+
+
+def verify_offline(new_page, archive):
+    """verify.html from inside the ZIP, opened from a file:// path with the network off, checking that ZIP."""
+    import zipfile
+
+    from playwright.sync_api import expect
+
+    folder = archive.parent / (archive.stem + "-unzipped")
+    with zipfile.ZipFile(archive) as opened:
+        opened.extract("verify.html", folder)
+    page = new_page()
+    page.context.set_offline(True)
+    page.goto((folder / "verify.html").as_uri())
+    page.set_input_files("#zip", str(archive))
+    expect(page.locator("#verdict")).not_to_have_text("Checking…", timeout=20000)
+    return page

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from tests.browser.helpers import login, screenshot
+from tests.browser.helpers import login, screenshot, verify_offline
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,20 +21,6 @@ def _portfolio(world):
     judge_link(actor=world.assessor, link=evidence.links.get(criterion=criteria[0]), accepted=True, feedback="Good.")
     mark_criterion_met(actor=world.assessor, registration=world.registration, criterion=criteria[0])
     return world.registration
-
-
-def _verify_offline(new_page, archive) -> object:
-    from playwright.sync_api import expect
-
-    folder = archive.parent / (archive.stem + "-unzipped")
-    with zipfile.ZipFile(archive) as opened:
-        opened.extract("verify.html", folder)
-    page = new_page()
-    page.context.set_offline(True)
-    page.goto((folder / "verify.html").as_uri())
-    page.set_input_files("#zip", str(archive))
-    expect(page.locator("#verdict")).not_to_have_text("Checking…", timeout=20000)
-    return page
 
 
 def test_learner_downloads_and_verifies_offline(new_page, browser_world, live_server, media_root, tmp_path):
@@ -52,7 +38,7 @@ def test_learner_downloads_and_verifies_offline(new_page, browser_world, live_se
     archive = tmp_path / "portfolio.zip"
     download_info.value.save_as(archive)
 
-    checked = _verify_offline(new_page, archive)
+    checked = verify_offline(new_page, archive)
     expect(checked.locator("#verdict")).to_have_text(re.compile("^Valid"))
     expect(checked.locator("#portfolio")).to_contain_text("Lena Learner")
     expect(checked.locator("#portfolio")).to_contain_text("log.pdf")
@@ -65,7 +51,7 @@ def test_learner_downloads_and_verifies_offline(new_page, browser_world, live_se
             if info.filename == "evidence/1-v1/log.pdf":
                 data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
             copy.writestr(info.filename, data)
-    checked = _verify_offline(new_page, tampered)
+    checked = verify_offline(new_page, tampered)
     expect(checked.locator("#verdict")).to_have_text(re.compile("^Not valid: 1 problem"))
     expect(checked.locator("#problems")).to_have_text(
         "Changed file: evidence/1-v1/log.pdf does not match the SHA-256 recorded in chain entry 1."

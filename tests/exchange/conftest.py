@@ -2,7 +2,9 @@ import pytest
 
 from exchange.building import build_portfolio_zip
 from portfolio.services.judgement import judge_link, mark_criterion_met
-from tests.portfolio.helpers import UNIT_A, criteria_of, make_evidence
+from qualifications.models import Unit
+from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, make_evidence
+from tests.quality.helpers import complete_and_sign
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +28,17 @@ def exported(recorded, tmp_path):
     path = tmp_path / "portfolio.zip"
     build_portfolio_zip(recorded, path)
     return path
+
+
+@pytest.fixture
+def signed(recorded):
+    """The world learner's portfolio at centre A with unit B signed off by learner and assessor."""
+    complete_and_sign(recorded, Unit.objects.get(reference=UNIT_B))
+    return recorded
+
+
+@pytest.fixture
+def zip_bytes(signed, tmp_path):
+    path = tmp_path / "signed-portfolio.zip"
+    build_portfolio_zip(signed, path)
+    return path.read_bytes()

@@ -1,7 +1,6 @@
 """Importing a portable portfolio at another centre (issue 17 part 4): refused with nothing stored unless it
 verifies; on success the learner carries on at the new centre with the signed-off units carried over read-only."""
 
-import datetime as dt
 import io
 import json
 import zipfile
@@ -9,7 +8,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from centres.models import Event, User
+from centres.models import Event
 from core.errors import DomainError
 from exchange.building import build_portfolio_zip
 from exchange.importing import ImportNotAllowed, ImportRefused, import_portfolio
@@ -18,66 +17,11 @@ from ledger.models import ChainEntry
 from ledger.services import head_of, verify
 from portfolio.models import Registration
 from portfolio.progress import registration_progress
-from portfolio.services.registration.checks import RegistrationInput
-from qualifications.models import Unit
-from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, make_evidence, stored_files
-from tests.quality.helpers import complete_and_sign, required_criteria
-from tracking.models import SignatureRole
+from tests.exchange.helpers import NEW_EMAIL, details, import_form, json_change, rewrite, snapshot
+from tests.portfolio.helpers import UNIT_A, UNIT_B, criteria_of, make_evidence
+from tests.quality.helpers import required_criteria
+from tracking.models import ExportJob, SignatureRole
 from tracking.services.signoff import sign_unit
-
-NEW_EMAIL = "moving.learner@example.org"
-
-
-@pytest.fixture
-def signed(recorded):
-    """The world learner's portfolio at centre A with unit B signed off by learner and assessor."""
-    complete_and_sign(recorded, Unit.objects.get(reference=UNIT_B))
-    return recorded
-
-
-@pytest.fixture
-def zip_bytes(signed, tmp_path):
-    path = tmp_path / "portfolio.zip"
-    build_portfolio_zip(signed, path)
-    return path.read_bytes()
-
-
-def details(world, email=None) -> RegistrationInput:
-    return RegistrationInput(
-        email=email or world.learner.email,
-        full_name="Lena Learner",
-        date_of_birth=dt.date(2000, 1, 1),
-        qualification=None,
-        start_date=dt.date.today(),
-        planned_end_date=dt.date.today() + dt.timedelta(days=365),
-        assessor=world.other_centre_assessor,
-        iqa=world.other_centre_registration.iqa,
-    )
-
-
-def rewrite(data: bytes, *, change=None, add=None) -> bytes:
-    """The ZIP with members changed (name -> function of the old bytes) or added (name -> bytes)."""
-    change, add = change or {}, add or {}
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info)
-            if info.filename in change:
-                body = change[info.filename](body)
-            target.writestr(info.filename, body)
-        for name, body in add.items():
-            target.writestr(name, body)
-    return out.getvalue()
-
-
-def _json_change(function):
-    def apply(body: bytes) -> bytes:
-        data = json.loads(body)
-        function(data)
-        return json.dumps(data).encode()
-
-    return apply
 
 
 def _first_evidence(data: bytes) -> str:
@@ -92,42 +36,29 @@ def _unknown_qualification(data):
     data["qualification"]["number"] = "999/9999/9"
 
 
-def snapshot(media_root):
-    return {
-        "registrations": Registration.objects.count(),
-        "users": User.objects.count(),
-        "imports": PortfolioImport.objects.count(),
-        "units": ImportedUnit.objects.count(),
-        "files": ImportedEvidenceFile.objects.count(),
-        "chain": ChainEntry.objects.count(),
-        "events": Event.objects.count(),
-        "stored": stored_files(media_root),
-    }
-
-
 REFUSALS = {
     "changed file": (lambda data: rewrite(data, change={_first_evidence(data): lambda b: b + b"x"}), "Changed file"),
     "changed decision": (
-        lambda data: rewrite(data, change={"decisions.json": _json_change(_flip_decision)}),
+        lambda data: rewrite(data, change={"decisions.json": json_change(_flip_decision)}),
         "Changed decision",
     ),
     "removed chain entry": (
-        lambda data: rewrite(data, change={"chain.json": _json_change(lambda c: c["entries"].pop(1))}),
+        lambda data: rewrite(data, change={"chain.json": json_change(lambda c: c["entries"].pop(1))}),
         "Chain entry 2",
     ),
     "reordered chain entries": (
-        lambda data: rewrite(data, change={"chain.json": _json_change(lambda c: c["entries"].reverse())}),
+        lambda data: rewrite(data, change={"chain.json": json_change(lambda c: c["entries"].reverse())}),
         "Chain entry 1",
     ),
     "removed last chain entry": (
-        lambda data: rewrite(data, change={"chain.json": _json_change(lambda c: c["entries"].pop())}),
+        lambda data: rewrite(data, change={"chain.json": json_change(lambda c: c["entries"].pop())}),
         "removed",
     ),
     "added file": (lambda data: rewrite(data, add={"evidence/extra.txt": b"not exported"}), "Added file"),
     "zip slip": (lambda data: rewrite(data, add={"../outside.txt": b"escape"}), "Unsafe path"),
     "zip bomb": (lambda data: rewrite(data, add={"sheets/bomb.pdf": bytes(8 * 1024**2)}), "Zip bomb"),
     "unknown qualification": (
-        lambda data: rewrite(data, change={"manifest.json": _json_change(_unknown_qualification)}),
+        lambda data: rewrite(data, change={"manifest.json": json_change(_unknown_qualification)}),
         "Unknown qualification: 999/9999/9",
     ),
     "not a zip": (lambda data: b"PK not really", "Not a readable ZIP"),
@@ -141,7 +72,7 @@ def _without_catalogue(data: bytes) -> bytes:
     def unlist(manifest):
         manifest["files"] = [item for item in manifest["files"] if item["path"] != "catalogue.json"]
 
-    changed = rewrite(data, change={"manifest.json": _json_change(unlist)})
+    changed = rewrite(data, change={"manifest.json": json_change(unlist)})
     source = zipfile.ZipFile(io.BytesIO(changed))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
@@ -201,20 +132,18 @@ def test_import_at_another_centre_carries_signed_units_over_and_the_learner_carr
     client.force_login(world.other_admin)
     response = client.post(
         reverse("exchange:portfolio-import", kwargs={"centre_pk": world.other_centre.pk}),
-        {
-            "archive": _upload(zip_bytes),
-            "email": world.learner.email.upper(),
-            "date_of_birth": "2000-01-01",
-            "start_date": dt.date.today().isoformat(),
-            "planned_end_date": (dt.date.today() + dt.timedelta(days=365)).isoformat(),
-            "assessor": world.other_centre_assessor.pk,
-            "iqa": world.other_centre_registration.iqa.pk,
-        },
+        import_form(world, zip_bytes, email=world.learner.email.upper()),
     )
+    # The upload is checked and imported in the background; its page ends with the imported registration's link.
+    import_job = ExportJob.objects.get(kind="portfolio_import")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tracking:job-status", kwargs={"pk": import_job.pk})
     imported = PortfolioImport.objects.get()
     registration = imported.registration
-    assert response.status_code == 302
-    assert response["Location"] == reverse("exchange:imported", kwargs={"pk": registration.pk})
+    assert import_job.status == ExportJob.Status.DONE and imported.job == import_job
+    job_page = client.get(response["Location"]).content.decode()
+    imported_url = reverse("exchange:imported", kwargs={"pk": registration.pk})
+    assert f'href="{imported_url}"' in job_page and "The portfolio verified and was imported." in job_page
     # The learner, matched by email, has a new registration at centre B for the same qualification.
     assert registration.learner == world.learner
     assert registration.centre == world.other_centre
@@ -227,7 +156,7 @@ def test_import_at_another_centre_carries_signed_units_over_and_the_learner_carr
     # The evidence files are stored with their SHA-256 and served after their bytes are checked.
     files = list(ImportedEvidenceFile.objects.filter(registration=registration))
     assert files and all(len(file.sha256) == 64 for file in files)
-    page = client.get(response["Location"])
+    page = client.get(imported_url)
     assert page.status_code == 200
     assert UNIT_B in page.content.decode() and imported.chain_head in page.content.decode()
     download = client.get(reverse("exchange:imported-file", kwargs={"pk": files[0].pk}))
@@ -278,12 +207,6 @@ def test_the_import_page_is_the_importing_centres_admins_only(client, world):
     assert client.get(url).status_code == 404
 
 
-def _upload(data: bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile("portfolio.zip", data, content_type="application/zip")
-
-
 def test_the_imported_page_reads_a_fixed_number_of_queries(client, world, zip_bytes):
     from django.core.files.base import ContentFile
     from django.db import connection
@@ -317,19 +240,15 @@ def test_the_import_page_names_each_problem_and_stores_nothing(client, world, zi
     client.force_login(world.other_admin)
     response = client.post(
         reverse("exchange:portfolio-import", kwargs={"centre_pk": world.other_centre.pk}),
-        {
-            "archive": _upload(rewrite(zip_bytes, add={"evidence/extra.txt": b"not exported"})),
-            "email": NEW_EMAIL,
-            "full_name": "Moving Learner",
-            "date_of_birth": "2000-01-01",
-            "start_date": dt.date.today().isoformat(),
-            "planned_end_date": (dt.date.today() + dt.timedelta(days=365)).isoformat(),
-            "assessor": world.other_centre_assessor.pk,
-            "iqa": world.other_centre_registration.iqa_id,
-        },
+        import_form(world, rewrite(zip_bytes, add={"evidence/extra.txt": b"not exported"}), email=NEW_EMAIL),
     )
-    assert response.status_code == 200
-    assert "Added file: evidence/extra.txt is not part of the exported portfolio." in response.content.decode()
+    import_job = ExportJob.objects.get(kind="portfolio_import")
+    assert response["Location"] == reverse("tracking:job-status", kwargs={"pk": import_job.pk})
+    assert import_job.status == ExportJob.Status.FAILED
+    page = client.get(response["Location"]).content.decode()
+    assert "Added file: evidence/extra.txt is not part of the exported portfolio." in page
+    assert "nothing was imported" in page
+    # No registration, no import rows, no evidence files, and the uploaded ZIP deleted.
     assert snapshot(media_root) == before
 
 

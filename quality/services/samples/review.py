@@ -138,7 +138,8 @@ def review_units(*, registration: Registration, kind: str, iqa, units: list[Unit
                     )
                 )
             decision = criterion_status.decision
-            if decision is not None:
+            # A decision made at another centre (an imported unit) is no decision of this centre's to sample.
+            if decision is not None and decision.pk is not None:
                 makers = {decision.decided_by_id, decision.countersigned_by_id}
                 items.append(
                     ReviewItem(
