@@ -111,3 +111,17 @@ def test_a_carried_unit_whose_decisions_predate_the_chain_is_met_by_its_sign_off
         reverse("tracking:sheet", kwargs={"registration_pk": imported.registration_id, "unit_pk": carried.unit.pk})
     ).content.decode()
     assert "Met with the unit's sign-off" in page
+
+
+def test_the_assessor_at_the_new_centre_gets_no_mark_or_unmark_buttons_on_a_carried_unit(client, world, tmp_path):
+    unit = Unit.objects.get(reference=UNIT_B)
+    complete_through_services(world.registration, unit)
+    registration = _import(world, world.registration, tmp_path).registration
+    assert registration.assessor is not None
+    client.force_login(registration.assessor)
+    url = reverse("portfolio:unit-progress", args=[registration.pk, unit.pk])
+    page = client.get(url).content.decode()
+    assert "Carried over from" in page or "carried over" in page.lower()
+    assert "Unmark" not in page and "Mark met" not in page
+    other = Unit.objects.get(reference=UNIT_A)  # the unit still to do here keeps its decision column
+    assert client.get(reverse("portfolio:unit-progress", args=[registration.pk, other.pk])).status_code == 200
