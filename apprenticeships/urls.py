@@ -31,5 +31,6 @@ urlpatterns = [
     path("employer/", views.employer_home, name="employer-home"),
     path("employer/apprentices/<int:pk>/", views.employer_apprentice, name="employer-apprentice"),
     path("employer/apprentices/<int:pk>/gateway/", views.employer_gateway_confirm, name="employer-gateway-confirm"),
+    path("employer/files/<int:pk>/", views.employer_evidence_file, name="employer-evidence-file"),
     path("sign/<str:token>/", views.employer_sign, name="employer-sign"),
 ]

@@ -111,6 +111,18 @@ LEARNERS = [
         60,
         9,
     ),
+    (  # an apprentice near the end of his apprenticeship, ready for the gateway (demo.gateway)
+        "learner7@northgate.example",
+        "Rhys Morgan",
+        "northgate",
+        "603/4687/5",
+        [],
+        "face-to-face",
+        "assessor@northgate.example",
+        dt.date(2003, 5, 19),
+        380,
+        13,
+    ),
 ]
 IQA = {"northgate": "iqa@northgate.example", "southbank": "admin@southbank.example"}
 ADMIN = {"northgate": "admin@northgate.example", "southbank": "admin@southbank.example"}

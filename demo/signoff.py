@@ -6,7 +6,8 @@
 - Sophie Turner (learner2): her complete unit signed by the learner and the trainee assessor, awaiting the
   countersignatory (assessor@northgate.example);
 - Ethan Brooks (learner5): his complete Award unit signed by him and his assessor, then carried over by the
-  assessor into his Diploma, which contains the same unit.
+  assessor into his Diploma, which contains the same unit;
+- Rhys Morgan (learner7): every unit signed by him and his assessor (he is ready for the gateway: demo.gateway).
 
 Only complete units are signed. Idempotent: each run adds only the signatures still missing from that chain.
 """
@@ -22,6 +23,7 @@ SIGN_OFFS = [
     ("learner1@northgate.example", True),
     ("learner2@northgate.example", False),
     ("learner5@northgate.example", True),
+    ("learner7@northgate.example", False),
 ]
 # learner, the qualification of their later registration, the unit carried into it from their first
 CARRIES = [("learner5@northgate.example", "603/4354/0", "F/617/5412")]

@@ -219,16 +219,26 @@ def verify_file(evidence_file: EvidenceFile, *, actor=None, found_by: str = "a c
     _raise_for(evidence_file, check)
 
 
-@contextmanager
-def open_verified(evidence_file: EvidenceFile, *, actor=None, found_by: str = "a check") -> Iterator:
-    """A local copy of the stored file, read once and hashed on the way, given only when it matches the hash taken
-    at upload (so the bytes passed on are the bytes checked). Raises EvidenceTampered or EvidenceMissing, after
-    reporting it, otherwise."""
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, prefix="verified-") as copy:
+def verified_copy(evidence_file: EvidenceFile, *, actor=None, found_by: str = "a check"):
+    """A local copy of the stored file, read once and hashed on the way, returned (open, at its start) only when it
+    matches the hash taken at upload, so the bytes passed on are the bytes checked. The caller closes it (a
+    FileResponse does once it is sent). Raises EvidenceTampered or EvidenceMissing, after reporting it, otherwise."""
+    copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, prefix="verified-")
+    try:
         check = _check(evidence_file, copy_to=copy)
         _checked(evidence_file, check, actor=actor, found_by=found_by)
         _raise_for(evidence_file, check)
-        copy.seek(0)
+    except BaseException:
+        copy.close()
+        raise
+    copy.seek(0)
+    return copy
+
+
+@contextmanager
+def open_verified(evidence_file: EvidenceFile, *, actor=None, found_by: str = "a check") -> Iterator:
+    """verified_copy() as a context manager: the copy is closed when the block ends."""
+    with verified_copy(evidence_file, actor=actor, found_by=found_by) as copy:
         yield copy
 
 

@@ -126,12 +126,13 @@ def _live_job(key: str) -> ExportJob | None:
     return ExportJob.objects.filter(request_key=key, status__in=LIVE).order_by("created_at", "id").first()
 
 
-def enqueue(kind: str, *, user, centre, params: dict | None = None) -> ExportJob:
+def enqueue(kind: str, *, user, centre, params: dict | None = None, runner: str | None = None) -> ExportJob:
     """Queue a job of a registered kind for `user` at `centre` and return it; the same request while its job is
-    still queued or running returns that job instead. With JOBS_RUNNER="sync", the job runs at once."""
+    still queued or running returns that job instead. With JOBS_RUNNER="sync" (or `runner="sync"`: tooling such as
+    the demo's seed, never a request), the job runs at once in this process."""
     if kind not in REGISTRY:
         raise JobError(_("Unknown kind of job: %(kind)s.") % {"kind": kind})
-    runner = getattr(settings, "JOBS_RUNNER", "worker")
+    runner = runner or getattr(settings, "JOBS_RUNNER", "worker")
     if runner not in ("worker", "sync"):
         raise JobError(_('JOBS_RUNNER must be "worker" or "sync", not %(runner)s.') % {"runner": f"{runner!r}"})
     params = params or {}

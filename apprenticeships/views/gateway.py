@@ -12,6 +12,7 @@ from centres.auth.client import client_ip
 from core.views import domain_errors_as_messages
 from portfolio.services.checks import is_learner
 from tracking.jobs import enqueue
+from tracking.models import ExportJob
 
 from ..gateway_pack import may_download_pack, not_ready
 from ..selectors import (
@@ -23,6 +24,8 @@ from ._common import (
     _apprenticeship_for,
     _forbid_unless,
 )
+
+PACKS_SHOWN = 6
 
 
 @login_required
@@ -50,6 +53,20 @@ def gateway(request, pk: int):
     apprenticeship = _apprenticeship_for(request.user, pk)
     registration = apprenticeship.registration
     items = gateway_items(apprenticeship)
+    may_pack = may_download_pack(request.user, registration)
+    packs = []
+    if may_pack:  # the packs built and still kept (the upkeep task removes results after JOBS_KEEP_RESULTS_DAYS)
+        packs = list(
+            ExportJob.objects.filter(
+                kind="gateway_pack",
+                centre_id=registration.centre_id,
+                status=ExportJob.Status.DONE,
+                params__registration_id=registration.pk,
+            )
+            .exclude(result="")
+            .select_related("created_by")
+            .order_by("-finished_at", "-pk")[:PACKS_SHOWN]
+        )
     return render(
         request,
         "apprenticeships/gateway.html",
@@ -60,7 +77,8 @@ def gateway(request, pk: int):
             "ready": all(item.met for item in items),
             "is_learner": is_learner(request.user, registration),
             "is_provider": is_provider(request.user, registration),
-            "may_pack": may_download_pack(request.user, registration),
+            "may_pack": may_pack,
+            "packs": packs,
         },
     )
 

@@ -41,9 +41,12 @@ class Portfolio:
         return [criterion for criteria in list(by_unit.values())[:units] for criterion in criteria[:count]]
 
     def select(self, spec: dict) -> list:
-        """The criteria a piece of evidence in portfolios.toml names: those of a unit (`unit`, `outcomes`) or the
-        first of each unit (`first_of_each_unit`), then only those from `from` up to `to` when given."""
-        if "unit" in spec:
+        """The criteria a piece of evidence in portfolios.toml names: those of a unit (`unit`, `outcomes`), of several
+        units (`units`) or the first of each unit (`first_of_each_unit`), then only those from `from` up to `to` when
+        given."""
+        if "units" in spec:
+            criteria = [criterion for reference in spec["units"] for criterion in self.unit(reference)]
+        elif "unit" in spec:
             criteria = self.unit(spec["unit"], tuple(spec.get("outcomes", ())))
         else:
             criteria = self.first_of_each_unit(spec["first_of_each_unit"])

@@ -6,6 +6,10 @@ Evidence downloads do not hash the file (a video is fetched in many range reques
 upload, when packed and periodically (portfolio.integrity), and a file whose last check failed is refused here. A
 file found missing while streaming is reported like a failed check. Adjustment files (small letters) are still
 hashed on each download.
+
+Readers outside the portfolio's own roles (an employer contact, when the centre allows it) get the file through
+`send_verified_file`: a copy hashed against the upload's SHA-256 on its way out, so they are never sent bytes that
+changed since upload.
 """
 
 from __future__ import annotations
@@ -15,13 +19,13 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from centres.access import access_profile
 from centres.models import record_event
 from portfolio.access import get_evidence_file_for, portfolios_for
-from portfolio.integrity import report_missing
+from portfolio.integrity import EvidenceIntegrityError, report_missing, verified_copy
 from portfolio.models import AdjustmentFile, EvidenceFile, Registration
 from portfolio.serving import send_stored_file
 from portfolio.uploads import content_disposition, download_name, sha256_of_stored
@@ -91,6 +95,28 @@ def _evidence_file_for(user, pk: int) -> EvidenceFile:
         ):
             raise PermissionDenied("You may not open this file.") from None
         raise
+
+
+def send_verified_file(request, record: EvidenceFile, *, found_by: str) -> HttpResponse:
+    """The evidence file's bytes, hashed against the SHA-256 taken at upload on their way out (a copy read once,
+    portfolio.integrity.verified_copy), streamed here whatever EVIDENCE_SERVE says and without byte ranges. The view
+    has already checked who may have it. Photos, audio and video show in the browser, anything else downloads. A
+    file that fails the check (or whose last check failed) is refused, and the centre told."""
+    if not record.file or not record.file.name:
+        raise Http404("No such file.")
+    if record.is_failing:
+        return _refused()
+    try:
+        copy = verified_copy(record, actor=request.user, found_by=found_by)
+    except EvidenceIntegrityError:
+        return _refused()
+    inline = record.kind in {"image", "audio", "video"} and request.GET.get("download") != "1"
+    response = FileResponse(copy, content_type=record.content_type)
+    response["Content-Disposition"] = content_disposition(
+        download_name(record.original_name, record.content_type), attachment=not inline
+    )
+    response["Content-Length"] = record.size
+    return _protect(response)
 
 
 @login_required

@@ -142,3 +142,22 @@ def test_a_second_registration_is_unaffected(world, apprenticeship):
     assert (
         _client(world.assessor).post(reverse("apprenticeships:gateway-pack", args=[registration.pk])).status_code == 404
     )
+
+
+def test_the_gateway_page_lists_the_packs_built_to_download_for_the_provider_only(world, apprenticeship):
+    make_ready(world, apprenticeship)
+    url = reverse("apprenticeships:gateway", args=[world.registration.pk])
+    assert 'id="gateway-packs"' not in _client(world.assessor).get(url).content.decode()
+    _client(world.assessor).post(_pack_url(world), {"format": "pdf"})
+    _client(world.admin).post(_pack_url(world), {"format": "zip"})
+    pdf, zipped = (ExportJob.objects.get(kind="gateway_pack", params__format=kind) for kind in ("pdf", "zip"))
+    page = _client(world.admin).get(url).content.decode()
+    packs = page.split('id="gateway-packs"')[1].split("</ul>")[0]
+    assert reverse("tracking:job-download", args=[pdf.pk]) in packs and "Download the PDF" in packs
+    assert reverse("tracking:job-download", args=[zipped.pk]) in packs and "Download the ZIP" in packs
+    assert world.assessor.full_name in packs and world.admin.full_name in packs
+    # A pack whose file the upkeep task removed is no longer offered.
+    ExportJob.objects.filter(pk=pdf.pk).update(result="")
+    packs = _client(world.assessor).get(url).content.decode().split('id="gateway-packs"')[1].split("</ul>")[0]
+    assert reverse("tracking:job-download", args=[pdf.pk]) not in packs
+    assert 'id="gateway-packs"' not in _client(world.learner).get(url).content.decode()

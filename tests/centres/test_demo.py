@@ -34,7 +34,7 @@ def test_seed_demo_creates_the_demo_cast_and_is_idempotent():
         "admin@southbank.example",
         "assessor@southbank.example",
         "eqa@awarding.example",
-        *[f"learner{n}@northgate.example" for n in range(1, 7)],
+        *[f"learner{n}@northgate.example" for n in range(1, 8)],
         "learner1@southbank.example",
     ]:
         assert User.objects.get(email=email).check_password(PASSWORD), email
@@ -49,7 +49,7 @@ def test_seed_demo_creates_the_demo_cast_and_is_idempotent():
     }
 
     northgate = Registration.objects.filter(centre__name="Northgate Training")
-    assert northgate.values("learner").distinct().count() == 6
+    assert northgate.values("learner").distinct().count() == 7
     nvq = northgate.get(qualification__number="600/5469/4")
     assert nvq.learner.email == "learner1@northgate.example"
     assert nvq.assessor.email == "assessor@northgate.example"

@@ -25,8 +25,9 @@ from tracking.sheets import build_sheets
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "demo-pass-2026"
-NORTHGATE_LEARNERS = [f"learner{n}@northgate.example" for n in range(1, 7)]
+NORTHGATE_LEARNERS = [f"learner{n}@northgate.example" for n in range(1, 8)]
 READY = "learner4@northgate.example"
+GATEWAY_READY = "learner7@northgate.example"  # every unit signed off, not yet sampled
 
 
 def seed() -> str:
@@ -69,8 +70,9 @@ def test_seeding_twice_changes_no_count_sends_no_second_email_and_stores_no_seco
     first = model_counts()
     files = stored_files(media_root)
     emails = len(mail.outbox)
-    # The witness Liam invited, and the employer links for Jacob's training plan and first progress review.
-    assert first["portfolio.WitnessInvitation"] == 1 and emails == 3
+    # The witness Liam invited, the employer links for Jacob's training plan and first progress review, and those
+    # for Rhys's training plan and four progress reviews.
+    assert first["portfolio.WitnessInvitation"] == 1 and emails == 8
     assert first["portfolio.Evidence"] and first["tracking.Signature"] and first["quality.SampleRecord"]
     assert files
 
@@ -108,14 +110,22 @@ def test_certification_shows_grace_ready_and_every_other_learner_not_ready_with_
     for email, status in statuses.items():
         if email != READY:
             assert status.state == CertificationState.NOT_READY, email
+        if email not in (READY, GATEWAY_READY):
             assert any(reason.startswith("Not signed off yet: ") for reason in status.reasons), email
 
     liam = statuses["learner1@northgate.example"].reasons
     assert any("every unit needs a summative IQA sample and signature: not yet for L/601/1614" in r for r in liam)
     assert "1 IQA action on this learner's samples still open." in liam
     assert "Awaiting the countersignatory: J/617/6433." in statuses["learner2@northgate.example"].reasons
-    for email in ["learner3@northgate.example", "learner5@northgate.example", "learner6@northgate.example"]:
+    for email in ["learner5@northgate.example", "learner6@northgate.example"]:
         assert any("needs a summative IQA sample once it is signed off" in r for r in statuses[email].reasons)
+    # Rhys is ready for his end-point assessment gateway, not for certification: none of his units is sampled yet.
+    # His 18 units signed off make Marcus Reid experienced on 603/4687/5, so its plan samples him at a lower rate.
+    sampling = "The plan's summative sampling of Marcus Reid is not done: 0 of"
+    rhys = statuses[GATEWAY_READY].reasons
+    assert not any(reason.startswith("Not signed off yet: ") for reason in rhys)
+    assert any(reason.startswith(sampling) for reason in rhys)
+    assert any(reason.startswith(sampling) for reason in statuses["learner3@northgate.example"].reasons)
     assert any(r.startswith("No IQA sampling plan by") for r in statuses["learner1@southbank.example"].reasons)
 
     # The centre admin sees it so on the certification page, and can record Grace's claim.
@@ -124,7 +134,7 @@ def test_certification_shows_grace_ready_and_every_other_learner_not_ready_with_
     page = admin.get(reverse("quality:certification", args=[northgate.pk])).text
     ready, not_ready = page.split('id="not-ready-title"')[0], page.split('id="not-ready-title"')[1]
     assert "Grace Patel" in ready and "Ready to claim (1)" in ready
-    for name in ["Liam Walsh", "Sophie Turner", "Jacob Evans", "Ethan Brooks", "Maya Clarke"]:
+    for name in ["Liam Walsh", "Sophie Turner", "Jacob Evans", "Ethan Brooks", "Maya Clarke", "Rhys Morgan"]:
         assert name in not_ready and name not in ready, name
     response = admin.post(reverse("quality:claim-create", args=[registration_of(READY).pk]), {"kind": "full"})
     assert response.status_code == 302

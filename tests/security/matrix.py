@@ -602,9 +602,12 @@ MATRIX: dict[str, Route] = {
     ),
     "apprenticeships:review-link": post_only(APPRENTICESHIP_PROVIDER, kwargs=lambda s: {"pk": s.review.pk}),
     # The employer contact's own pages: everyone else is refused with 403 (another employer's apprentice is a 404:
-    # tests/apprenticeships/test_employer_access.py).
+    # tests/apprenticeships/test_views.py).
     "apprenticeships:employer-home": Route(get=EMPLOYER_PAGES),
     "apprenticeships:employer-apprentice": Route(get=EMPLOYER_PAGES, kwargs=lambda s: {"pk": s.apprenticeship.pk}),
+    # Their apprentice's evidence file, as the scenario's centre lets employers see evidence (off: 403, another
+    # employer's apprentice: 404, in tests/apprenticeships/test_employer_evidence_files.py).
+    "apprenticeships:employer-evidence-file": Route(get=EMPLOYER_PAGES, kwargs=lambda s: {"pk": s.evidence_file.pk}),
     "apprenticeships:employer-gateway-confirm": post_only(
         EMPLOYER_PAGES, kwargs=lambda s: {"pk": s.apprenticeship.pk}, data=lambda s: {"confirm": "on"}
     ),

@@ -376,10 +376,12 @@ def _planning(s: SimpleNamespace) -> None:
 def _apprenticeship(s, today) -> None:
     """The learner's registration as an apprenticeship with Harbour Hotels (contact `employer`, `employer_contact`):
     a training plan, a recorded review, an OTJ entry, an open break in learning (`break_in_learning`) and an employer
-    link to sign the review (`employer_token`)."""
+    link to sign the review (`employer_token`). The centre lets employers see evidence, so that the employer contact
+    may open the learner's evidence file."""
     from apprenticeships.models import (
         Apprenticeship,
         BreakInLearning,
+        CentreApprenticeshipSettings,
         Employer,
         EmployerContact,
         EmployerLink,
@@ -388,6 +390,7 @@ def _apprenticeship(s, today) -> None:
         TrainingPlan,
     )
 
+    CentreApprenticeshipSettings.objects.create(centre=s.centre, employers_see_evidence=True)
     employer = Employer.objects.create(centre=s.centre, name="Harbour Hotels")
     s.employer = make_user(full_name="Erin Employer")
     contact = s.employer_contact = EmployerContact.objects.create(employer=employer, user=s.employer)

@@ -6,6 +6,7 @@ from demo import (
     apprenticeships,
     conversations,
     evidence,
+    gateway,
     inbox,
     observations,
     people,
@@ -19,7 +20,8 @@ DEMO_PASSWORD = "demo-pass-2026"
 
 # Each step is `seed(context: dict) -> None`, idempotent, adding to the shared context. In this order: each step
 # reads what the earlier ones made (people, then registrations, evidence, sign-offs, quality assurance, plans, threads,
-# observations and discussions, apprenticeships, then the notifications all of those raised).
+# observations and discussions, apprenticeships, the apprentice ready for the gateway (his pack built), then the
+# notifications all of those raised).
 STEPS = [
     people,
     registrations,
@@ -30,6 +32,7 @@ STEPS = [
     conversations,
     observations,
     apprenticeships,
+    gateway,
     inbox,
 ]
 
