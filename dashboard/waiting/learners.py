@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from portfolio.models import CountersignStatus, EvidenceLink
 from portfolio.progress import active_registrations_of, unit_statuses
-from tracking.models import Signature, SignatureRole
+from tracking.models import SignatureRole
+from tracking.selectors import signoff_states
 
 from .items import LIMIT, WaitingItem, moment
 
@@ -50,19 +51,16 @@ def learner_feedback(user, roles) -> list[WaitingItem]:
 
 def learner_sheets(user, roles) -> list[WaitingItem]:
     """Units whose every criterion is met and that the learner has not signed (the home page shares the criteria
-    already assembled for the other panels: one more query for the signatures)."""
+    and the sheets' sign-off states with the tracking panel, which reads them too: no query of its own)."""
     registrations = active_registrations_of(user)
     if not registrations:
         return []
-    signed = set(
-        Signature.objects.live()
-        .filter(sign_off__registration__in=registrations, role=SignatureRole.LEARNER)
-        .values_list("sign_off__registration_id", "sign_off__unit_id")
-    )
     items = []
     for registration in registrations:
-        for status in unit_statuses(registration):
-            if not status.complete or (registration.pk, status.unit.pk) in signed:
+        statuses = unit_statuses(registration)
+        states = signoff_states(registration, statuses)
+        for status in statuses:
+            if not status.complete or SignatureRole.LEARNER in states[status.unit.pk].live:
                 continue
             decided = [c.decision.decided_at for c in status.criteria if getattr(c, "decision", None) is not None]
             items.append(

@@ -11,7 +11,7 @@ The modules of this package hold one concern each: statuses (the structure), ass
 from .assembly import unit_status, unit_statuses
 from .carried import CarriedUnit, CarriedUnitsMarker, CarriedUnitsProvider, carried_units, register_carried_units
 from .figures import Progress, registration_progress
-from .sharing import active_registrations_of, registration_annotations, sharing_unit_statuses
+from .sharing import active_registrations_of, registration_annotations, shared_within_block, sharing_unit_statuses
 from .statuses import FINAL, CriterionState, CriterionStatus, OutcomeStatus, UnitStatus
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "register_carried_units",
     "registration_annotations",
     "registration_progress",
+    "shared_within_block",
     "sharing_unit_statuses",
     "unit_status",
     "unit_statuses",
