@@ -1,7 +1,12 @@
 """Who holds which role where. Every view asks these questions on the server, never only in templates.
 
 A person's roles are read once per request (`access_profile`, one query) and every question below is answered
-from them; outside a request (services, commands, tests calling functions directly) each call reads afresh."""
+from them; outside a request (services, commands, tests calling functions directly) each call reads afresh.
+
+The signed-in person's own roles are also kept in their session, tagged with their `User.access_version`, which
+comes with the session's row (centres.sessions): a page whose version matches reads no roles at all. Every change
+that could alter what the roles say (a membership, an EQA link, a centre, a person's being active) bumps the
+version of each person it concerns (centres.signals), so the next request reads their roles again."""
 
 from __future__ import annotations
 
@@ -10,11 +15,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, CharField, Q, QuerySet, Value
+from django.db.models import BigIntegerField, BooleanField, CharField, Q, QuerySet, Value
 from django.http import Http404
 
-from .models import Centre, EqaLink, Membership, Role
+from .models import Centre, EqaLink, Membership, Role, User
 
 
 @dataclass(frozen=True)
@@ -41,34 +47,53 @@ class AccessProfile:
         )
 
 
-_request_profiles: ContextVar[dict[int, AccessProfile] | None] = ContextVar("access_profiles", default=None)
+@dataclass
+class _Remembered:
+    """What one request remembers: each person's profile, and the request whose session may keep its person's."""
+
+    profiles: dict[int, AccessProfile]
+    request: object = None
+    # Roles changed during this request: the session's copy is dropped and not written again before it ends.
+    changed: bool = False
+
+
+_remembered: ContextVar[_Remembered | None] = ContextVar("access_profiles", default=None)
+
+# The session's copy of its person's roles: [access_version, rows of _membership_rows].
+SESSION_ACCESS_KEY = "_access_rows"
 
 
 @contextmanager
-def remembering_access() -> Iterator[None]:
-    """Within this block (one request), each person's access profile is read once. A change to any membership
-    or EQA link forgets what was remembered (see centres.signals)."""
-    token = _request_profiles.set({})
+def remembering_access(request=None) -> Iterator[None]:
+    """Within this block (one request), each person's access profile is read once; with the request, the
+    signed-in person's roles are kept in their session between requests. A change to any membership or EQA link
+    forgets what was remembered (see centres.signals)."""
+    token = _remembered.set(_Remembered(profiles={}, request=request))
     try:
         yield
     finally:
-        _request_profiles.reset(token)
+        _remembered.reset(token)
 
 
 def forget_access() -> None:
-    remembered = _request_profiles.get()
-    if remembered is not None:
-        remembered.clear()
+    remembered = _remembered.get()
+    if remembered is None:
+        return
+    remembered.profiles.clear()
+    remembered.changed = True
+    session = getattr(remembered.request, "session", None)
+    if session is not None:
+        session.pop(SESSION_ACCESS_KEY, None)
 
 
 def access_profile(user) -> AccessProfile:
     if not user.is_authenticated or not user.is_active:
         return AccessProfile()
-    remembered = _request_profiles.get()
-    if remembered is not None and user.pk in remembered:
-        return remembered[user.pk]
+    remembered = _remembered.get()
+    if remembered is not None and user.pk in remembered.profiles:
+        return remembered.profiles[user.pk]
     own, supervised, countersigns, eqa_centres = [], [], set(), []
-    for membership in _memberships_and_eqa_links(user):
+    for membership in _memberships_and_eqa_links(_rows_of(user, remembered)):
         if isinstance(membership, Centre):  # an active EQA link's centre
             eqa_centres.append(membership)
             continue
@@ -87,21 +112,62 @@ def access_profile(user) -> AccessProfile:
         countersigns=tuple(sorted(countersigns)),
     )
     if remembered is not None:
-        remembered[user.pk] = profile
+        remembered.profiles[user.pk] = profile
     return profile
+
+
+def keep_roles_in_session(session, user) -> None:
+    """At sign-in: the person's roles kept in the new session (saved with it), so their first page reads none."""
+    version, rows = _membership_rows(user)
+    session[SESSION_ACCESS_KEY] = [version, rows]
+
+
+def _rows_of(user, remembered: _Remembered | None) -> list[list]:
+    """The person's rows (_membership_rows): from their session when it holds them at the person's current
+    access version, else from the database (and then kept in the session)."""
+    session = getattr(remembered.request, "session", None) if remembered is not None else None
+    if (
+        session is None
+        or remembered.changed
+        or session.get(SESSION_KEY) != str(user.pk)
+        or "access_version" in user.get_deferred_fields()
+    ):
+        return _membership_rows(user)[1]
+    kept = session.get(SESSION_ACCESS_KEY)
+    if kept is not None and kept[0] == user.access_version:
+        return kept[1]
+    version, rows = _membership_rows(user)
+    session[SESSION_ACCESS_KEY] = [version, rows]
+    return rows
 
 
 _MEMBERSHIP_FIELDS = ["id", "user_id", "centre_id", "role", "status", "countersignatory_id"]
 _CENTRE_FIELDS = ["id", "name", "centre_number", "require_mfa_for_assessors"]
 
 
-def _memberships_and_eqa_links(user) -> list[Membership | Centre]:
-    """The person's active memberships and those of the people they countersign for (each with its centre), then
-    the centres of their active EQA links: one query, a UNION of the two tables, on every signed-in request.
-
-    Only the fields access checks read are loaded; any other is read from the database if asked for, and saving
-    such a membership writes only the fields loaded."""
+def _membership_rows(user) -> tuple[int, list[list]]:
+    """The person's access version, and their active memberships and those of the people they countersign for
+    (each with its centre), then the centres of their active EQA links: one query, a UNION of three tables, so the
+    version is the one the roles were read at. The rows are plain values (a session keeps them): kind ("m" or
+    "e"), the membership's fields (_MEMBERSHIP_FIELDS), then the centre's name, number and whether it requires MFA
+    of assessors."""
     text, ident = Value("", output_field=CharField()), Value(None, output_field=BigIntegerField())
+    version = (
+        User.objects.filter(pk=user.pk)
+        .order_by()
+        .values_list(
+            Value("v", output_field=CharField()),
+            "access_version",
+            ident,
+            ident,
+            text,
+            text,
+            ident,
+            text,
+            text,
+            Value(False, output_field=BooleanField()),
+        )
+    )
     memberships = (
         Membership.objects.active()
         .filter(Q(user=user) | Q(countersignatory=user))
@@ -130,22 +196,36 @@ def _memberships_and_eqa_links(user) -> list[Membership | Centre]:
             "centre__require_mfa_for_assessors",
         )
     )
+    rows, current = [], 0
+    for row in memberships.union(links, version, all=True):
+        if row[0] == "v":
+            current = row[1]
+        else:
+            rows.append(list(row))
+    return current, rows
+
+
+def _memberships_and_eqa_links(rows: list[list]) -> list[Membership | Centre]:
+    """The rows of _membership_rows as objects: memberships (each with its centre), then EQA links' centres.
+
+    Only the fields access checks read are loaded; any other is read from the database if asked for, and saving
+    such a membership writes only the fields loaded."""
     db = Membership.objects.db
-    rows = []
-    for kind, *membership_values, centre_name, centre_number, assessor_mfa in memberships.union(links, all=True):
+    objects = []
+    for kind, *membership_values, centre_name, centre_number, assessor_mfa in rows:
         centre = Centre.from_db(db, _CENTRE_FIELDS, [membership_values[2], centre_name, centre_number, assessor_mfa])
         if kind == "e":
-            rows.append(centre)
+            objects.append(centre)
             continue
         loaded = {**dict(zip(_MEMBERSHIP_FIELDS, membership_values, strict=True)), "is_active": True}
         # from_db takes the values in the model's field order when some fields are left deferred.
         fields = [f.attname for f in Membership._meta.concrete_fields if f.attname in loaded]
         membership = Membership.from_db(db, fields, [loaded[name] for name in fields])
         Membership._meta.get_field("centre").set_cached_value(membership, centre)
-        rows.append(membership)
-    memberships_first = [row for row in rows if isinstance(row, Membership)]
+        objects.append(membership)
+    memberships_first = [row for row in objects if isinstance(row, Membership)]
     memberships_first.sort(key=lambda m: (m.centre.name, m.role, m.pk))
-    centres = sorted((row for row in rows if isinstance(row, Centre)), key=lambda centre: (centre.name, centre.pk))
+    centres = sorted((row for row in objects if isinstance(row, Centre)), key=lambda centre: (centre.name, centre.pk))
     return [*memberships_first, *centres]
 
 

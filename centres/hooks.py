@@ -40,6 +40,11 @@ class Hook(Generic[Answer]):
 
 # --- What the centres app asks ------------------------------------------------------------------------------
 
+session_user_values = Hook[Callable[[], dict]](
+    "What to read with a signed-in person's session row, in the same query () -> {name: expression over "
+    "UserSession (its person is user_id)}; centres.sessions sets each value on the person as `session_<name>`"
+)
+
 learners_registered = Hook[Callable[..., Q]](
     "Who is registered as a learner at a centre (centre) -> a Q over User, to filter in the database"
 )

@@ -62,13 +62,14 @@ class SessionLifetimeMiddleware:
 
 
 class RememberAccessMiddleware:
-    """Each person's roles are read once per request (see centres.access.access_profile)."""
+    """Each person's roles are read once per request, the signed-in person's kept in their session between
+    requests (see centres.access.access_profile)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        with remembering_access():
+        with remembering_access(request):
             return self.get_response(request)
 
 

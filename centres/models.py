@@ -37,6 +37,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # The interface's language for this person (one of settings.LANGUAGES); blank follows their browser.
     language = models.CharField(max_length=10, blank=True, default="")
+    # Bumped whenever this person's roles, or what is shown of them, may have changed (centres.signals): their
+    # session keeps the roles read at one version and reads them again at the next (centres.access).
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

@@ -1,7 +1,8 @@
 """The session engine (SESSION_ENGINE = "centres.sessions"): Django's database sessions, kept in
 centres.UserSession, whose row names the person signed in to it. Reading the session reads that person with it
 (`user_row`), and centres.middleware.SessionUserMiddleware hands the row to the request instead of reading the
-user again."""
+user again. Apps above may read more about the person in the same query (centres.hooks.session_user_values: the
+notifications bell's unread count)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,19 @@ class SessionStore(DatabaseSessionStore):
         return UserSession
 
     def _get_session_from_db(self):
+        from .hooks import session_user_values
+
+        extra = {name: value for answer in session_user_values.ask() for name, value in answer.items()}
         try:
-            return self.model.objects.select_related("user").get(
-                session_key=self.session_key, expire_date__gt=timezone.now()
+            row = (
+                self.model.objects.select_related("user")
+                .annotate(**extra)
+                .get(session_key=self.session_key, expire_date__gt=timezone.now())
             )
+            if row.user is not None:
+                for name in extra:
+                    setattr(row.user, f"session_{name}", getattr(row, name))
+            return row
         except (self.model.DoesNotExist, SuspiciousOperation) as error:
             if isinstance(error, SuspiciousOperation):
                 logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))

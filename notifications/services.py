@@ -14,10 +14,13 @@ a function: it is called in the recipient's own language (the actor, or the work
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 
 from centres.models import EqaLink, Membership
@@ -135,20 +138,57 @@ def _dispatch(pk: int) -> None:
 
 
 def unread_count(user) -> int:
+    """The bell's count: read with the person's session row when it was (unread_with_session), else one query."""
     if not user.is_authenticated:
         return 0
+    if hasattr(user, "session_unread_notifications"):
+        return user.session_unread_notifications or 0  # no unread row: NULL
     return Notification.objects.for_user(user).unread().count()
+
+
+def unread_with_session() -> dict:
+    """Answers centres.hooks.session_user_values: the person's unread count, read with their session row."""
+    return {"unread_notifications": RawSQL(_unread_subquery_sql(connection.vendor), ())}
+
+
+@functools.cache
+def _unread_subquery_sql(vendor: str) -> str:
+    """The unread count of the session row's person as SQL, compiled from the ORM once per process (compiling a
+    subquery on every request would cost more than the query it saves)."""
+    from centres.models import UserSession
+
+    unread = (
+        Notification.objects.for_user(OuterRef("user_id"))
+        .unread()
+        .order_by()
+        .values("recipient_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    sql, params = UserSession.objects.annotate(unread=Subquery(unread)).values("unread").query.sql_with_params()
+    select, _, _ = sql.partition(' AS "unread" FROM ')
+    if params or not select.startswith("SELECT "):
+        raise ValueError(f"Unexpected SQL for the unread count: {sql}")
+    return select.removeprefix("SELECT ")
+
+
+def _forget_unread_count(user) -> None:
+    # Read at the request's start: a change within the request is counted again when the bell asks.
+    if hasattr(user, "session_unread_notifications"):
+        del user.session_unread_notifications
 
 
 def mark_read(*, user, notification: Notification) -> None:
     if notification.recipient_id != user.pk:
         raise ValueError("Only the recipient reads a notification.")
+    _forget_unread_count(user)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
 
 
 def mark_all_read(*, user) -> int:
+    _forget_unread_count(user)
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
 
 

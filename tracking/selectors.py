@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from centres.models import Membership, Role, User
 from portfolio.models import Registration
-from portfolio.progress import UnitStatus, unit_statuses
+from portfolio.progress import UnitStatus, shared_within_block, unit_statuses
 
 from .models import ROLE_ORDER, Signature, SignatureRole, UnitSignOff
 
@@ -170,7 +170,13 @@ def _countersigning(registration: Registration, assessor_ids: set[int]) -> dict[
 
 
 def signoff_states(registration: Registration, statuses: list[UnitStatus]) -> dict[int, SignOffState]:
-    """The sign-off state of each given unit status, keyed by unit id, in two queries whatever their number."""
+    """The sign-off state of each given unit status, keyed by unit id, in two queries whatever their number (read
+    once per `sharing_unit_statuses()` block: the home page's "Waiting for you" and sheets panel both ask)."""
+    key = ("signoff_states", registration.pk, tuple(status.unit.pk for status in statuses))
+    return shared_within_block(key, lambda: _signoff_states(registration, statuses))
+
+
+def _signoff_states(registration: Registration, statuses: list[UnitStatus]) -> dict[int, SignOffState]:
     # The signatures with their sign-offs in one query: a sign-off is made by its first signature, in the same
     # transaction, so a unit without signatures has no sign-off to show.
     signatures_by_unit: dict[int, list[Signature]] = {}

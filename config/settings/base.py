@@ -120,6 +120,10 @@ TEMPLATES = [
                 "centres.context_processors.roles",
                 "notifications.context_processors.unread_notifications",
             ],
+            # {% url %} with whole-number arguments answered from pieces reversed once (core/templatetags/urls.py)
+            "builtins": ["core.templatetags.urls"],
+            # Design-system fragments a table draws on every row (core is not an installed app: named here)
+            "libraries": {"components": "core.templatetags.components"},
         },
     },
 ]

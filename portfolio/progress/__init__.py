@@ -18,7 +18,7 @@ from .carried import (
     register_carried_units,
 )
 from .figures import Progress, registration_progress
-from .sharing import active_registrations_of, registration_annotations, sharing_unit_statuses
+from .sharing import active_registrations_of, registration_annotations, shared_within_block, sharing_unit_statuses
 from .statuses import FINAL, CriterionState, CriterionStatus, OutcomeStatus, UnitStatus
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "register_carried_units",
     "registration_annotations",
     "registration_progress",
+    "shared_within_block",
     "sharing_unit_statuses",
     "unit_status",
     "unit_statuses",

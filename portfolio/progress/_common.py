@@ -17,3 +17,7 @@ _shared_statuses: ContextVar[dict[int, list[UnitStatus]] | None] = ContextVar("s
 _shared_registrations: ContextVar[dict[int, list[Registration]] | None] = ContextVar(
     "shared_active_registrations", default=None
 )
+
+
+# Other read-only results the block's parts share (apps above portfolio: see sharing.shared_within_block), by key.
+_shared_results: ContextVar[dict | None] = ContextVar("shared_results", default=None)

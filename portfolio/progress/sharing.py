@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from centres.hooks import Hook
 from portfolio.models import Registration
 
-from ._common import _shared_registrations, _shared_statuses
+from ._common import _shared_registrations, _shared_results, _shared_statuses
+
+_T = TypeVar("_T")
 
 
 @contextmanager
@@ -20,11 +23,25 @@ def sharing_unit_statuses() -> Iterator[None]:
     never around a change to the portfolio."""
     token = _shared_statuses.set({})
     registrations_token = _shared_registrations.set({})
+    results_token = _shared_results.set({})
     try:
         yield
     finally:
+        _shared_results.reset(results_token)
         _shared_registrations.reset(registrations_token)
         _shared_statuses.reset(token)
+
+
+def shared_within_block(key: tuple, compute: Callable[[], _T]) -> _T:
+    """`compute()` once per key within a `sharing_unit_statuses()` block, the same (read-only) result handed to
+    every later caller; outside a block, computed each time. For apps above portfolio whose home-page parts read
+    the same thing (tracking: a registration's sign-off states)."""
+    shared = _shared_results.get()
+    if shared is None:
+        return compute()
+    if key not in shared:
+        shared[key] = compute()
+    return shared[key]
 
 
 # What apps above portfolio read with a learner's active registrations, in the same query (quality: whether the

@@ -30,6 +30,24 @@ def test_the_bell_shows_the_unread_count(world):
     assert 'data-unread="0"' in client_for(world.assessor).get(reverse("home")).content.decode()
 
 
+def test_the_bells_count_comes_with_the_session_and_follows_each_change(world):
+    _notices(world, 3)
+    client = client_for(world.learner)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("home")).content.decode()
+    assert 'data-unread="3"' in page
+    # The count is read in the session's query, not in one of its own.
+    assert not [query for query in captured if query["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "notif')]
+    notification = Notification.objects.filter(recipient=world.learner).first()
+    client.post(reverse("notifications:open", args=[notification.pk]))
+    assert 'data-unread="2"' in client.get(reverse("home")).content.decode()
+    _notices(world, 1)
+    assert 'data-unread="3"' in client.get(reverse("home")).content.decode()
+    client.post(reverse("notifications:read-all"))
+    assert 'data-unread="0"' in client.get(reverse("home")).content.decode()
+
+
 def test_the_list_is_newest_first_and_only_the_persons_own(world):
     _notices(world, 2)
     notify(world.other_learner, kinds.EVIDENCE_JUDGED, centre=world.centre, title="Someone else's", url="/")

@@ -1,0 +1,121 @@
+"""An assessor's items: evidence to judge, trainees' decisions to countersign, sheets to sign, IQA actions."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from centres.models import Role
+from portfolio.selectors import assessor_queue
+from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
+from quality.models import Action
+from tracking.dashboard import sheets_ready_for_assessor, sheets_to_countersign
+from tracking.models import Signature, SignatureRole
+
+from .items import LIMIT, WaitingItem, moment
+
+
+def assessor_queue_items(user, roles) -> list[WaitingItem]:
+    if not roles.get(Role.ASSESSOR):
+        return []
+    queue_url = reverse("portfolio:assessor-queue")
+    return [
+        WaitingItem(
+            since=evidence.submitted_at,
+            text=_("Judge evidence %(reference)s from %(learner)s")
+            % {"reference": evidence.reference, "learner": evidence.registration.learner.full_name},
+            url=reverse("portfolio:evidence-judge", args=[evidence.pk]),
+            see_all_url=queue_url,
+            see_all_text=_("Your assessment queue"),
+        )
+        for evidence in assessor_queue(user)[: LIMIT + 1]
+    ]
+
+
+def assessor_countersignatures(user, roles) -> list[WaitingItem]:
+    if not roles.get("countersigns_assessor"):
+        return []
+    url = reverse("portfolio:countersign-queue")
+    links = (
+        links_awaiting_countersignature(user)
+        .select_related("evidence", "judged_by")
+        .order_by("judged_at", "pk")[: LIMIT + 1]
+    )
+    decisions = (
+        decisions_awaiting_countersignature(user)
+        .select_related("criterion__unit", "decided_by")
+        .order_by("decided_at", "pk")[: LIMIT + 1]
+    )
+    items = [
+        WaitingItem(
+            since=link.judged_at,
+            text=_("Countersign %(trainee)s's judgement of evidence %(reference)s")
+            % {"trainee": link.judged_by.full_name, "reference": link.evidence.reference},
+            url=url,
+            see_all_url=url,
+            see_all_text=_("Decisions to countersign"),
+        )
+        for link in links
+    ] + [
+        WaitingItem(
+            since=decision.decided_at,
+            text=_("Countersign %(trainee)s's decision on unit %(unit)s")
+            % {"trainee": decision.decided_by.full_name, "unit": decision.criterion.unit.reference},
+            url=url,
+            see_all_url=url,
+            see_all_text=_("Decisions to countersign"),
+        )
+        for decision in decisions
+    ]
+    return sorted(items, key=lambda item: moment(item.since))[: LIMIT + 1]
+
+
+def _sheet_items(sign_offs, role: str, text: str) -> list[WaitingItem]:
+    signed_at = {}
+    sign_offs = list(sign_offs[: LIMIT * 2])
+    for sign_off_id, at in (
+        Signature.objects.live().filter(sign_off__in=sign_offs, role=role).values_list("sign_off_id", "signed_at")
+    ):
+        signed_at[sign_off_id] = at
+    items = [
+        WaitingItem(
+            since=signed_at.get(sign_off.pk),
+            text=text % {"unit": sign_off.unit.reference, "learner": sign_off.registration.learner.full_name},
+            url=reverse("tracking:sheet", args=[sign_off.registration_id, sign_off.unit_id]),
+        )
+        for sign_off in sign_offs
+    ]
+    return sorted(items, key=lambda item: moment(item.since))[: LIMIT + 1]
+
+
+def assessor_sheets(user, roles) -> list[WaitingItem]:
+    if not roles.get(Role.ASSESSOR):
+        return []
+    items = _sheet_items(
+        sheets_ready_for_assessor(user).order_by("pk"),
+        SignatureRole.LEARNER,
+        _("Sign unit %(unit)s for %(learner)s"),
+    )
+    if roles.get("countersigns_assessor"):
+        items += _sheet_items(
+            sheets_to_countersign(user).order_by("pk"),
+            SignatureRole.ASSESSOR,
+            _("Countersign the sign-off of unit %(unit)s for %(learner)s"),
+        )
+    return items
+
+
+def assessor_actions(user, roles) -> list[WaitingItem]:
+    if not roles.get(Role.ASSESSOR):
+        return []
+    url = reverse("quality:action-list")
+    return [
+        WaitingItem(
+            since=action.due_on,
+            text=_("Complete the IQA's action, due %(due)s") % {"due": f"{action.due_on:%d %b %Y}"},
+            url=url,
+            see_all_url=url,
+            see_all_text=_("Your actions"),
+        )
+        for action in Action.objects.awaiting_assessor().filter(assessor=user).order_by("due_on", "pk")[: LIMIT + 1]
+    ]

@@ -1,0 +1,50 @@
+"""An IQA's items: completed actions to close, a trainee IQA's samples to countersign."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from centres.models import Role
+from quality.models import Action
+from quality.services.countersign import samples_awaiting_countersignature
+
+from .items import LIMIT, WaitingItem, moment
+
+
+def iqa_work(user, roles) -> list[WaitingItem]:
+    """Actions an assessor completed, for the IQA to close; samples a trainee IQA made, for their countersignatory."""
+    items = []
+    if roles.get(Role.IQA):
+        url = reverse("quality:action-list")
+        to_close = (
+            Action.objects.awaiting_close()
+            .filter(sample__plan__centre__in=roles[Role.IQA])
+            .exclude(assessor=user)
+            .select_related("assessor")
+            .order_by("completed_at", "pk")[: LIMIT + 1]
+        )
+        items += [
+            WaitingItem(
+                since=action.completed_at,
+                text=_("Close the action %(assessor)s completed") % {"assessor": action.assessor.full_name},
+                url=url,
+                see_all_url=url,
+                see_all_text=_("Actions"),
+            )
+            for action in to_close
+        ]
+    if roles.get("countersigns_iqa"):
+        url = reverse("quality:countersign-queue")
+        samples = samples_awaiting_countersignature(user).select_related("iqa").order_by("sampled_at", "pk")
+        items += [
+            WaitingItem(
+                since=sample.sampled_at,
+                text=_("Countersign %(iqa)s's sample") % {"iqa": sample.iqa.full_name},
+                url=reverse("quality:sample-countersign", args=[sample.pk]),
+                see_all_url=url,
+                see_all_text=_("Samples to countersign"),
+            )
+            for sample in samples[: LIMIT + 1]
+        ]
+    return sorted(items, key=lambda item: moment(item.since))[: LIMIT + 1]
