@@ -1,11 +1,10 @@
-"""Home-page panels: progress reviews due or overdue (the assessor's learners; the centre admin's centre), and for an
-employer contact their apprentices."""
+"""Home-page panels: the apprentice's own links, a centre admin's apprenticeship links (learners to set up,
+settings, employer contacts), and for an employer contact their apprentices. Reviews due are in "Waiting for you"."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres.access import access_profile
@@ -13,25 +12,8 @@ from centres.models import Role
 from portfolio.models import Registration
 
 from .models import Apprenticeship
-from .selectors import review_state, reviews_due
 
 LIMIT = 10
-
-
-def _items(reviews, today) -> list[dict]:
-    items = []
-    for review in reviews:
-        state = review_state(review, today)
-        items.append(
-            {
-                "url": reverse("apprenticeships:review", args=[review.pk]),
-                "learner": review.apprenticeship.registration.learner.full_name,
-                "unit": (_("review overdue since %(date)s") if state == "overdue" else _("review due %(date)s"))
-                % {"date": review.due_on.strftime("%d/%m/%Y")},
-                "state": state,
-            }
-        )
-    return items
 
 
 # The specifications that support the Customer Service Practitioner apprenticeship standard (ST0072).
@@ -58,21 +40,6 @@ def _to_set_up(centre_ids) -> list[dict]:
         )
         for registration in registrations
     ]
-
-
-def _panel(panel_id: str, order: int, registrations, lead: str) -> dict:
-    today = timezone.localdate()
-    reviews = list(reviews_due(registrations, today)[:LIMIT])
-    return {
-        "template": "apprenticeships/_panel.html",
-        "order": order,
-        "id": panel_id,
-        "title": _("Apprenticeship progress reviews due"),
-        "lead": lead,
-        "items": _items(reviews, today),
-        "overdue": sum(1 for review in reviews if review.due_on < today),
-        "empty": _("No progress reviews are due."),
-    }
 
 
 def _own_apprenticeships(user) -> tuple[list[int], bool]:
@@ -118,36 +85,32 @@ def panels(user, roles) -> list[dict]:
     if own:
         result.append(_learner_panel(own))
     profile = access_profile(user)
-    if roles.get(Role.ASSESSOR):
-        registrations = Registration.objects.filter(
-            Q(assessor=user, centre_id__in=profile.centre_ids(Role.ASSESSOR))
-        ).values("pk")
-        result.append(
-            _panel(
-                "apprenticeship-reviews-assessor",
-                27,
-                registrations,
-                _("Your apprentices whose progress review is overdue or due within two weeks."),
-            )
-        )
+    # Progress reviews due, overdue or waiting for the provider's signature are listed once, under "Waiting for
+    # you" (dashboard.waiting.reviews): a centre admin's panel here keeps the links that are not to-dos.
     if roles.get(Role.CENTRE_ADMIN):
         centre_ids = profile.centre_ids(Role.CENTRE_ADMIN)
-        registrations = Registration.objects.filter(centre_id__in=centre_ids).values("pk")
-        panel = _panel(
-            "apprenticeship-reviews-admin",
-            28,
-            registrations,
-            _("Apprentices at your centre whose progress review is overdue or due within two weeks."),
+        result.append(
+            {
+                "template": "tracking/_panel.html",
+                "order": 28,
+                "id": "apprenticeship-admin",
+                "title": _("Apprenticeships"),
+                "items": [],
+                "empty": _("Progress reviews due or overdue are listed under “Waiting for you”."),
+                "links": _to_set_up(centre_ids)
+                + [
+                    link
+                    for centre_id in centre_ids
+                    for link in (
+                        (
+                            reverse("apprenticeships:centre-settings", args=[centre_id]),
+                            _("Apprenticeship settings, OTJ CSV"),
+                        ),
+                        (reverse("apprenticeships:employer-contacts", args=[centre_id]), _("Employer contacts")),
+                    )
+                ],
+            }
         )
-        panel["links"] = _to_set_up(centre_ids) + [
-            link
-            for centre_id in centre_ids
-            for link in (
-                (reverse("apprenticeships:centre-settings", args=[centre_id]), _("Apprenticeship settings, OTJ CSV")),
-                (reverse("apprenticeships:employer-contacts", args=[centre_id]), _("Employer contacts")),
-            )
-        ]
-        result.append(panel)
     if employer:
         result.append(
             {

@@ -14,7 +14,6 @@ from portfolio.progress import active_registrations_of, registration_progress
 from portfolio.selectors import assessor_queue, latest_feedback, portfolio_page
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 
-OLDEST_SHOWN = 5
 IDENTITY_SHOWN = 20
 FAILING_FILES_SHOWN = 20
 
@@ -50,7 +49,6 @@ def _assessor_panel(user) -> dict | None:
         "template": "portfolio/_panel_assessor.html",
         "order": 20,
         "queue_count": queue.count(),
-        "oldest": list(queue[:OLDEST_SHOWN]),
         "learners": [(registration, progress[registration.pk]) for registration in learners],
         "countersigning": countersigning,
     }
