@@ -227,13 +227,16 @@ def test_html_in_titles_is_escaped_everywhere(client, world):
         (world.learner, reverse("home")),
         (world.assessor, reverse("portfolio:assessor-queue")),
         (world.assessor, reverse("portfolio:evidence-judge", args=[evidence.pk])),
-        (world.assessor, reverse("home")),
     ]
     for user, url in pages:
         login(client, user)
         text = client.get(url).text
         assert "<script>alert" not in text and "<img src=x" not in text, url
         assert "&lt;script&gt;" in text, url
+    # The assessor's home names the evidence by number and learner ("Waiting for you"), not by its title.
+    login(client, world.assessor)
+    text = client.get(reverse("home")).text
+    assert "<script>alert" not in text and "<img src=x" not in text
 
 
 # --- the journey ------------------------------------------------------------------------------------------
