@@ -18,6 +18,7 @@ from django.utils import timezone
 from centres.access import access_profile
 from portfolio.access import portfolios_for
 from portfolio.models import EvidenceLink, Registration
+from qualifications.models import AssessmentCriterion
 
 from .models import AssessmentPlan, PlanItem, PlanVersion, Visit
 
@@ -70,9 +71,9 @@ class ItemRow:
 
 
 def _items_query():
-    return PlanItem.objects.select_related("version__plan__registration__learner").prefetch_related(
-        "criteria__unit", "methods"
-    )
+    # The criteria with their units in one query (a join), not a query for each level.
+    criteria = Prefetch("criteria", queryset=AssessmentCriterion.objects.select_related("unit"))
+    return PlanItem.objects.select_related("version__plan__registration__learner").prefetch_related(criteria, "methods")
 
 
 def item_rows(items: list[PlanItem]) -> list[ItemRow]:
