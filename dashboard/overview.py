@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.charts import Bar, scaled
 from portfolio.models import Adjustment, Registration
-from quality.services.certification import CertificationState, readiness_counts
+from quality.services.certification import CertificationState
+from quality.services.readiness import readiness_counts
 
 from .caseload import CaseloadRow, caseload_rows
 from .status import Rag

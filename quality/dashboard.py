@@ -13,9 +13,10 @@ from portfolio.models import CountersignStatus, Registration
 from portfolio.progress import active_registrations_of
 
 from .models import Action, CertificationClaim, SampleRecord, SamplingPlan
-from .services.certification import CertificationState, readiness_counts
+from .services.certification import CertificationState
 from .services.countersign import samples_awaiting_countersignature
 from .services.coverage import coverage, propose_samples
+from .services.readiness import readiness_counts
 
 PROPOSALS_SHOWN = 3
 COUNTERSIGN_SHOWN = 10

@@ -18,12 +18,14 @@ from ..access import get_centre_as_admin, get_claim_for_admin, get_registration_
 from ..forms import CertificateDateForm, ClaimForm
 from ..services.certification import (
     certification_status,
+    record_certificate_date,
+    record_claim,
+)
+from ..services.readiness import (
     claimed,
     export_claims_csv,
     left_early,
     may_be_ready,
-    record_certificate_date,
-    record_claim,
     unclaimed,
 )
 
