@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.test import Client
 from django.utils import timezone
 
 from apprenticeships.services.otj_log import record_otj_entry
@@ -81,3 +82,9 @@ def _review(world, apprenticeship):
         safeguarding="No concerns",
         employer_comments="Good with customers",
     )
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -20,27 +20,12 @@ from apprenticeships.services.reviews import record_review
 from apprenticeships.services.setup import record_break
 from apprenticeships.services.signing import sign_review, sign_with_employer_link
 from tests.apprenticeships.helpers import IP, _otj, _review, make_apprentice_registration, make_apprenticeship
-from tests.factories import build_world
+
+from .helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
 ASK_AGAIN = "Ask the provider to send you a new link."
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def apprenticeship(world):
-    return make_apprenticeship(world)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def days_ago(days: int) -> dt.date:

@@ -21,23 +21,9 @@ from centres.models import Event
 from tests.apprenticeships.helpers import make_apprenticeship
 from tests.factories import PASSWORD, build_world, make_registration
 
+from .helpers import signed_in
+
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def apprenticeship(world):
-    return make_apprenticeship(world)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- Ending a break --------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ queries however much evidence there is."""
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -16,8 +15,9 @@ from portfolio.models import EvidenceFile
 from portfolio.services.checks import allowed_criteria
 from tests import samples
 from tests.apprenticeships.helpers import make_apprentice_registration, make_apprenticeship
-from tests.factories import build_world
 from tests.portfolio.helpers import make_evidence
+
+from .helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,24 +25,8 @@ OPENED = "apprenticeship.employer_opened_evidence_file"
 
 
 @pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def apprenticeship(world):
-    return make_apprenticeship(world)
-
-
-@pytest.fixture
 def allowed(world):
     return CentreApprenticeshipSettings.objects.create(centre=world.centre, employers_see_evidence=True)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _pdf_evidence(registration, title="Complaint log"):

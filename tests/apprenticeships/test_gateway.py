@@ -14,19 +14,9 @@ from apprenticeships.services.gateway import (
 )
 from centres.models import Event
 from tests.apprenticeships.helpers import make_apprenticeship
-from tests.factories import build_world, make_registration
+from tests.factories import make_registration
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def apprenticeship(world):
-    return make_apprenticeship(world)
 
 
 def _met(apprenticeship) -> dict[str, bool]:

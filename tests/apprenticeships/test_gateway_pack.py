@@ -17,23 +17,12 @@ from apprenticeships.gateway_pack import PackRefused, build_gateway_pack, not_re
 from apprenticeships.models import OtjEntry
 from apprenticeships.services.gateway import confirm_by_employer, declare_by_learner, record_english_maths
 from portfolio.models import RegistrationUnit
-from tests.apprenticeships.helpers import make_apprenticeship
 from tests.factories import build_world, make_registration
 from tests.tracking.helpers import complete_unit, first_unit
 from tracking.models import ExportJob, SignatureRole
 from tracking.services.signoff import sign_unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def apprenticeship(world):
-    return make_apprenticeship(world)
 
 
 def make_ready(world, apprenticeship):

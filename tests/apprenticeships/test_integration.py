@@ -15,20 +15,9 @@ from core import periodic
 from ledger.models import ChainEntry
 from ledger.services import verify
 from notifications.models import Notification
-from tests.apprenticeships.helpers import IP, _otj, _review, make_apprenticeship
-from tests.factories import build_world
+from tests.apprenticeships.helpers import IP, _otj, _review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def apprenticeship(world):
-    return make_apprenticeship(world)
 
 
 def _told(kind, user):

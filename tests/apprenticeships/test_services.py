@@ -24,21 +24,10 @@ from apprenticeships.services.setup import change_employer, end_break, record_br
 from apprenticeships.services.signing import sign_review, sign_training_plan, sign_with_employer_link
 from centres.models import Event
 from tests.apprenticeships.helpers import details, make_apprenticeship
-from tests.factories import build_world
 
 from .helpers import IP, _otj, _review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def apprenticeship(world):
-    return make_apprenticeship(world)
 
 
 # --- Set-up and training plan --------------------------------------------------------------------------------

@@ -19,25 +19,11 @@ from apprenticeships.services.reviews import record_review
 from apprenticeships.services.signing import sign_with_employer_link
 from portfolio.models import Evidence
 from tests.apprenticeships.helpers import make_apprenticeship
-from tests.factories import build_world, make_registration, make_user
+from tests.factories import make_registration, make_user
+
+from .helpers import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def apprenticeship(world):
-    return make_apprenticeship(world)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _entry(world, apprenticeship, days_ago=2, hours="2"):

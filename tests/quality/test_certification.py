@@ -16,14 +16,16 @@ from quality.models import CertificationClaim, Outcome, SampleKind
 from quality.services.certification import (
     CertificationState,
     certification_status,
-    export_claims_csv,
-    may_be_ready,
-    readiness_counts,
     record_certificate_date,
     record_claim,
 )
 from quality.services.errors import ClaimError, NotAllowed
 from quality.services.plans import override_rate
+from quality.services.readiness import (
+    export_claims_csv,
+    may_be_ready,
+    readiness_counts,
+)
 from tests.factories import NVQ, make_registration
 
 from .helpers import client_for, complete_and_sign, fake_signed_units, start_unit, status, take_sample
