@@ -89,7 +89,16 @@ def new_page(browser, live_server):
         return context.new_page()
 
     yield make
+    from playwright.sync_api import Error as PlaywrightError
+
+    # Let requests the pages still make (lazily loaded images such as PDF page previews) finish before the test's
+    # database is flushed: a request served during the flush's TRUNCATE deadlocked it on PostgreSQL.
     for context in contexts:
+        for open_page in context.pages:
+            try:
+                open_page.wait_for_load_state("networkidle", timeout=5_000)
+            except PlaywrightError:
+                pass  # a page still busy after 5 s: closing it below cancels what it was doing
         context.close()
 
 
