@@ -4,11 +4,12 @@ assessor's diary), with the secret calendar feed each person may subscribe to.""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
-from portfolio.models import Registration
+from portfolio.models import EvidenceLink, Registration
 from qualifications.models import AssessmentCriterion, AssessmentMethod
 
 
@@ -63,6 +64,24 @@ class PlanItemQuerySet(models.QuerySet):
         """Items of the current version of plans of active registrations."""
         return self.filter(version__is_current=True, version__plan__registration__status=Registration.Status.ACTIVE)
 
+    def with_coverage(self):
+        """Each item with `criteria_count` (the criteria it targets) and `covered_count` (those of them with counting
+        evidence in the learner's portfolio: an accepted link on the current version of submitted evidence), in the
+        same query. The one statement of when an item is done (`PlanItem.done`)."""
+        targets = PlanItem.criteria.through.objects.filter(planitem_id=models.OuterRef("pk"))
+        evidence = EvidenceLink.objects.counting().filter(
+            criterion_id=models.OuterRef("assessmentcriterion_id"),
+            evidence__registration_id=models.OuterRef(models.OuterRef("version__plan__registration_id")),
+        )
+
+        def count(rows):
+            counted = rows.order_by().values("planitem_id").annotate(n=models.Count("*")).values("n")
+            return Coalesce(models.Subquery(counted), 0)
+
+        return self.annotate(
+            criteria_count=count(targets), covered_count=count(targets.filter(models.Exists(evidence)))
+        )
+
 
 class PlanItem(models.Model):
     """An activity of a plan version: what will be done, the criteria it targets, how, by whom, by when."""
@@ -82,6 +101,15 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return self.activity[:60]
+
+    @property
+    def done(self) -> bool:
+        """Read `with_coverage()`: every criterion it targets has counting evidence (and it targets some)."""
+        return self.criteria_count > 0 and self.covered_count == self.criteria_count
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.due_on < timezone.localdate()
 
 
 class PlanSignatureRole(models.TextChoices):

@@ -39,6 +39,7 @@ def remind_plan_items(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     candidates = (
         PlanItem.objects.current()
+        .with_coverage()
         .filter(due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
         .select_related(
             "version__plan__registration__learner",

@@ -2,7 +2,7 @@
 
 A plan item is done when every criterion it targets has counting evidence (an accepted link on the current version
 of submitted evidence: portfolio's EvidenceLink.objects.counting()) in the learner's portfolio; it is computed,
-never stored."""
+never stored, by `PlanItem.objects.with_coverage()`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from centres.access import access_profile
 from portfolio.access import portfolios_for
-from portfolio.models import EvidenceLink, Registration
+from portfolio.models import Registration
 from qualifications.models import AssessmentCriterion
 
 from .models import AssessmentPlan, PlanItem, PlanVersion, Visit
@@ -38,56 +38,44 @@ def get_plan_for(user, pk) -> AssessmentPlan:
     )
 
 
-def covered_criteria(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Of the (registration id, criterion id) pairs, those with counting evidence: one query."""
-    if not pairs:
-        return set()
-    registration_ids = {r for r, _ in pairs}
-    criterion_ids = {c for _, c in pairs}
-    found = (
-        EvidenceLink.objects.counting()
-        .filter(evidence__registration_id__in=registration_ids, criterion_id__in=criterion_ids)
-        .values_list("evidence__registration_id", "criterion_id")
-        .distinct()
-    )
-    return set(found) & pairs
-
-
 @dataclass
 class ItemRow:
+    """An item read `with_coverage()`, with its criteria (by unit) and methods."""
+
     item: PlanItem
     registration_id: int
     criteria: list = field(default_factory=list)
     methods: list = field(default_factory=list)
-    covered: int = 0
+
+    @property
+    def covered(self) -> int:
+        return self.item.covered_count
 
     @property
     def done(self) -> bool:
-        return bool(self.criteria) and self.covered == len(self.criteria)
+        return self.item.done
 
     @property
     def overdue(self) -> bool:
-        return not self.done and self.item.due_on < timezone.localdate()
+        return self.item.overdue
 
 
 def _items_query():
     # The criteria with their units in one query (a join), not a query for each level.
     criteria = Prefetch("criteria", queryset=AssessmentCriterion.objects.select_related("unit"))
-    return PlanItem.objects.select_related("version__plan__registration__learner").prefetch_related(criteria, "methods")
+    return (
+        PlanItem.objects.with_coverage()
+        .select_related("version__plan__registration__learner")
+        .prefetch_related(criteria, "methods")
+    )
 
 
 def item_rows(items: list[PlanItem]) -> list[ItemRow]:
-    """Rows for items already fetched with their criteria and methods, each ticked off from the evidence."""
+    """Rows for items already fetched `with_coverage()` and with their criteria and methods."""
     rows = []
-    pairs = set()
     for item in items:
-        registration_id = item.version.plan.registration_id
         criteria = sorted(item.criteria.all(), key=lambda c: (c.unit.reference, c.pk))
-        rows.append(ItemRow(item, registration_id, criteria, list(item.methods.all())))
-        pairs.update((registration_id, c.pk) for c in criteria)
-    covered = covered_criteria(pairs)
-    for row in rows:
-        row.covered = sum(1 for c in row.criteria if (row.registration_id, c.pk) in covered)
+        rows.append(ItemRow(item, item.version.plan.registration_id, criteria, list(item.methods.all())))
     return rows
 
 
@@ -117,18 +105,27 @@ def version_page(plan: AssessmentPlan, number: int | None = None) -> VersionPage
     return VersionPage(plan, version, versions, item_rows(items), list(version.signatures.all()))
 
 
-def overdue_items(*, learner=None, assessor=None, limit: int = 10) -> list[ItemRow]:
+def overdue_items(*, learner=None, assessor=None, limit: int = 10) -> list[PlanItem]:
     """Overdue, not yet done, items of the current plans of the learner's (or the assessor's learners') active
-    registrations, oldest first. Three queries (items, their criteria and methods, the evidence) at any size."""
-    today = timezone.localdate()
-    items = PlanItem.objects.current().filter(due_on__lt=today)
+    registrations, oldest first, each with its registration and learner: one query at any size (whether each is
+    done is read with it, `with_coverage()`)."""
+    # Filtered in one query, not through `pk__in` a subquery of the same items: PostgreSQL answers that by joining
+    # every plan item of the centre before the semi-join (150 ms at 10,000 learners, against under 1 ms).
+    items = (
+        PlanItem.objects.current()
+        .with_coverage()
+        .filter(due_on__lt=timezone.localdate())
+        .select_related("version__plan__registration__learner")
+    )
     if learner is not None:
         items = items.filter(version__plan__registration__learner=learner)
     else:
         items = items.filter(version__plan__registration__assessor=assessor)
-    # Items whose criteria are all covered are dropped after the evidence query; fetch a margin beyond the limit.
-    fetched = list(_items_query().filter(pk__in=items.values("pk")).order_by("due_on", "pk")[: limit * 5])
-    return [row for row in item_rows(fetched) if row.overdue][:limit]
+    # Done items are dropped here, not in SQL: as a filter PostgreSQL counts the coverage of every overdue item of
+    # the centre before it keeps the assessor's (1.5 s at 10,000 learners); read with the rows, it counts only
+    # theirs. Fetch a margin beyond the limit for the done ones.
+    fetched = items.order_by("due_on", "pk")[: limit * 5]
+    return [item for item in fetched if item.overdue][:limit]
 
 
 def visits_for(user):

@@ -18,10 +18,9 @@ from portfolio.progress import active_registrations_of
 from .items import LIMIT, WaitingItem, moment
 
 
-def _overdue_item_items(rows, *, with_learner: bool) -> list[WaitingItem]:
+def _overdue_item_items(plan_items, *, with_learner: bool) -> list[WaitingItem]:
     items = []
-    for row in rows:
-        item = row.item
+    for item in plan_items:
         plan_id = item.version.plan_id
         registration = item.version.plan.registration
         text = (
@@ -43,7 +42,7 @@ def _overdue_item_items(rows, *, with_learner: bool) -> list[WaitingItem]:
 
 
 def learner_plan_items(user, roles) -> list[WaitingItem]:
-    """Overdue activities of the learner's current assessment plans (three queries, only for a learner)."""
+    """Overdue activities of the learner's current assessment plans (one query, only for a learner)."""
     if not any_flag(active_registrations_of(user), "has_overdue_plan_items"):
         return []
     return _overdue_item_items(overdue_items(learner=user, limit=LIMIT + 1), with_learner=False)

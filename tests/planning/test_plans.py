@@ -159,6 +159,17 @@ def test_items_tick_off_when_evidence_for_all_their_criteria_is_accepted(world):
     assert link.pk
 
 
+def test_evidence_in_another_portfolio_does_not_tick_an_item_off(world):
+    criteria = criteria_of(world.registration, 1)
+    version = make_plan(world.registration, items=[item(criteria)])
+    _accepted_evidence(world.other_registration, criteria[0])
+    row = version_page(version.plan).rows[0]
+    assert (row.covered, row.done) == (0, False)
+    _accepted_evidence(world.registration, criteria[0], reference=2)
+    row = version_page(version.plan).rows[0]
+    assert (row.covered, row.done) == (1, True)
+
+
 def test_overdue_items_for_the_learner_and_the_assessor(world):
     criteria = criteria_of(world.registration, 2)
     yesterday = dt.date.today() - dt.timedelta(days=1)
@@ -166,8 +177,8 @@ def test_overdue_items_for_the_learner_and_the_assessor(world):
         world.registration,
         items=[item(criteria[:1], due_on=yesterday, activity="Late one"), item(criteria[1:], activity="On time")],
     )
-    assert [row.item.activity for row in overdue_items(learner=world.learner)] == ["Late one"]
-    assert [row.item.activity for row in overdue_items(assessor=world.assessor)] == ["Late one"]
+    assert [plan_item.activity for plan_item in overdue_items(learner=world.learner)] == ["Late one"]
+    assert [plan_item.activity for plan_item in overdue_items(assessor=world.assessor)] == ["Late one"]
     assert overdue_items(assessor=world.other_assessor) == []
     _accepted_evidence(world.registration, criteria[0])
     assert overdue_items(learner=world.learner) == []  # done, so no longer overdue
