@@ -3,13 +3,15 @@ settings, employer contacts), and for an employer contact their apprentices. Rev
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from centres.access import access_profile
 from centres.models import Role
+from centres.sessions import read_with_session
 from portfolio.models import Registration
+from portfolio.progress import active_registrations_of
 
 from .models import Apprenticeship
 
@@ -42,13 +44,37 @@ def _to_set_up(centre_ids) -> list[dict]:
     ]
 
 
+def registration_is_apprenticeship() -> dict:
+    """For portfolio.progress.active_registrations_of (read once for the home page): whether each of the
+    learner's active registrations is an apprenticeship."""
+    return {"is_apprenticeship": Exists(Apprenticeship.objects.filter(registration=OuterRef("pk")))}
+
+
+def employer_contact_with_session() -> dict:
+    """Answers centres.hooks.session_user_values: whether the person is an active employer contact of an employer
+    with apprentices, read with their session row."""
+    return {
+        "is_employer_contact": read_with_session(
+            "is_employer_contact", _employer_contact_of_session_person, output_field=BooleanField()
+        )
+    }
+
+
+def _employer_contact_of_session_person() -> Exists:
+    return Exists(Apprenticeship.objects.filter(_employer_contact_of(OuterRef("user_id"))))
+
+
 def _own_apprenticeships(user) -> tuple[list[int], bool]:
-    """In one query: the registrations of the person's own active apprenticeships, and whether they are the employer
-    contact of any apprentice."""
+    """The registrations of the person's own active apprenticeships, and whether they are the employer contact of
+    any apprentice: both read already with the home page's registrations and the session (no query of their own),
+    or in one query where they were not."""
+    registrations = active_registrations_of(user)
+    employer = getattr(user, "session_is_employer_contact", None)
+    if employer is not None and all(hasattr(r, "is_apprenticeship") for r in registrations):
+        return [r.pk for r in registrations if r.is_apprenticeship], bool(employer)
     rows = (
         Apprenticeship.objects.filter(
-            Q(registration__learner=user, registration__status=Registration.Status.ACTIVE)
-            | Q(employer__contacts__user=user, employer__contacts__is_active=True)
+            Q(registration__learner=user, registration__status=Registration.Status.ACTIVE) | _employer_contact_of(user)
         )
         .values_list("registration_id", "registration__learner_id")
         .distinct()
@@ -61,6 +87,11 @@ def _own_apprenticeships(user) -> tuple[list[int], bool]:
         else:
             employer = True
     return own, employer
+
+
+def _employer_contact_of(person) -> Q:
+    """Apprenticeships whose employer has the person (a user, or a reference to one) as an active contact."""
+    return Q(employer__contacts__user=person, employer__contacts__is_active=True)
 
 
 def _learner_panel(registration_ids: list[int]) -> dict:

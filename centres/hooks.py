@@ -45,6 +45,11 @@ session_user_values = Hook[Callable[[], dict]](
     "UserSession (its person is user_id)}; centres.sessions sets each value on the person as `session_<name>`"
 )
 
+session_user_loaded = Hook[Callable[..., None]](
+    "What to take from the person just read with their session row, their `session_<name>` values set (user) -> "
+    "None: the catalogue's version, read with the session, kept for the request"
+)
+
 learners_registered = Hook[Callable[..., Q]](
     "Who is registered as a learner at a centre (centre) -> a Q over User, to filter in the database"
 )

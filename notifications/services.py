@@ -14,16 +14,15 @@ a function: it is called in the recipient's own language (the actor, or the work
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
-from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 
 from centres.models import EqaLink, Membership
+from centres.sessions import read_with_session
 
 from . import hooks
 from .kinds import Delivery, get_kind
@@ -148,28 +147,12 @@ def unread_count(user) -> int:
 
 def unread_with_session() -> dict:
     """Answers centres.hooks.session_user_values: the person's unread count, read with their session row."""
-    return {"unread_notifications": RawSQL(_unread_subquery_sql(connection.vendor), ())}
+    return {"unread_notifications": read_with_session("unread_notifications", _unread_of_session_person)}
 
 
-@functools.cache
-def _unread_subquery_sql(vendor: str) -> str:
-    """The unread count of the session row's person as SQL, compiled from the ORM once per process (compiling a
-    subquery on every request would cost more than the query it saves)."""
-    from centres.models import UserSession
-
-    unread = (
-        Notification.objects.for_user(OuterRef("user_id"))
-        .unread()
-        .order_by()
-        .values("recipient_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    sql, params = UserSession.objects.annotate(unread=Subquery(unread)).values("unread").query.sql_with_params()
-    select, _, _ = sql.partition(' AS "unread" FROM ')
-    if params or not select.startswith("SELECT "):
-        raise ValueError(f"Unexpected SQL for the unread count: {sql}")
-    return select.removeprefix("SELECT ")
+def _unread_of_session_person() -> Subquery:
+    unread = Notification.objects.for_user(OuterRef("user_id")).unread().order_by().values("recipient_id")
+    return Subquery(unread.annotate(count=Count("pk")).values("count"))
 
 
 def _forget_unread_count(user) -> None:

@@ -17,6 +17,9 @@ class PortfolioConfig(AppConfig):
         hooks.caseloads.register(answers.caseloads)
         hooks.awaiting_countersignature.register(answers.decisions_awaiting_countersignature)
         hooks.work_with_learner.register(answers.registrations_with_learner)
+        # A signed-in page reads the catalogue's version with the session, not in a query of its own.
+        hooks.session_user_values.register(answers.catalogue_version_with_session)
+        hooks.session_user_loaded.register(answers.remember_catalogue_version)
         # Nobody is notified about a centre they have left: a learner belongs while a registration is active.
         notification_hooks.belonging.register(answers.learners_belonging)
 

@@ -1,14 +1,18 @@
 """The portfolio's answers to what the centres app asks (centres/hooks.py), registered in PortfolioConfig.ready():
-who is registered at a centre, each person's caseload there, and a trainee assessor's decisions that still wait
-for countersignature."""
+who is registered at a centre, each person's caseload there, a trainee assessor's decisions that still wait
+for countersignature, and the catalogue's version read with a signed-in person's session (the pages read the
+catalogue through portfolio; qualifications and centres sit side by side and may not import each other)."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery, UUIDField
 
 from centres.models import Membership, Role
+from centres.sessions import read_with_session
+from qualifications.cache import remember_version_for_request
+from qualifications.models import CatalogueVersion
 
 from .models import CountersignStatus, CriterionDecision, EvidenceLink, Registration
 
@@ -57,3 +61,20 @@ def learners_belonging(user_ids, centre_ids) -> set:
         .exclude(status=Registration.Status.WITHDRAWN)
         .values_list("learner_id", "centre_id")
     )
+
+
+def catalogue_version_with_session() -> dict:
+    """Answers centres.hooks.session_user_values: the catalogue's version (qualifications.cache), so a signed-in
+    page does not ask for it in a query of its own."""
+    # As a UUID, whatever the database keeps it as (SQLite: hex without dashes), to match stored_version().
+    version = read_with_session("catalogue_version", _catalogue_version, output_field=UUIDField())
+    return {"catalogue_version": version}
+
+
+def _catalogue_version() -> Subquery:
+    return Subquery(CatalogueVersion.objects.filter(pk=1).values("token")[:1])
+
+
+def remember_catalogue_version(user) -> None:
+    """Answers centres.hooks.session_user_loaded: the version read with the session is this request's."""
+    remember_version_for_request(getattr(user, "session_catalogue_version", None))

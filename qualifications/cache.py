@@ -250,6 +250,13 @@ def checking_catalogue_version() -> Iterator[None]:
         _request_version.reset(token)
 
 
+def remember_version_for_request(token) -> None:
+    """The version read by another query of this request (with the session: portfolio.hooks), kept as if
+    `stored_version()` had read it, so the request asks no more. Outside a request, or once read, nothing changes."""
+    if token is not None and _request_version.get() is _UNCHECKED:
+        _request_version.set(str(token))
+
+
 def stored_version() -> str | None:
     token = CatalogueVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     return str(token) if token is not None else None

@@ -342,3 +342,32 @@ def test_employer_home_lists_reviews_waiting_for_their_signature_only(world, app
     _link, token = send_employer_link(actor=world.assessor, review=review)
     sign_with_employer_link(token=token, signed_name="Erin Employer", confirm=True, ip_address=None)
     assert "review due" not in client.get(url).content.decode()
+
+
+def _queries_of_home(client) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    return page, [query["sql"] for query in queries.captured_queries]
+
+
+def test_home_pages_know_apprentices_and_employer_contacts_from_what_they_read_anyway(world, apprenticeship):
+    """Whether the person is an apprentice comes with their registrations, and whether they are an employer contact
+    with their session: no query of the apprenticeship panel's own, for them or for anyone else."""
+    registration = apprenticeship.registration
+    apprentice_page, apprentice_queries = _queries_of_home(signed_in(registration.learner))
+    assert reverse("apprenticeships:otj", args=[registration.pk]) in apprentice_page
+    contact_page, contact_queries = _queries_of_home(signed_in(apprenticeship.employer_contact.user))
+    assert reverse("apprenticeships:employer-home") in contact_page
+    learner_page, learner_queries = _queries_of_home(signed_in(world.other_learner))
+    assert "apprenticeships/" not in learner_page
+    for queries in (apprentice_queries, contact_queries, learner_queries):
+        assert not [sql for sql in queries if sql.startswith('SELECT DISTINCT "apprenticeships_apprenticeship"')]
+
+
+def test_an_employer_contact_made_inactive_no_longer_sees_the_employer_panel(world, apprenticeship):
+    contact = apprenticeship.employer_contact
+    client = signed_in(contact.user)
+    assert reverse("apprenticeships:employer-home") in client.get(reverse("home")).content.decode()
+    contact.is_active = False
+    contact.save(update_fields=["is_active"])
+    assert reverse("apprenticeships:employer-home") not in client.get(reverse("home")).content.decode()

@@ -65,8 +65,11 @@ def test_a_sheet_reads_no_catalogue_table_once_the_catalogue_is_held(client, wor
     page, queries = _sheet(client, world)
     assert OLD_TEXT in page
     assert not [sql for sql in queries if any(f'FROM "{table}"' in sql for table in CATALOGUE_TABLES)]
-    # One small query for the catalogue's version, however many parts of the page use the catalogue.
-    assert sum('"qualifications_catalogueversion"' in sql for sql in queries) == 1
+    # The catalogue's version is read once, with the signed-in person's session, however many parts of the page
+    # use the catalogue: no query of its own.
+    assert [sql for sql in queries if '"qualifications_catalogueversion"' in sql] == [
+        sql for sql in queries if sql.startswith('SELECT "centres_usersession"')
+    ]
 
 
 def test_after_load_catalogue_changes_a_criterion_the_next_request_shows_the_new_text(client, world, tmp_path):
