@@ -16,11 +16,13 @@ TARGET_UPLOAD_MB = 100  # a large upload's peak memory above idle (not part of t
 # What would remove the rest of each page's cost, from its profile (benchmarks.profile) when this was written.
 REMAINING = {
     "learner home": (
-        "Ten queries (the session with its user, roles, registrations, catalogue version, plan, links, decisions, "
-        "the summary's evidence counts, latest feedback, signatures), and most of the CPU is Django building their "
-        "SQL and making objects of their rows: the links query loads every field of each link and its evidence "
-        "(a dozen datetimes a row, parsed in Python). Loading only the fields the panels read, and taking the latest "
-        "feedback and the summary's counts from the links already read, would remove two queries and most of that."
+        "Ten queries: the session (with the person, their unread count, the catalogue's version and whether they are "
+        "an employer contact), the registrations (with every app's flags: apprenticeship, plan, visits, claims), "
+        "feedback to act on, the units' criteria (units, links, decisions, signatures), overdue plan activities "
+        "(their coverage counted in the same query), the summary's evidence counts and the latest feedback. Most of "
+        "the CPU is Django building their SQL and making objects of their rows: the links query loads every field of "
+        "each link and its evidence. Loading only the fields the panels read, and taking the feedback from the links "
+        "already read, would remove two queries and most of that."
     ),
     "evidence page": (
         "About 40% is its template (each link by unit and outcome, with the criterion's guidance); the rest is nine "

@@ -245,7 +245,7 @@ def assessor_queue(user, registration_ids: list[int] | None = None) -> QuerySet[
             .filter(registration_id__in=registration_ids, status=Evidence.Status.SUBMITTED)
             .filter(Q(Exists(links.filter(status=EvidenceLink.Status.PENDING))) | ~Q(Exists(links)))
         )
-        .select_related("registration__learner", "registration__qualification", "author")
+        .select_related("registration__learner", "registration__qualification")
         .prefetch_related("methods")
         .order_by("submitted_at", "pk")
     )
