@@ -1,23 +1,24 @@
-"""The demo, seeded as a new user would (`manage.py seed_demo`): it shows the whole product, every rule holds, and
-running it again changes nothing."""
+"""The demo, seeded as a new user would (`manage.py seed_demo`): it shows the whole product and every rule holds.
+Seeding it twice, and a seeding that fails, are in test_seed_demo_runs.py (they need an empty database).
+
+The demo is seeded once for this module (once per xdist worker) in a transaction rolled back after its last
+test; each test runs in a savepoint inside it, so what one test changes is undone before the next. Seeding took
+35-50 s a test: seeded once, the module's tests run in a fraction of that."""
 
 import io
 
 import pytest
-from django.apps import apps
-from django.core import mail
 from django.core.management import call_command
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 
-import demo.quality_assurance
 from centres.models import PersonalInterest, User
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 from quality.models import CertificationClaim, SampleKind, SampleRecord, SamplingPlan
 from quality.services.certification import CertificationState, certification_status
 from quality.services.coverage import coverage
-from tests.portfolio.helpers import stored_files
 from tracking.models import Signature, SignatureRole
 from tracking.selectors import signoff_state
 from tracking.sheets import build_sheets
@@ -36,8 +37,19 @@ def seed() -> str:
     return out.getvalue()
 
 
-def model_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("demo-media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+        seed()
+        yield media
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(_seeded_once):
+    """In place of tests/demo/conftest.py's: the files are those of the demo seeded for this module."""
+    return _seeded_once
 
 
 def client_for(email: str) -> Client:
@@ -62,43 +74,7 @@ def live_roles(email: str) -> dict[str, set[str]]:
     return roles
 
 
-def test_seeding_twice_changes_no_count_sends_no_second_email_and_stores_no_second_file(
-    media_root, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        seed()
-    first = model_counts()
-    files = stored_files(media_root)
-    emails = len(mail.outbox)
-    # The witness Liam invited, the employer links for Jacob's training plan and first progress review, and those
-    # for Rhys's training plan and four progress reviews.
-    assert first["portfolio.WitnessInvitation"] == 1 and emails == 8
-    assert first["portfolio.Evidence"] and first["tracking.Signature"] and first["quality.SampleRecord"]
-    assert files
-
-    with django_capture_on_commit_callbacks(execute=True):
-        output = seed()
-    assert model_counts() == first
-    assert len(mail.outbox) == emails
-    assert stored_files(media_root) == files
-    # The second run still tells a new user where to look.
-    assert "Grace Patel (learner4): both units signed off and sampled by the IQA: ready to claim" in output
-    assert "waits for the countersignatory, assessor@northgate.example" in output
-
-
-def test_a_failed_seeding_leaves_no_rows_and_no_orphan_files(media_root, monkeypatch):
-    def fail(context):
-        raise RuntimeError("the quality step broke")
-
-    monkeypatch.setattr(demo.quality_assurance, "seed", fail)
-    with pytest.raises(RuntimeError, match="the quality step broke"):
-        seed()
-    assert not Evidence.objects.exists() and not Registration.objects.exists()
-    assert stored_files(media_root) == []
-
-
 def test_certification_shows_grace_ready_and_every_other_learner_not_ready_with_the_reason():
-    seed()
     statuses = {
         status.registration.learner.email: status
         for status in certification_status(Registration.objects.all()).values()
@@ -142,7 +118,6 @@ def test_certification_shows_grace_ready_and_every_other_learner_not_ready_with_
 
 
 def test_demo_sign_offs_follow_the_rules_and_wait_for_the_right_people():
-    seed()
     # Grace: every criterion met on accepted, countersigned evidence; both units signed by all, IQA included.
     grace = registration_of(READY)
     assert all(sheet.status.complete for sheet in build_sheets(grace))
@@ -187,7 +162,6 @@ def test_demo_sign_offs_follow_the_rules_and_wait_for_the_right_people():
 
 
 def test_every_demo_login_opens_its_home_page_and_the_iqa_plan_counts_evidence_locations():
-    seed()
     for email in [
         "admin@northgate.example",
         "assessor@northgate.example",
@@ -220,7 +194,6 @@ def test_the_demo_shows_staff_competence_a_working_towards_iqa_with_cpd_and_a_cp
     from centres.models import CompetenceStatus, CpdEntry, Membership, Role
     from portfolio.models import OccupationalCompetence
 
-    seed()
     trainee_iqa = Membership.objects.get(user__email="iqa-trainee@northgate.example", role=Role.IQA)
     assert trainee_iqa.status == CompetenceStatus.WORKING_TOWARDS and trainee_iqa.registered_on is not None
     assert trainee_iqa.countersignatory.email == "iqa@northgate.example"
@@ -244,7 +217,6 @@ def test_the_demo_shows_a_carried_over_unit_and_a_checked_rpl_claim():
     from portfolio.models import RplClaim
     from tracking.models import CarriedOverUnit
 
-    seed()
     # Ethan's Award unit F/617/5412 is signed off there and carried into his Diploma, whose sheet shows it so.
     carry = CarriedOverUnit.objects.select_related("registration", "unit").get()
     assert carry.registration.qualification.number == "603/4354/0" and carry.unit.reference == "F/617/5412"
@@ -263,7 +235,6 @@ def test_the_demo_shows_a_carried_over_unit_and_a_checked_rpl_claim():
 
 
 def test_demo_has_one_learner_waiting_for_an_identity_check_on_the_admin_and_assessor_home_pages():
-    seed()
     waiting = list(Registration.objects.awaiting_identity_check().select_related("learner"))
     assert [registration.learner.email for registration in waiting] == ["learner6@northgate.example"]
     maya = waiting[0]
@@ -278,7 +249,6 @@ def test_demo_has_one_learner_waiting_for_an_identity_check_on_the_admin_and_ass
 
 
 def test_demo_has_an_approved_adjustment_with_its_letter_shown_to_the_assessor_and_in_the_register():
-    seed()
     jacob = registration_of("learner3@northgate.example")
     (adjustment,) = jacob.adjustments.all()
     assert adjustment.status == "approved" and adjustment.files.count() == 1
@@ -293,8 +263,7 @@ def test_demo_has_an_approved_adjustment_with_its_letter_shown_to_the_assessor_a
 
 
 def test_demo_has_a_declared_interest_on_the_centres_list_and_it_is_declared_once():
-    seed()
-    seed()
+    seed()  # again, over the demo seeded for the module
     (interest,) = PersonalInterest.objects.filter(learner__email="learner5@northgate.example")
     assert interest.staff.email == "trainee@northgate.example"
     page = client_for("admin@northgate.example").get(reverse("centres:interest-list", args=[interest.centre_id])).text
