@@ -10,6 +10,25 @@ from django.db import transaction
 _CATALOGUE_ROWS: list[tuple[type, list[dict]]] = []
 
 
+# Folders whose tests run on one worker, one after another: they share something costly set up once for the
+# folder (tests/demo/seeded/: one seeding of the demo).
+RUN_TOGETHER = ("tests/demo/seeded/",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's own load scheduling, except that each RUN_TOGETHER folder goes to one worker as one unit of work.
+    (xdist's `--dist loadgroup` would do it by mark, but its marking of test ids no longer takes with pytest 9.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class KeepingFoldersTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((folder for folder in RUN_TOGETHER if nodeid.startswith(folder)), nodeid)
+
+    return KeepingFoldersTogether(config, log)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Tests marked `starts_first` (long, in processes and databases of their own) go to the front, so that under

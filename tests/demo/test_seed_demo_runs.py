@@ -1,24 +1,16 @@
 """Seeding the demo twice changes nothing, and a seeding that fails leaves nothing: each in an empty database of
-its own (the rest of the demo's checks share one seeding: test_seed_demo.py)."""
-
-import io
+its own (the rest of the demo's checks share one seeding: tests/demo/seeded/)."""
 
 import pytest
 from django.apps import apps
 from django.core import mail
-from django.core.management import call_command
 
 import demo.quality_assurance
 from portfolio.models import Evidence, Registration
+from tests.demo.helpers import seed
 from tests.portfolio.helpers import stored_files
 
 pytestmark = pytest.mark.django_db
-
-
-def seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
 
 
 def model_counts() -> dict[str, int]:
@@ -47,6 +39,7 @@ def test_seeding_twice_changes_no_count_sends_no_second_email_and_stores_no_seco
     # The second run still tells a new user where to look.
     assert "Grace Patel (learner4): both units signed off and sampled by the IQA: ready to claim" in output
     assert "waits for the countersignatory, assessor@northgate.example" in output
+    assert "A conversation on" in output
 
 
 def test_a_failed_seeding_leaves_no_rows_and_no_orphan_files(media_root, monkeypatch):

@@ -2,6 +2,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from centres.access import remembering_access
 from demo import (
     apprenticeships,
     conversations,
@@ -45,7 +46,9 @@ class Command(BaseCommand):
         # files of a change they refuse, but not those of a change that is rolled back later with all the rest.
         context: dict = {"password": DEMO_PASSWORD, "logins": [], "stored_files": []}
         try:
-            with transaction.atomic():
+            # Each person's roles read once for the whole seeding, as within one request (a change to anyone's
+            # roles forgets them: centres.signals): the services ask for them some 800 times.
+            with transaction.atomic(), remembering_access():
                 for step in STEPS:
                     step.seed(context)
         except BaseException:

@@ -11,28 +11,14 @@ import zipfile
 
 import pypdf
 import pytest
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from apprenticeships.models import Apprenticeship
 from apprenticeships.services.gateway import gateway_items
+from tests.demo.helpers import client_for
 from tracking.models import ExportJob
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "demo-pass-2026"
-
-
-@pytest.fixture
-def seeded():
-    call_command("seed_demo", stdout=io.StringIO())
-
-
-def client_for(email: str) -> Client:
-    client = Client()
-    assert client.login(email=email, password=PASSWORD), email
-    return client
 
 
 def apprenticeship_of(email: str) -> Apprenticeship:
@@ -49,7 +35,7 @@ def pdf_text(data: bytes) -> str:
     return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
-def test_jacobs_gateway_pack_is_refused_with_the_reason(seeded):
+def test_jacobs_gateway_pack_is_refused_with_the_reason():
     registration = apprenticeship_of("learner3@northgate.example").registration
     assessor = client_for("assessor@northgate.example")
     page = assessor.get(reverse("apprenticeships:gateway", args=[registration.pk])).text
@@ -61,7 +47,7 @@ def test_jacobs_gateway_pack_is_refused_with_the_reason(seeded):
     assert not ExportJob.objects.filter(kind="gateway_pack", params__registration_id=registration.pk).exists()
 
 
-def test_rhys_is_ready_for_the_gateway_with_every_item_met_through_the_services(seeded):
+def test_rhys_is_ready_for_the_gateway_with_every_item_met_through_the_services():
     apprenticeship = apprenticeship_of("learner7@northgate.example")
     assert apprenticeship.employer.name == "Brightwell Retail"
     assert [(item.key, item.met) for item in gateway_items(apprenticeship)] == [
@@ -88,7 +74,7 @@ def test_rhys_is_ready_for_the_gateway_with_every_item_met_through_the_services(
     assert "Every item of the gateway checklist is met." in page.text
 
 
-def test_rhys_gateway_page_downloads_a_pdf_that_opens_and_a_zip_whose_manifest_matches(seeded):
+def test_rhys_gateway_page_downloads_a_pdf_that_opens_and_a_zip_whose_manifest_matches():
     apprenticeship = apprenticeship_of("learner7@northgate.example")
     registration = apprenticeship.registration
     assessor = client_for("assessor@northgate.example")

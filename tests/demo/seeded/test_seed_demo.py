@@ -1,61 +1,25 @@
 """The demo, seeded as a new user would (`manage.py seed_demo`): it shows the whole product and every rule holds.
-Seeding it twice, and a seeding that fails, are in test_seed_demo_runs.py (they need an empty database).
-
-The demo is seeded once for this module (once per xdist worker) in a transaction rolled back after its last
-test; each test runs in a savepoint inside it, so what one test changes is undone before the next. Seeding took
-35-50 s a test: seeded once, the module's tests run in a fraction of that."""
-
-import io
+Seeded once for the folder (tests/demo/seeded/conftest.py)."""
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
 from django.urls import reverse
 
-from centres.models import PersonalInterest, User
+from centres.models import CompetenceStatus, EqaLink, Membership, PersonalInterest, Role, User
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 from quality.models import CertificationClaim, SampleKind, SampleRecord, SamplingPlan
 from quality.services.certification import CertificationState, certification_status
 from quality.services.coverage import coverage
+from tests.demo.helpers import PASSWORD, client_for
 from tracking.models import Signature, SignatureRole
 from tracking.selectors import signoff_state
 from tracking.sheets import build_sheets
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "demo-pass-2026"
 NORTHGATE_LEARNERS = [f"learner{n}@northgate.example" for n in range(1, 8)]
 READY = "learner4@northgate.example"
 GATEWAY_READY = "learner7@northgate.example"  # every unit signed off, not yet sampled
-
-
-def seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("demo-media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
-        seed()
-        yield media
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def _own_media_root(_seeded_once):
-    """In place of tests/demo/conftest.py's: the files are those of the demo seeded for this module."""
-    return _seeded_once
-
-
-def client_for(email: str) -> Client:
-    client = Client()
-    assert client.login(email=email, password=PASSWORD), email
-    return client
 
 
 def registration_of(email: str) -> Registration:
@@ -191,7 +155,7 @@ def test_every_demo_login_opens_its_home_page_and_the_iqa_plan_counts_evidence_l
 
 
 def test_the_demo_shows_staff_competence_a_working_towards_iqa_with_cpd_and_a_cpd_warning():
-    from centres.models import CompetenceStatus, CpdEntry, Membership, Role
+    from centres.models import CpdEntry
     from portfolio.models import OccupationalCompetence
 
     trainee_iqa = Membership.objects.get(user__email="iqa-trainee@northgate.example", role=Role.IQA)
@@ -263,8 +227,64 @@ def test_demo_has_an_approved_adjustment_with_its_letter_shown_to_the_assessor_a
 
 
 def test_demo_has_a_declared_interest_on_the_centres_list_and_it_is_declared_once():
-    seed()  # again, over the demo seeded for the module
     (interest,) = PersonalInterest.objects.filter(learner__email="learner5@northgate.example")
     assert interest.staff.email == "trainee@northgate.example"
     page = client_for("admin@northgate.example").get(reverse("centres:interest-list", args=[interest.centre_id])).text
     assert "Aisha Khan" in page and "Ethan Brooks" in page
+
+
+def test_the_demo_cast_signs_in_with_the_demo_password_in_their_roles_and_centres():
+    for email in [
+        "admin@northgate.example",
+        "assessor@northgate.example",
+        "trainee@northgate.example",
+        "iqa@northgate.example",
+        "admin@southbank.example",
+        "assessor@southbank.example",
+        "eqa@awarding.example",
+        *NORTHGATE_LEARNERS,
+        "learner1@southbank.example",
+    ]:
+        assert User.objects.get(email=email).check_password(PASSWORD), email
+
+    trainee = Membership.objects.get(user__email="trainee@northgate.example", role=Role.ASSESSOR)
+    assert trainee.status == CompetenceStatus.WORKING_TOWARDS
+    assert trainee.countersignatory.email == "assessor@northgate.example"
+    assert Membership.objects.get(user__email="iqa@northgate.example").role == Role.IQA
+    assert set(EqaLink.objects.filter(user__email="eqa@awarding.example").values_list("centre__name", flat=True)) == {
+        "Northgate Training",
+        "Southbank College",
+    }
+
+    northgate = Registration.objects.filter(centre__name="Northgate Training")
+    assert northgate.values("learner").distinct().count() == 7
+    nvq = northgate.get(qualification__number="600/5469/4")
+    assert nvq.learner.email == "learner1@northgate.example"
+    assert nvq.assessor.email == "assessor@northgate.example"
+    assert nvq.plan.filter(chosen=True).count() >= 4
+    pathways = set(northgate.filter(qualification__number="603/4687/5").values_list("pathway__code", flat=True))
+    assert pathways == {"face-to-face", "non-facing"}
+    assert northgate.filter(assessor__email="trainee@northgate.example").exists()
+    numbers = set(northgate.values_list("qualification__number", flat=True))
+    assert {"600/5472/4", "603/5681/9", "603/4351/5"} <= numbers
+    southbank = Registration.objects.get(learner__email="learner1@southbank.example")
+    assert southbank.centre.name == "Southbank College"
+
+
+def test_the_certification_page_lists_every_northgate_learner_with_a_state_and_its_reasons():
+    admin = User.objects.get(email="admin@northgate.example")
+    northgate = admin.memberships.get().centre
+    registrations = Registration.objects.filter(centre=northgate)
+    statuses = certification_status(registrations)
+    assert set(statuses) == set(registrations.values_list("pk", flat=True))
+    for status in statuses.values():
+        if status.state == CertificationState.NOT_READY:
+            assert status.reasons
+            signed = {unit.pk for unit in status.signed_off}
+            if len(signed) < len(status.units):
+                assert any(reason.startswith("Not signed off yet") for reason in status.reasons)
+        if status.state == CertificationState.READY:
+            assert not status.reasons
+    page = client_for(admin.email).get(reverse("quality:certification", args=[northgate.pk])).text
+    for registration in registrations.select_related("learner"):
+        assert registration.learner.full_name in page
