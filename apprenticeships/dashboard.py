@@ -68,10 +68,11 @@ def _own_apprenticeships(user) -> tuple[list[int], bool]:
     """The registrations of the person's own active apprenticeships, and whether they are the employer contact of
     any apprentice: both read already with the home page's registrations and the session (no query of their own),
     or in one query where they were not."""
-    registrations = active_registrations_of(user)
     employer = getattr(user, "session_is_employer_contact", None)
-    if employer is not None and all(hasattr(r, "is_apprenticeship") for r in registrations):
-        return [r.pk for r in registrations if r.is_apprenticeship], bool(employer)
+    if employer is not None:
+        registrations = active_registrations_of(user)
+        if all(hasattr(registration, "is_apprenticeship") for registration in registrations):
+            return [r.pk for r in registrations if r.is_apprenticeship], bool(employer)
     rows = (
         Apprenticeship.objects.filter(
             Q(registration__learner=user, registration__status=Registration.Status.ACTIVE) | _employer_contact_of(user)

@@ -43,7 +43,6 @@ class ItemRow:
     """An item read `with_coverage()`, with its criteria (by unit) and methods."""
 
     item: PlanItem
-    registration_id: int
     criteria: list = field(default_factory=list)
     methods: list = field(default_factory=list)
 
@@ -75,7 +74,7 @@ def item_rows(items: list[PlanItem]) -> list[ItemRow]:
     rows = []
     for item in items:
         criteria = sorted(item.criteria.all(), key=lambda c: (c.unit.reference, c.pk))
-        rows.append(ItemRow(item, item.version.plan.registration_id, criteria, list(item.methods.all())))
+        rows.append(ItemRow(item, criteria, list(item.methods.all())))
     return rows
 
 

@@ -139,6 +139,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+
+def add_postgres_setting(name: str, value) -> None:
+    """A PostgreSQL setting for every connection of the default database (libpq's `-c name=value` options)."""
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c {name}={value}".strip()
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", True):
     # Parameters sent apart from the SQL, so psycopg prepares a statement a connection runs for the fifth time and
     # PostgreSQL stops planning it again: on a kept connection that saves the planning of every page's joins
@@ -149,9 +157,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.envi
     # PostgreSQL's default (4) prices a read by index as if from a spinning disk, so for a page's few rows it hashes
     # a whole table (every user, to name 40 learners) rather than look them up. 1.1 is the usual figure where the
     # data is on SSD or in memory; DB_RANDOM_PAGE_COST sets another, or none ("") to leave the server's own.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    cost = float(os.environ.get("DB_RANDOM_PAGE_COST", "1.1"))
-    options["options"] = f"{options.get('options', '')} -c random_page_cost={cost}".strip()
+    add_postgres_setting("random_page_cost", float(os.environ.get("DB_RANDOM_PAGE_COST", "1.1")))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the background worker and the web process share the file without locking each other out.

@@ -21,5 +21,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # A test database is thrown away: its commits need not wait for the disk (the live server and the transactional
     # tests commit on every request and between tests).
-    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
-    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
+    add_postgres_setting("synchronous_commit", "off")  # noqa: F405

@@ -85,6 +85,13 @@ class Registration(models.Model):
             models.Index(fields=["assessor", "status"]),
             # A sampling plan's learners; which qualifications a centre has learners on.
             models.Index(fields=["qualification", "centre", "iqa"]),
+            # The centre's learners waiting for an identity check, oldest first (the admin's home page lists the
+            # first few and counts them): read in order from here, without sorting the whole centre.
+            models.Index(
+                fields=["centre", "start_date", "id"],
+                condition=models.Q(status="active", id_checked_on__isnull=True),
+                name="registration_awaiting_id",
+            ),
         ]
 
     def __str__(self) -> str:
