@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, BooleanField, CharField, Q, QuerySet, Value
 from django.http import Http404
 
-from .models import Centre, EqaLink, Membership, Role, User
+from .models import Centre, CompetenceStatus, EqaLink, Membership, Role, User
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class AccessProfile:
     supervised: tuple[tuple[int, int], ...] = ()
     # (role, centre id) for each trainee (assessor or IQA) whose work this person countersigns
     countersigns: tuple[tuple[str, int], ...] = ()
+    # (trainee user id, centre id) for each assessor working towards their award whose judgements this person
+    # countersigns, at centres where this person is a qualified assessor
+    countersigned_assessors: tuple[tuple[int, int], ...] = ()
 
     def centre_ids(self, *roles: str) -> list[int]:
         """Ids of the centres where the person holds any of the roles (any staff role when none are named)."""
@@ -92,7 +95,7 @@ def access_profile(user) -> AccessProfile:
     remembered = _remembered.get()
     if remembered is not None and user.pk in remembered.profiles:
         return remembered.profiles[user.pk]
-    own, supervised, countersigns, eqa_centres = [], [], set(), []
+    own, supervised, countersigns, eqa_centres, trainees = [], [], set(), [], []
     for membership in _memberships_and_eqa_links(_rows_of(user, remembered)):
         if isinstance(membership, Centre):  # an active EQA link's centre
             eqa_centres.append(membership)
@@ -103,13 +106,17 @@ def access_profile(user) -> AccessProfile:
             supervised.append((membership.user_id, membership.centre_id))
         if membership.countersignatory_id == user.pk and membership.needs_countersignature:
             countersigns.add((membership.role, membership.centre_id))
+            if membership.role == Role.ASSESSOR:
+                trainees.append((membership.user_id, membership.centre_id))
     assessing = {membership.centre_id for membership in own if membership.role == Role.ASSESSOR}
+    qualified = {m.centre_id for m in own if m.role == Role.ASSESSOR and m.status == CompetenceStatus.QUALIFIED}
     profile = AccessProfile(
         memberships=tuple(own),
         eqa_centres=tuple(eqa_centres),
         # A qualified assessor countersigns for the trainees they supervise at centres where they assess.
         supervised=tuple(pair for pair in supervised if pair[1] in assessing),
         countersigns=tuple(sorted(countersigns)),
+        countersigned_assessors=tuple(sorted(pair for pair in trainees if pair[1] in qualified)),
     )
     if remembered is not None:
         remembered.profiles[user.pk] = profile

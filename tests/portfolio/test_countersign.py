@@ -1,14 +1,15 @@
 """A trainee assessor's judgements and decisions wait for their countersignatory, who confirms or overturns them."""
 
 import pytest
+from django.urls import reverse
 
-from centres.models import Event, Membership, Role
+from centres.models import CompetenceStatus, Event, Membership, Role
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
 from portfolio.progress import CriterionState, registration_progress, unit_status
 from portfolio.selectors import countersign_queue
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
 from portfolio.services.judgement import countersign_decision, countersign_link, judge_link, mark_criterion_met
-from tests.factories import make_staff
+from tests.factories import client_for, make_staff
 from tests.portfolio.helpers import UNIT_A, criteria_of, link_for, make_evidence
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,17 @@ def test_countersignatory_who_is_not_qualified_may_not_countersign(world, traine
 def test_new_trainee_named_countersignatory_sees_only_their_trainees(world):
     second = make_staff(world.centre, Role.ASSESSOR)
     assert countersign_queue(second) == ([], [])
+
+
+def test_the_countersignatory_signed_in_stops_seeing_a_trainees_work_once_the_trainee_qualifies(
+    world, trainee_decision
+):
+    # The countersignatory's roles are kept in their session; the trainee's change of status must reach it.
+    client = client_for(world.assessor)
+    queue = reverse("portfolio:countersign-queue")
+    assert world.trainee_registration.learner.full_name in client.get(queue).text
+    trainee = Membership.objects.get(user=world.trainee, role=Role.ASSESSOR)
+    trainee.status = CompetenceStatus.QUALIFIED
+    trainee.save()
+    assert world.trainee_registration.learner.full_name not in client.get(queue).text
+    assert countersign_queue(world.assessor) == ([], [])

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres import conflicts
-from centres.access import membership_for, memberships_of
-from centres.models import CompetenceStatus, Membership, Role, record_event
+from centres.access import access_profile, membership_for
+from centres.models import Role, record_event
 from ledger.services import record as record_in_ledger
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
@@ -20,18 +20,8 @@ from ._common import _criterion_label, _has_other_accepted, _met_decision
 
 def supervised_pairs(user) -> list[tuple[int, int]]:
     """(trainee user id, centre id) for each trainee assessor whose decisions this user countersigns, at centres
-    where this user is an active qualified assessor."""
-    qualified_centres = memberships_of(user).filter(role=Role.ASSESSOR, status=CompetenceStatus.QUALIFIED)
-    return list(
-        Membership.objects.active()
-        .filter(
-            role=Role.ASSESSOR,
-            status=CompetenceStatus.WORKING_TOWARDS,
-            countersignatory=user,
-            centre_id__in=qualified_centres.values("centre_id"),
-        )
-        .values_list("user_id", "centre_id")
-    )
+    where this user is an active qualified assessor: from the person's roles, read once a request."""
+    return list(access_profile(user).countersigned_assessors)
 
 
 def _supervised_q(pairs, maker_field: str, centre_field: str) -> Q:
