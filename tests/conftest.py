@@ -15,6 +15,7 @@ _CATALOGUE_ROWS: list[tuple[type, list[dict]]] = []
 RUN_TOGETHER = ("tests/demo/seeded/",)
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it (-p no:xdist) nothing to answer
 def pytest_xdist_make_scheduler(config, log):
     """xdist's own load scheduling, except that each RUN_TOGETHER folder goes to one worker as one unit of work.
     (xdist's `--dist loadgroup` would do it by mark, but its marking of test ids no longer takes with pytest 9.)"""
