@@ -20,6 +20,18 @@ pytestmark = pytest.mark.django_db
 NORTHGATE_LEARNERS = [f"learner{n}@northgate.example" for n in range(1, 8)]
 READY = "learner4@northgate.example"
 GATEWAY_READY = "learner7@northgate.example"  # every unit signed off, not yet sampled
+# Staff and learners of both demo centres, and the EQA linked to both.
+DEMO_CAST = [
+    "admin@northgate.example",
+    "assessor@northgate.example",
+    "trainee@northgate.example",
+    "iqa@northgate.example",
+    "admin@southbank.example",
+    "assessor@southbank.example",
+    "eqa@awarding.example",
+    *NORTHGATE_LEARNERS,
+    "learner1@southbank.example",
+]
 
 
 def registration_of(email: str) -> Registration:
@@ -126,17 +138,7 @@ def test_demo_sign_offs_follow_the_rules_and_wait_for_the_right_people():
 
 
 def test_every_demo_login_opens_its_home_page_and_the_iqa_plan_counts_evidence_locations():
-    for email in [
-        "admin@northgate.example",
-        "assessor@northgate.example",
-        "trainee@northgate.example",
-        "iqa@northgate.example",
-        "admin@southbank.example",
-        "assessor@southbank.example",
-        "eqa@awarding.example",
-        *NORTHGATE_LEARNERS,
-        "learner1@southbank.example",
-    ]:
+    for email in DEMO_CAST:
         response = client_for(email).get(reverse("home"))
         assert response.status_code == 200, email
 
@@ -234,17 +236,7 @@ def test_demo_has_a_declared_interest_on_the_centres_list_and_it_is_declared_onc
 
 
 def test_the_demo_cast_signs_in_with_the_demo_password_in_their_roles_and_centres():
-    for email in [
-        "admin@northgate.example",
-        "assessor@northgate.example",
-        "trainee@northgate.example",
-        "iqa@northgate.example",
-        "admin@southbank.example",
-        "assessor@southbank.example",
-        "eqa@awarding.example",
-        *NORTHGATE_LEARNERS,
-        "learner1@southbank.example",
-    ]:
+    for email in DEMO_CAST:
         assert User.objects.get(email=email).check_password(PASSWORD), email
 
     trainee = Membership.objects.get(user__email="trainee@northgate.example", role=Role.ASSESSOR)
