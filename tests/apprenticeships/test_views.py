@@ -18,7 +18,7 @@ from apprenticeships.services.otj_log import record_otj_entry
 from apprenticeships.services.reviews import record_review
 from apprenticeships.services.signing import sign_with_employer_link
 from portfolio.models import Evidence
-from tests.apprenticeships.helpers import make_apprenticeship
+from tests.apprenticeships.helpers import make_apprentice_registration, make_apprenticeship
 from tests.factories import make_registration, make_user
 
 from .helpers import signed_in
@@ -166,6 +166,18 @@ def test_overdue_review_flagged_once_on_assessor_and_admin_home(world):
         assert page.count(flag) == 1, user  # in "Waiting for you", and in no other panel
     admin_page = signed_in(world.admin).get(reverse("home")).content.decode()
     assert "Employer contacts" in admin_page and "Apprenticeship settings, OTJ CSV" in admin_page
+
+
+def test_admin_home_lists_learners_on_an_apprenticeship_qualification_not_yet_set_up(world):
+    waiting = make_apprentice_registration(world)
+    set_up = make_apprentice_registration(world)
+    make_apprenticeship(world, set_up)
+    page = signed_in(world.admin).get(reverse("home")).text
+    assert f"Set up the apprenticeship of {waiting.learner.full_name} (603/4687/5)" in page
+    assert f"Set up the apprenticeship of {set_up.learner.full_name}" not in page
+    # The Certificate supports no apprenticeship standard: its learners are not listed.
+    assert f"Set up the apprenticeship of {world.learner.full_name}" not in page
+    assert reverse("apprenticeships:setup", args=[waiting.pk]) in page
 
 
 def test_break_in_learning_pauses_the_overdue_flag(world):
