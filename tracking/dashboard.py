@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centres.access import access_profile
 from centres.models import CompetenceStatus, Membership, Role
 from portfolio.access import active_eqa_share_items
 from portfolio.models import Registration
@@ -116,7 +117,8 @@ def sheets_to_countersign(user):
 
 def _assessor_panel(user) -> dict:
     ready = sheets_ready_for_assessor(user).order_by("registration__learner__full_name", "unit__reference")
-    trainees = _trainees_of(user)
+    # Whether they countersign for a trainee assessor comes with their roles (read once a request).
+    countersigns = any(role == Role.ASSESSOR for role, _centre_id in access_profile(user).countersigns)
     countersign = sheets_to_countersign(user).order_by("registration__learner__full_name", "unit__reference")
     return {
         "template": "tracking/_panel.html",
@@ -126,8 +128,8 @@ def _assessor_panel(user) -> dict:
         "lead": _("The learner has signed these units: check the sheet and sign as assessor."),
         "items": _items(ready[:LIMIT]),
         "second_title": _("Sign-offs to countersign"),
-        "second_items": _items(countersign[:LIMIT]),
-        "show_second": trainees.exists(),
+        "second_items": _items(countersign[:LIMIT]) if countersigns else [],
+        "show_second": countersigns,
         "empty": _("No tracking sheets are waiting for you."),
     }
 
