@@ -24,5 +24,5 @@ def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
 
 @pytest.fixture(autouse=True)
 def _own_media_root(seeded_demo):
-    """In place of tests/demo/conftest.py's empty folder: the files are those of the demo seeded for the package."""
-    return seeded_demo
+    """In place of tests/demo/conftest.py's empty folder of the test's own: every test here sees the demo seeded
+    for the package, its files included."""
