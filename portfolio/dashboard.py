@@ -135,14 +135,16 @@ def _centre_staff_panels(user, roles) -> list[dict]:
     for centre in roles.get(Role.CENTRE_ADMIN, []):
         active = Registration.objects.filter(centre=centre, status=Registration.Status.ACTIVE)
         today = timezone.localdate()
+        needs_attention = Q(id_checked_on__isnull=True) | Q(planned_end_date__lt=today)
         counts = active.aggregate(
             learners=Count("learner", distinct=True),
             registrations=Count("id"),
             no_identity=Count("id", filter=Q(id_checked_on__isnull=True)),
             overdue=Count("id", filter=Q(planned_end_date__lt=today)),
+            attention=Count("id", filter=needs_attention),
         )
         attention = list(
-            active.filter(Q(id_checked_on__isnull=True) | Q(planned_end_date__lt=today))
+            active.filter(needs_attention)
             .select_related("learner", "qualification")
             .order_by("planned_end_date", "pk")[:10]
         )
@@ -166,7 +168,7 @@ def _centre_staff_panels(user, roles) -> list[dict]:
                 "centre": centre,
                 "counts": counts,
                 "attention": attention,
-                "attention_count": active.filter(Q(id_checked_on__isnull=True) | Q(planned_end_date__lt=today)).count(),
+                "attention_count": counts["attention"],
                 "pending_invitations": pending,
                 "staff_count": staff_count,
             }

@@ -31,6 +31,7 @@ def test_centre_admin_sees_counts_attention_and_pending_invitations(client, worl
     assert "<strong>3</strong> active learners" in content
     assert "past planned end date" in content
     assert "identity not checked" in content
+    assert "Registrations needing attention (2)" in content  # one past its end date, one not identity-checked
     assert "Lena Learner" in content
     assert "Pat Pending" in content
     assert "Southbank" not in content
