@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centres.access import access_profile
 from centres.models import CompetenceStatus, Membership, Role
 from portfolio.access import active_eqa_share_items
 from portfolio.models import Registration
@@ -115,10 +114,10 @@ def sheets_to_countersign(user):
     )
 
 
-def _assessor_panel(user) -> dict:
+def _assessor_panel(user, roles) -> dict:
     ready = sheets_ready_for_assessor(user).order_by("registration__learner__full_name", "unit__reference")
-    # Whether they countersign for a trainee assessor comes with their roles (read once a request).
-    countersigns = any(role == Role.ASSESSOR for role, _centre_id in access_profile(user).countersigns)
+    # Whether they countersign for a trainee assessor comes with their roles, as for "Waiting for you".
+    countersigns = bool(roles.get("countersigns_assessor"))
     countersign = sheets_to_countersign(user).order_by("registration__learner__full_name", "unit__reference")
     return {
         "template": "tracking/_panel.html",
@@ -205,7 +204,7 @@ def panels(user, roles) -> list[dict]:
     if learner is not None:
         result.append(learner)
     if roles.get(Role.ASSESSOR):
-        result.append(_assessor_panel(user))
+        result.append(_assessor_panel(user, roles))
     if roles.get(Role.IQA):
         result.append(_iqa_panel(user))
     if roles.get("eqa"):

@@ -3,14 +3,13 @@ at a desktop width: no sideways scrolling, no axe-core violation of the WCAG 2.0
 Content-Security-Policy report in the console. With DESIGN_SCREENSHOTS=1 the pages shown in docs/design.md are
 saved into docs/design/."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.audit import DESKTOP, PHONE, Findings, audit_page, main_pages, save_design_screenshot, watch_csp
 from tests.browser.helpers import login
+from tests.demo.helpers import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,7 +56,7 @@ DOC_SHOTS = {
 @pytest.fixture
 def demo(catalogue, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=io.StringIO())
+    seed()
 
 
 def _audit_every_role(new_page, viewport, width_name) -> Findings:
