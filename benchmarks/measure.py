@@ -17,7 +17,7 @@ from django.urls import reverse
 from centres.models import User
 
 from .data import BenchCentre
-from .profile import QueryTimer, where_cpu_goes
+from .profile import QueryTimer, where_cpu_goes, where_time_goes
 
 
 def summarise(samples_ms: list[float]) -> dict:
@@ -73,6 +73,7 @@ def time_pages(bench: BenchCentre, repeat: int, *, profile_requests: int = 0) ->
     for name, (who, url) in main_pages(bench).items():
         results[name] = {"url": url, "as": who, **time_page(clients[who], url, repeat)}
         if profile_requests:
+            results[name]["split"] = where_time_goes(clients[who], url, requests=profile_requests)
             results[name]["profile"] = where_cpu_goes(clients[who], url, requests=profile_requests)
     return results
 
@@ -118,11 +119,12 @@ def time_page(client: Client, url: str, repeat: int) -> dict:
     }
 
 
-def time_trivial_view(bench: BenchCentre, repeat: int) -> dict:
-    """The trivial view (served under the benchmark settings), signed in, timed as the pages are."""
+def time_trivial_view(bench: BenchCentre, repeat: int, name: str = "bench-trivial") -> dict:
+    """The trivial view (served under the benchmark settings), signed in, timed as the pages are; or, by `name`,
+    the empty page in the product's layout (bench-layout)."""
     client = Client()
     client.force_login(User.objects.get(pk=bench.users()["learner"]))
-    return {"url": reverse("bench-trivial"), **time_page(client, reverse("bench-trivial"), repeat)}
+    return {"url": reverse(name), **time_page(client, reverse(name), repeat)}
 
 
 def _time(function: Callable[[], bytes], repeat: int) -> tuple[dict, int]:

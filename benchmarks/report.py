@@ -3,6 +3,7 @@ where the CPU goes on each page that misses a target and what would remove the r
 
 from __future__ import annotations
 
+from .profile import SPLIT_PARTS
 from .report_more import query_counts_same, same_at_every_size, sections
 
 # Issue 12, part 7, at the largest size (10,000 learners) on PostgreSQL.
@@ -143,15 +144,21 @@ def markdown(report: dict) -> str:
         cells.append(f"{cold['median_ms']:.1f}" if cold else "")
         cells.append(same_at_every_size(report, lambda part, name=name: part["pages"][name]["queries"]))
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    if all("trivial_view" in report["sizes"][size] for size in sizes):
+    for key, label in (
+        ("layout_view", "*an empty page in the layout (navigation, bell), for comparison*"),
+        ("trivial_view", "*trivial view, for comparison*"),
+    ):
+        if not all(key in report["sizes"][size] for size in sizes):
+            continue
         cells = []
         for size in sizes:
-            trivial = report["sizes"][size]["trivial_view"]
-            cells.append(f"{trivial['median_ms']:.1f} / {trivial['p95_ms']:.1f} ({trivial['queries']})")
-        cells.append(_cpu(report["sizes"][sizes[-1]]["trivial_view"]))
-        cells.append(f"{report['sizes'][sizes[-1]]['trivial_view']['new_connection']['median_ms']:.1f}")
-        cells.append(same_at_every_size(report, lambda part: part["trivial_view"]["queries"]))
-        lines.append("| *trivial view, for comparison* | " + " | ".join(cells) + " |")
+            floor = report["sizes"][size][key]
+            cells.append(f"{floor['median_ms']:.1f} / {floor['p95_ms']:.1f} ({floor['queries']})")
+        cells.append(_cpu(report["sizes"][sizes[-1]][key]))
+        cells.append(f"{report['sizes'][sizes[-1]][key]['new_connection']['median_ms']:.1f}")
+        cells.append(same_at_every_size(report, lambda part, key=key: part[key]["queries"]))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += _split_section(report, sizes)
     lines += ["", *sections(report)]
     pdf = report["sizes"][sizes[-1]]["pdf"]
     lines += [
@@ -230,6 +237,46 @@ def markdown(report: dict) -> str:
     lines += [f"Data built with bulk inserts: {build}.", ""]
     lines += _profiles_section(report, sizes)
     return "\n".join(lines)
+
+
+def _split_section(report: dict, sizes: list[str]) -> list[str]:
+    """Each main page's time at the largest size split into parts that add up to it (benchmarks.profile's
+    where_time_goes): what a page would have left if one part went."""
+    pages = report["sizes"][sizes[-1]]["pages"]
+    if not all("split" in page for page in pages.values()):
+        return []
+    lines = [
+        "",
+        f"### Where each main page's time goes ({int(sizes[-1]):,} learners)",
+        "",
+        "Milliseconds per request, each part's own time (a template that evaluates a query gives the query's time to "
+        "building SQL, the database and rows into objects), timed around the few Django functions that start each "
+        "part rather than under a profiler, so the parts add up to about the page's wall time. Building SQL is "
+        "Django compiling querysets into SQL, which it does afresh on every request; rows into objects is the rest "
+        "of a queryset's work (making model instances and values from rows, prefetching); the rest is the views' "
+        "and services' own Python, the middleware and the test client.",
+        "",
+        "| page | " + " | ".join(SPLIT_PARTS) + " | total |",
+        "|---|" + "---|" * (len(SPLIT_PARTS) + 1),
+    ]
+    layout = report["sizes"][sizes[-1]].get("layout_view")
+    if layout:
+        lines[-3:-3] = [
+            "",
+            f"Every signed-in page starts from the empty page in the layout ({layout['median_ms']:.1f} ms median here, "
+            f"{layout['queries']} query; the trivial view "
+            f"{report['sizes'][sizes[-1]]['trivial_view']['median_ms']:.1f} ms): a page within "
+            f"{TARGET_MEDIAN_MS} ms has about {TARGET_MEDIAN_MS - layout['median_ms']:.0f} ms for its own queries, "
+            "its own Python and its own markup.",
+        ]
+    for name, page in pages.items():
+        split = page["split"]
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{split['ms'][part]:.1f}" for part in SPLIT_PARTS)
+            + f" | {split['total_ms']:.1f} |"
+        )
+    return lines
 
 
 def _targets_section(report: dict, sizes: list[str]) -> list[str]:

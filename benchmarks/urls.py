@@ -4,4 +4,7 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("bench/trivial/", views.trivial, name="bench-trivial")]
+urlpatterns = [
+    path("bench/trivial/", views.trivial, name="bench-trivial"),
+    path("bench/layout/", views.layout, name="bench-layout"),
+]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.profile import SPLIT_PARTS
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {
     "learner home",
@@ -73,7 +75,7 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
     assert set(report["sizes"]) == {"2", "4"}
     for part in report["sizes"].values():
         assert set(part["pages"]) == PAGES
-        for page in [*part["pages"].values(), part["trivial_view"]]:
+        for page in [*part["pages"].values(), part["trivial_view"], part["layout_view"]]:
             assert page["queries"] > 0 and page["p95_ms"] >= page["median_ms"] > 0
             assert page["new_connection"]["median_ms"] > 0
             assert page["cpu_ms"] > 0 and page["query_ms"] > 0  # CPU time per request beside the wall time
@@ -81,6 +83,10 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
             profile = page["profile"]
             assert profile["top"] and profile["profiled_ms_per_request"] > 0
             assert 0 < profile["shares"]["templates"] < 1
+            split = page["split"]  # the same request's time in parts that add up to it
+            assert set(split["ms"]) == set(SPLIT_PARTS) and all(ms >= 0 for ms in split["ms"].values())
+            assert split["ms"]["templates"] > 0 and split["ms"]["building SQL"] > 0 and split["ms"]["database"] > 0
+            assert split["total_ms"] > 0
         assert {section: set(pages) for section, pages in part["more_pages"].items()} == MORE_PAGES
         assert set(part["api"]) == API
         for page in [*part["api"].values(), *(p for pages in part["more_pages"].values() for p in pages.values())]:
@@ -129,7 +135,10 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
         "## API list endpoints (issue 17)",
     ):
         assert heading in markdown
-    rows = {line.split(" | ", 1)[0].removeprefix("| "): line for line in markdown.splitlines() if line.startswith("| ")}
+    rows: dict[str, str] = {}  # each page's first row: its timings (the split of its time comes later)
+    for line in markdown.splitlines():
+        if line.startswith("| "):
+            rows.setdefault(line.split(" | ", 1)[0].removeprefix("| "), line)
     names = PAGES | MORE_PAGES["issue 15"] | MORE_PAGES["issue 16"] | {f"{e}: `GET /api/v1/registrations" for e in API}
     for name in names:
         row = next(line for first, line in rows.items() if first.startswith(name))
@@ -137,6 +146,8 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
     export_rows = markdown.split("## Portable portfolio", 1)[1].split("##", 1)[0]
     assert "\n| 2 | " in export_rows and "\n| 4 | " in export_rows  # a row per size
     assert "connections kept open" in markdown and "| *trivial view, for comparison* |" in markdown
+    assert "| *an empty page in the layout (navigation, bell), for comparison* |" in markdown
+    assert "### Where each main page's time goes" in markdown
     assert "- Every main page at most 10 queries, the IQA plan at most 14:" in markdown
     assert "- Median at most 12 ms (IQA plan 30 ms):" in markdown
     assert "at least 20% of the trivial view's rate with connections kept open" in markdown

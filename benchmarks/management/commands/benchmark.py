@@ -140,6 +140,7 @@ class Command(BaseCommand):
             bench, options["repeat"], profile_requests=min(PROFILED_REQUESTS, options["repeat"])
         )
         trivial = measure.time_trivial_view(bench, options["repeat"])
+        layout = measure.time_trivial_view(bench, options["repeat"], "bench-layout")
         more = pages.time_more_pages(bench, options["repeat"])
         api = pages.time_api(bench, options["repeat"])
         pdfs = measure.time_pdfs(bench, max(2, options["repeat"] // 6))
@@ -152,6 +153,7 @@ class Command(BaseCommand):
             "rows": bench.rows,
             "pages": main_pages,
             "trivial_view": trivial,
+            "layout_view": layout,
             "more_pages": more,
             "api": api,
             "pdf": pdfs,
