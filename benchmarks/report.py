@@ -14,44 +14,50 @@ TARGET_RATIO_KEPT_OPEN = 0.20  # mixed load over the trivial view's rate, databa
 TARGET_RATIO_NEW_CONNECTION = 0.35  # the same with a new connection per request
 TARGET_UPLOAD_MB = 100  # a large upload's peak memory above idle (not part of the issue's targets)
 
-# What would remove the rest of each page's cost, from its profile (benchmarks.profile) when this was written.
+# What would remove the rest of each page's cost, from its split ("Where each main page's time goes") and profile
+# when this was written (the run at 10,000 learners published in docs/benchmarks.md).
 REMAINING = {
     "learner home": (
-        "Ten queries: the session (with the person, their unread count, the catalogue's version and whether they are "
-        "an employer contact), the registrations (with every app's flags: apprenticeship, plan, visits, claims), "
-        "feedback to act on, the units' criteria (units, links, decisions, signatures), overdue plan activities "
-        "(their coverage counted in the same query), the summary's evidence counts and the latest feedback. Most of "
-        "the CPU is Django building their SQL and making objects of their rows: the links query loads every field of "
-        "each link and its evidence. Loading only the fields the panels read, and taking the feedback from the links "
-        "already read, would remove two queries and most of that."
+        "Of about 37 ms: the rest 13 (the panels' own Python: each unit's criteria assembled into statuses from the "
+        "links and decisions, each sheet's content hashed for its sign-off state, an item per entry), building SQL 10 "
+        "(ten queries; the registrations' carries every other app's flags as EXISTS subqueries, some 3 ms to build "
+        "alone), database 5, rows into objects 5, templates 5. Without its template and its queries' building it "
+        "would still take over 20 ms. What would remove most: the units' statuses and sign-off states kept per "
+        "registration as work is recorded (a summary the services update), instead of assembled on every visit, and "
+        "each fixed-shape query's SQL compiled once per process rather than on every request, as Django does."
     ),
     "evidence page": (
-        "About 40% is its template (each link by unit and outcome, with the criterion's guidance); the rest is nine "
-        "queries, each needed. Rows rendered from values prepared in the view (no per-row lookups through model "
-        "properties) and fewer fields per query would remove most of what is left."
+        "Of about 28 ms: templates 8.5 (each link by unit and outcome, with the criterion's guidance), building SQL "
+        "6 for nine queries, the rest 5, rows into objects 4, database 3.4. Rows rendered from values prepared in the "
+        "view and each query's SQL compiled once per process would leave some 15-17 ms: the target needs both and "
+        "fewer queries."
     ),
     "unit sheet": (
-        "About a third is the sheet's template (a row per criterion, each with its references and state); the rest "
-        "is building SQL for eight queries. A sheet rendered once per content hash (which its signatures already hold) "
-        "and kept until the hash changes would remove most of both."
+        "Of about 27 ms: templates 9 (a row per criterion, each with its references and state), the rest 7 "
+        "(assembling the sheet: statuses, references, the content hash), building SQL 5.6 for eight queries, "
+        "database 3, rows into objects 2.7. A sheet rendered once per content hash would save the template only (to "
+        "some 18 ms), because finding the hash needs the content read and assembled; going lower needs the statuses "
+        "and hash kept as the work is recorded, and the queries' SQL compiled once."
     ),
     "assessor queue": (
-        "About 40% is the template, which also evaluates the queue and its progress (one UNION); within it, "
-        "localising every number (formats.number_format and get_language, some 8%) and reverse() for every row's "
-        "links (some 7%). Rows' links built from one reversed prefix, ids and counts rendered unlocalised, and the "
-        "queue evaluated in the view would remove most of that."
+        "Of about 39 ms: templates 11 (40 learners' progress rows and up to 200 evidence rows, each with its methods "
+        "and localised dates and numbers), the rest 8, database 7.6 (the queue and the learners' progress, one "
+        "UNION), building SQL 6, rows into objects 6. Rows prepared in the view as plain values, and a first page "
+        "of the queue (say 50 rows, with the rest a page away) instead of 200, would remove most of the template and "
+        "the objects; the progress kept per registration as work is recorded would remove most of the database."
     ),
     "IQA plan": (
-        "Half is the plan's coverage (quality.services.coverage and plan_data: every registration in the plan's "
-        "scope with its units and samples, assembled in Python) and a quarter its template. Its cost follows the "
-        "plan, not the centre: the benchmark's IQA has 205 learners, whose 9,360 decisions and 10,960 evidence links "
-        "one DISTINCT query folds into 1,010 rows (14 ms of the page's 18 ms of queries). Coverage kept per unit of "
-        "each learner as work is recorded (a summary row the services update), instead of folded from every "
-        "decision and link on each request, would remove most of it."
+        "Of about 75 ms: database 24, most of it one DISTINCT query folding the 9,360 decisions and 10,960 evidence "
+        "links of the benchmark IQA's 205 learners into 1,010 rows; the rest 19.5 (the plan's coverage assembled in "
+        "Python); templates 12.6; building SQL 10; rows into objects 9. Its cost follows the plan, not the centre. "
+        "Coverage kept per unit of each learner as work is recorded (a summary row the services update), instead of "
+        "folded from every decision and link on each request, would remove the DISTINCT query and most of the "
+        "assembly."
     ),
     "centre learner list": (
-        "About 40% is the template (a row per learner with progress, URLs and localised numbers, as on the assessor "
-        "queue) and a third the learners' progress (one UNION). The same remedies as the queue apply."
+        "Of about 38 ms: templates 11 (a row per learner with progress, URLs and localised numbers, as on the "
+        "assessor queue), the rest 7.6, database 7 (the learners' progress, one UNION), building SQL 5.7, rows into "
+        "objects 3. The same remedies as the queue apply."
     ),
 }
 
