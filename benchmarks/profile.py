@@ -119,14 +119,18 @@ class _Stopwatch:
     since: float = 0.0
 
     def enter(self, part: str) -> None:
-        now = time.perf_counter()
-        self.seconds[self.stack[-1]] += now - self.since
+        self.settle()
         self.stack.append(part)
-        self.since = now
 
     def leave(self) -> None:
         now = time.perf_counter()
         self.seconds[self.stack.pop()] += now - self.since
+        self.since = now
+
+    def settle(self) -> None:
+        """Charge the time since the last change of part to the part running now."""
+        now = time.perf_counter()
+        self.seconds[self.stack[-1]] += now - self.since
         self.since = now
 
 
@@ -184,8 +188,7 @@ def where_time_goes(client: Client, url: str, *, requests: int = 20) -> dict:
             stopwatch.seconds = dict.fromkeys(SPLIT_PARTS, 0.0)
             stopwatch.since = time.perf_counter()
             client.get(url)
-            stopwatch.enter("the rest")  # charges the time since the last part ended to the rest
-            stopwatch.stack.pop()
+            stopwatch.settle()
             samples.append(dict(stopwatch.seconds))
     split = {part: round(statistics.median(s[part] for s in samples) * 1000, 2) for part in SPLIT_PARTS}
     total = statistics.median(sum(s.values()) for s in samples) * 1000
