@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from core.compiled import CompiledRead
+
 from .models import PersonalInterest
 
 
@@ -52,7 +54,14 @@ def has_declared_interest(staff, registration) -> bool:
 
 def interested_learner_ids(staff, centre) -> set[int]:
     """The learners (user ids) the staff member declared an interest in at the centre: one query for a page."""
-    return set(PersonalInterest.objects.declared(centre=centre, staff=_pk(staff)).values_list("learner_id", flat=True))
+    return set(_interested_learner_ids(centre_id=_pk(centre), staff_id=_pk(staff)))
+
+
+_interested_learner_ids = CompiledRead(
+    lambda centre_id, staff_id: PersonalInterest.objects.declared(centre=centre_id, staff=staff_id).values_list(
+        "learner_id", flat=True
+    )
+)
 
 
 def interest_conflict(

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from centres.access import access_profile
+from core.compiled import CompiledRead
 from portfolio.access import portfolios_for
 from portfolio.models import Registration
 from qualifications.models import AssessmentCriterion
@@ -104,26 +105,36 @@ def version_page(plan: AssessmentPlan, number: int | None = None) -> VersionPage
     return VersionPage(plan, version, versions, item_rows(items), list(version.signatures.all()))
 
 
-def overdue_items(*, learner=None, assessor=None, limit: int = 10) -> list[PlanItem]:
-    """Overdue, not yet done, items of the current plans of the learner's (or the assessor's learners') active
-    registrations, oldest first, each with its registration and learner: one query at any size (whether each is
-    done is read with it, `with_coverage()`)."""
+def _overdue_items_query(whose: str, limit: int, *, person_id: int, today):
     # Filtered in one query, not through `pk__in` a subquery of the same items: PostgreSQL answers that by joining
     # every plan item of the centre before the semi-join (150 ms at 10,000 learners, against under 1 ms).
     items = (
         PlanItem.objects.current()
         .with_coverage()
-        .filter(due_on__lt=timezone.localdate())
+        .filter(due_on__lt=today)
         .select_related("version__plan__registration__learner")
     )
-    if learner is not None:
-        items = items.filter(version__plan__registration__learner=learner)
+    if whose == "learner":
+        items = items.filter(version__plan__registration__learner_id=person_id)
     else:
-        items = items.filter(version__plan__registration__assessor=assessor)
-    # Done items are dropped here, not in SQL: as a filter PostgreSQL counts the coverage of every overdue item of
-    # the centre before it keeps the assessor's (1.5 s at 10,000 learners); read with the rows, it counts only
-    # theirs. Fetch a margin beyond the limit for the done ones.
-    fetched = items.order_by("due_on", "pk")[: limit * 5]
+        items = items.filter(version__plan__registration__assessor_id=person_id)
+    # Done items are dropped by the caller, not in SQL: as a filter PostgreSQL counts the coverage of every overdue
+    # item of the centre before it keeps the assessor's (1.5 s at 10,000 learners); read with the rows, it counts
+    # only theirs. Fetch a margin beyond the limit for the done ones.
+    return items.order_by("due_on", "pk")[: limit * 5]
+
+
+_overdue_items = CompiledRead(_overdue_items_query)
+
+
+def overdue_items(*, learner=None, assessor=None, limit: int = 10) -> list[PlanItem]:
+    """Overdue, not yet done, items of the current plans of the learner's (or the assessor's learners') active
+    registrations, oldest first, each with its registration and learner: one query at any size (whether each is
+    done is read with it, `with_coverage()`)."""
+    if learner is not None:
+        fetched = _overdue_items("learner", limit, person_id=learner.pk, today=timezone.localdate())
+    else:
+        fetched = _overdue_items("assessor", limit, person_id=assessor.pk, today=timezone.localdate())
     return [item for item in fetched if item.overdue][:limit]
 
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from centres.access import access_profile
 from centres.models import Event, Role
+from core.compiled import CompiledRead
 from qualifications.cache import catalogue
 from qualifications.models import LearningOutcome, Unit
 
@@ -80,7 +81,13 @@ class PortfolioPage:
 def portfolio_page(registration: Registration, *, details: bool = True) -> PortfolioPage:
     """The learner's portfolio: progress by unit and the current evidence with its link counts. Without `details`
     (the home page's summary) the evidence's methods and the witness invitations are not read."""
-    current = Evidence.objects.current().filter(registration=registration)
+    evidence = _portfolio_evidence(details, registration_id=registration.pk)
+    invitations = list(registration.witness_invitations.select_related("evidence", "invited_by")) if details else []
+    return PortfolioPage(registration, unit_statuses(registration), evidence, invitations)
+
+
+def _portfolio_evidence_query(details: bool, *, registration_id: int):
+    current = Evidence.objects.current().filter(registration_id=registration_id)
     if details:
         evidence = _with_link_counts(current).select_related("author").prefetch_related("methods")
     else:
@@ -89,8 +96,10 @@ def portfolio_page(registration: Registration, *, details: bool = True) -> Portf
             links_pending=Count("links", filter=Q(links__status=EvidenceLink.Status.PENDING)),
             links_rejected=Count("links", filter=Q(links__status=EvidenceLink.Status.REJECTED)),
         )
-    invitations = list(registration.witness_invitations.select_related("evidence", "invited_by")) if details else []
-    return PortfolioPage(registration, unit_statuses(registration), list(evidence.order_by("-reference")), invitations)
+    return evidence.order_by("-reference")
+
+
+_portfolio_evidence = CompiledRead(_portfolio_evidence_query)
 
 
 @dataclass
@@ -149,20 +158,17 @@ _VERSION_FIELDS = {
     "registration_id",
     "reference",
 }
+_VERSION_ATTNAMES = [f.attname for f in Evidence._meta.concrete_fields if f.attname in _VERSION_FIELDS]
 
 
 def evidence_page(evidence: Evidence) -> EvidencePage:
     registration = evidence.registration
     # The piece's versions, with this version's methods in the same query (a row per version and method); the
     # methods themselves come from the catalogue's method key held in memory.
-    fields = [f.attname for f in Evidence._meta.concrete_fields if f.attname in _VERSION_FIELDS]
+    fields = _VERSION_ATTNAMES
     versions: dict[int, Evidence] = {}
     method_ids = set()
-    for *values, method_id in (
-        Evidence.objects.filter(registration=registration, reference=evidence.reference)
-        .order_by("version", "pk")
-        .values_list(*fields, "methods")
-    ):
+    for *values, method_id in _versions(registration_id=registration.pk, reference=evidence.reference):
         version = versions.setdefault(values[0], Evidence.from_db(Evidence.objects.db, fields, values))
         if version.pk == evidence.pk and method_id is not None:
             method_ids.add(method_id)
@@ -171,27 +177,14 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
         **getattr(evidence, "_prefetched_objects_cache", {}),
         "methods": [method for method in catalogue().methods if method.pk in method_ids],
     }
-    files = list(evidence.files.select_related("uploaded_by"))
-    # Each criterion's latest accepted evidence date (of the learner's current evidence), read with the links.
-    latest_accepted = (
-        EvidenceLink.objects.counting()
-        .filter(criterion_id=OuterRef("criterion_id"), evidence__registration=registration)
-        .order_by()
-        .values("criterion_id")
-        .annotate(latest=Max("evidence__date"))
-        .values("latest")
-    )
-    links = list(
-        evidence.links.select_related("criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by")
-        .annotate(latest_accepted_date=Subquery(latest_accepted))
-        .order_by("criterion__unit__reference", "criterion__order")
-    )
+    files = _files(evidence_id=evidence.pk)
+    links = _evidence_links(evidence_id=evidence.pk, registration_id=registration.pk)
+    for row in (*files, *links):
+        row.evidence = evidence  # as evidence.files and evidence.links would have given them
     criterion_ids = [link.criterion_id for link in links]
     decisions = {
         decision.criterion_id: decision
-        for decision in CriterionDecision.objects.filter(
-            registration=registration, criterion_id__in=criterion_ids
-        ).select_related("decided_by", "countersigned_by")
+        for decision in _decisions_of(registration_id=registration.pk, criterion_ids=criterion_ids)
     }
     rows = [LinkRow(link, decisions.get(link.criterion_id), link.latest_accepted_date) for link in links]
     decision_ids = [decision.pk for decision in decisions.values()]
@@ -205,6 +198,44 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
         .order_by("at", "id")
     )
     return EvidencePage(evidence, list(versions.values()), files, rows, history)
+
+
+_versions = CompiledRead(
+    lambda registration_id, reference: (
+        Evidence.objects.filter(registration_id=registration_id, reference=reference)
+        .order_by("version", "pk")
+        .values_list(*_VERSION_ATTNAMES, "methods")
+    )
+)
+_files = CompiledRead(
+    lambda evidence_id: EvidenceFile.objects.filter(evidence_id=evidence_id).select_related("uploaded_by")
+)
+
+
+def _evidence_links_query(evidence_id: int, registration_id: int):
+    # Each criterion's latest accepted evidence date (of the learner's current evidence), read with the links.
+    latest_accepted = (
+        EvidenceLink.objects.counting()
+        .filter(criterion_id=OuterRef("criterion_id"), evidence__registration_id=registration_id)
+        .order_by()
+        .values("criterion_id")
+        .annotate(latest=Max("evidence__date"))
+        .values("latest")
+    )
+    return (
+        EvidenceLink.objects.filter(evidence_id=evidence_id)
+        .select_related("criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by")
+        .annotate(latest_accepted_date=Subquery(latest_accepted))
+        .order_by("criterion__unit__reference", "criterion__order")
+    )
+
+
+_evidence_links = CompiledRead(_evidence_links_query)
+_decisions_of = CompiledRead(
+    lambda registration_id, criterion_ids: CriterionDecision.objects.filter(
+        registration_id=registration_id, criterion_id__in=criterion_ids
+    ).select_related("decided_by", "countersigned_by")
+)
 
 
 def _with_link_counts_by_subquery(evidence: QuerySet[Evidence]) -> QuerySet[Evidence]:
@@ -251,6 +282,31 @@ def assessor_queue(user, registration_ids: list[int] | None = None) -> QuerySet[
     )
 
 
+def assessor_learners(user) -> list[Registration]:
+    """assessor_registrations(user) with their learner, qualification and pathway, by learner's name."""
+    return _assessor_learners(user_id=user.pk, centre_ids=access_profile(user).centre_ids(Role.ASSESSOR))
+
+
+_assessor_learners = CompiledRead(
+    lambda user_id, centre_ids: (
+        Registration.objects.filter(assessor_id=user_id, centre_id__in=centre_ids, status=Registration.Status.ACTIVE)
+        .select_related("learner", "qualification", "pathway")
+        .order_by("learner__full_name")
+    )
+)
+
+
+def waiting_evidence(registration_ids: list[int], limit: int) -> list[Evidence]:
+    """The oldest `limit` pieces of assessor_queue() of these registrations, without their registrations (the
+    page has them)."""
+    return _waiting_evidence(limit, registration_ids=sorted(registration_ids))
+
+
+_waiting_evidence = CompiledRead(
+    lambda limit, registration_ids: assessor_queue(None, registration_ids).select_related(None)[:limit]
+)
+
+
 def countersign_queue(user) -> tuple[list[EvidenceLink], list[CriterionDecision]]:
     from .services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 
@@ -271,20 +327,45 @@ def countersign_queue(user) -> tuple[list[EvidenceLink], list[CriterionDecision]
 
 def latest_feedback(registrations, limit: int = 5) -> list[EvidenceLink]:
     """The most recent judgements with feedback on the learner's current evidence."""
-    return list(
+    return _latest_feedback(limit, registration_ids=[registration.pk for registration in registrations])
+
+
+_latest_feedback = CompiledRead(
+    lambda limit, registration_ids: (
         EvidenceLink.objects.filter(
-            evidence__registration__in=registrations, evidence__is_current=True, judged_at__isnull=False
+            evidence__registration_id__in=registration_ids, evidence__is_current=True, judged_at__isnull=False
         )
         .exclude(feedback="")
         .exclude(countersign_status=CountersignStatus.OVERTURNED)
         .select_related("evidence", "criterion__unit", "judged_by")
         .order_by("-judged_at")[:limit]
     )
+)
 
 
 def approved_adjustments(registration: Registration, unit_ids=None) -> list[Adjustment]:
     """The approved reasonable adjustments and special considerations of a registration (for some units only, when
     given: an adjustment naming no unit applies to all). Two queries, for the judging page, sheets and samples."""
-    adjustments = Adjustment.objects.filter(registration=registration)
-    adjustments = adjustments.approved() if unit_ids is None else adjustments.covering(list(unit_ids))
-    return list(adjustments.select_related("decided_by").prefetch_related("units").order_by("decided_at", "pk"))
+    if unit_ids is None:
+        return _approved_adjustments(registration_id=registration.pk)
+    return _adjustments_covering(registration_id=registration.pk, unit_ids=sorted(unit_ids))
+
+
+_approved_adjustments = CompiledRead(
+    lambda registration_id: (
+        Adjustment.objects.filter(registration_id=registration_id)
+        .approved()
+        .select_related("decided_by")
+        .prefetch_related("units")
+        .order_by("decided_at", "pk")
+    )
+)
+_adjustments_covering = CompiledRead(
+    lambda registration_id, unit_ids: (
+        Adjustment.objects.filter(registration_id=registration_id)
+        .covering(unit_ids)
+        .select_related("decided_by")
+        .prefetch_related("units")
+        .order_by("decided_at", "pk")
+    )
+)

@@ -1,6 +1,6 @@
 """Scoped lookups for tracking sheets: which registration and unit a user may read, and how much of it."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -42,10 +42,7 @@ def visible_unit_ids(user, registration: Registration) -> list[int]:
 def get_sheet_for(user, registration_pk, unit_pk) -> tuple[Registration, Unit]:
     """The registration and unit of a tracking sheet the user may read; 404 otherwise (another centre's
     learner, a unit not on the plan, or a unit not shared with an EQA)."""
-    on_plan = RegistrationUnit.objects.filter(registration=OuterRef("pk"), unit_id=unit_pk)
-    registration = get_registration_for(
-        user, registration_pk, with_assessor_membership=True, unit_on_plan=Exists(on_plan)
-    )
+    registration = get_registration_for(user, registration_pk, with_assessor_membership=True, unit_on_plan=unit_pk)
     if not registration.unit_on_plan:
         raise Http404("That unit is not on this learner's plan.")
     unit = catalogue().unit_in(registration.qualification_id, int(unit_pk))  # held in memory, read-only

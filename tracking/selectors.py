@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext
 
 from centres.models import Membership, Role, User
+from core.compiled import CompiledRead
 from portfolio.models import Registration
 from portfolio.progress import UnitStatus, shared_within_block, unit_statuses
 
@@ -176,19 +177,22 @@ def signoff_states(registration: Registration, statuses: list[UnitStatus]) -> di
     return shared_within_block(key, lambda: _signoff_states(registration, statuses))
 
 
+_signatures = CompiledRead(
+    lambda registration_id, unit_ids: (
+        Signature.objects.filter(sign_off__registration_id=registration_id, sign_off__unit_id__in=unit_ids)
+        .select_related("sign_off", "user", "voided_by")
+        .order_by("signed_at", "id")
+    )
+)
+
+
 def _signoff_states(registration: Registration, statuses: list[UnitStatus]) -> dict[int, SignOffState]:
     # The signatures with their sign-offs in one query: a sign-off is made by its first signature, in the same
     # transaction, so a unit without signatures has no sign-off to show.
     signatures_by_unit: dict[int, list[Signature]] = {}
     sign_offs: dict[int, UnitSignOff] = {}
     signing_assessors = {registration.assessor_id}
-    for signature in (
-        Signature.objects.filter(
-            sign_off__registration=registration, sign_off__unit_id__in=[status.unit.pk for status in statuses]
-        )
-        .select_related("sign_off", "user", "voided_by")
-        .order_by("signed_at", "id")
-    ):
+    for signature in _signatures(registration_id=registration.pk, unit_ids=[status.unit.pk for status in statuses]):
         signature.sign_off = sign_offs.setdefault(signature.sign_off.unit_id, signature.sign_off)
         signatures_by_unit.setdefault(signature.sign_off.unit_id, []).append(signature)
         if signature.role == SignatureRole.ASSESSOR and signature.voided_at is None:

@@ -22,3 +22,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # A test database is thrown away: its commits need not wait for the disk (the live server and the transactional
     # tests commit on every request and between tests).
     add_postgres_setting("synchronous_commit", "off")  # noqa: F405
+COMPILED_READS_VERIFY = True  # core.compiled: every compiled read checked against the SQL Django builds

@@ -5,12 +5,26 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.compiled import CompiledRead
 from portfolio.models import CountersignStatus, EvidenceLink
 from portfolio.progress import active_registrations_of, unit_statuses
 from tracking.models import SignatureRole
 from tracking.selectors import signoff_states
 
 from .items import LIMIT, WaitingItem, moment
+
+_rejected_links = CompiledRead(
+    lambda registration_ids: (
+        EvidenceLink.objects.filter(
+            evidence__registration_id__in=registration_ids,
+            evidence__is_current=True,
+            status=EvidenceLink.Status.REJECTED,
+        )
+        .exclude(countersign_status=CountersignStatus.OVERTURNED)
+        .order_by("judged_at", "pk")
+        .values_list("evidence_id", "evidence__reference", "judged_at")[: LIMIT * 4]
+    )
+)
 
 
 def learner_feedback(user, roles) -> list[WaitingItem]:
@@ -21,16 +35,7 @@ def learner_feedback(user, roles) -> list[WaitingItem]:
         return []
     # Plain values (the evidence's id and reference, when judged), not links with their evidence: a narrower
     # query to build and no objects to make.
-    links = (
-        EvidenceLink.objects.filter(
-            evidence__registration_id__in=[registration.pk for registration in registrations],
-            evidence__is_current=True,
-            status=EvidenceLink.Status.REJECTED,
-        )
-        .exclude(countersign_status=CountersignStatus.OVERTURNED)
-        .order_by("judged_at", "pk")
-        .values_list("evidence_id", "evidence__reference", "judged_at")[: LIMIT * 4]
-    )
+    links = _rejected_links(registration_ids=[registration.pk for registration in registrations])
     items, seen = [], set()
     see_all_url = reverse("portfolio:my-portfolio")
     for evidence_id, reference, judged_at in links:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from core.compiled import CompiledRead
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink, Registration, RegistrationUnit
 from qualifications.cache import catalogue as cached_catalogue
 from qualifications.models import Unit
@@ -33,11 +34,11 @@ def _assemble_unit_statuses(
     registration: Registration, units: list[Unit] | None, *, with_carried: bool = True
 ) -> list[UnitStatus]:
     catalogue = cached_catalogue()
-    plan = with_carried_marker(RegistrationUnit.objects.filter(registration=registration))
-    if units is not None:
-        plan = plan.filter(unit__in=[unit.pk for unit in units])
+    if units is None:
+        plan_entries = _whole_plan(registration_id=registration.pk)
+    else:
+        plan_entries = _plan_of_units(registration_id=registration.pk, unit_ids=[unit.pk for unit in units])
     order = catalogue.unit_order(registration.qualification_id)
-    plan_entries = list(plan)
     for entry in plan_entries:
         # The unit as this qualification numbers it, from the catalogue held in memory (read-only).
         entry.unit = catalogue.unit_in(registration.qualification_id, entry.unit_id)
@@ -46,8 +47,14 @@ def _assemble_unit_statuses(
     criteria = [criterion for unit_id in unit_ids for criterion in catalogue.criteria_of(unit_id)]
     criterion_ids = [criterion.pk for criterion in criteria]
 
-    links = _links_with_evidence_and_methods(registration, criterion_ids, catalogue.methods)
-    decisions = CriterionDecision.objects.filter(registration=registration, criterion_id__in=criterion_ids)
+    # A whole plan reads every link and decision of the registration, in a query of one shape whatever the plan
+    # (see core.compiled); those of criteria no longer in the plan are left unread below.
+    of_criteria = None if units is None else criterion_ids
+    links = _links_with_evidence_and_methods(registration, of_criteria, catalogue.methods)
+    if of_criteria is None:
+        decisions = _all_decisions(registration_id=registration.pk)
+    else:
+        decisions = _decisions(registration_id=registration.pk, criterion_ids=of_criteria)
 
     links_by_criterion: dict[int, list[EvidenceLink]] = defaultdict(list)
     for link in sorted(links, key=lambda link: (link.evidence.reference, link.pk)):
@@ -93,7 +100,38 @@ _LINK_FIELDS = [field.attname for field in EvidenceLink._meta.concrete_fields]
 _EVIDENCE_FIELDS = [field.attname for field in Evidence._meta.concrete_fields]
 
 
-def _links_with_evidence_and_methods(registration, criterion_ids, method_key) -> list[EvidenceLink]:
+_whole_plan = CompiledRead(
+    lambda registration_id: with_carried_marker(RegistrationUnit.objects.filter(registration_id=registration_id))
+)
+_plan_of_units = CompiledRead(
+    lambda registration_id, unit_ids: with_carried_marker(
+        RegistrationUnit.objects.filter(registration_id=registration_id, unit__in=unit_ids)
+    )
+)
+_decisions = CompiledRead(
+    lambda registration_id, criterion_ids: CriterionDecision.objects.filter(
+        registration_id=registration_id, criterion_id__in=criterion_ids
+    )
+)
+_all_decisions = CompiledRead(lambda registration_id: CriterionDecision.objects.filter(registration_id=registration_id))
+
+
+def _link_rows_query(registration_id: int):
+    return (
+        EvidenceLink.objects.filter(evidence__registration_id=registration_id, evidence__is_current=True)
+        .exclude(evidence__status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])
+        .order_by()
+        .values_list(*_LINK_FIELDS, *(f"evidence__{name}" for name in _EVIDENCE_FIELDS), "evidence__methods")
+    )
+
+
+_all_link_rows = CompiledRead(_link_rows_query)
+_link_rows = CompiledRead(
+    lambda registration_id, criterion_ids: _link_rows_query(registration_id).filter(criterion_id__in=criterion_ids)
+)
+
+
+def _links_with_evidence_and_methods(registration, criterion_ids: list[int] | None, method_key) -> list[EvidenceLink]:
     """The links of the learner's current, submitted evidence to these criteria, each with its evidence (one
     Evidence object per piece, shared by its links: a piece is often linked to dozens of criteria) and the
     evidence's methods, in one query: a row per link and method of its evidence. The methods are those of the
@@ -104,14 +142,11 @@ def _links_with_evidence_and_methods(registration, criterion_ids, method_key) ->
     evidence: dict[int, Evidence] = {}
     method_ids: dict[int, set[int]] = defaultdict(set)
     size = len(_LINK_FIELDS)
-    for *values, method_id in (
-        EvidenceLink.objects.filter(
-            evidence__registration=registration, evidence__is_current=True, criterion_id__in=criterion_ids
-        )
-        .exclude(evidence__status__in=[Evidence.Status.DRAFT, Evidence.Status.WITHDRAWN])
-        .order_by()
-        .values_list(*_LINK_FIELDS, *(f"evidence__{name}" for name in _EVIDENCE_FIELDS), "evidence__methods")
-    ):
+    if criterion_ids is None:
+        rows = _all_link_rows(registration_id=registration.pk)
+    else:
+        rows = _link_rows(registration_id=registration.pk, criterion_ids=criterion_ids)
+    for *values, method_id in rows:
         link = links.get(values[0])
         if link is None:
             link = links[values[0]] = EvidenceLink.from_db(db, _LINK_FIELDS, values[:size])

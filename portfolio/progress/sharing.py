@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from centres.hooks import Hook
+from core.compiled import CompiledRead
 from portfolio.models import Registration
 
 from ._common import _shared_registrations, _shared_results, _shared_statuses
@@ -51,6 +52,19 @@ registration_annotations = Hook[Callable[[], dict]](
 )
 
 
+def _build_active_registrations(learner_id: int):
+    annotations = {name: value for answer in registration_annotations.ask() for name, value in answer.items()}
+    return (
+        Registration.objects.filter(learner_id=learner_id, status=Registration.Status.ACTIVE)
+        .with_assessor_membership()
+        .select_related("qualification", "centre", "assessor", "pathway", "learner")
+        .annotate(**annotations)
+    )
+
+
+_active_registrations = CompiledRead(_build_active_registrations)
+
+
 def active_registrations_of(learner) -> list[Registration]:
     """The learner's active registrations, with their qualification, centre, assessor (and their membership, see
     Registration.objects.with_assessor_membership), pathway and learner (one query; none more inside a
@@ -58,13 +72,7 @@ def active_registrations_of(learner) -> list[Registration]:
     shared = _shared_registrations.get()
     if shared is not None and learner.pk in shared:
         return list(shared[learner.pk])
-    annotations = {name: value for answer in registration_annotations.ask() for name, value in answer.items()}
-    registrations = list(
-        Registration.objects.filter(learner=learner, status=Registration.Status.ACTIVE)
-        .with_assessor_membership()
-        .select_related("qualification", "centre", "assessor", "pathway", "learner")
-        .annotate(**annotations)
-    )
+    registrations = _active_registrations(learner_id=learner.pk)
     if shared is not None:
         shared[learner.pk] = registrations
     return list(registrations)

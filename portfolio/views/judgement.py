@@ -21,10 +21,11 @@ from portfolio.models import CriterionDecision, EvidenceLink, RegistrationUnit
 from portfolio.progress import registration_progress
 from portfolio.selectors import (
     approved_adjustments,
+    assessor_learners,
     assessor_queue,
-    assessor_registrations,
     countersign_queue,
     evidence_page,
+    waiting_evidence,
 )
 from portfolio.services import PortfolioError
 from portfolio.services.checks import is_assessor
@@ -50,15 +51,11 @@ QUEUE_LIMIT = 200
 @login_required
 def queue(request):
     require_permission(has_role(request.user, Role.ASSESSOR), "The assessment queue is for assessors.")
-    learners = list(
-        assessor_registrations(request.user)
-        .select_related("learner", "qualification", "pathway")
-        .order_by("learner__full_name")
-    )
+    learners = assessor_learners(request.user)
     by_id = {registration.pk: registration for registration in learners}
     # The learners are loaded already: the queue reads evidence alone rather than joining registrations again (nor
     # its authors, whom the page does not show: PostgreSQL joined the whole user table for them, 11 ms at 10,000).
-    items = list(assessor_queue(request.user, list(by_id)).select_related(None)[:QUEUE_LIMIT])
+    items = waiting_evidence(list(by_id), QUEUE_LIMIT)
     for item in items:
         item.registration = by_id[item.registration_id]
     progress = registration_progress(learners)

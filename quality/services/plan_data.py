@@ -11,6 +11,7 @@ from django.db.models import BigIntegerField, BooleanField, CharField, Prefetch,
 from django.db.models.functions import Cast
 
 from centres.models import CompetenceStatus, Membership, Role
+from core.compiled import CompiledRead
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink, Registration, RegistrationUnit
 from qualifications.cache import catalogue
 from qualifications.models import AssessmentMethod, Unit
@@ -84,38 +85,64 @@ def _number() -> Cast:
 def plan_registrations_scope(plan: SamplingPlan):
     """The registrations a plan covers: the IQA's learners on the qualification at the centre, active during
     the period (withdrawn or completed learners stay until the period after they left)."""
+    return _scope(**_scope_of(plan))
+
+
+def _scope_of(plan: SamplingPlan) -> dict:
+    return {
+        "centre_id": plan.centre_id,
+        "qualification_id": plan.qualification_id,
+        "iqa_id": plan.iqa_id,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+    }
+
+
+def _scope(*, centre_id, qualification_id, iqa_id, period_start, period_end):
     return Registration.objects.filter(
-        centre_id=plan.centre_id,
-        qualification_id=plan.qualification_id,
-        iqa_id=plan.iqa_id,
-        start_date__lte=plan.period_end,
+        centre_id=centre_id,
+        qualification_id=qualification_id,
+        iqa_id=iqa_id,
+        start_date__lte=period_end,
     ).filter(
         Q(status=Registration.Status.ACTIVE)
         | Q(status_changed_at__isnull=True)
-        | Q(status_changed_at__date__gte=plan.period_start)
+        | Q(status_changed_at__date__gte=period_start)
     )
+
+
+# The plan page's reads, their SQL built once per process (core.compiled): by the plan's scope, as a subquery.
+_samples = CompiledRead(
+    lambda plan_id: (
+        SampleRecord.objects.filter(plan_id=plan_id)
+        .select_related("registration__learner", "iqa", "assessor")
+        .prefetch_related(Prefetch("units", queryset=SampleUnit.objects.select_related("unit")))
+        .order_by("-sampled_at", "-pk")
+    )
+)
+_WITH_PEOPLE = ("learner", "assessor", "pathway")
+_scope_registrations = CompiledRead(
+    lambda **scope: Registration.objects.select_related(*_WITH_PEOPLE).filter(pk__in=_scope(**scope).values("pk"))
+)
+_scope_work_rows = CompiledRead(lambda **scope: _work_rows(_scope(**scope).values("pk"), scope["centre_id"]))
+_scope_maker_rows = CompiledRead(lambda **scope: _maker_rows(_scope(**scope).values("pk")))
 
 
 def load_plan_data(plan: SamplingPlan) -> PlanData:
     """Six queries, whatever the number of learners, units, decisions and samples (the catalogue is held in
     memory)."""
-    samples = list(
-        SampleRecord.objects.filter(plan=plan)
-        .select_related("registration__learner", "iqa", "assessor")
-        .prefetch_related(Prefetch("units", queryset=SampleUnit.objects.select_related("unit")))
-        .order_by("-sampled_at", "-pk")
-    )
+    samples = _samples(plan_id=plan.pk)
     # The plan's learners, and any learner sampled in it who has since left its scope (rare: a second query
     # then). Two plain lookups instead of one OR of subqueries, which would hide the indexes from the planner.
-    with_people = Registration.objects.select_related("learner", "assessor", "pathway")
-    registrations = list(with_people.filter(pk__in=plan_registrations_scope(plan).values("pk")))
+    scope = _scope_of(plan)
+    registrations = _scope_registrations(**scope)
     left = {sample.registration_id for sample in samples} - {registration.pk for registration in registrations}
     if left:
-        registrations += list(with_people.filter(pk__in=left))
+        registrations += list(Registration.objects.select_related(*_WITH_PEOPLE).filter(pk__in=left))
     registrations.sort(key=lambda registration: (registration.learner.full_name, registration.pk))
     # The queries below select by these learners: as the scope's subquery (one index lookup for the database)
     # rather than a list of a few hundred ids to send and parse, unless some sampled learner has left it.
-    ids = [registration.pk for registration in registrations] if left else plan_registrations_scope(plan).values("pk")
+    ids = [registration.pk for registration in registrations] if left else None
     by_id = {registration.pk: registration for registration in registrations}
 
     held = catalogue()  # the qualification's units (numbered as it prints them) and the method key, read-only
@@ -125,27 +152,9 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
         units.append(membership.unit)
         unit_by_id[membership.unit_id] = membership.unit
 
-    # The learners' plans, the live signatures on their units and the centre's assessors working towards their
-    # award (a few people; the risk rule asks the same), as one UNION.
-    plan_rows = (
-        RegistrationUnit.objects.filter(registration_id__in=ids)
-        .order_by()
-        .values_list(_kind("plan"), "registration_id", "unit_id", _text(), _number())
-    )
-    signature_rows = (
-        Signature.objects.live()
-        .filter(sign_off__registration_id__in=ids)
-        .order_by()
-        .values_list(_kind("signature"), "sign_off__registration_id", "sign_off__unit_id", "role", "user_id")
-    )
-    trainee_rows = (
-        Membership.objects.active()
-        .filter(centre_id=plan.centre_id, role=Role.ASSESSOR, status=CompetenceStatus.WORKING_TOWARDS)
-        .order_by()
-        .values_list(_kind("trainee"), _number(), _number(), _text(), "user_id")
-    )
     rows: dict[str, list[tuple]] = defaultdict(list)
-    for kind, *row in plan_rows.union(signature_rows, trainee_rows, all=True):
+    work_rows = _scope_work_rows(**scope) if ids is None else _work_rows(ids, plan.centre_id)
+    for kind, *row in work_rows:
         rows[kind].append(row)
 
     work: dict[tuple[int, int], UnitWork] = {}
@@ -181,39 +190,7 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
     #   current, submitted evidence not rejected for a unit lends that unit its methods.
     methods = list(held.methods)
     code_of = {method.pk: method.code for method in methods}
-    decision_rows = (
-        CriterionDecision.objects.filter(registration_id__in=ids)
-        .order_by()
-        .values_list(
-            _kind("decision"),
-            "registration_id",
-            "criterion__unit_id",
-            _text(),
-            "decided_by_id",
-            "countersigned_by_id",
-            Value(False, output_field=BooleanField()),
-            _text(),
-            _number(),
-        )
-        .distinct()
-    )
-    link_rows = (
-        EvidenceLink.objects.filter(evidence__registration_id__in=ids)
-        .order_by()
-        .values_list(
-            _kind("link"),
-            "evidence__registration_id",
-            "criterion__unit_id",
-            "status",
-            "judged_by_id",
-            "countersigned_by_id",
-            "evidence__is_current",
-            "evidence__status",
-            "evidence__methods",
-        )
-        .distinct()
-    )
-    for row in decision_rows.union(link_rows, all=True):
+    for row in _scope_maker_rows(**scope) if ids is None else _maker_rows(ids):
         kind, registration_id, unit_id, status, maker, countersigned_by, is_current, evidence_status, method_id = row
         item = work.get((registration_id, unit_id))
         if item is None:
@@ -257,3 +234,62 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
         methods=methods,
         trainee_assessor_ids=trainees,
     )
+
+
+def _work_rows(ids, centre_id: int):
+    # The learners' plans, the live signatures on their units and the centre's assessors working towards their
+    # award (a few people; the risk rule asks the same), as one UNION.
+    plan_rows = (
+        RegistrationUnit.objects.filter(registration_id__in=ids)
+        .order_by()
+        .values_list(_kind("plan"), "registration_id", "unit_id", _text(), _number())
+    )
+    signature_rows = (
+        Signature.objects.live()
+        .filter(sign_off__registration_id__in=ids)
+        .order_by()
+        .values_list(_kind("signature"), "sign_off__registration_id", "sign_off__unit_id", "role", "user_id")
+    )
+    trainee_rows = (
+        Membership.objects.active()
+        .filter(centre_id=centre_id, role=Role.ASSESSOR, status=CompetenceStatus.WORKING_TOWARDS)
+        .order_by()
+        .values_list(_kind("trainee"), _number(), _number(), _text(), "user_id")
+    )
+    return plan_rows.union(signature_rows, trainee_rows, all=True)
+
+
+def _maker_rows(ids):
+    decision_rows = (
+        CriterionDecision.objects.filter(registration_id__in=ids)
+        .order_by()
+        .values_list(
+            _kind("decision"),
+            "registration_id",
+            "criterion__unit_id",
+            _text(),
+            "decided_by_id",
+            "countersigned_by_id",
+            Value(False, output_field=BooleanField()),
+            _text(),
+            _number(),
+        )
+        .distinct()
+    )
+    link_rows = (
+        EvidenceLink.objects.filter(evidence__registration_id__in=ids)
+        .order_by()
+        .values_list(
+            _kind("link"),
+            "evidence__registration_id",
+            "criterion__unit_id",
+            "status",
+            "judged_by_id",
+            "countersigned_by_id",
+            "evidence__is_current",
+            "evidence__status",
+            "evidence__methods",
+        )
+        .distinct()
+    )
+    return decision_rows.union(link_rows, all=True)

@@ -22,6 +22,7 @@ from django.db.models import CharField, Count, Value
 from django.utils import timezone
 
 from centres.models import CompetenceStatus, Membership, Role
+from core.compiled import CompiledRead
 from tracking.models import Signature, SignatureRole
 
 from ..models import FINAL_COUNTERSIGN_STATUSES, Action, Outcome, PlanAssessor, Risk, SampleDecision, SamplingPlan
@@ -203,6 +204,13 @@ def compute_rates(
     return rates
 
 
+_overrides = CompiledRead(
+    lambda plan_id, assessor_ids: PlanAssessor.objects.filter(
+        plan_id=plan_id, overridden=True, assessor_id__in=assessor_ids
+    )
+)
+
+
 def assessor_rates(
     plan: SamplingPlan, assessor_ids: list[int], *, working_towards: set[int] | None = None
 ) -> dict[int, AssessorRate]:
@@ -213,7 +221,7 @@ def assessor_rates(
         assessor_ids=assessor_ids,
         working_towards=working_towards,
     )
-    for row in PlanAssessor.objects.filter(plan=plan, overridden=True, assessor_id__in=assessor_ids):
+    for row in _overrides(plan_id=plan.pk, assessor_ids=sorted(assessor_ids)):
         computed = rates[row.assessor_id]
         rates[row.assessor_id] = AssessorRate(
             assessor_id=row.assessor_id,

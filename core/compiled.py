@@ -1,0 +1,230 @@
+"""Reads whose SQL Django builds once per process.
+
+Django builds a queryset's SQL afresh on every request: resolving each filter's lookups and joins, then
+compiling the tree to SQL. On the main pages that was a quarter to two fifths of each request's CPU, repeated for
+reads whose shape never changes, only the ids they are asked about. A `CompiledRead` builds its queryset and
+SQL once per process, database and shape (the length of each list of ids, and any constants the builder takes
+first, such as a limit), then runs the same SQL with each call's ids and dates bound in their places, turning
+rows into objects exactly as the queryset would (select_related, annotations, values_list, prefetches).
+
+A shape is proved before it is kept: the queryset is built and compiled twice, with two different sets of
+stand-in ids, and kept only if the two SQL texts are identical and the parameters differ exactly where, and
+only where, the stand-ins went. So the SQL does not depend on the ids' values, every id has its place, and
+nothing else in the parameters moves between builds (a `timezone.now()` in the builder would, and is refused).
+The builder must read nothing but its arguments: no clock, no settings, no request, no language. With
+`COMPILED_READS_VERIFY` on (the test settings), every call also builds the queryset afresh and checks that
+Django would have run exactly the same SQL with exactly the same parameters.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connections, router
+from django.db.models import QuerySet
+
+# Stand-in ids: inside the 32-bit integer range (Django answers an exact lookup outside a field's range without
+# asking the database), far above any id a centre reaches, and one apart so every id of every list has its own.
+_FIRST_STAND_IN = 2_000_000_000
+_SECOND_STAND_IN = 2_100_000_000
+# Stand-in dates: days no record holds, one apart. Stand-in texts: no one types them.
+_FIRST_DAY = datetime.date(1900, 1, 1)
+_SECOND_DAY = datetime.date(1950, 1, 1)
+_TEXT_MARK = "\x1fcompiled-read-stand-in-"
+_SHAPES_KEPT = 64  # per read: lists of ids of many lengths each make a shape
+
+
+class ShapeError(Exception):
+    """A builder whose SQL depends on more than the ids it is given: a programming error, raised at once."""
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    template: QuerySet  # built with the first stand-ins; read, never run
+    compiler: Any  # its compiler after as_sql(): what is selected and how rows become objects
+    sql: str
+    params: tuple
+    # (position in params, argument, index in its list, how the database was given the stand-in: an int of
+    # psycopg's sized type, a date as text on SQLite, or as it was)
+    slots: tuple[tuple[int, str, int | None, Callable | None], ...]
+
+
+_NOT_COMPILED = object()  # a shape Django answers without SQL (an empty list of ids in an IN): built each time
+
+Ids = int | Sequence[int] | datetime.date | str
+
+
+class CompiledRead:
+    """`read = CompiledRead(lambda registration_id: Evidence.objects.filter(registration_id=registration_id))`,
+    then `read(registration_id=7)` gives the list that the queryset would. Every keyword argument is an int id,
+    a list of them, a date or a text compared as it is (a reference). Positional arguments are constants the SQL
+    may depend on (a limit, a choice of filter), passed first to the builder, each value making a shape."""
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self._build = build
+        self._shapes: OrderedDict[tuple, _Compiled | object] = OrderedDict()
+        self._model = None
+        self._lock = threading.Lock()
+
+    def __call__(self, *constants, **ids: Ids) -> list:
+        shape = []
+        for name in sorted(ids):
+            value = ids[name]
+            if type(value) is int:
+                shape.append((name, None))
+            elif type(value) is datetime.date:
+                shape.append((name, "date"))
+            elif type(value) is str:
+                shape.append((name, "text"))
+            elif isinstance(value, list | tuple) and all(type(item) is int for item in value):
+                shape.append((name, len(value)))
+            else:
+                raise TypeError(f"{name} must be an int id, a list of them, a date or a text, not {value!r}")
+        if self._model is None:
+            self._model = self._build(*constants, **_stand_ins(shape, _FIRST_STAND_IN, _FIRST_DAY)).model
+        using = router.db_for_read(self._model)
+        key = (using, constants, tuple(shape))
+        compiled = self._shapes.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compile(constants, shape, using)
+                self._shapes[key] = compiled
+                while len(self._shapes) > _SHAPES_KEPT:
+                    self._shapes.popitem(last=False)
+        if compiled is _NOT_COMPILED:
+            return list(self._build(*constants, **ids))
+        params = list(compiled.params)
+        for position, name, index, form in compiled.slots:
+            value = ids[name] if index is None else ids[name][index]
+            params[position] = value if form is None else form(value)
+        if getattr(settings, "COMPILED_READS_VERIFY", False):
+            self._verify(compiled, constants, ids, using, params)
+        return _run(compiled, params, using)
+
+    def _compile(self, constants: tuple, shape: list, using: str) -> _Compiled | object:
+        first = _stand_ins(shape, _FIRST_STAND_IN, _FIRST_DAY)
+        second = _stand_ins(shape, _SECOND_STAND_IN, _SECOND_DAY)
+        template = self._build(*constants, **first)
+        if template._known_related_objects:
+            # A related manager's queryset (`evidence.files.all()`) hands its instance to every row: here the
+            # stand-in's. Filter by the instance's id instead.
+            raise ShapeError(f"{self._build!r}: built from a related manager, whose instance every row would get")
+        compiler = template.query.get_compiler(using=using)
+        try:
+            sql, params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet):
+            return _NOT_COMPILED
+        other_sql, other_params = self._build(*constants, **second).query.get_compiler(using=using).as_sql()
+        if sql != other_sql or len(params) != len(other_params):
+            raise ShapeError(f"{self._build!r}: its SQL changes with the ids it is given")
+        where_first, where_second = _places(first), _places(second)
+        slots = []
+        for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
+            place = where_first.get(_key(one))
+            if place is None and one == two:
+                continue
+            if place is None or where_second.get(_key(two)) != place:
+                raise ShapeError(f"{self._build!r}: parameter {position} changes between builds ({one!r}, {two!r})")
+            slots.append((position, *place, _form(one)))
+        unused = set(where_first.values()) - {(name, index) for _, name, index, _ in slots}
+        if unused:
+            raise ShapeError(f"{self._build!r}: the SQL never uses {sorted(unused, key=str)}")
+        return _Compiled(template, compiler, sql, tuple(params), tuple(slots))
+
+    def _verify(self, compiled: _Compiled, constants: tuple, ids: dict, using: str, params: list) -> None:
+        fresh_sql, fresh_params = self._build(*constants, **ids).query.get_compiler(using=using).as_sql()
+        if fresh_sql != compiled.sql or list(fresh_params) != params:
+            raise AssertionError(
+                f"{self._build!r}: the compiled read would run\n{compiled.sql}\n{params}\nwhere Django builds\n"
+                f"{fresh_sql}\n{list(fresh_params)}"
+            )
+
+
+def _stand_ins(shape: list, start: int, first_day: datetime.date) -> dict:
+    ids, next_id, next_day = {}, start, first_day
+    for name, length in shape:
+        if length is None:
+            ids[name], next_id = next_id, next_id + 1
+        elif length == "date":
+            ids[name], next_day = next_day, next_day + datetime.timedelta(days=1)
+        elif length == "text":
+            ids[name], next_id = f"{_TEXT_MARK}{next_id}", next_id + 1
+        else:
+            ids[name], next_id = list(range(next_id, next_id + length)), next_id + length
+    return ids
+
+
+def _key(param) -> tuple | None:
+    """A parameter as a stand-in would appear: an int, or a date (as itself, or as SQLite's text)."""
+    if isinstance(param, int) and not isinstance(param, bool):
+        return ("id", int(param))
+    if type(param) is datetime.date:
+        return ("day", param)
+    if type(param) is str and param.startswith(_TEXT_MARK):
+        return ("text", param)
+    if type(param) is str and len(param) == 10:
+        try:
+            return ("day", datetime.date.fromisoformat(param))
+        except ValueError:
+            return None
+    return None
+
+
+def _form(param) -> Callable | None:
+    """How to give the database a value in the stand-in's place: in the same sized int type (psycopg's Int4 for
+    an IntegerField), as ISO text where the stand-in date was text (SQLite), or as it is."""
+    if isinstance(param, int) and type(param) is not int:
+        return type(param)
+    if type(param) is str and _key(param)[0] == "day":
+        return datetime.date.isoformat
+    return None
+
+
+def _places(ids: dict) -> dict[tuple, tuple[str, int | None]]:
+    places = {}
+    for name, value in ids.items():
+        if type(value) is int:
+            places[("id", value)] = (name, None)
+        elif type(value) is datetime.date:
+            places[("day", value)] = (name, None)
+        elif type(value) is str:
+            places[("text", value)] = (name, None)
+        else:
+            places.update({("id", item): (name, index) for index, item in enumerate(value)})
+    return places
+
+
+class _CompiledQuery:
+    """The template's query, answering get_compiler() with the compiled SQL and this call's parameters."""
+
+    def __init__(self, query, compiler):
+        self._query = query
+        self._compiler = compiler
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self._compiler
+
+    def __getattr__(self, name):
+        return getattr(self._query, name)
+
+
+def _run(compiled: _Compiled, params: list, using: str) -> list:
+    compiler = type(compiled.compiler).__new__(type(compiled.compiler))
+    compiler.__dict__.update(compiled.compiler.__dict__)
+    compiler.connection = connections[using]  # connections are per thread; the template's may be another's
+    sql = compiled.sql
+    compiler.as_sql = lambda *args, **kwargs: (sql, params)
+    # Not copy.copy(): a QuerySet's __getstate__ runs its query first.
+    queryset = QuerySet.__new__(type(compiled.template))
+    queryset.__dict__.update(compiled.template.__dict__, _result_cache=None, _prefetch_done=False)
+    # Not `queryset.query = ...`: its setter would turn a values_list() into values().
+    queryset._query = _CompiledQuery(compiled.template.query, compiler)
+    queryset._db = using
+    return list(queryset)
