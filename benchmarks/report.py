@@ -271,7 +271,8 @@ def _split_section(report: dict, sizes: list[str]) -> list[str]:
         "Milliseconds per request, each part's own time (a template that evaluates a query gives the query's time to "
         "building SQL, the database and rows into objects), timed around the few Django functions that start each "
         "part rather than under a profiler, so the parts add up to about the page's wall time. Building SQL is "
-        "Django compiling querysets into SQL, which it does afresh on every request; rows into objects is the rest "
+        "Django compiling querysets into SQL, which it does afresh on every request except for the reads made with "
+        "`core.compiled.CompiledRead` (compiled once per process); rows into objects is the rest "
         "of a queryset's work (making model instances and values from rows, prefetching); the rest is the views' "
         "and services' own Python, the middleware and the test client.",
         "",

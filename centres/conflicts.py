@@ -47,9 +47,16 @@ def _pk(person) -> int | None:
 
 def has_declared_interest(staff, registration) -> bool:
     """Whether the staff member declared a personal interest in the registration's learner at its centre."""
-    return PersonalInterest.objects.declared(
-        centre=registration.centre_id, staff=_pk(staff), learner=registration.learner_id
-    ).exists()
+    return bool(
+        _declared_interest(centre_id=registration.centre_id, staff_id=_pk(staff), learner_id=registration.learner_id)
+    )
+
+
+_declared_interest = CompiledRead(
+    lambda centre_id, staff_id, learner_id: PersonalInterest.objects.declared(
+        centre=centre_id, staff=staff_id, learner=learner_id
+    ).values_list("pk", flat=True)[:1]
+)
 
 
 def interested_learner_ids(staff, centre) -> set[int]:

@@ -15,6 +15,8 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from core.compiled import CompiledRead
+
 _compiled_values: dict[tuple[str, str], tuple[str, tuple]] = {}
 
 
@@ -36,6 +38,21 @@ def read_with_session(name: str, build, output_field=None) -> RawSQL:
     return RawSQL(sql, params, output_field=output_field)
 
 
+def _session_rows_query(*, session_key: str, now):
+    from .hooks import session_user_values
+    from .models import UserSession
+
+    extra = {name: value for answer in session_user_values.ask() for name, value in answer.items()}
+    return (
+        UserSession.objects.select_related("user")
+        .annotate(**extra)
+        .filter(session_key=session_key, expire_date__gt=now)
+    )
+
+
+_session_rows = CompiledRead(_session_rows_query)
+
+
 class SessionStore(DatabaseSessionStore):
     # The user read with the session: None until loaded, or when nobody is signed in to it.
     user_row = None
@@ -51,11 +68,12 @@ class SessionStore(DatabaseSessionStore):
 
         extra = {name: value for answer in session_user_values.ask() for name, value in answer.items()}
         try:
-            row = (
-                self.model.objects.select_related("user")
-                .annotate(**extra)
-                .get(session_key=self.session_key, expire_date__gt=timezone.now())
-            )
+            if not isinstance(self.session_key, str):
+                raise self.model.DoesNotExist
+            rows = _session_rows(session_key=self.session_key, now=timezone.now())
+            if not rows:
+                raise self.model.DoesNotExist
+            row = rows[0]
             if row.user is not None:
                 for name in extra:
                     setattr(row.user, f"session_{name}", getattr(row, name))

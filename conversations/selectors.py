@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.compiled import CompiledRead
 from portfolio.models import Registration
 from qualifications.models import Unit
 
@@ -9,9 +10,18 @@ from .models import Message
 
 
 def messages_of(registration: Registration, *, evidence_reference: int | None = None, unit: Unit | None = None):
-    about = {"thread__evidence_reference": evidence_reference} if unit is None else {"thread__unit": unit}
-    return list(
-        Message.objects.filter(thread__registration=registration, **about)
+    if unit is not None:
+        return _messages("unit", registration_id=registration.pk, about=unit.pk)
+    return _messages("evidence", registration_id=registration.pk, about=evidence_reference)
+
+
+_messages = CompiledRead(
+    lambda kind, registration_id, about: (
+        Message.objects.filter(
+            thread__registration_id=registration_id,
+            **({"thread__unit_id": about} if kind == "unit" else {"thread__evidence_reference": about}),
+        )
         .select_related("author")
         .order_by("posted_at", "pk")
     )
+)

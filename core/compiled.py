@@ -4,8 +4,9 @@ Django builds a queryset's SQL afresh on every request: resolving each filter's 
 compiling the tree to SQL. On the main pages that was a quarter to two fifths of each request's CPU, repeated for
 reads whose shape never changes, only the ids they are asked about. A `CompiledRead` builds its queryset and
 SQL once per process, database and shape (the length of each list of ids, and any constants the builder takes
-first, such as a limit), then runs the same SQL with each call's ids and dates bound in their places, turning
-rows into objects exactly as the queryset would (select_related, annotations, values_list, prefetches).
+first, such as a limit), then runs the same SQL with each call's ids, dates, moments and texts bound in their
+places, turning rows into objects exactly as the queryset would (select_related, annotations, values_list,
+prefetches).
 
 A shape is proved before it is kept: the queryset is built and compiled twice, with two different sets of
 stand-in ids, and kept only if the two SQL texts are identical and the parameters differ exactly where, and
@@ -22,8 +23,9 @@ import datetime
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -34,9 +36,10 @@ from django.db.models import QuerySet
 # asking the database), far above any id a centre reaches, and one apart so every id of every list has its own.
 _FIRST_STAND_IN = 2_000_000_000
 _SECOND_STAND_IN = 2_100_000_000
-# Stand-in dates: days no record holds, one apart. Stand-in texts: no one types them.
+# Stand-in dates and moments: days no record holds, one apart. Stand-in texts: no one types them.
 _FIRST_DAY = datetime.date(1900, 1, 1)
 _SECOND_DAY = datetime.date(1950, 1, 1)
+_MIDNIGHT = datetime.time(tzinfo=datetime.UTC)
 _TEXT_MARK = "\x1fcompiled-read-stand-in-"
 _SHAPES_KEPT = 64  # per read: lists of ids of many lengths each make a shape
 
@@ -52,20 +55,22 @@ class _Compiled:
     sql: str
     params: tuple
     # (position in params, argument, index in its list, how the database was given the stand-in: an int of
-    # psycopg's sized type, a date as text on SQLite, or as it was)
+    # psycopg's sized type, a date or moment adapted by the backend (text on SQLite), or as it was)
     slots: tuple[tuple[int, str, int | None, Callable | None], ...]
+    converters: WeakKeyDictionary = field(default_factory=WeakKeyDictionary, compare=False)  # per connection
 
 
 _NOT_COMPILED = object()  # a shape Django answers without SQL (an empty list of ids in an IN): built each time
 
-Ids = int | Sequence[int] | datetime.date | str
+Ids = int | Sequence[int] | datetime.date | datetime.datetime | str
 
 
 class CompiledRead:
     """`read = CompiledRead(lambda registration_id: Evidence.objects.filter(registration_id=registration_id))`,
     then `read(registration_id=7)` gives the list that the queryset would. Every keyword argument is an int id,
-    a list of them, a date or a text compared as it is (a reference). Positional arguments are constants the SQL
-    may depend on (a limit, a choice of filter), passed first to the builder, each value making a shape."""
+    a list of them, a date, an aware moment or a text compared as it is (a reference). Positional arguments are
+    constants the SQL may depend on (a limit, a choice of filter), passed first to the builder, each value making
+    a shape."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self._build = build
@@ -81,12 +86,16 @@ class CompiledRead:
                 shape.append((name, None))
             elif type(value) is datetime.date:
                 shape.append((name, "date"))
+            elif type(value) is datetime.datetime and value.utcoffset() is not None:
+                shape.append((name, "moment"))
             elif type(value) is str:
                 shape.append((name, "text"))
             elif isinstance(value, list | tuple) and all(type(item) is int for item in value):
                 shape.append((name, len(value)))
             else:
-                raise TypeError(f"{name} must be an int id, a list of them, a date or a text, not {value!r}")
+                raise TypeError(
+                    f"{name} must be an int id, a list of them, a date, an aware moment or a text, not {value!r}"
+                )
         if self._model is None:
             self._model = self._build(*constants, **_stand_ins(shape, _FIRST_STAND_IN, _FIRST_DAY)).model
         using = router.db_for_read(self._model)
@@ -124,16 +133,20 @@ class CompiledRead:
         other_sql, other_params = self._build(*constants, **second).query.get_compiler(using=using).as_sql()
         if sql != other_sql or len(params) != len(other_params):
             raise ShapeError(f"{self._build!r}: its SQL changes with the ids it is given")
-        where_first, where_second = _places(first), _places(second)
+        ops = connections[using].ops
+        where_first, where_second = _places(first, ops), _places(second, ops)
         slots = []
         for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
             place = where_first.get(_key(one))
             if place is None and one == two:
                 continue
-            if place is None or where_second.get(_key(two)) != place:
+            if place is None or where_second.get(_key(two), (None,))[:2] != place[:2]:
                 raise ShapeError(f"{self._build!r}: parameter {position} changes between builds ({one!r}, {two!r})")
-            slots.append((position, *place, _form(one)))
-        unused = set(where_first.values()) - {(name, index) for _, name, index, _ in slots}
+            name, index, form = place
+            if isinstance(one, int) and type(one) not in (int, bool):
+                form = type(one)  # psycopg's Int4 for an IntegerField: the same sized type for the real id
+            slots.append((position, name, index, form))
+        unused = {place[:2] for place in where_first.values()} - {(name, index) for _, name, index, _ in slots}
         if unused:
             raise ShapeError(f"{self._build!r}: the SQL never uses {sorted(unused, key=str)}")
         return _Compiled(template, compiler, sql, tuple(params), tuple(slots))
@@ -154,6 +167,8 @@ def _stand_ins(shape: list, start: int, first_day: datetime.date) -> dict:
             ids[name], next_id = next_id, next_id + 1
         elif length == "date":
             ids[name], next_day = next_day, next_day + datetime.timedelta(days=1)
+        elif length == "moment":
+            ids[name], next_day = datetime.datetime.combine(next_day, _MIDNIGHT), next_day + datetime.timedelta(days=1)
         elif length == "text":
             ids[name], next_id = f"{_TEXT_MARK}{next_id}", next_id + 1
         else:
@@ -161,43 +176,37 @@ def _stand_ins(shape: list, start: int, first_day: datetime.date) -> dict:
     return ids
 
 
-def _key(param) -> tuple | None:
-    """A parameter as a stand-in would appear: an int, or a date (as itself, or as SQLite's text)."""
-    if isinstance(param, int) and not isinstance(param, bool):
-        return ("id", int(param))
-    if type(param) is datetime.date:
-        return ("day", param)
-    if type(param) is str and param.startswith(_TEXT_MARK):
-        return ("text", param)
-    if type(param) is str and len(param) == 10:
-        try:
-            return ("day", datetime.date.fromisoformat(param))
-        except ValueError:
-            return None
-    return None
+def _key(param):
+    """A parameter as a dictionary key: an id (whatever int type the backend wraps it in), or the value itself."""
+    if isinstance(param, bool):
+        return ("constant", param)
+    if isinstance(param, int):
+        return int(param)
+    try:
+        hash(param)
+    except TypeError:
+        return ("unhashable", id(param))
+    return param
 
 
-def _form(param) -> Callable | None:
-    """How to give the database a value in the stand-in's place: in the same sized int type (psycopg's Int4 for
-    an IntegerField), as ISO text where the stand-in date was text (SQLite), or as it is."""
-    if isinstance(param, int) and type(param) is not int:
-        return type(param)
-    if type(param) is str and _key(param)[0] == "day":
-        return datetime.date.isoformat
-    return None
-
-
-def _places(ids: dict) -> dict[tuple, tuple[str, int | None]]:
+def _places(ids: dict, ops) -> dict:
+    """Each stand-in as the database may be given it -> (argument, index in its list, how to give a real value
+    so): dates and moments as the backend adapts them (SQLite takes text), or as they are."""
     places = {}
     for name, value in ids.items():
-        if type(value) is int:
-            places[("id", value)] = (name, None)
-        elif type(value) is datetime.date:
-            places[("day", value)] = (name, None)
-        elif type(value) is str:
-            places[("text", value)] = (name, None)
+        if isinstance(value, list):
+            places.update({item: (name, index, None) for index, item in enumerate(value)})
+            continue
+        places[_key(value)] = (name, None, None)
+        if type(value) is datetime.date:
+            adapt = ops.adapt_datefield_value
+        elif type(value) is datetime.datetime:
+            adapt = ops.adapt_datetimefield_value
         else:
-            places.update({("id", item): (name, index) for index, item in enumerate(value)})
+            continue
+        adapted = adapt(value)
+        if adapted != value:
+            places[_key(adapted)] = (name, None, adapt)
     return places
 
 
@@ -218,9 +227,15 @@ class _CompiledQuery:
 def _run(compiled: _Compiled, params: list, using: str) -> list:
     compiler = type(compiled.compiler).__new__(type(compiled.compiler))
     compiler.__dict__.update(compiled.compiler.__dict__)
-    compiler.connection = connections[using]  # connections are per thread; the template's may be another's
+    connection = compiler.connection = connections[using]  # per thread: the template's may be another's
     sql = compiled.sql
     compiler.as_sql = lambda *args, **kwargs: (sql, params)
+    # How each column's value is converted is fixed by the shape, the same for every call on a connection.
+    converters = compiled.converters.get(connection)
+    if converters is None:
+        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        converters = compiled.converters[connection] = compiler.get_converters(columns)
+    compiler.get_converters = lambda fields: converters
     # Not copy.copy(): a QuerySet's __getstate__ runs its query first.
     queryset = QuerySet.__new__(type(compiled.template))
     queryset.__dict__.update(compiled.template.__dict__, _result_cache=None, _prefetch_done=False)

@@ -158,13 +158,21 @@ def with_people():
 
 def upcoming_visits_of_learner(user, limit: int = 5, *, after: dt.date | None = None) -> list[Visit]:
     """The learner's next visits: from today, or only those after the day `after`."""
-    dates = {"date__gt": after} if after is not None else {"date__gte": timezone.localdate()}
-    return list(
-        Visit.objects.filter(registrations__learner=user, **dates)
+    if after is not None:
+        return _visits_of_learner("after", limit, learner_id=user.pk, day=after)
+    return _visits_of_learner("from", limit, learner_id=user.pk, day=timezone.localdate())
+
+
+_visits_of_learner = CompiledRead(
+    lambda which, limit, learner_id, day: (
+        Visit.objects.filter(
+            registrations__learner_id=learner_id, **({"date__gt": day} if which == "after" else {"date__gte": day})
+        )
         .select_related("assessor")
         .order_by("date", "starts_at", "pk")
         .distinct()[:limit]
     )
+)
 
 
 @dataclass

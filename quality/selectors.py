@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from core.compiled import CompiledRead
 from portfolio.models import CountersignStatus
 
 from .models import (
@@ -80,13 +81,18 @@ def pending_summative_units(registration, unit_ids: list[int]):
     )
 
 
+_pending_sample_rows = CompiledRead(
+    lambda registration_id, unit_ids: pending_summative_units(registration_id, unit_ids).values_list(
+        "unit_id", "outcome", "sample__iqa__full_name", "sample__iqa__email", "sample__sampled_at"
+    )
+)
+
+
 def pending_sample_notes(registration, unit_ids: list[int]) -> dict[int, list[str]]:
     """Sheet notes (tracking.sheets.register_sheet_notes) for units a trainee IQA's summative sample has looked
     at but which wait for their countersignatory before the IQA line is signed or the unit reopened. One query."""
     notes: dict[int, list[str]] = defaultdict(list)
-    rows = pending_summative_units(registration, unit_ids).values_list(
-        "unit_id", "outcome", "sample__iqa__full_name", "sample__iqa__email", "sample__sampled_at"
-    )
+    rows = _pending_sample_rows(registration_id=registration.pk, unit_ids=sorted(unit_ids))
     for unit_id, outcome, name, email, sampled_at in rows:
         notes[unit_id].append(
             f"IQA sample awaiting countersignature ({Outcome(outcome).label.lower()}, by {name or email} on "

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from centres.models import Role
+from core.compiled import CompiledRead
 from observations.models import AssessmentRecord
 from planning.dashboard import any_flag
 from planning.models import PlanSignature, PlanSignatureRole, PlanVersion
@@ -64,24 +65,34 @@ def _unsigned_versions(role: str):
     )
 
 
+_learners_unsigned = CompiledRead(
+    lambda registration_ids: _unsigned_versions(PlanSignatureRole.LEARNER).filter(
+        plan__registration__in=registration_ids
+    )[: LIMIT + 1]
+)
+_assessors_unsigned = CompiledRead(
+    lambda assessor_id: _unsigned_versions(PlanSignatureRole.ASSESSOR).filter(
+        plan__registration__assessor_id=assessor_id
+    )[: LIMIT + 1]
+)
+
+
 def plans_to_sign(user, roles) -> list[WaitingItem]:
     """Current plan versions waiting for this person's signature: as the learner, or as the learner's assessor."""
     items = []
     registrations = active_registrations_of(user)
     if any_flag(registrations, "has_plan_to_sign"):
-        versions = _unsigned_versions(PlanSignatureRole.LEARNER).filter(
-            plan__registration__in=[registration.pk for registration in registrations]
-        )
+        versions = _learners_unsigned(registration_ids=[registration.pk for registration in registrations])
         items += [
             WaitingItem(
                 since=version.created_at,
                 text=_("Read and sign your assessment plan “%(title)s”") % {"title": version.plan.title},
                 url=reverse("planning:plan-detail", args=[version.plan_id]),
             )
-            for version in versions[: LIMIT + 1]
+            for version in versions
         ]
     if roles.get(Role.ASSESSOR):
-        versions = _unsigned_versions(PlanSignatureRole.ASSESSOR).filter(plan__registration__assessor=user)
+        versions = _assessors_unsigned(assessor_id=user.pk)
         items += [
             WaitingItem(
                 since=version.created_at,
@@ -89,7 +100,7 @@ def plans_to_sign(user, roles) -> list[WaitingItem]:
                 % {"learner": version.plan.registration.learner.full_name},
                 url=reverse("planning:plan-detail", args=[version.plan_id]),
             )
-            for version in versions[: LIMIT + 1]
+            for version in versions
         ]
     return sorted(items, key=lambda item: moment(item.since))[: LIMIT + 1]
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from centres.models import Role
+from core.compiled import CompiledRead
 from planning.dashboard import any_flag
 from planning.models import Visit
 from portfolio.progress import active_registrations_of
@@ -26,11 +27,18 @@ def this_weeks_visits(user, roles) -> list[Visit] | None:
             return []
     today = timezone.localdate()
     start = today - dt.timedelta(days=today.weekday())
-    ids = Visit.objects.filter(Q(assessor=user) | Q(registrations__learner=user), date__gte=start).filter(
-        date__lte=start + dt.timedelta(days=6)
+    return _week_visits(user_id=user.pk, start=start, end=start + dt.timedelta(days=6))
+
+
+def _week_visits_query(*, user_id: int, start, end):
+    ids = Visit.objects.filter(Q(assessor_id=user_id) | Q(registrations__learner_id=user_id), date__gte=start).filter(
+        date__lte=end
     )
-    return list(
+    return (
         Visit.objects.filter(pk__in=ids.values("pk"))
         .prefetch_related("registrations__learner")
         .order_by("date", "starts_at", "pk")[:VISITS_SHOWN]
     )
+
+
+_week_visits = CompiledRead(_week_visits_query)

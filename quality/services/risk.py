@@ -73,33 +73,7 @@ def _no_outcome() -> Value:
     return Value("", output_field=CharField())
 
 
-def compute_rates(
-    *,
-    centre_id: int,
-    qualification_id: int,
-    assessor_ids: list[int],
-    today: dt.date | None = None,
-    working_towards: set[int] | None = None,
-) -> dict[int, AssessorRate]:
-    """Each assessor's rate by the rule above, in two queries whatever the number of assessors (one when the
-    caller knows who at the centre works towards their assessing award)."""
-    today = today or timezone.localdate()
-    since = timezone.now() - dt.timedelta(days=RISK_LOOKBACK_DAYS)
-    if not assessor_ids:
-        return {}
-    if working_towards is None:
-        working_towards = set(
-            Membership.objects.active()
-            .filter(
-                centre_id=centre_id,
-                role=Role.ASSESSOR,
-                user_id__in=assessor_ids,
-                status=CompetenceStatus.WORKING_TOWARDS,
-            )
-            .values_list("user_id", flat=True)
-        )
-    # The assessors' record in one query: units signed off on the qualification, final samples that disagreed or
-    # agreed with actions, and overdue actions, each counted by assessor (a UNION of the three counts).
+def _record_rows_query(*, assessor_ids: list[int], qualification_id: int, since, today):
     signed_counts = (
         Signature.objects.live()
         .filter(
@@ -133,10 +107,44 @@ def compute_rates(
         .annotate(n=Count("id"))
         .values_list(_kind("overdue"), "assessor_id", _no_outcome(), "n")
     )
+    return signed_counts.union(sample_outcomes, overdue_actions, all=True)
+
+
+_record_rows = CompiledRead(_record_rows_query)
+
+
+def compute_rates(
+    *,
+    centre_id: int,
+    qualification_id: int,
+    assessor_ids: list[int],
+    today: dt.date | None = None,
+    working_towards: set[int] | None = None,
+) -> dict[int, AssessorRate]:
+    """Each assessor's rate by the rule above, in two queries whatever the number of assessors (one when the
+    caller knows who at the centre works towards their assessing award)."""
+    today = today or timezone.localdate()
+    since = timezone.now() - dt.timedelta(days=RISK_LOOKBACK_DAYS)
+    if not assessor_ids:
+        return {}
+    if working_towards is None:
+        working_towards = set(
+            Membership.objects.active()
+            .filter(
+                centre_id=centre_id,
+                role=Role.ASSESSOR,
+                user_id__in=assessor_ids,
+                status=CompetenceStatus.WORKING_TOWARDS,
+            )
+            .values_list("user_id", flat=True)
+        )
+    # The assessors' record in one query: units signed off on the qualification, final samples that disagreed or
+    # agreed with actions, and overdue actions, each counted by assessor (a UNION of the three counts).
     signed_units: dict[int, int] = {}
     outcomes: dict[tuple[int, str], int] = {}
     overdue: dict[int, int] = {}
-    for kind, assessor_id, outcome, n in signed_counts.union(sample_outcomes, overdue_actions, all=True):
+    rows = _record_rows(assessor_ids=sorted(assessor_ids), qualification_id=qualification_id, since=since, today=today)
+    for kind, assessor_id, outcome, n in rows:
         if kind == "signed":
             signed_units[assessor_id] = n
         elif kind == "outcome":

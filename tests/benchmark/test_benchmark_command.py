@@ -85,7 +85,8 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
             assert 0 < profile["shares"]["templates"] < 1
             split = page["split"]  # the same request's time in parts that add up to it
             assert set(split["ms"]) == set(SPLIT_PARTS) and all(ms >= 0 for ms in split["ms"].values())
-            assert split["ms"]["templates"] > 0 and split["ms"]["building SQL"] > 0 and split["ms"]["database"] > 0
+            # Building SQL may be none at all: a page whose reads are all core.compiled builds none after warming up.
+            assert split["ms"]["templates"] > 0 and split["ms"]["database"] > 0
             assert split["total_ms"] > 0
         assert {section: set(pages) for section, pages in part["more_pages"].items()} == MORE_PAGES
         assert set(part["api"]) == API

@@ -60,6 +60,16 @@ def test_dates_are_bound_like_ids_as_each_database_takes_them():
     assert read(user_id=joined.pk, day=today + datetime.timedelta(days=1)) == []
 
 
+def test_moments_are_bound_and_a_naive_one_refused():
+    joined = make_user()
+    read = CompiledRead(lambda moment, user_id: User.objects.filter(pk=user_id, date_joined__lte=moment))
+    now = timezone.now()
+    assert read(user_id=joined.pk, moment=now) == [joined]
+    assert read(user_id=joined.pk, moment=now - datetime.timedelta(days=1)) == []
+    with pytest.raises(TypeError):
+        read(user_id=joined.pk, moment=now.replace(tzinfo=None))
+
+
 def test_each_call_is_one_query_and_builds_no_queryset_after_the_first(settings):
     settings.COMPILED_READS_VERIFY = False  # the check builds the queryset again, by design
     first, second = make_user(), make_user()

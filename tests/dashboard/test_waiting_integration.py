@@ -11,14 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apprenticeships.services.reviews import record_review
+from centres.models import User
 from observations.services.recording import record_observation
 from observations.services.signatures import SignatureInput
 from planning.services.plans import sign_plan, version_hash
 from planning.services.visits import schedule_visit
+from portfolio.models import Registration
 from tests.apprenticeships.helpers import make_apprentice_registration, make_apprenticeship
 from tests.factories import client_for, make_registration, make_user
 from tests.observations.helpers import record_input
 from tests.planning.helpers import criteria_of, item, make_plan, visit_input
+from tests.sql_building import compiled_selects
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +118,17 @@ def _queries(user) -> int:
     with CaptureQueriesContext(connection) as context:
         client.get(reverse("home"))
     return len(context)
+
+
+def test_a_learners_second_visit_to_their_home_page_builds_no_sql(world, settings):
+    settings.COMPILED_READS_VERIFY = False  # the check compiles each read afresh, by design
+    _learners_work(world, world.registration)
+    client = client_for(world.learner)
+    client.get(reverse("home"))
+    with compiled_selects() as compiled:
+        assert client.get(reverse("home")).status_code == 200
+    # Only the prefetch of the people on this week's visit (Django builds a prefetch's query itself).
+    assert compiled == [Registration, User]
 
 
 def _learners_work(world, registration):

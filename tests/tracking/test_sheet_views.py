@@ -6,6 +6,7 @@ from django.urls import reverse
 from portfolio.models import EvidenceLink
 from qualifications.models import Unit
 from tests.factories import DIPLOMA_SKILLS, NVQ, client_for, make_registration
+from tests.sql_building import compiled_selects
 from tracking.models import Signature, SignatureRole
 from tracking.services.signoff import sign_unit
 
@@ -279,6 +280,15 @@ def test_sheet_queries_do_not_grow_with_criteria_and_evidence(world, name, setti
     # neither).
     assert small_count <= SHEET_QUERIES[name], (name, small_count)
     assert EvidenceLink.objects.filter(evidence__registration=large).count() > 300
+
+
+def test_a_second_visit_to_a_sheet_builds_no_sql(world, completed, settings):
+    settings.COMPILED_READS_VERIFY = False  # the check compiles each read afresh, by design
+    client = client_for(world.assessor)
+    client.get(sheet_url(world.registration, completed))
+    with compiled_selects() as compiled:
+        assert client.get(sheet_url(world.registration, completed)).status_code == 200
+    assert compiled == []
 
 
 def test_signature_names_dates_and_roles_show_on_the_sheet(world, completed):
