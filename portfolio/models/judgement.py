@@ -84,6 +84,14 @@ class EvidenceLink(Countersignable):
     def __str__(self) -> str:
         return f"Evidence {self.evidence_id} for criterion {self.criterion_id}: {self.status}"
 
+    @property
+    def status_label(self):
+        """get_status_display() for pages with a row per link: Django's rebuilds the choices on each call."""
+        return _LINK_STATUS_LABELS.get(self.status, self.status)
+
+
+_LINK_STATUS_LABELS = dict(EvidenceLink.Status.choices)
+
 
 class CriterionDecision(Countersignable):
     """The assessor's decision that a criterion is met for a registration (or its withdrawal)."""

@@ -2,6 +2,7 @@
 places, refuses builders whose SQL depends on more than their arguments, and builds nothing on later calls."""
 
 import datetime
+import threading
 from unittest import mock
 
 import pytest
@@ -132,3 +133,29 @@ def test_the_check_in_tests_catches_a_builder_that_drifts_after_it_was_compiled(
     wanted["email"] = "second@example.org"  # a builder reading something other than its arguments
     with pytest.raises(AssertionError, match="the compiled read would run"):
         read(user_id=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_compiled_on_one_thread_runs_on_another_threads_own_connection():
+    first, second = make_user(), make_user()
+    read = CompiledRead(lambda user_id: User.objects.filter(pk=user_id))
+    assert read(user_id=first.pk) == [first]  # compiled here, on this thread's connection
+    answers = {}
+
+    def elsewhere():
+        try:
+            with CaptureQueriesContext(connection) as queries:  # `connection` is this other thread's own
+                answers["users"] = read(user_id=second.pk)
+            answers["queries"] = len(queries)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert answers == {"users": [second], "queries": 1}
+
+
+def test_the_test_settings_check_every_compiled_read(settings):
+    # What lets the whole suite prove that each compiled read binds its ids where Django would.
+    assert settings.COMPILED_READS_VERIFY is True

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from centres.models import Event
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceLink
@@ -206,3 +207,11 @@ def test_queue_counts_links_and_files_without_a_join_fan_out(world):
     world.registration.status = world.registration.Status.WITHDRAWN
     world.registration.save(update_fields=["status"])
     assert list(assessor_queue(world.assessor)) == []
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_a_links_status_label_is_what_get_status_display_says_in_each_language(language):
+    with translation.override(language):
+        for status in EvidenceLink.Status:
+            link = EvidenceLink(status=status)
+            assert str(link.status_label) == str(link.get_status_display())
