@@ -8,13 +8,14 @@ first, such as a limit), then runs the same SQL with each call's ids, dates, mom
 places, turning rows into objects exactly as the queryset would (select_related, annotations, values_list,
 prefetches).
 
-A shape is proved before it is kept: the queryset is built and compiled twice, with two different sets of
-stand-in ids, and kept only if the two SQL texts are identical and the parameters differ exactly where, and
-only where, the stand-ins went. So the SQL does not depend on the ids' values, every id has its place, and
-nothing else in the parameters moves between builds (a `timezone.now()` in the builder would, and is refused).
-The builder must read nothing but its arguments: no clock, no settings, no request, no language. With
-`COMPILED_READS_VERIFY` on (the test settings), every call also builds the queryset afresh and checks that
-Django would have run exactly the same SQL with exactly the same parameters.
+Lists of ids only pick rows, and are padded to the next power of two (`_padded`), so a read keeps a few shapes
+per list, not one per length. A shape is proved before it is kept: the queryset is built and compiled twice,
+with two different sets of stand-in ids, and kept only if the two SQL texts are identical and the parameters
+differ exactly where, and only where, the stand-ins went. So the SQL does not depend on the ids' values, every
+id has its place, and nothing else in the parameters moves between builds (a `timezone.now()` in the builder
+would, and is refused). The builder must read nothing but its arguments: no clock, no settings, no request, no
+language. With `COMPILED_READS_VERIFY` on (the test settings), every call also builds the queryset afresh and
+checks that Django would have run exactly the same SQL with exactly the same parameters.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ _FIRST_DAY = datetime.date(1900, 1, 1)
 _SECOND_DAY = datetime.date(1950, 1, 1)
 _MIDNIGHT = datetime.time(tzinfo=datetime.UTC)
 _TEXT_MARK = "\x1fcompiled-read-stand-in-"
-_SHAPES_KEPT = 64  # per read: lists of ids of many lengths each make a shape
+_SHAPES_KEPT = 64  # per read, the least recently used dropped first: a shape holds some 40-130 KiB
 
 
 class ShapeError(Exception):
@@ -79,6 +80,7 @@ class CompiledRead:
         self._lock = threading.Lock()
 
     def __call__(self, *constants, **ids: Ids) -> list:
+        ids = dict(ids)
         shape = []
         for name in sorted(ids):
             value = ids[name]
@@ -91,6 +93,7 @@ class CompiledRead:
             elif type(value) is str:
                 shape.append((name, "text"))
             elif isinstance(value, list | tuple) and all(type(item) is int for item in value):
+                ids[name] = value = _padded(value)
                 shape.append((name, len(value)))
             else:
                 raise TypeError(
@@ -158,6 +161,18 @@ class CompiledRead:
                 f"{self._build!r}: the compiled read would run\n{compiled.sql}\n{params}\nwhere Django builds\n"
                 f"{fresh_sql}\n{list(fresh_params)}"
             )
+
+
+def _padded(ids) -> list[int]:
+    """A list of ids only picks rows (an IN, or an OR of pairs taken from two lists of the same length), so it is
+    padded to the next power of two with ids no row has (-1, -2, ...): a read then has at most a dozen shapes per
+    list, whatever lengths it is asked for, rather than one per length (as Hibernate pads its IN lists). Distinct
+    padding, not a repeated id: Django drops repeats from an IN, which would change the SQL."""
+    ids = list(ids)
+    if len(ids) < 2:
+        return ids
+    size = 1 << (len(ids) - 1).bit_length()
+    return ids + list(range(-1, -(size - len(ids)) - 1, -1))
 
 
 def _stand_ins(shape: list, start: int, first_day: datetime.date) -> dict:

@@ -53,6 +53,14 @@ def test_lists_of_ids_of_each_length_and_values_list_rows():
         assert read(user_ids=ids) == [(user.pk, user.email) for user in chosen]
 
 
+def test_lists_are_padded_as_sets_so_a_read_keeps_a_few_shapes_whatever_the_lengths():
+    users = [make_user() for _ in range(20)]
+    read = CompiledRead(lambda user_ids: User.objects.filter(pk__in=user_ids).order_by("pk"))
+    for length in range(1, 21):
+        assert read(user_ids=[user.pk for user in users[:length]]) == users[:length]  # no row twice
+    assert len(read._shapes) == 6  # lists of 1, 2, 4, 8, 16 and 32 ids
+
+
 def test_dates_are_bound_like_ids_as_each_database_takes_them():
     joined = make_user()
     read = CompiledRead(lambda day, user_id: User.objects.filter(pk=user_id, date_joined__date__gte=day))
