@@ -100,20 +100,21 @@ _LINK_FIELDS = [field.attname for field in EvidenceLink._meta.concrete_fields]
 _EVIDENCE_FIELDS = [field.attname for field in Evidence._meta.concrete_fields]
 
 
-_whole_plan = CompiledRead(
-    lambda registration_id: with_carried_marker(RegistrationUnit.objects.filter(registration_id=registration_id))
-)
-_plan_of_units = CompiledRead(
-    lambda registration_id, unit_ids: with_carried_marker(
-        RegistrationUnit.objects.filter(registration_id=registration_id, unit__in=unit_ids)
-    )
-)
+def _plan_query(registration_id: int):
+    return with_carried_marker(RegistrationUnit.objects.filter(registration_id=registration_id))
+
+
+def _decisions_query(registration_id: int):
+    return CriterionDecision.objects.filter(registration_id=registration_id)
+
+
+# Each read of a whole plan, and the same narrowed to some units or criteria (a sheet, a sample).
+_whole_plan = CompiledRead(_plan_query)
+_plan_of_units = CompiledRead(lambda registration_id, unit_ids: _plan_query(registration_id).filter(unit__in=unit_ids))
+_all_decisions = CompiledRead(_decisions_query)
 _decisions = CompiledRead(
-    lambda registration_id, criterion_ids: CriterionDecision.objects.filter(
-        registration_id=registration_id, criterion_id__in=criterion_ids
-    )
+    lambda registration_id, criterion_ids: _decisions_query(registration_id).filter(criterion_id__in=criterion_ids)
 )
-_all_decisions = CompiledRead(lambda registration_id: CriterionDecision.objects.filter(registration_id=registration_id))
 
 
 def _link_rows_query(registration_id: int):
