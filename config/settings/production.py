@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, TOOLING_APPS, env_bool, env_int, env_list
+from .base import INSTALLED_APPS, SILENCED_SYSTEM_CHECKS, TOOLING_APPS, env_bool, env_int, env_list
 
 DEBUG = False
 
@@ -29,7 +29,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-SILENCED_SYSTEM_CHECKS = []
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS]
 if not SECURE_HSTS_PRELOAD:
     # Preloading commits the whole domain to HTTPS for months and is slow to undo: the deployer opts in.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
