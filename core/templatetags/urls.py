@@ -49,8 +49,9 @@ def _pieces_of(view_name: str, count: int, current_app) -> tuple[str, ...] | Non
 
 def numeric_url(view_name, args: list, current_app=None) -> str | None:
     """`reverse(view_name, args=args)` from the cached pieces when every argument is a whole number (not a bool,
-    not negative); None when it cannot be answered so (the caller then reverses as usual)."""
-    if not args or not all(type(arg) is int and arg >= 0 for arg in args):
+    not negative), or there are none (the layout's links); None when it cannot be answered so (the caller then
+    reverses as usual)."""
+    if not all(type(arg) is int and arg >= 0 for arg in args):
         return None
     key = (view_name, len(args), current_app, get_urlconf(), get_script_prefix(), get_language())
     try:

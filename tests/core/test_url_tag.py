@@ -1,4 +1,4 @@
-"""`{% url %}` with whole-number arguments is answered from pieces reversed once, and says exactly what Django's
+"""`{% url %}` with whole-number arguments, or none, is answered from pieces reversed once, and says exactly what
 `reverse()` says for every named URL of the project; anything else is Django's own tag."""
 
 import pytest
@@ -9,15 +9,19 @@ from django.urls.converters import IntConverter
 from core.templatetags.urls import numeric_url
 
 
-def _numeric_urls(patterns=None, namespace=""):
-    """(name, number of arguments) of every named URL whose arguments are all whole numbers."""
+def _numeric_urls(patterns=None, namespace="", outer=()):
+    """(name, number of arguments) of every named URL whose arguments (its includes' too) are all whole numbers,
+    or that has none."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
+        converters = (*outer, *getattr(entry.pattern, "converters", {}).values())
+        groups = entry.pattern.regex.groups
+        if groups != len(getattr(entry.pattern, "converters", {})):  # a regex's own groups: not ours to answer
+            continue
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _numeric_urls(entry.url_patterns, inner)
+            yield from _numeric_urls(entry.url_patterns, inner, converters)
         elif isinstance(entry, URLPattern) and entry.name:
-            converters = getattr(entry.pattern, "converters", {})
-            if converters and all(isinstance(c, IntConverter) for c in converters.values()):
+            if all(isinstance(converter, IntConverter) for converter in converters):
                 yield f"{namespace}{entry.name}", len(converters)
 
 
@@ -28,9 +32,10 @@ def render(source: str, **context) -> str:
     return Template(source).render(Context(context))
 
 
-def test_the_project_has_urls_with_numbers_to_check():
+def test_the_project_has_urls_with_numbers_and_without_arguments_to_check():
     assert len(NUMERIC_URLS) > 50
     assert ("portfolio:evidence-detail", 1) in NUMERIC_URLS
+    assert ("home", 0) in NUMERIC_URLS  # the layout's links have no arguments
 
 
 @pytest.mark.parametrize(("name", "count"), NUMERIC_URLS)
@@ -49,6 +54,7 @@ def test_other_arguments_are_djangos_own_tag():
     assert render("{% url 'portfolio:evidence-detail' '12' %}") == reverse("portfolio:evidence-detail", args=[12])
     assert render("{% url 'portfolio:evidence-detail' pk=12 %}") == reverse("portfolio:evidence-detail", args=[12])
     assert render("{% url 'home' %}") == reverse("home")
+    assert numeric_url("home", []) == reverse("home")
 
 
 def test_a_url_that_cannot_be_reversed_still_fails_or_is_empty_with_as():
