@@ -1,6 +1,8 @@
 """Forms for registering learners and changing registrations. They validate input; the services hold the rules."""
 
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import CompetenceStatus, Membership, Role, User
@@ -327,6 +329,9 @@ class BulkUploadForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_("Saved from a spreadsheet as CSV (UTF-8)."))
 
 
+_SELECTED = mark_safe(" selected")
+
+
 class RegistrationFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -356,8 +361,8 @@ class RegistrationFilterForm(forms.Form):
 
     @property
     def select_fields(self) -> list[dict]:
-        """The drop-down filters, each option with whether it is chosen: worked out here once rather than by
-        template filters on each of hundreds of options."""
+        """The drop-down filters, each with its options written out as HTML once (the chosen one selected) rather
+        than by a template loop over each of hundreds of options."""
         selects = []
         for name in ("centre", "qualification", "assessor", "iqa", "status"):
             bound = self[name]
@@ -368,12 +373,18 @@ class RegistrationFilterForm(forms.Form):
                 choices = [("", field.empty_label)] + [
                     (item.pk, field.label_from_instance(item)) for item in field.queryset
                 ]
+            options = [(str(value), label) for value, label in choices]
             selects.append(
                 {
                     "name": name,
                     "id": bound.id_for_label,
                     "label": bound.label,
-                    "options": [(str(value), label, str(value) == current) for value, label in choices],
+                    # Written here in one pass: a template loop costs some 20 us an option, and there are hundreds.
+                    "options": format_html_join(
+                        "",
+                        '<option value="{}"{}>{}</option>',
+                        ((value, _SELECTED if value == current else "", label) for value, label in options),
+                    ),
                 }
             )
         return selects

@@ -96,6 +96,11 @@ class Evidence(models.Model):
         return self.author_id is None
 
     @property
+    def method_codes(self) -> str:
+        """Its methods' codes, "O, WT" (from the prefetched methods where a page fetched them)."""
+        return ", ".join(method.code for method in self.methods.all())
+
+    @property
     def is_simulated(self) -> bool:
         """Simulation among its methods (read from the prefetched methods where a page fetched them)."""
         return any(method.code == SIMULATION for method in self.methods.all())
