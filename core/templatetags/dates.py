@@ -43,9 +43,10 @@ _TIME_LETTERS = {
     "i": lambda value, names: f"{value.minute:02d}",
 }
 
-# (format as written in the template, language) -> (the language's names, [literal text or (letter's writer,
-# needs a time)]), or None where a letter is not one of ours. Built from the format settings and the translation
-# catalogues, which do not change while the process runs (a test changing settings empties it).
+# (format as written in the template, language) -> (the language's names, the steps: literal text, a date letter's
+# writer, or a time letter's writer in a 1-tuple), or None where a letter is not one of ours. Built from the format
+# settings and the translation catalogues, which do not change while the process runs (a test changing settings
+# empties it).
 _plans: dict[tuple, tuple | None] = {}
 
 

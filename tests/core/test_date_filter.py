@@ -23,7 +23,7 @@ def _formats_in_templates() -> set[str]:
     written = set()
     for path in ROOT.glob("**/templates/**/*.html"):
         if ".venv" not in path.parts:
-            written.update(re.findall(r'\|date:"([^"]*)"', path.read_text()))
+            written.update(match[1] for match in re.findall(r"""\|date:(["'])(.*?)\1""", path.read_text()))
     return written
 
 
@@ -58,7 +58,7 @@ MOMENTS = [
 
 
 def test_the_templates_write_formats_for_the_plan_to_answer():
-    assert {"d/m/Y", "j M Y", "d M Y H:i", "SHORT_DATE_FORMAT"} <= set(TEMPLATE_FORMATS)
+    assert {"d/m/Y", "j M Y", "d M Y H:i", "SHORT_DATE_FORMAT", "Y-m-d", "c"} <= set(TEMPLATE_FORMATS)
     for written in ("d/m/Y", "j M Y", "d M Y H:i", "l j F Y", "D j M"):
         dates._plans.clear()
         assert dates._plan(written) is not None, written
