@@ -179,3 +179,14 @@ def test_a_new_version_cannot_turn_workplace_evidence_into_a_simulation(world, p
         new_version(actor=registration.learner, evidence=evidence, methods=["Sim"], simulation_reason="Role play")
     assert Evidence.objects.filter(registration=registration).count() == 1
     new_version(actor=registration.learner, evidence=evidence, methods=["RA", "PE"])
+
+
+def test_evidence_names_its_methods_by_code_in_the_methods_order_from_what_a_page_fetched(
+    world, django_assert_num_queries
+):
+    _create(world.registration, world.learner, ["RA", "PE"])
+    evidence = Evidence.objects.prefetch_related("methods").get(registration=world.registration)
+    expected = ", ".join(method.code for method in AssessmentMethod.objects.filter(code__in=["RA", "PE"]))
+    with django_assert_num_queries(0):
+        assert evidence.method_codes == expected
+    assert sorted(expected.split(", ")) == ["PE", "RA"]

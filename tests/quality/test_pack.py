@@ -105,6 +105,7 @@ def test_pack_opens_offline_with_safe_names_and_only_what_was_shared(world, plan
             assert target in names, f"{name} links to {link}, missing from the pack"
     index = archive.read("index.html").decode()
     assert "passwd &lt;script&gt;" in index  # the original name is shown, escaped
+    assert "<td>PE</td>" in index  # with its method
 
 
 def test_partial_share_pack_holds_only_the_shared_units(world, plan, unit1, unit2):
