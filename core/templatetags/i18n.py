@@ -52,7 +52,6 @@ class TranslateNode(django_i18n.TranslateNode):
             if self.asvar:
                 value = context[self.asvar]
             self.kept[key] = value
-            return value if not self.asvar else ""
         if self.asvar:
             context[self.asvar] = value
             return ""
@@ -60,12 +59,15 @@ class TranslateNode(django_i18n.TranslateNode):
 
 
 class BlockTranslateNode(django_i18n.BlockTranslateNode):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept: dict[int, tuple[str, list[str]]] = {}  # the singular's and the plural's token lists, by id
+
     def render_token_list(self, tokens):
-        kept = self.__dict__.setdefault("kept", {})
         try:
-            message, names = kept[id(tokens)]
+            message, names = self.kept[id(tokens)]
         except KeyError:
-            message, names = kept[id(tokens)] = super().render_token_list(tokens)
+            message, names = self.kept[id(tokens)] = super().render_token_list(tokens)
         return message, list(names)  # Django's render extends the list with the plural's names
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.template import Context, Template, defaultfilters
 from django.test import override_settings
-from django.utils import formats, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 
 from core.templatetags import dates
 
@@ -125,7 +125,5 @@ def test_other_values_are_left_to_django(value):
 
 
 def _has_time_letters(written) -> bool:
-    from django.utils import dateformat
-
     letters = dateformat.re_formatchars.split(str(formats.get_format(written or "DATE_FORMAT")))[1::2]
     return any(hasattr(dateformat.TimeFormat, letter) for letter in letters)

@@ -13,10 +13,10 @@ def _numeric_urls(patterns=None, namespace="", outer=()):
     """(name, number of arguments) of every named URL whose arguments (its includes' too) are all whole numbers,
     or that has none."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
-        converters = (*outer, *getattr(entry.pattern, "converters", {}).values())
-        groups = entry.pattern.regex.groups
-        if groups != len(getattr(entry.pattern, "converters", {})):  # a regex's own groups: not ours to answer
+        own = getattr(entry.pattern, "converters", {})
+        if entry.pattern.regex.groups != len(own):  # a regex's own groups: not ours to answer
             continue
+        converters = (*outer, *own.values())
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _numeric_urls(entry.url_patterns, inner, converters)
