@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from centres.access import access_profile, centres_where
 from centres.models import Centre, Role
+from core.compiled import CompiledRead
 from portfolio.access import active_eqa_share_items
 from portfolio.models import EqaShare, Registration
 
@@ -93,12 +94,7 @@ class PlanView:
 def get_plan_for_reader(user, pk) -> PlanView:
     """A plan for an IQA of its centre, or read-only for an EQA with an active share of a learner on its
     qualification at its centre (who then sees only the shared learners' rows and samples)."""
-    plan = (
-        SamplingPlan.objects.select_related("centre", "qualification", "iqa")
-        .filter(pk=pk)
-        .filter(Q(centre__in=iqa_centres(user)) | Q(centre__in=_eqa_centre_ids(user)))
-        .first()
-    )
+    plan = next(iter(_plan_by_pk(pk=_plan_pk(pk))), None)
     if plan is None:
         raise Http404("No such plan.")
     if plan.centre_id in access_profile(user).centre_ids(Role.IQA):
@@ -112,8 +108,18 @@ def get_plan_for_reader(user, pk) -> PlanView:
     return PlanView(plan, as_eqa=True, visible_registration_ids=shared, scope=scope)
 
 
-def _eqa_centre_ids(user):
-    return active_eqa_share_items(user).values("share__centre_id")
+# The plan first, by its id alone (its SQL built once per process), then whether this reader may have it: an IQA
+# of its centre from the memberships read once per request, anyone else through their EQA shares.
+_plan_by_pk = CompiledRead(
+    lambda pk: SamplingPlan.objects.select_related("centre", "qualification", "iqa").filter(pk=pk)
+)
+
+
+def _plan_pk(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such plan.") from None
 
 
 @dataclass

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import BigIntegerField, BooleanField, CharField, Prefetch, Q, Value
 from django.db.models.functions import Cast
 
-from centres.models import CompetenceStatus, Membership, Role
+from centres.models import CompetenceStatus, Membership, Role, User
 from core.compiled import CompiledRead
 from portfolio.models import CriterionDecision, Evidence, EvidenceLink, Registration, RegistrationUnit
 from qualifications.cache import catalogue
@@ -121,21 +121,29 @@ _samples = CompiledRead(
     )
 )
 _WITH_PEOPLE = ("learner", "assessor", "pathway")
+# The learners' rows without their assessors: a plan's few assessors are read once each (`_people`) and shared by
+# their learners' rows, rather than made again for every row.
 _scope_registrations = CompiledRead(
-    lambda **scope: Registration.objects.select_related(*_WITH_PEOPLE).filter(pk__in=_scope(**scope).values("pk"))
+    lambda **scope: Registration.objects.select_related("learner", "pathway").filter(
+        pk__in=_scope(**scope).values("pk")
+    )
 )
+_people = CompiledRead(lambda ids: User.objects.filter(pk__in=ids))
 _scope_work_rows = CompiledRead(lambda **scope: _work_rows(_scope(**scope).values("pk"), scope["centre_id"]))
 _scope_maker_rows = CompiledRead(lambda **scope: _maker_rows(_scope(**scope).values("pk")))
 
 
 def load_plan_data(plan: SamplingPlan) -> PlanData:
-    """Six queries, whatever the number of learners, units, decisions and samples (the catalogue is held in
+    """Seven queries, whatever the number of learners, units, decisions and samples (the catalogue is held in
     memory)."""
     samples = _samples(plan_id=plan.pk)
     # The plan's learners, and any learner sampled in it who has since left its scope (rare: a second query
     # then). Two plain lookups instead of one OR of subqueries, which would hide the indexes from the planner.
     scope = _scope_of(plan)
     registrations = _scope_registrations(**scope)
+    assessors = {user.pk: user for user in _people(ids=sorted({row.assessor_id for row in registrations}))}
+    for registration in registrations:
+        registration.assessor = assessors[registration.assessor_id]
     left = {sample.registration_id for sample in samples} - {registration.pk for registration in registrations}
     if left:
         registrations += list(Registration.objects.select_related(*_WITH_PEOPLE).filter(pk__in=left))
