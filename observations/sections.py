@@ -7,23 +7,29 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.compiled import CompiledRead
 from portfolio.models import Registration
 from portfolio.services.checks import is_assessor, is_learner
 
 from .models import AssessmentRecord
 from .services.recording import DISCUSSION, OBSERVATION
 
+# Its SQL built once per process (core.compiled). A piece of evidence has at most one record.
+_record_of = CompiledRead(
+    lambda evidence_id: (
+        AssessmentRecord.objects.filter(evidence_id=evidence_id)
+        .select_related("assessor", "visit")
+        .prefetch_related("signatures", "markers__criterion__unit")
+        .order_by("pk")[:1]
+    )
+)
+
 
 def evidence_section(user, evidence) -> list[dict]:
     # The evidence page has its methods in hand: other evidence costs no query here.
     if not any(method.code in {OBSERVATION, DISCUSSION} for method in evidence.methods.all()):
         return []
-    record = (
-        AssessmentRecord.objects.filter(evidence=evidence)
-        .select_related("assessor", "visit")
-        .prefetch_related("signatures", "markers__criterion__unit")
-        .first()
-    )
+    record = next(iter(_record_of(evidence_id=evidence.pk)), None)
     if record is None:
         return []
     audio = next((file for file in evidence.files.all() if file.kind in {"audio", "video"}), None)
