@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -74,6 +75,33 @@ def test_pagination(client, world):
     assert "Page 1 of 2" in first
     second = client.get(LIST, {"page": 2}).content.decode()
     assert "Zed 29" in second and "Zed 29" not in first
+
+
+def _learners_on(page: str) -> list[tuple[str, str]]:
+    """(link to the registration, learner's name) of each row, in order."""
+    return re.findall(r'<td><a href="(/[^"]*)">([^<]+)</a>', page)
+
+
+def test_the_unfiltered_list_pages_through_the_same_learners_in_the_same_order_as_a_filtered_one(client, world):
+    # Unfiltered, the list is read by its own compiled reads; filtered by the admin's only centre, by the general
+    # query: the same learners, in the same order, page by page, with the same count.
+    for n in range(30):
+        make_registration(world.centre, make_user(full_name=f"Zed {n % 7}"), assessor=world.assessor, iqa=world.iqa)
+    client.force_login(world.admin)
+    for page in (1, 2, 99, "x"):
+        unfiltered = client.get(LIST, {"page": page}).content.decode()
+        filtered = client.get(LIST, {"page": page, "centre": world.centre.pk}).content.decode()
+        assert _learners_on(unfiltered) == _learners_on(filtered) and _learners_on(unfiltered)
+        count = re.search(r"(\d+) registrations", filtered).group(1)
+        assert f"{count} registrations" in unfiltered
+        assert re.search(r"Page \d of \d", unfiltered).group() == re.search(r"Page \d of \d", filtered).group()
+
+
+def test_the_unfiltered_list_with_no_active_learners_says_so(client, world):
+    Registration.objects.filter(centre=world.centre).update(status=Registration.Status.WITHDRAWN)
+    client.force_login(world.admin)
+    content = client.get(LIST).content.decode()
+    assert "0 registrations" in content and "No learners match." in content
 
 
 def test_list_queries_do_not_grow_with_learners(client, world):

@@ -3,13 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from centres.access import access_profile, centres_where
 from centres.models import Centre, Role
+from core.compiled import CompiledRead
 from core.spreadsheets import SafeCsvWriter
 from portfolio.access import registrations_for
 from portfolio.models import Registration
@@ -21,8 +22,46 @@ from qualifications.models import Qualification
 PAGE_SIZE = 25
 
 
+_WITH = ("centre", "learner", "qualification", "assessor", "iqa", "pathway")
+_ORDER = ("learner__full_name", "learner__email", "pk")
+
+
+def _active_at(centre_ids):
+    return Registration.objects.filter(centre_id__in=centre_ids, status=Registration.Status.ACTIVE)
+
+
+# The list as most visits ask for it (no filter chosen: every active learner at the centres where the person is an
+# admin or IQA), its count and each page read with SQL built once per process (core.compiled). A page's bounds
+# are constants of its SQL, so each page number read keeps a shape of its own (at most 64 kept).
+_active_page = CompiledRead(
+    lambda start, stop, centre_ids: _active_at(centre_ids).select_related(*_WITH).order_by(*_ORDER)[start:stop]
+)
+_active_count = CompiledRead(
+    lambda centre_ids: _active_at(centre_ids).order_by().values("status").annotate(n=Count("*")).values_list("n")
+)
+
+
+class _ActiveAtCentres:
+    """What the Paginator asks of the unfiltered list: how many, and a slice of them in the list's order."""
+
+    ordered = True
+
+    def __init__(self, centre_ids: list[int]):
+        self.centre_ids = sorted(centre_ids)
+
+    def count(self) -> int:
+        return sum(n for (n,) in _active_count(centre_ids=self.centre_ids))
+
+    def __getitem__(self, page: slice) -> list[Registration]:
+        # Read as a full page (the last page's end is the count, which moves): one shape per page number.
+        rows = _active_page(page.start, page.start + PAGE_SIZE, centre_ids=self.centre_ids)
+        return rows[: page.stop - page.start]
+
+
 def _filtered_registrations(request):
-    """The staff member's registrations at their centres, with the filters from the query string applied."""
+    """The staff member's registrations at their centres, with the filters from the query string applied; and
+    whether the list is the unfiltered one (no filter chosen, every registration of the person's centres seen
+    whole), as the ids of those centres, else None."""
     user = request.user
     roles_by_centre: dict[int, set[str]] = {}
     centres: dict[int, Centre] = {}
@@ -54,9 +93,11 @@ def _filtered_registrations(request):
         raise Http404("No such centre.")
     registrations = base
     status = "active"
+    filtered = False
     if form.is_valid():
         data = form.cleaned_data
         status = data["status"] or "active"
+        filtered = any(data[name] for name in data if name != "status")
         if data["centre"]:
             registrations = registrations.filter(centre=data["centre"])
         if data["qualification"]:
@@ -81,14 +122,16 @@ def _filtered_registrations(request):
         registrations = registrations.filter(status=status)
     registrations = registrations.select_related(
         "centre", "learner", "qualification", "assessor", "iqa", "pathway"
-    ).order_by("learner__full_name", "learner__email", "pk")
-    return form, registrations
+    ).order_by(*_ORDER)
+    unfiltered = whole if not (partial or filtered) and status == "active" else None
+    return form, registrations, unfiltered
 
 
 @login_required
 def registration_list(request):
-    form, registrations = _filtered_registrations(request)
-    page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    form, registrations, unfiltered = _filtered_registrations(request)
+    listed = _ActiveAtCentres(unfiltered) if unfiltered is not None else registrations
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     progress = registration_progress(page.object_list)
     today = timezone.localdate()
     rows = [
@@ -126,7 +169,7 @@ def registration_export(request):
     """The filtered learner list as CSV, for centre admins. Cells are made safe from spreadsheet formulas."""
     if not centres_where(request.user, Role.CENTRE_ADMIN).exists():
         raise PermissionDenied("Only centre admins export the learner list.")
-    form, registrations = _filtered_registrations(request)
+    form, registrations, _ = _filtered_registrations(request)
     registrations = registrations.filter(centre__in=centres_where(request.user, Role.CENTRE_ADMIN))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="learners.csv"'
