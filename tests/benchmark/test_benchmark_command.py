@@ -12,16 +12,9 @@ import pytest
 
 from benchmarks.profile import SPLIT_PARTS
 
+from .helpers import PAGES, drop_benchmark_databases
+
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = {
-    "learner home",
-    "evidence page",
-    "unit sheet",
-    "assessor queue",
-    "IQA plan",
-    "centre learner list",
-    "notification list",
-}
 # Issue 15: the calendar, the plan page and every role's home page; issue 16: the apprenticeship pages.
 MORE_PAGES = {
     "issue 15": {
@@ -68,7 +61,7 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
         result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     finally:
         if database.startswith("postgres"):
-            _drop_benchmark_databases(database, sizes=(2, 4))
+            drop_benchmark_databases(database, sizes=(2, 4))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
     report = json.loads((tmp_path / "report.json").read_text())
@@ -157,18 +150,3 @@ def test_benchmark_writes_json_and_markdown_reports(tmp_path):
     for page in targets["pages_missing_a_target"]:
         section = markdown.split(f"### {page}:", 1)[1].split("###", 1)[0]
         assert "| function | calls per request |" in section and "What would remove the rest:" in section
-
-
-def _drop_benchmark_databases(server_url: str, *, sizes) -> None:
-    from urllib.parse import urlparse, urlunparse
-
-    import psycopg
-    from psycopg import sql
-
-    from benchmarks.management.commands.benchmark import _database_url_for
-
-    maintenance = urlunparse(urlparse(server_url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        for size in sizes:
-            name = urlparse(_database_url_for(server_url, size)).path.lstrip("/")
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import django
 from django.conf import settings
-from django.core.management import BaseCommand, CommandError, call_command
+from django.core.management import BaseCommand, CommandError
 
+from benchmarks import build
 from benchmarks.report import markdown, targets
 
 ROOT = Path(settings.BASE_DIR)
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         report = {"environment": _environment(options), "sizes": {}}
         for size in sizes:
             self.stdout.write(f"Building and measuring a centre of {size} learners ...")
-            env = self._prepare(size, output, options)
+            env = build.prepare(size, output, options["database_url"])
             started = time.perf_counter()
             subprocess.run(
                 [sys.executable, "manage.py", "benchmark", "--child-size", str(size), "--output", str(output)]
@@ -86,56 +87,11 @@ class Command(BaseCommand):
 
     # --- one size, in a process of its own -------------------------------------------------------------------
 
-    def _prepare(self, size: int, output: Path, options) -> dict:
-        media = output / f"media-{size}"
-        shutil.rmtree(media, ignore_errors=True)
-        if options["database_url"]:
-            url = _fresh_postgres(options["database_url"], size)
-        else:
-            database = output / f"bench-{size}.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{database}{suffix}").unlink(missing_ok=True)
-            url = f"sqlite:///{database}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-        env.update(
-            DJANGO_SETTINGS_MODULE="config.settings.benchmark",
-            DATABASE_URL=url,
-            MEDIA_ROOT=str(media),
-            PYTHONUNBUFFERED="1",
-        )
-        return env
-
     def _child(self, size: int, output: Path, options) -> None:
-        from django.core.files.base import ContentFile
-        from django.core.files.storage import default_storage
+        from benchmarks import measure, pages, portable
 
-        from benchmarks import apprentices, cycle, data, measure, pages, portable
-
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))
-        stored = default_storage.save("evidence/bench/shared.png", ContentFile(data.TINY_PNG))
-        started = time.perf_counter()
-        bench = data.build_centre(size, stored_file_name=stored)
-        build_parts = {"centre": time.perf_counter() - started}
-        for part_name, add in (
-            ("plans, visits, trainee, EQA", cycle.add_cycle),
-            ("apprentices", apprentices.add_apprentices),
-            (
-                "exported registration",
-                lambda b: portable.build_export_registration(b, file_kb=options["export_file_kb"]),
-            ),
-        ):
-            part_started = time.perf_counter()
-            add(bench)
-            build_parts[part_name] = time.perf_counter() - part_started
-        build_seconds = time.perf_counter() - started
-        # Fresh planner statistics, as a live database has (autovacuum, or SQLite's ANALYZE): a million rows
-        # loaded a moment ago would otherwise be planned for as if the tables were empty.
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        measure.seed_inbox(bench)
+        bench, build_parts = build.build(size, export_file_kb=options["export_file_kb"])
+        build_seconds = sum(build_parts.values())
         main_pages = measure.time_pages(
             bench, options["repeat"], profile_requests=min(PROFILED_REQUESTS, options["repeat"])
         )
@@ -235,7 +191,7 @@ class Command(BaseCommand):
     def _env_of_existing(self, size: int, output: Path, options) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
         if options["database_url"]:
-            url = _database_url_for(options["database_url"], size)
+            url = build.database_url_for(options["database_url"], size)
         else:
             url = f"sqlite:///{output / f'bench-{size}.sqlite3'}"
         env.update(
@@ -259,30 +215,6 @@ def _method_id(env: dict) -> int:
         [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
     return int(result.stdout.strip().splitlines()[-1])
-
-
-def _database_url_for(server_url: str, size: int) -> str:
-    from urllib.parse import urlparse, urlunparse
-
-    parsed = urlparse(server_url)
-    name = (parsed.path.lstrip("/") or "portfolio") + f"_bench_{size}"
-    return urlunparse(parsed._replace(path="/" + name))
-
-
-def _fresh_postgres(server_url: str, size: int) -> str:
-    """Drop and create the database for this size on the PostgreSQL server of `server_url`."""
-    from urllib.parse import urlparse, urlunparse
-
-    import psycopg
-    from psycopg import sql
-
-    url = _database_url_for(server_url, size)
-    name = urlparse(url).path.lstrip("/")
-    maintenance = urlunparse(urlparse(server_url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return url
 
 
 def _environment(options) -> dict:
