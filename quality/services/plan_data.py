@@ -77,6 +77,10 @@ def _text() -> Value:
     return Value("", output_field=CharField())
 
 
+def _null(field) -> Cast:
+    return Cast(Value(None), field)
+
+
 def _number() -> Cast:
     # Typed: PostgreSQL resolves an untyped NULL under DISTINCT as text, which a UNION with ids then refuses.
     return Cast(Value(None), BigIntegerField())
@@ -199,11 +203,11 @@ def load_plan_data(plan: SamplingPlan) -> PlanData:
     methods = list(held.methods)
     code_of = {method.pk: method.code for method in methods}
     for row in _scope_maker_rows(**scope) if ids is None else _maker_rows(ids):
-        kind, registration_id, unit_id, status, maker, countersigned_by, is_current, evidence_status, method_id = row
+        registration_id, unit_id, status, maker, countersigned_by, is_current, evidence_status, method_id = row
         item = work.get((registration_id, unit_id))
         if item is None:
             continue
-        if kind == "decision":
+        if status is None:  # a criterion decision
             item.started = True
             item.makers.update(user for user in (maker, countersigned_by) if user)
             continue
@@ -268,18 +272,20 @@ def _work_rows(ids, centre_id: int):
 
 
 def _maker_rows(ids):
+    # No constant names the half a row comes from: a decision's row has no link status (a link's never lacks one).
+    # Typed NULLs in the columns a decision does not fill, which DISTINCT hashes for next to nothing, where constant
+    # texts cost it a quarter of its time.
     decision_rows = (
         CriterionDecision.objects.filter(registration_id__in=ids)
         .order_by()
         .values_list(
-            _kind("decision"),
             "registration_id",
             "criterion__unit_id",
-            _text(),
+            _null(CharField()),
             "decided_by_id",
             "countersigned_by_id",
-            Value(False, output_field=BooleanField()),
-            _text(),
+            _null(BooleanField()),
+            _null(CharField()),
             _number(),
         )
         .distinct()
@@ -288,7 +294,6 @@ def _maker_rows(ids):
         EvidenceLink.objects.filter(evidence__registration_id__in=ids)
         .order_by()
         .values_list(
-            _kind("link"),
             "evidence__registration_id",
             "criterion__unit_id",
             "status",
