@@ -18,7 +18,7 @@ JOBS_RUNNER = "sync"
 STATIC_ROOT = None
 # Rate-limit counters in memory, emptied before each test (tests/conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+if ON_POSTGRESQL:  # noqa: F405
     # A test database is thrown away: its commits need not wait for the disk (the live server and the transactional
     # tests commit on every request and between tests).
     add_postgres_setting("synchronous_commit", "off")  # noqa: F405
