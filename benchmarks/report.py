@@ -15,50 +15,53 @@ TARGET_RATIO_NEW_CONNECTION = 0.35  # the same with a new connection per request
 TARGET_UPLOAD_MB = 100  # a large upload's peak memory above idle (not part of the issue's targets)
 
 # What would remove the rest of each page's cost, from its split ("Where each main page's time goes") and profile
-# when this was written (the run at 10,000 learners published in docs/benchmarks.md, at 9b287c2).
+# when this was written (the run at 10,000 learners published in docs/benchmarks.md, at ab8e599).
 REMAINING = {
     "learner home": (
-        "Of about 13.5 ms: templates 4 (the panels), the rest 3.5 (the panels' own Python: each unit's criteria "
-        "assembled into statuses, each sheet's content hashed for its sign-off state), rows into objects 3 (some 160 "
-        "model instances a request: links, evidence, decisions, signatures), database 2.7 for ten queries; building "
-        "SQL none, every read being compiled once per process (core.compiled). What would remove the rest: the units' "
-        "statuses and sign-off states kept per registration as work is recorded (a summary the services update), "
-        "read as one row instead of assembled from links and decisions on every visit."
+        "Of about 14.5 ms: the rest 4.8 (the panels' own Python: each unit's criteria assembled into statuses, each "
+        "sheet's content hashed for its sign-off state), templates 4 (the panels), database 3.4 for ten queries, "
+        "rows into objects 2.1 (some 160 model instances a request: links, evidence, decisions, signatures); "
+        "building SQL none, every read being compiled once per process (core.compiled). What would remove the rest: "
+        "the units' statuses and sign-off states kept per registration as work is recorded (a summary the services "
+        "update), read as one row instead of assembled from links and decisions on every visit."
     ),
     "evidence page": (
-        "Of about 21.5 ms: templates 8.7 (a row per linked criterion with its state, feedback, wording for the "
-        "pathway and dates; each `get_status_display` rebuilds the choices), rows into objects 3.8, database 3.3 for "
-        "nine queries, the rest 2.9, building SQL 1.4 (the history's JSON lookup and the observation section, not "
-        "compiled). Rows rendered from values prepared in the view (labels and dates as text) would leave some 15 ms; "
-        "the target needs that and fewer, narrower queries."
+        "Of about 20 ms: templates 8.9 (a row per linked criterion with its state, feedback, wording for the "
+        "pathway and dates), the rest 3.4, database 3.2 for nine queries, rows into objects 3.1, building SQL 0.9 "
+        "(the history's lookup of the evidence reference in each entry's JSON, which a compiled read cannot bind: "
+        "the reference is a JSON number). Rows rendered from values prepared in the view (labels and dates as "
+        "text) would leave some 14 ms; the target needs that and fewer, narrower queries."
     ),
     "unit sheet": (
-        "Of about 18 ms: templates 8.3 (a row per criterion, each with its references, state and date), the rest 4 "
-        "(assembling the sheet: statuses, references, the content hash), database 2.6, rows into objects 2.2; "
-        "building SQL none. A sheet rendered once per content hash would save the template only (to some 10 ms), "
+        "Of about 18.5 ms: templates 9.4 (a row per criterion, each with its references, state and date), the rest "
+        "4.5 (assembling the sheet: statuses, references, the content hash), database 2.7, rows into objects 1.5; "
+        "building SQL none. A sheet rendered once per content hash would save the template only (to some 9 ms), "
         "because finding the hash needs the content read and assembled; the statuses and hash kept as the work is "
         "recorded would make it cheaper still."
     ),
     "assessor queue": (
-        "Of about 28 ms: templates 12.8 (40 learners' progress rows and the queue's evidence rows, each with its "
-        "methods, localised dates and a translated label), database 7.7 (the queue and the learners' progress, one "
-        "UNION), rows into objects 5.6, the rest 2.5, building SQL 0.5 (the methods' prefetch). Rows prepared in the "
-        "view as plain values and a first page of the queue would remove most of the template and the objects; the "
-        "progress kept per registration as work is recorded would remove most of the database."
+        "Of about 22.5 ms: templates 8.7 (40 learners' progress rows and the queue's evidence rows, each with its "
+        "methods, dates and label), database 5.8 (the queue and the learners' progress, one UNION), rows into "
+        "objects 4.1, the rest 2.8, building SQL 0.5 (the methods' prefetch). Rows prepared in the view as plain "
+        "values and a first page of the queue would remove most of the template and the objects; the progress kept "
+        "per registration as work is recorded would remove most of the database."
     ),
     "IQA plan": (
-        "Of about 64 ms: database 21, most of it one DISTINCT query folding the 9,360 decisions and 10,960 evidence "
-        "links of the benchmark IQA's 205 learners into 1,010 rows; the rest 15 (the plan's coverage assembled in "
-        "Python); templates 13; rows into objects 9; building SQL 3 (the plan's own lookup and counts, not compiled). "
-        "Its cost follows the plan, not the centre. Coverage kept per unit of each learner as work is recorded (a "
-        "summary row the services update), instead of folded from every decision and link on each request, would "
-        "remove the DISTINCT query and most of the assembly."
+        "Of about 54 ms: database 19.4, two thirds of it one DISTINCT query folding the 9,360 decisions and 10,960 "
+        "evidence links of the benchmark IQA's 205 learners into 1,010 rows; the rest 14.5 (the plan's coverage "
+        "assembled in Python, and the proposals); templates 10.7 (the assessors' rates, the proposals, the matrices; "
+        "the 205-row learner table is written in one pass); rows into objects 6.9 (the learners' registrations and "
+        "people, the samples); building SQL 2.4 (the open actions' count, standardisation and the locations on the "
+        "sampled evidence, not compiled). Its cost follows the plan, not the centre. Coverage kept per unit of each "
+        "learner as work is recorded (a summary row the services update), instead of folded from every decision and "
+        "link on each request, would remove the DISTINCT query and most of the assembly."
     ),
     "centre learner list": (
-        "Of about 29 ms: templates 10.7 (25 rows with progress, URLs and localised dates, and the filter form's "
-        "assessor and IQA choices, which grow with the centre's staff: 300 options here), database 8.1 (the page of "
-        "learners and their progress, one UNION), the rest 4.5, rows into objects 2.7, building SQL 2.6 (the list's "
-        "query, whose filters the user chooses, and the form's choices). The same remedies as the queue apply, and "
+        "Of about 25 ms: templates 9.9 (25 rows with progress, URLs and dates, and the filter form's assessor and "
+        "IQA choices, which grow with the centre's staff: 300 options here, written in one pass), database 6.5 (the "
+        "count of the 10,000 active registrations, about 2 ms, then the page and its progress, one UNION), the rest "
+        "4.9, rows into objects 2.3, building SQL 1.2 (the form's qualification choices; an unfiltered list's count "
+        "and page are compiled, a filtered list's are built each time). The same remedies as the queue apply, and "
         "the staff filters as a search field instead of a full list of options."
     ),
 }
