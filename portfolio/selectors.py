@@ -172,11 +172,7 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
         version = versions.setdefault(values[0], Evidence.from_db(Evidence.objects.db, fields, values))
         if version.pk == evidence.pk and method_id is not None:
             method_ids.add(method_id)
-    # As a prefetch of `methods` would leave them: evidence.methods.all() reads no more.
-    evidence._prefetched_objects_cache = {
-        **getattr(evidence, "_prefetched_objects_cache", {}),
-        "methods": [method for method in catalogue().methods if method.pk in method_ids],
-    }
+    _give_methods(evidence, method_ids)
     files = _files(evidence_id=evidence.pk)
     links = _evidence_links(evidence_id=evidence.pk, registration_id=registration.pk)
     for row in (*files, *links):
@@ -298,12 +294,37 @@ _assessor_learners = CompiledRead(
 
 def waiting_evidence(registration_ids: list[int], limit: int) -> list[Evidence]:
     """The oldest `limit` pieces of assessor_queue() of these registrations, without their registrations (the
-    page has them)."""
-    return _waiting_evidence(limit, registration_ids=sorted(registration_ids))
+    page has them), with their methods: the pieces' method ids read, the methods taken from the catalogue."""
+    items = _waiting_evidence(limit, registration_ids=sorted(registration_ids))
+    method_ids: dict[int, set[int]] = {item.pk: set() for item in items}
+    if items:
+        for evidence_id, method_id in _method_ids_of(evidence_ids=list(method_ids)):
+            method_ids[evidence_id].add(method_id)
+    for item in items:
+        _give_methods(item, method_ids[item.pk])
+    return items
+
+
+def _give_methods(evidence: Evidence, method_ids: set[int]) -> None:
+    """Its methods from the catalogue's method key held in memory, in the key's order, as a prefetch of `methods`
+    would leave them: evidence.methods.all() reads no more."""
+    evidence._prefetched_objects_cache = {
+        **getattr(evidence, "_prefetched_objects_cache", {}),
+        "methods": [method for method in catalogue().methods if method.pk in method_ids],
+    }
+
+
+_method_ids_of = CompiledRead(
+    lambda evidence_ids: Evidence.methods.through.objects.filter(evidence_id__in=evidence_ids).values_list(
+        "evidence_id", "assessmentmethod_id"
+    )
+)
 
 
 _waiting_evidence = CompiledRead(
-    lambda limit, registration_ids: assessor_queue(None, registration_ids).select_related(None)[:limit]
+    lambda limit, registration_ids: (
+        assessor_queue(None, registration_ids).select_related(None).prefetch_related(None)[:limit]
+    )
 )
 
 

@@ -78,12 +78,12 @@ def _text() -> Value:
 
 
 def _null(field) -> Cast:
+    # Typed: PostgreSQL resolves an untyped NULL under DISTINCT as text, which a UNION with ids then refuses.
     return Cast(Value(None), field)
 
 
 def _number() -> Cast:
-    # Typed: PostgreSQL resolves an untyped NULL under DISTINCT as text, which a UNION with ids then refuses.
-    return Cast(Value(None), BigIntegerField())
+    return _null(BigIntegerField())
 
 
 def plan_registrations_scope(plan: SamplingPlan):

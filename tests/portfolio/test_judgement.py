@@ -180,6 +180,33 @@ def test_queue_lists_submitted_evidence_oldest_first_for_the_assessors_learners(
     assert list(assessor_queue(world.other_centre_assessor)) == []
 
 
+def test_the_queue_page_names_each_pieces_methods_in_the_methods_order_without_a_query_per_piece(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from qualifications.models import AssessmentMethod
+    from tests.portfolio.helpers import login
+
+    c1 = criteria_of(UNIT_A, 1)[0]
+    order = list(AssessmentMethod.objects.values_list("code", flat=True))
+    two = sorted(["RA", "PE"], key=order.index)
+    make_evidence(world.registration, criteria=[c1], title="Two methods", methods=("RA", "PE"))
+    make_evidence(world.registration, criteria=[c1], title="One method", methods=("O",))
+    login(client, world.assessor)
+    url = reverse("portfolio:assessor-queue")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).text
+    assert f'<td data-label="Methods">{", ".join(two)}</td>' in page
+    assert '<td data-label="Methods">O</td>' in page
+    for n in range(3):
+        make_evidence(world.registration, criteria=[c1], title=f"More {n}", methods=("RA", "RPL"))
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url).text
+    assert page.count('<td data-label="Methods">') == 5 and len(more) == len(few)
+
+
 def test_queue_counts_links_and_files_without_a_join_fan_out(world):
     from portfolio.selectors import assessor_registrations
     from tests import samples
