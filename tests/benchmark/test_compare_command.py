@@ -61,6 +61,12 @@ def test_an_unknown_commit_is_refused_before_anything_is_built(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def test_an_unknown_page_is_refused_before_anything_is_built(tmp_path):
+    result = _run(tmp_path, "HEAD", "--size", "3", "--pages", "learner home,the canteen menu")
+    assert result.returncode != 0 and "No such main page: the canteen menu" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_pages_change_is_the_median_of_its_rounds_own_changes():
     rounds = [{"old": 10.0, "new": 9.0}, {"old": 20.0, "new": 24.0}, {"old": 12.0, "new": 9.0}]
     summary = summarise(rounds)

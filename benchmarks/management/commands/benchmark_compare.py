@@ -51,6 +51,7 @@ class Command(BaseCommand):
         if options["size"] < 1 or options["rounds"] < 1 or options["requests"] < 1:
             raise CommandError("--size, --rounds and --requests must be positive.")
         commit = _git("rev-parse", "--verify", f"{options['rev']}^{{commit}}").strip()
+        chosen = _chosen_pages(options["pages"])
         env = build.prepare(options["size"], output, options["database_url"])
         self.stdout.write(f"Building a centre of {options['size']} learners ...")
         subprocess.run(
@@ -61,11 +62,7 @@ class Command(BaseCommand):
             check=True,
         )
         pages = json.loads((output / "compare-pages.json").read_text())
-        if options["pages"]:
-            chosen = [name.strip() for name in options["pages"].split(",") if name.strip()]
-            unknown = sorted(set(chosen) - set(pages))
-            if unknown:
-                raise CommandError(f"No such main page: {', '.join(unknown)} (choose from {', '.join(pages)})")
+        if chosen:
             pages = {name: pages[name] for name in chosen}
         with tempfile.TemporaryDirectory(prefix="benchmark-compare-") as folder:
             tree = Path(folder) / "tree"
@@ -98,8 +95,10 @@ class Command(BaseCommand):
         (output / "compare-pages.json").write_text(json.dumps(pages, indent=2))
 
     def _measure(self, pages: dict, env: dict, trees: dict[str, Path], options) -> dict[str, list[dict]]:
-        workers = {side: _Worker(tree, env, pages) for side, tree in trees.items()}
+        workers: dict[str, _Worker] = {}
         try:
+            for side, tree in trees.items():  # in the try: a version that cannot start stops the one already started
+                workers[side] = _Worker(tree, env, pages)
             rounds: dict[str, list[dict]] = {}
             for name in pages:
                 self.stdout.write(f"  {name} ...")
@@ -113,6 +112,19 @@ class Command(BaseCommand):
         finally:
             for worker in workers.values():
                 worker.stop()
+
+
+def _chosen_pages(option: str) -> list[str]:
+    """The main pages named by --pages (none: all), refused before anything is built if one is not a main page."""
+    from benchmarks.data import BenchCentre
+    from benchmarks.measure import main_pages
+
+    known = list(main_pages(BenchCentre(size=0)))  # the names only: URLs of a centre not built yet
+    chosen = [name.strip() for name in option.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(known))
+    if unknown:
+        raise CommandError(f"No such main page: {', '.join(unknown)} (choose from {', '.join(known)})")
+    return chosen
 
 
 class _Worker:
