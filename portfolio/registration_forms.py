@@ -1,12 +1,12 @@
 """Forms for registering learners and changing registrations. They validate input; the services hold the rules."""
 
 from django import forms
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import CompetenceStatus, Membership, Role, User
 from centres.params import parse_id, parse_ids
+from core.markup import html_rows
 from qualifications.guidance import choice_advice, labels_for_qualification
 from qualifications.models import Pathway, QualificationUnit, Unit
 from qualifications.services.combination import optional_units
@@ -380,8 +380,7 @@ class RegistrationFilterForm(forms.Form):
                     "id": bound.id_for_label,
                     "label": bound.label,
                     # Written here in one pass: a template loop costs some 20 us an option, and there are hundreds.
-                    "options": format_html_join(
-                        "",
+                    "options": html_rows(
                         '<option value="{}"{}>{}</option>',
                         ((value, _SELECTED if value == current else "", label) for value, label in options),
                     ),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
+
+from core.markup import html_of
 
 register = template.Library()
 
@@ -16,7 +17,7 @@ def progress_bar(percent, label, *, small=False, brand=False, show_text=False):
     percent (0-100), label (what is measured); small: a thin bar; brand: blue instead of green; show_text: "N%"
     beside the bar for sighted users (the text alternative is always there)."""
     value = floatformat(percent, "0u")
-    return format_html(
+    return html_of(
         '<div class="d-flex align-items-center gap-2 progress-line"><svg class="progress-svg{}" viewBox="0 0 100 10"'
         ' preserveAspectRatio="none" role="progressbar" aria-label="{}" aria-valuemin="0" aria-valuemax="100"'
         ' aria-valuenow="{}" aria-valuetext="{}%" focusable="false"><rect class="progress-track" width="100"'
@@ -27,7 +28,7 @@ def progress_bar(percent, label, *, small=False, brand=False, show_text=False):
         value,
         " progress-value-brand" if brand else "",
         value,
-        format_html('<span class="small fw-semibold text-nowrap" aria-hidden="true">{}%</span>', value)
+        html_of('<span class="small fw-semibold text-nowrap" aria-hidden="true">{}%</span>', value)
         if show_text
         else "",
     )

@@ -2,10 +2,11 @@ import re
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from core.markup import html_of
 from qualifications import guidance as catalogue_guidance
 from qualifications import models
 from qualifications.cache import catalogue
@@ -23,7 +24,7 @@ def highlight(text: str, query: str) -> SafeString:
     pieces = re.split(f"({re.escape(query)})", text, flags=re.IGNORECASE)
     out = []
     for index, piece in enumerate(pieces):
-        out.append(format_html('<mark class="p-0">{}</mark>', piece) if index % 2 else conditional_escape(piece))
+        out.append(html_of('<mark class="p-0">{}</mark>', piece) if index % 2 else conditional_escape(piece))
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
 
 
@@ -35,14 +36,14 @@ def criterion_code(criterion, query: str = "") -> SafeString:
     than the rest of the row."""
     code = highlight(criterion.code, query) if query else conditional_escape(criterion.code)
     printed = (
-        format_html(
+        html_of(
             ' <span class="printed-code small text-body-secondary">{}</span>',
             gettext("(printed as %(printed_code)s)") % {"printed_code": criterion.printed_code},
         )
         if criterion.renumbered
         else ""
     )
-    return format_html('<span class="criterion-code">{}</span>{}', code, printed)
+    return html_of('<span class="criterion-code">{}</span>{}', code, printed)
 
 
 @register.inclusion_tag("qualifications/_text_blocks.html")

@@ -2,22 +2,22 @@
 at a busy centre), and a template loop costs about 5 us a variable, some 16 of them a row."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
 
+from core.markup import html_of, html_rows
 from quality.models import SampleKind
 from quality.services.coverage.rows import LearnerRow
 
 register = template.Library()
 
-_SAMPLED = format_html(' class="{}"', "table-success")
-_GAP = format_html(' class="{}"', "table-warning")
+_SAMPLED = html_of(' class="{}"', "table-success")
+_GAP = html_of(' class="{}"', "table-warning")
 
 
 def _cell(row: LearnerRow, kind: str, gap_mark) -> tuple:
     """(class attribute, content) of one kind's cell: sampled (how many times), a gap (work to sample and none
     sampled yet) or nothing to sample."""
     if sampled := row.sampled[kind]:
-        return _SAMPLED, format_html("✓ {}", sampled)
+        return _SAMPLED, html_of("✓ {}", sampled)
     if row.possible[kind]:
         return _GAP, gap_mark
     return "", "–"
@@ -26,9 +26,8 @@ def _cell(row: LearnerRow, kind: str, gap_mark) -> tuple:
 @register.simple_tag
 def learner_coverage_rows(rows: list[LearnerRow], gap: str):
     """The "Learners × interim and summative" table's rows, escaped as a template escapes them."""
-    gap_mark = format_html("<strong>{}</strong>", gap)
-    return format_html_join(
-        "",
+    gap_mark = html_of("<strong>{}</strong>", gap)
+    return html_rows(
         '<tr><th scope="row" class="fw-normal">{}</th><td>{}</td><td{}>{}</td><td{}>{}</td></tr>',
         (
             (
