@@ -17,6 +17,7 @@ from centres.services import (
     add_staff_member,
     update_staff_credential,
 )
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +234,13 @@ def test_updating_the_award_through_the_service_keeps_the_countersigning_rule(wo
         )
     membership.refresh_from_db()
     assert membership.countersignatory == world.assessor
+
+
+def test_every_assessor_and_iqa_finds_their_cpd_log_in_the_navigation_once(client, world):
+    """An IQA who does not also assess is offered their log too: the navigation's check "not already listed as an
+    assessor" once failed silently for anyone without the assessor role, and hid the link."""
+    cpd = reverse("centres:my-cpd", args=[world.centre.pk])
+    make_staff(world.centre, Role.IQA, user=world.assessor)
+    for person, links in ((world.assessor, 1), (world.iqa, 1), (world.learner, 0)):
+        client.force_login(person)
+        assert client.get(reverse("home")).content.decode().count(f'href="{cpd}"') == links, person
