@@ -1,0 +1,80 @@
+"""The assessment queue's two tables, written in one pass: up to 200 pieces of evidence and every learner of the
+caseload cost more in a template loop than the rest of the page. Escaped as the template escaped them
+(core.markup); whole numbers printed as they are, as `{% localize off %}` printed them."""
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from core.markup import day_formatter, html_of, html_rows, our_words
+from core.templatetags.urls import reverse_numeric
+
+register = template.Library()
+
+_EVIDENCE_ROW = (
+    '<tr><td data-label="Submitted" class="text-nowrap">{}</td>'
+    '<td data-label="Learner">{}<div class="small text-body-secondary">{}</div></td>'
+    '<td data-label="Evidence">{}{}. {}</td>'
+    '<td data-label="Methods">{}</td>'
+    '<td data-label="Criteria awaiting">{}</td>'
+    '<td><a class="btn btn-sm btn-primary" href="{}">{}<span class="visually-hidden"> {}</span></a></td></tr>'
+)
+_LEARNER_ROW = (
+    '<tr><td data-label="Learner"><a href="{}">{}</a></td>'
+    '<td data-label="Qualification">{}</td>'
+    '<td data-label="Criteria met"><div class="d-flex align-items-center gap-2"><progress max="100" value="{}" '
+    'aria-label="{}% met"></progress> <span class="text-nowrap">{} / {}</span></div></td>'
+    '<td data-label="Awaiting review">{}</td></tr>'
+)
+
+
+@register.simple_tag
+def waiting_evidence_rows(items) -> SafeString:
+    """A row per piece of evidence awaiting review: when it was submitted (the centre's date), whose, which piece,
+    its methods, how many criteria await a judgement, and the way to judge it."""
+    judge = our_words(gettext("Judge"))
+    submitted_on = day_formatter("d/m/Y")
+
+    def row(item) -> tuple:
+        learner = item.registration.learner
+        return (
+            submitted_on(item.submitted_at),
+            learner.full_name,
+            item.registration.qualification.title,
+            item.reference,
+            html_of(" v{}", item.version) if item.version > 1 else "",
+            item.title,
+            item.method_codes,
+            item.links_pending,
+            reverse_numeric("portfolio:evidence-judge", item.pk),
+            judge,
+            our_words(
+                gettext("evidence %(reference)s of %(full_name)s"),
+                reference=item.reference,
+                full_name=learner.full_name,
+            ),
+        )
+
+    return html_rows(_EVIDENCE_ROW, (row(item) for item in items))
+
+
+@register.simple_tag
+def learner_progress_rows(rows) -> SafeString:
+    """A row per (registration, progress) of the caseload: the learner's portfolio, qualification, criteria met
+    and evidence awaiting review."""
+    return html_rows(
+        _LEARNER_ROW,
+        (
+            (
+                reverse_numeric("portfolio:registration-portfolio", registration.pk),
+                registration.learner.full_name,
+                registration.qualification.title,
+                progress.percent,
+                progress.percent,
+                progress.met,
+                progress.required,
+                progress.awaiting_review,
+            )
+            for registration, progress in rows
+        ),
+    )
