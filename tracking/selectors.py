@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext
 
@@ -64,12 +65,17 @@ class SignOffState:
 
     registration: Registration
     status: UnitStatus
-    content_hash: str
     sign_off: UnitSignOff | None
     signatures: list[Signature] = field(default_factory=list)  # live and voided, oldest first
     # The qualified colleague who must countersign, when the signing assessor works towards their award.
     countersignatory: User | None = None
     assessor_needs_countersignature: bool = False
+
+    @cached_property
+    def content_hash(self) -> str:
+        """The hash of the sheet's content now, worked out when first asked (a page that only lists units and who
+        has signed never needs it): the status it is taken from never changes once assembled."""
+        return content_hash(self.registration, self.status)
 
     @property
     def unit(self):
@@ -205,7 +211,6 @@ def _signoff_states(registration: Registration, statuses: list[UnitStatus]) -> d
         state = SignOffState(
             registration=registration,
             status=status,
-            content_hash=content_hash(registration, status),
             sign_off=sign_off,
             signatures=signatures,
         )

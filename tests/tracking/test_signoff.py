@@ -7,6 +7,7 @@ from centres.models import Event, PersonalInterest
 from portfolio.models import CriterionDecision, EqaShare, EvidenceLink, Registration, RegistrationUnit
 from qualifications.models import Unit
 from tests.factories import make_staff
+from tracking import selectors
 from tracking.models import Signature, SignatureRole, UnitSignOff
 from tracking.selectors import signoff_state
 from tracking.services.signoff import SignOffError, reopen_unit, roles_user_may_sign, sign_unit
@@ -308,3 +309,16 @@ def test_assessor_cannot_sign_off_before_the_learners_identity_is_confirmed(worl
     )
     _sign(world, completed, world.assessor, SignatureRole.ASSESSOR)
     assert RegistrationUnit.objects.get(registration=world.registration, unit=completed).locked_at
+
+
+def test_a_sign_off_state_works_out_its_sheets_hash_only_when_asked(world, completed, monkeypatch):
+    """A page listing units and who has signed (the learner's home) never hashes a sheet; asking gives the hash of
+    the content the state was read with, worked out once."""
+    calls = []
+    real = selectors.content_hash
+    monkeypatch.setattr(selectors, "content_hash", lambda *args: calls.append(args) or real(*args))
+    state = signoff_state(world.registration, completed)
+    assert state.next_role == SignatureRole.LEARNER and not state.content_changed
+    assert calls == []
+    assert state.content_hash == real(world.registration, state.status) == state.content_hash
+    assert len(calls) == 1
