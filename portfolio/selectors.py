@@ -347,8 +347,13 @@ def countersign_queue(user) -> tuple[list[EvidenceLink], list[CriterionDecision]
 
 
 def latest_feedback(registrations, limit: int = 5) -> list[EvidenceLink]:
-    """The most recent judgements with feedback on the learner's current evidence."""
-    return _latest_feedback(limit, registration_ids=[registration.pk for registration in registrations])
+    """The most recent judgements with feedback on the learner's current evidence, each with its criterion (and the
+    criterion's unit) from the catalogue held in memory, read-only."""
+    links = _latest_feedback(limit, registration_ids=[registration.pk for registration in registrations])
+    criteria = catalogue().criteria
+    for link in links:
+        link.criterion = criteria[link.criterion_id]
+    return links
 
 
 _latest_feedback = CompiledRead(
@@ -358,7 +363,7 @@ _latest_feedback = CompiledRead(
         )
         .exclude(feedback="")
         .exclude(countersign_status=CountersignStatus.OVERTURNED)
-        .select_related("evidence", "criterion__unit", "judged_by")
+        .select_related("evidence", "judged_by")
         .order_by("-judged_at")[:limit]
     )
 )
