@@ -50,11 +50,6 @@ def awaiting_countersignature(obj) -> bool:
 
 
 @register.filter
-def overturned(obj) -> bool:
-    return getattr(obj, "countersign_status", None) == CountersignStatus.OVERTURNED
-
-
-@register.filter
 def evidence_state(evidence, links=None) -> DisplayState:
     """What the evidence shows as its state (portfolio.services.judgement.state): from the link counts a list
     annotated, or from the links a detail page holds (`evidence|evidence_state:links`)."""

@@ -1,5 +1,5 @@
 """The assessment queue's two tables, written in one pass: up to 200 pieces of evidence and every learner of the
-caseload cost more in a template loop than the rest of the page. Escaped as the template escaped them
+caseload took about a quarter of the page's CPU in a template loop. Escaped as the template escaped them
 (core.markup); whole numbers printed as they are, as `{% localize off %}` printed them."""
 
 from django import template

@@ -1,6 +1,6 @@
-"""The tracking sheet's criterion rows, written in one pass: a unit has up to some forty criteria, and a template loop
-costs about 5 us a variable and 40 a translated phrase, some thirty of them a row (most of the sheet page's time).
-Escaped as the template escaped them (core.markup)."""
+"""The tracking sheet's criterion rows, written in one pass: a unit has up to some forty criteria, each row some
+thirty variables and phrases, and in a template loop they took about a quarter of the page's CPU. Escaped as the
+template escaped them (core.markup)."""
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
