@@ -18,51 +18,55 @@ TARGET_UPLOAD_MB = 100  # a large upload's peak memory above idle (not part of t
 # when this was written (the run at 10,000 learners published in docs/benchmarks.md, at ab8e599).
 REMAINING = {
     "learner home": (
-        "Of about 14.5 ms: the rest 4.8 (the panels' own Python: each unit's criteria assembled into statuses, each "
-        "sheet's content hashed for its sign-off state), templates 4 (the panels), database 3.4 for ten queries, "
-        "rows into objects 2.1 (some 160 model instances a request: links, evidence, decisions, signatures); "
-        "building SQL none, every read being compiled once per process (core.compiled). What would remove the rest: "
-        "the units' statuses and sign-off states kept per registration as work is recorded (a summary the services "
-        "update), read as one row instead of assembled from links and decisions on every visit."
+        "Of about 14.5 ms: the rest 4.5 (the panels' own Python: each unit's criteria assembled into statuses), "
+        "templates 3.8 (the panels), database 3.8 for ten queries, rows into objects 2.1 (some 160 model instances a "
+        "request: links, evidence, decisions, signatures); building SQL none, every read being compiled once per "
+        "process (core.compiled); a sheet's content is hashed only where a live signature needs comparing. What would "
+        "remove the rest: the units' statuses and sign-off states kept per registration as work is recorded (a "
+        "summary the services update), read as one row instead of assembled from links and decisions on every visit."
     ),
     "evidence page": (
-        "Of about 20 ms: templates 8.9 (a row per linked criterion with its state, feedback, wording for the "
-        "pathway and dates), the rest 3.4, database 3.2 for nine queries, rows into objects 3.1, building SQL 0.9 "
-        "(the history's lookup of the evidence reference in each entry's JSON, which a compiled read cannot bind: "
-        "the reference is a JSON number). Rows rendered from values prepared in the view (labels and dates as "
-        "text) would leave some 14 ms; the target needs that and fewer, narrower queries."
+        "Of about 15 ms: templates 5.2 (the page around the criteria rows, which are written in one pass), database "
+        "3.3 for nine queries, rows into objects 2.9, the rest 2.4, building SQL 0.8 (the history's lookup of the "
+        "evidence reference in each entry's JSON, which a compiled read cannot bind: the reference is a JSON number). "
+        "Fewer, narrower queries (the observation record, files, links and decisions read together) and the history "
+        "read by a compiled query would bring it near the target."
     ),
     "unit sheet": (
-        "Of about 18.5 ms: templates 9.4 (a row per criterion, each with its references, state and date), the rest "
-        "4.5 (assembling the sheet: statuses, references, the content hash), database 2.7, rows into objects 1.5; "
-        "building SQL none. A sheet rendered once per content hash would save the template only (to some 9 ms), "
-        "because finding the hash needs the content read and assembled; the statuses and hash kept as the work is "
-        "recorded would make it cheaper still."
+        "Of about 13 ms: templates 5 (the page around the criterion rows, which are written in one pass), the rest "
+        "3.8 (assembling the sheet: statuses, references, the content hash it shows), database 2.8, rows into "
+        "objects 1.3; building SQL none. The statuses and hash kept as the work is recorded would remove most of the "
+        "rest and the objects."
     ),
     "assessor queue": (
-        "Of about 22.5 ms: templates 8.7 (40 learners' progress rows and the queue's evidence rows, each with its "
-        "methods, dates and label), database 5.8 (the queue and the learners' progress, one UNION), rows into "
-        "objects 4.1, the rest 2.8, building SQL 0.5 (the methods' prefetch). Rows prepared in the view as plain "
-        "values and a first page of the queue would remove most of the template and the objects; the progress kept "
-        "per registration as work is recorded would remove most of the database."
+        "Of about 17 ms: database 6.7 (the queue, then the learners' progress as one UNION that counts every met "
+        "decision and pending link of the caseload), templates 5.1 (both tables' rows are written in one pass; the "
+        "rest is the layout), rows into objects 2.5, the rest 2.4; building SQL none. The progress kept per "
+        "registration as work is recorded would remove most of the database; a first page of the queue, the rest "
+        "of the objects."
     ),
     "IQA plan": (
-        "Of about 54 ms: database 19.4, two thirds of it one DISTINCT query folding the 9,360 decisions and 10,960 "
-        "evidence links of the benchmark IQA's 205 learners into 1,010 rows; the rest 14.5 (the plan's coverage "
-        "assembled in Python, and the proposals); templates 10.7 (the assessors' rates, the proposals, the matrices; "
-        "the 205-row learner table is written in one pass); rows into objects 6.9 (the learners' registrations and "
-        "people, the samples); building SQL 2.4 (the open actions' count, standardisation and the locations on the "
+        "Of about 60 ms: database 23.5, two thirds of it one DISTINCT query folding the 9,360 decisions and 10,960 "
+        "evidence links of the benchmark IQA's 205 learners into 1,010 rows; the rest 15.8 (the plan's coverage "
+        "assembled in Python, and the proposals); templates 9.9 (the assessors' rates, the proposals, the matrices; "
+        "the 205-row learner table is written in one pass); rows into objects 7.3 (the learners' registrations and "
+        "people, the samples); building SQL 2.3 (the open actions' count, standardisation and the locations on the "
         "sampled evidence, not compiled). Its cost follows the plan, not the centre. Coverage kept per unit of each "
         "learner as work is recorded (a summary row the services update), instead of folded from every decision and "
         "link on each request, would remove the DISTINCT query and most of the assembly."
     ),
     "centre learner list": (
-        "Of about 25 ms: templates 9.9 (25 rows with progress, URLs and dates, and the filter form's assessor and "
-        "IQA choices, which grow with the centre's staff: 300 options here, written in one pass), database 6.5 (the "
-        "count of the 10,000 active registrations, about 2 ms, then the page and its progress, one UNION), the rest "
-        "4.9, rows into objects 2.3, building SQL 1.2 (the form's qualification choices; an unfiltered list's count "
-        "and page are compiled, a filtered list's are built each time). The same remedies as the queue apply, and "
-        "the staff filters as a search field instead of a full list of options."
+        "Of about 23.5 ms: database 7.9 (the count of the 10,000 active registrations, about 2 ms, the page, and its "
+        "progress as one UNION), templates 6.3 (the 25 rows are written in one pass, and so are the filter form's "
+        "assessor and IQA options, which grow with the centre's staff: 300 here), the rest 5.2, rows into objects "
+        "2.4, building SQL 1.2 (the form's qualification choices; an unfiltered list's count and page are compiled, "
+        "a filtered list's are built each time). The progress kept per registration, as for the queue, and the "
+        "staff filters as a search field instead of a full list of options would remove most of what is left."
+    ),
+    "notification list": (
+        "Of about 11 ms: templates 6.8 (a page of notifications, each with its two forms and their CSRF tokens, and "
+        "the layout), the rest 1.9, database 0.9 for three queries, building SQL 0.5, rows into objects 0.5. Within "
+        "the target on a quiet machine; the rows written in one pass would leave a margin."
     ),
 }
 
