@@ -11,6 +11,7 @@ import html
 from collections.abc import Callable, Iterable
 
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import linebreaksbr
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
@@ -49,13 +50,28 @@ def day_formatter(date_format: str) -> Callable[[dt.date | dt.datetime | None], 
     """The `date` filter with a format of the day alone ("j M Y", "SHORT_DATE_FORMAT"), for one table's many rows:
     a datetime is taken in the centre's time zone as the filter takes it, and each day is formatted once."""
     formatted: dict[dt.date, str] = {}
+    # Many rows of a table carry the same moment (links judged together): each taken into the centre's time once.
+    seen: dict[dt.date | dt.datetime, str] = {}
 
     def format_day(value: dt.date | dt.datetime | None) -> str:
         if value is None:
             return ""
+        if value in seen:
+            return seen[value]
         day = template_localtime(value).date() if isinstance(value, dt.datetime) else value
         if day not in formatted:
             formatted[day] = date_filter(day, date_format)
+        seen[value] = formatted[day]
         return formatted[day]
 
     return format_day
+
+
+def lines_br(text: str) -> SafeString:
+    """The `linebreaksbr` filter on what someone typed: escaped, each line break (however the browser sent it) a
+    <br>."""
+    if not text:
+        return mark_safe("")
+    if type(text) is not str:
+        return linebreaksbr(text, autoescape=True)
+    return mark_safe(html.escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>"))

@@ -3,11 +3,10 @@ criteria or more, and each row's twenty variables and phrases in a template loop
 CPU. Escaped as the template escaped them (core.markup)."""
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from core.markup import day_formatter, html_of, html_rows, our_words
+from core.markup import day_formatter, html_of, html_rows, lines_br, our_words
 from portfolio.models import CountersignStatus, Evidence
 from portfolio.selectors import LinkRow
 from qualifications.templatetags.catalogue import criterion_code, criterion_guidance, wording_for
@@ -38,6 +37,8 @@ class _Words:
             '<div class="small text-info-emphasis">{}</div>', our_words(gettext("Awaiting countersignature"))
         )
         self.not_yet = our_words(gettext("Not yet"))
+        self.met_on = gettext("Met %(when)s")  # filled in for each row
+        self.met_on_awaiting = gettext("Met %(when)s, awaiting countersignature")
         self.day = day_formatter("SHORT_DATE_FORMAT")
 
 
@@ -73,8 +74,8 @@ def _met(row: LinkRow, words: _Words) -> SafeString:
         return words.not_yet
     when = words.day(decision.met_on)
     if decision.is_final:
-        return html_of('<span class="status-met">{}</span>', our_words(gettext("Met %(when)s"), when=when))
-    return our_words(gettext("Met %(when)s, awaiting countersignature"), when=when)
+        return html_of('<span class="status-met">{}</span>', our_words(words.met_on, when=when))
+    return our_words(words.met_on_awaiting, when=when)
 
 
 @register.simple_tag
@@ -93,7 +94,7 @@ def criterion_judgement_rows(rows: list[LinkRow], evidence: Evidence, pathway_id
                 words.judgement,
                 *_judgement(row, evidence, words),
                 words.feedback,
-                linebreaksbr(row.link.feedback, autoescape=True),
+                lines_br(row.link.feedback),
                 words.met,
                 _met(row, words),
             )

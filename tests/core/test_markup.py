@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 from django.template import Context, Template
+from django.template.defaultfilters import linebreaksbr
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
-from core.markup import day_formatter, escaped, html_of, html_rows, our_words
+from core.markup import day_formatter, escaped, html_of, html_rows, lines_br, our_words
 
 
 class _Named:
@@ -76,3 +77,30 @@ def test_a_day_is_formatted_as_the_date_filter_formats_it_in_the_centres_time_zo
         assert day(value) == template.render(Context({"value": value}))
     assert day(late_in_june) == "1 Jul 2026"
     assert day(None) == ""
+
+
+def test_a_moment_many_rows_share_is_formatted_as_the_filter_formats_it_each_time():
+    template = Template('{{ value|date:"SHORT_DATE_FORMAT" }}')
+    day = day_formatter("SHORT_DATE_FORMAT")
+    late_in_june = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
+    same_moment_elsewhere = late_in_june.astimezone(dt.timezone(dt.timedelta(hours=-5)))
+    moments = [late_in_june, late_in_june, same_moment_elsewhere, dt.date(2026, 6, 30), late_in_june]
+    assert [day(value) for value in moments] == [template.render(Context({"value": v})) for v in moments]
+    assert day(late_in_june) == "01/07/2026" and day(dt.date(2026, 6, 30)) == "30/06/2026"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "one line",
+        "first\nsecond",
+        "windows\r\nbreaks\r\nand an old Mac\rbreak",
+        "<script>alert('x')</script> & \"quotes\"\n\nafter a blank line",
+        mark_safe("<em>already</em>\nsafe"),
+    ],
+    ids=["empty", "one-line", "newline", "crlf-and-cr", "hostile", "safe"],
+)
+def test_lines_br_gives_what_the_linebreaksbr_filter_gives(text):
+    assert lines_br(text) == linebreaksbr(text, autoescape=True)
+    assert isinstance(lines_br(text), SafeString)

@@ -190,3 +190,22 @@ def test_evidence_names_its_methods_by_code_in_the_methods_order_from_what_a_pag
     with django_assert_num_queries(0):
         assert evidence.method_codes == expected
     assert sorted(expected.split(", ")) == ["PE", "RA"]
+
+
+def test_what_a_page_holds_of_a_pieces_methods_follows_every_change_to_them(world, django_assert_num_queries):
+    _create(world.registration, world.learner, ["RA"])
+    evidence = Evidence.objects.prefetch_related("methods").get(registration=world.registration)
+    with django_assert_num_queries(0):
+        assert (evidence.method_codes, evidence.is_simulated) == ("RA", False)
+    simulation = AssessmentMethod.objects.get(code="Sim")
+    evidence.methods.add(simulation)
+    assert evidence.is_simulated and evidence.method_codes == ", ".join(
+        method.code for method in AssessmentMethod.objects.filter(code__in=["RA", "Sim"])
+    )
+    evidence.methods.set([simulation])
+    assert (evidence.method_codes, evidence.is_simulated) == ("Sim", True)
+    evidence.methods.clear()
+    assert (evidence.method_codes, evidence.is_simulated) == ("", False)
+    unheld = Evidence.objects.get(pk=evidence.pk)  # nothing fetched with it: asked of the database
+    evidence.methods.add(AssessmentMethod.objects.get(code="PE"))
+    assert unheld.method_codes == "PE"

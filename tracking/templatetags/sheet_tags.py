@@ -35,6 +35,7 @@ class _Labels:
         self.simulated = our_words(gettext("simulated"))
         self.not_required = our_words(gettext("Not required on this pathway"))
         self.met_with_sign_off = our_words(gettext("Met with the unit's sign-off"))
+        self.evidence_reference = gettext("Evidence %(reference)s")  # filled in for each reference
         self.day = day_formatter("SHORT_DATE_FORMAT")
 
 
@@ -45,7 +46,7 @@ def _references(row: SheetRow, labels: _Labels) -> SafeString:
             html_of(
                 '<a href="{}" aria-label="{}{}">{}</a>{}',
                 url,
-                our_words(gettext("Evidence %(reference)s"), reference=reference),
+                our_words(labels.evidence_reference, reference=reference),
                 mark_safe(f", {labels.simulated}") if simulated else "",
                 reference,
                 mark_safe('<span class="simulated" aria-hidden="true">*</span>') if simulated else "",
