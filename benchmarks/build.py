@@ -80,8 +80,10 @@ def build(size: int, *, export_file_kb: int | None) -> tuple[BenchCentre, dict[s
         add(bench)
         parts[part_name] = time.perf_counter() - part_started
     # Fresh planner statistics, as a live database has (autovacuum, or SQLite's ANALYZE): a million rows loaded a
-    # moment ago would otherwise be planned for as if the tables were empty.
+    # moment ago would otherwise be planned for as if the tables were empty. On PostgreSQL also VACUUM, as
+    # autovacuum does after so many inserts: it marks the pages all-visible, so counts and narrow reads are
+    # answered from an index alone, as they are on a live database, instead of visiting every row.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     measure.seed_inbox(bench)
     return bench, parts
