@@ -177,6 +177,10 @@ def evidence_page(evidence: Evidence) -> EvidencePage:
     links = _evidence_links(evidence_id=evidence.pk, registration_id=registration.pk)
     for row in (*files, *links):
         row.evidence = evidence  # as evidence.files and evidence.links would have given them
+    criteria = catalogue().criteria
+    for link in links:
+        link.criterion = criteria[link.criterion_id]  # with its unit and learning outcome, read-only
+    links.sort(key=lambda link: (link.criterion.unit.reference, link.criterion.order, link.pk))
     criterion_ids = [link.criterion_id for link in links]
     decisions = {
         decision.criterion_id: decision
@@ -218,11 +222,12 @@ def _evidence_links_query(evidence_id: int, registration_id: int):
         .annotate(latest=Max("evidence__date"))
         .values("latest")
     )
+    # The criteria, their units and outcomes come from the catalogue held in memory (evidence_page), not the query.
     return (
         EvidenceLink.objects.filter(evidence_id=evidence_id)
-        .select_related("criterion__unit", "criterion__learning_outcome", "judged_by", "countersigned_by")
+        .select_related("judged_by", "countersigned_by")
         .annotate(latest_accepted_date=Subquery(latest_accepted))
-        .order_by("criterion__unit__reference", "criterion__order")
+        .order_by()
     )
 
 
@@ -279,14 +284,20 @@ def assessor_queue(user, registration_ids: list[int] | None = None) -> QuerySet[
 
 
 def assessor_learners(user) -> list[Registration]:
-    """assessor_registrations(user) with their learner, qualification and pathway, by learner's name."""
-    return _assessor_learners(user_id=user.pk, centre_ids=access_profile(user).centre_ids(Role.ASSESSOR))
+    """assessor_registrations(user) with their learner, qualification and pathway, by learner's name (the
+    qualification and pathway from the catalogue held in memory, read-only: a caseload shares a few)."""
+    registrations = _assessor_learners(user_id=user.pk, centre_ids=access_profile(user).centre_ids(Role.ASSESSOR))
+    held = catalogue()
+    for registration in registrations:
+        registration.qualification = held.qualifications[registration.qualification_id]
+        registration.pathway = held.pathways[registration.pathway_id] if registration.pathway_id is not None else None
+    return registrations
 
 
 _assessor_learners = CompiledRead(
     lambda user_id, centre_ids: (
         Registration.objects.filter(assessor_id=user_id, centre_id__in=centre_ids, status=Registration.Status.ACTIVE)
-        .select_related("learner", "qualification", "pathway")
+        .select_related("learner")
         .order_by("learner__full_name")
     )
 )
