@@ -528,3 +528,14 @@ def test_picker_keeps_links_in_a_signed_off_unit_while_linking_another(client, w
     response = client.post(url, {"criteria": [b1.pk], "action": "save"}, follow=True)
     assert "This unit is locked for sign-off; ask the assessor to reopen it" in " ".join(_messages(response))
     assert set(evidence.links.values_list("criterion_id", flat=True)) == {a1.pk, b1.pk}
+
+
+def test_the_criteria_a_piece_shows_are_in_unit_then_printed_order_whatever_order_they_were_linked_in(client, world):
+    later_unit, first_unit = criteria_of(UNIT_A, 3), criteria_of(UNIT_B, 2)
+    linked_in = [*reversed(later_unit), *reversed(first_unit)]
+    evidence = make_evidence(world.registration, criteria=linked_in)
+    html = login(client, world.learner).get(reverse("portfolio:evidence-detail", args=[evidence.pk])).content.decode()
+    codes = re.findall(r'<span class="criterion-code">([^<]+)</span>', html)  # each row: its unit, its criterion
+    assert UNIT_B < UNIT_A  # J/600/0658 is listed before J/600/1003
+    expected = [(UNIT_B, criterion.code) for criterion in first_unit] + [(UNIT_A, c.code) for c in later_unit]
+    assert list(zip(codes[::2], codes[1::2], strict=True)) == expected
