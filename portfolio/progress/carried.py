@@ -77,6 +77,16 @@ def carried_units(registration_ids: list[int]) -> dict[tuple[int, int], CarriedU
     return result
 
 
+def not_carried(plan):
+    """The plan entries no provider holds a carry of: the same rows as filtering `with_carried_marker` on
+    may_be_carried=False, written as one NOT EXISTS per provider, which the database answers as anti-joins over
+    a whole centre's plan, where NOT (EXISTS ... OR EXISTS ...) is evaluated entry by entry."""
+    registration, unit = OuterRef("registration_id"), OuterRef("unit_id")
+    for _, marker in _carried_providers:
+        plan = plan.exclude(marker(registration, unit))
+    return plan
+
+
 def with_carried_marker(plan):
     """The plan entries, each with `may_be_carried`: whether some provider holds a carry of it (read in the same
     query, so a plan with none, the usual case, costs no query to the providers)."""

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 
 from core.spreadsheets import SafeCsvWriter
 from portfolio.models import Registration, RegistrationUnit
-from portfolio.progress.carried import with_carried_marker
+from portfolio.progress.carried import not_carried
 from tracking.models import Signature, SignatureRole
 
 from ..models import CertificationClaim
@@ -68,16 +68,12 @@ def may_be_ready(registrations):
     """Those of the registrations (a queryset) not claimed, not withdrawn, and with no planned unit left unsigned:
     every unit has a live assessor's signature or may be carried over. A superset of the ready ones, found in one
     query, so the full check (certification_status) runs only on the few near the end, not on a whole centre."""
-    unsigned_unit = (
-        with_carried_marker(RegistrationUnit.objects.filter(registration_id=OuterRef("pk")))
-        .filter(may_be_carried=False)
-        .exclude(
-            Exists(
-                Signature.objects.live().filter(
-                    role=SignatureRole.ASSESSOR,
-                    sign_off__registration_id=OuterRef("registration_id"),
-                    sign_off__unit_id=OuterRef("unit_id"),
-                )
+    unsigned_unit = not_carried(RegistrationUnit.objects.filter(registration_id=OuterRef("pk"))).exclude(
+        Exists(
+            Signature.objects.live().filter(
+                role=SignatureRole.ASSESSOR,
+                sign_off__registration_id=OuterRef("registration_id"),
+                sign_off__unit_id=OuterRef("unit_id"),
             )
         )
     )

@@ -8,10 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from centres.models import Event
-from portfolio.models import Registration
+from portfolio.models import Registration, RegistrationUnit
 from portfolio.progress import registration_progress, unit_status
+from portfolio.progress.carried import not_carried, with_carried_marker
 from qualifications.models import Unit
 from quality.services.certification import certification_status
+from quality.services.readiness import may_be_ready
 from tests.factories import client_for, make_registration
 from tracking.models import CarriedOverUnit, SignatureRole
 from tracking.services.carry import (
@@ -110,6 +112,21 @@ def test_a_carried_unit_is_signed_off_for_the_certification_check(world, award, 
     assert shared_unit not in certification_status([diploma])[diploma.pk].signed_off
     carry_over_unit(actor=world.assessor, registration=diploma, unit=shared_unit)
     assert shared_unit in certification_status([diploma])[diploma.pk].signed_off
+
+
+def test_the_plan_entries_not_carried_are_those_the_carried_marker_leaves_unmarked(world, award, diploma, shared_unit):
+    plan = RegistrationUnit.objects.filter(registration__in=[award, diploma])
+    carry_over_unit(actor=world.assessor, registration=diploma, unit=shared_unit)
+    unmarked = set(with_carried_marker(plan).filter(may_be_carried=False).values_list("pk", flat=True))
+    assert set(not_carried(plan).values_list("pk", flat=True)) == unmarked
+    carried = RegistrationUnit.objects.get(registration=diploma, unit=shared_unit)
+    assert carried.pk not in unmarked and len(unmarked) == plan.count() - 1
+    # Counted as signed off for the centre's readiness count: the Diploma's other units are what keep it unready.
+    may_be = set(may_be_ready(Registration.objects.filter(pk=diploma.pk)).values_list("pk", flat=True))
+    assert may_be == set()
+    for entry in RegistrationUnit.objects.filter(registration=diploma).exclude(pk=carried.pk):
+        _signed_off(diploma, entry.unit)
+    assert set(may_be_ready(Registration.objects.filter(pk=diploma.pk)).values_list("pk", flat=True)) == {diploma.pk}
 
 
 # --- Carrying, refused ---------------------------------------------------------------------------------------
