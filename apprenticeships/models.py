@@ -146,7 +146,15 @@ class ProgressReview(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["completed_at", "due_on"])]
+        indexes = [
+            models.Index(fields=["completed_at", "due_on"]),
+            # The reviews still open, soonest due first: the home pages list the first few due of the assessor's
+            # learners or the admin's centres, read in order from here rather than joining every open review to
+            # its learner and sorting them.
+            models.Index(
+                fields=["due_on", "id"], condition=models.Q(completed_at__isnull=True), name="review_open_by_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Progress review due {self.due_on} (apprenticeship {self.apprenticeship_id})"

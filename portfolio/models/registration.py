@@ -92,6 +92,14 @@ class Registration(models.Model):
                 condition=models.Q(status="active", id_checked_on__isnull=True),
                 name="registration_awaiting_id",
             ),
+            # The centre's active learners by planned end date: the admin's overview lists the first ten needing
+            # attention (overdue ones come first; an identity check not recorded), read in order from here rather
+            # than joining and sorting the whole centre.
+            models.Index(
+                fields=["centre", "planned_end_date", "id"],
+                condition=models.Q(status="active"),
+                name="registration_active_by_end",
+            ),
         ]
 
     def __str__(self) -> str:
