@@ -26,24 +26,25 @@ REMAINING = {
         "summary the services update), read as one row instead of assembled from links and decisions on every visit."
     ),
     "evidence page": (
-        "Of about 15 ms: templates 5.2 (the page around the criteria rows, which are written in one pass), database "
-        "3.3 for nine queries, rows into objects 2.9, the rest 2.4, building SQL 0.8 (the history's lookup of the "
-        "evidence reference in each entry's JSON, which a compiled read cannot bind: the reference is a JSON number). "
-        "Fewer, narrower queries (the observation record, files, links and decisions read together) and the history "
-        "read by a compiled query would bring it near the target."
+        "Of about 12-14 ms: templates 3.8 (the page around the criteria rows, which are written in one pass), "
+        "database 2.8 for nine queries, the rest 2.4, rows into objects 2.2 (the 32 links and decisions of a piece "
+        "with their judges and countersignatories; the criteria, units and outcomes come from the catalogue in "
+        "memory), building SQL 0.8 (the history's lookup of the evidence reference in each entry's JSON, which a "
+        "compiled read cannot bind: the reference is a JSON number). The people read once instead of joined on every "
+        "link and decision, and the history read by a compiled query, would bring it within the target."
     ),
     "unit sheet": (
-        "Of about 13 ms: templates 5 (the page around the criterion rows, which are written in one pass), the rest "
-        "3.8 (assembling the sheet: statuses, references, the content hash it shows), database 2.8, rows into "
-        "objects 1.3; building SQL none. The statuses and hash kept as the work is recorded would remove most of the "
-        "rest and the objects."
+        "Of about 13-15 ms: the rest 4.6 (assembling the sheet: statuses, references, the content hash it shows), "
+        "templates 4.5 (the page around the criterion rows, which are written in one pass, and the layout), "
+        "database 3.4 for eight queries, rows into objects 1.6; building SQL none. The statuses and hash kept as the "
+        "work is recorded would remove most of the rest and the objects."
     ),
     "assessor queue": (
-        "Of about 17 ms: database 6.7 (the queue, then the learners' progress as one UNION that counts every met "
-        "decision and pending link of the caseload), templates 5.1 (both tables' rows are written in one pass; the "
-        "rest is the layout), rows into objects 2.5, the rest 2.4; building SQL none. The progress kept per "
-        "registration as work is recorded would remove most of the database; a first page of the queue, the rest "
-        "of the objects."
+        "Of about 12.5-15 ms: database 5.8 (the queue, then the learners' progress as one UNION that counts every "
+        "met decision and pending link of the caseload), templates 2.9 (both tables' rows are written in one pass; "
+        "the rest is the layout), the rest 2.0, rows into objects 1.9 (the caseload's qualifications now come from "
+        "the catalogue in memory); building SQL none. The progress kept per registration as work is recorded would "
+        "remove most of the database."
     ),
     "IQA plan": (
         "Of about 60 ms: database 23.5, two thirds of it one DISTINCT query folding the 9,360 decisions and 10,960 "
@@ -64,9 +65,8 @@ REMAINING = {
         "staff filters as a search field instead of a full list of options would remove most of what is left."
     ),
     "notification list": (
-        "Of about 11 ms: templates 6.8 (a page of notifications, each with its two forms and their CSRF tokens, and "
-        "the layout), the rest 1.9, database 0.9 for three queries, building SQL 0.5, rows into objects 0.5. Within "
-        "the target on a quiet machine; the rows written in one pass would leave a margin."
+        "Of about 7.5-9 ms: templates 3.6 (the rows, written in one pass, and the layout), the rest 2.0, database 1.1 "
+        "for three queries, building SQL 0.6, rows into objects 0.5. Within the target."
     ),
 }
 
