@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from centres.models import CompetenceStatus, Invitation, Membership, Role
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceFile, EvidenceLink, Registration
 from portfolio.progress import active_registrations_of, registration_progress
-from portfolio.selectors import assessor_queue, latest_feedback, portfolio_page
+from portfolio.selectors import assessor_learners, latest_feedback, portfolio_page, queue_size
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 
 IDENTITY_SHOWN = 20
@@ -33,22 +33,13 @@ def _learner_panel(user) -> dict | None:
 
 
 def _assessor_panel(user) -> dict | None:
-    queue = assessor_queue(user)
-    learners = list(
-        Registration.objects.filter(
-            assessor=user,
-            status=Registration.Status.ACTIVE,
-            centre_id__in=user.memberships.filter(role=Role.ASSESSOR, is_active=True).values("centre_id"),
-        )
-        .select_related("learner", "qualification")
-        .order_by("learner__full_name")
-    )
+    learners = assessor_learners(user)
     progress = registration_progress(learners)
     countersigning = links_awaiting_countersignature(user).count() + decisions_awaiting_countersignature(user).count()
     return {
         "template": "portfolio/_panel_assessor.html",
         "order": 20,
-        "queue_count": queue.count(),
+        "queue_count": queue_size([registration.pk for registration in learners]),
         "learners": [(registration, progress[registration.pk]) for registration in learners],
         "countersigning": countersigning,
     }

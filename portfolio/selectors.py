@@ -270,17 +270,59 @@ def assessor_queue(user, registration_ids: list[int] | None = None) -> QuerySet[
     through those few registrations rather than by scanning every submitted evidence at the centre."""
     if registration_ids is None:
         registration_ids = assessor_registrations(user).values("pk")
-    links = EvidenceLink.objects.filter(evidence=OuterRef("pk"))
     return (
-        _with_link_counts_by_subquery(
-            Evidence.objects.current()
-            .filter(registration_id__in=registration_ids, status=Evidence.Status.SUBMITTED)
-            .filter(Q(Exists(links.filter(status=EvidenceLink.Status.PENDING))) | ~Q(Exists(links)))
-        )
+        _with_link_counts_by_subquery(awaiting_review(registration_ids))
         .select_related("registration__learner", "registration__qualification")
         .prefetch_related("methods")
         .order_by("submitted_at", "pk")
     )
+
+
+def awaiting_review(registration_ids) -> QuerySet[Evidence]:
+    """The rule of the assessor's queue: current, submitted evidence of these registrations (ids, or a subquery of
+    them) with links awaiting review, or (a witness testimony, say) no links yet."""
+    links = EvidenceLink.objects.filter(evidence=OuterRef("pk"))
+    return (
+        Evidence.objects.current()
+        .filter(registration_id__in=registration_ids, status=Evidence.Status.SUBMITTED)
+        .filter(Q(Exists(links.filter(status=EvidenceLink.Status.PENDING))) | ~Q(Exists(links)))
+    )
+
+
+def queue_size(registration_ids: list[int]) -> int:
+    """How many pieces the assessor's queue holds for these registrations (SQL built once per process)."""
+    if not registration_ids:
+        return 0
+    return sum(n for (n,) in _queue_size(registration_ids=sorted(registration_ids)))
+
+
+_queue_size = CompiledRead(
+    lambda registration_ids: (
+        awaiting_review(registration_ids).order_by().values("status").annotate(n=Count("pk")).values_list("n")
+    )
+)
+
+
+def queue_head(user, limit: int) -> list[Evidence]:
+    """The oldest `limit` pieces of the assessor's queue with their learners, for a home page's list (SQL built
+    once per process; no counts, no methods)."""
+    centre_ids = access_profile(user).centre_ids(Role.ASSESSOR)
+    if not centre_ids:
+        return []
+    return _queue_head(limit, user_id=user.pk, centre_ids=sorted(centre_ids))
+
+
+_queue_head = CompiledRead(
+    lambda limit, user_id, centre_ids: (
+        awaiting_review(
+            Registration.objects.filter(
+                assessor_id=user_id, centre_id__in=centre_ids, status=Registration.Status.ACTIVE
+            ).values("pk")
+        )
+        .select_related("registration__learner")
+        .order_by("submitted_at", "pk")[:limit]
+    )
+)
 
 
 def assessor_learners(user) -> list[Registration]:

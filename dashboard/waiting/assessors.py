@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from centres.models import Role
-from portfolio.selectors import assessor_queue
+from portfolio.selectors import queue_head
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 from quality.models import Action
 from tracking.dashboard import sheets_ready_for_assessor, sheets_to_countersign
@@ -28,7 +28,7 @@ def assessor_queue_items(user, roles) -> list[WaitingItem]:
             see_all_url=queue_url,
             see_all_text=_("Your assessment queue"),
         )
-        for evidence in assessor_queue(user)[: LIMIT + 1]
+        for evidence in queue_head(user, LIMIT + 1)
     ]
 
 

@@ -180,6 +180,28 @@ def test_queue_lists_submitted_evidence_oldest_first_for_the_assessors_learners(
     assert list(assessor_queue(world.other_centre_assessor)) == []
 
 
+def test_a_home_pages_head_and_size_of_the_queue_follow_the_queues_own_rule(world):
+    from portfolio.selectors import assessor_learners, queue_head, queue_size
+
+    def size(assessor):
+        return queue_size([registration.pk for registration in assessor_learners(assessor)])
+
+    c1 = criteria_of(UNIT_A, 1)[0]
+    first = make_evidence(world.registration, criteria=[c1], title="First")
+    make_evidence(world.registration, criteria=[c1], submit=False, title="Draft")
+    second = make_evidence(world.registration, criteria=[c1], title="Second")
+    make_evidence(world.other_registration, criteria=[c1], title="Someone else's learner")
+    assert queue_head(world.assessor, 5) == list(assessor_queue(world.assessor)) == [first, second]
+    assert queue_head(world.assessor, 1) == [first] and size(world.assessor) == 2
+    assert queue_head(world.assessor, 5)[0].registration.learner == world.registration.learner
+    judge_link(actor=world.assessor, link=link_for(first, c1), accepted=True)
+    assert queue_head(world.assessor, 5) == [second] and size(world.assessor) == 1
+    assert queue_head(world.other_centre_assessor, 5) == [] and size(world.other_centre_assessor) == 0
+    world.registration.status = world.registration.Status.WITHDRAWN
+    world.registration.save(update_fields=["status"])
+    assert queue_head(world.assessor, 5) == [] and size(world.assessor) == 0
+
+
 def test_the_queue_page_names_each_pieces_methods_in_the_methods_order_without_a_query_per_piece(client, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
