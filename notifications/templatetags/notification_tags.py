@@ -36,7 +36,7 @@ def notification_rows(context, rows) -> SafeString:
         if token and token != "NOTPROVIDED"
         else ""
     )
-    unread = our_words(gettext("Unread"))
+    unread = html_of(" · <span>{}</span>", our_words(gettext("Unread")))
     mark_read = our_words(gettext("Mark read"))
     day = day_formatter("j M Y")
 
@@ -54,7 +54,7 @@ def notification_rows(context, rows) -> SafeString:
             created.isoformat(),
             day(created),
             f"{created:%H:%M}",
-            html_of(" · <span>{}</span>", unread) if is_unread else "",
+            unread if is_unread else "",
             html_of(_MARK_READ, reverse_numeric("notifications:read", notification.pk), csrf_input, mark_read)
             if is_unread
             else "",

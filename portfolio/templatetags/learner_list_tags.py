@@ -14,13 +14,13 @@ register = template.Library()
 
 _ROW = (
     '<tr><td><a href="{}">{}</a><br><span class="small text-body-secondary">{}{}</span>{}</td>'
-    '<td data-label="Qualification"><span class="small">{}</span><br>{}{}</td>'
-    '<td data-label="Assessor">{}</td>'
-    '<td data-label="IQA">{}</td>'
-    '<td data-label="Start" class="text-nowrap">{}</td>'
-    '<td data-label="Planned end" class="text-nowrap">{}</td>'
-    '<td data-label="Progress" class="min-w-8">{} {}{}</td>'
-    '<td data-label="Schedule"><span class="badge {}">{}</span></td></tr>'
+    '<td data-label="{}"><span class="small">{}</span><br>{}{}</td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}" class="text-nowrap">{}</td>'
+    '<td data-label="{}" class="text-nowrap">{}</td>'
+    '<td data-label="{}" class="min-w-8">{} {}{}</td>'
+    '<td data-label="{}"><span class="badge {}">{}</span></td></tr>'
 )
 _NO_PROGRESS = Progress(met=0, required=0, awaiting_review=0)
 
@@ -31,7 +31,23 @@ def _badge_class(schedule) -> str:
     return "text-bg-success" if schedule.key == "on_track" else "text-bg-secondary"
 
 
-def _row(row: dict, several_centres: bool, criteria_met: SafeString, day) -> tuple:
+def _columns() -> tuple:
+    """The column names after the first (data-label: each cell's heading when a phone stacks the table)."""
+    return tuple(
+        our_words(name)
+        for name in (
+            gettext("Qualification"),
+            gettext("Assessor"),
+            gettext("IQA"),
+            gettext("Start"),
+            gettext("Planned end"),
+            gettext("Progress"),
+            gettext("Schedule"),
+        )
+    )
+
+
+def _row(row: dict, several_centres: bool, criteria_met: SafeString, day, columns: tuple) -> tuple:
     registration, schedule = row["registration"], row["schedule"]
     progress = row["progress"] or _NO_PROGRESS
     learner = registration.learner
@@ -41,12 +57,14 @@ def _row(row: dict, several_centres: bool, criteria_met: SafeString, day) -> tup
             '<span class="small">{}</span>',
             our_words(gettext("%(awaiting_review)s awaiting review"), awaiting_review=progress.awaiting_review),
         )
+    qualification, assessor, iqa, start, planned_end, progress_label, schedule_label = columns
     return (
         reverse_numeric("portfolio:registration-detail", registration.pk),
         learner.full_name or learner.email,
         learner.email,
         html_of(" · ULN {}", registration.uln) if registration.uln else "",
         html_of('<br><span class="small">{}</span>', registration.centre) if several_centres else "",
+        qualification,
         registration.qualification.number,
         registration.qualification.title,
         html_of(
@@ -55,13 +73,19 @@ def _row(row: dict, several_centres: bool, criteria_met: SafeString, day) -> tup
         )
         if registration.pathway_id
         else "",
+        assessor,
         registration.assessor,
+        iqa,
         registration.iqa,
+        start,
         day(registration.start_date),
+        planned_end,
         day(registration.planned_end_date),
+        progress_label,
         our_words(gettext("%(met)s of %(required)s criteria"), met=progress.met, required=progress.required),
         progress_bar(progress.percent, criteria_met, small=True, brand=True),
         awaiting,
+        schedule_label,
         _badge_class(schedule),
         schedule.label,
     )
@@ -73,4 +97,5 @@ def learner_rows(rows: list[dict], several_centres: bool) -> SafeString:
     assessor, IQA, dates, progress and schedule."""
     criteria_met = our_words(gettext("Criteria met"))
     day = day_formatter("j M Y")
-    return html_rows(_ROW, (_row(row, several_centres, criteria_met, day) for row in rows))
+    columns = _columns()
+    return html_rows(_ROW, (_row(row, several_centres, criteria_met, day, columns) for row in rows))

@@ -79,3 +79,21 @@ def test_each_learner_of_the_caseload_shows_their_portfolio_progress_and_work_aw
     assert qualification == "Diploma"
     assert 'value="75" aria-label="75% met"' in met and '<span class="text-nowrap">1500 / 2000</span>' in met
     assert awaiting == "4"
+
+
+def test_each_cell_is_named_by_its_column_in_the_readers_language_for_a_phones_stacked_table():
+    registration = SimpleNamespace(
+        pk=7, learner=SimpleNamespace(full_name="Lena"), qualification=SimpleNamespace(title="Diploma")
+    )
+    for language in ("en-gb", "cy"):
+        with translation.override(language):
+            pieces = str(waiting_evidence_rows([_piece()]))
+            caseload = str(learner_progress_rows([(registration, Progress(met=1, required=2, awaiting_review=0))]))
+            piece_columns = [translation.gettext(name) for name in ("Submitted", "Learner", "Evidence", "Methods")]
+            piece_columns.append(translation.gettext("Criteria awaiting"))
+            caseload_columns = [
+                translation.gettext(name) for name in ("Learner", "Qualification", "Criteria met", "Awaiting review")
+            ]
+        assert re.findall(r'<td data-label="([^"]*)"', pieces) == piece_columns
+        assert re.findall(r'<td data-label="([^"]*)"', caseload) == caseload_columns
+    assert piece_columns[0] != "Submitted" and caseload_columns[1] != "Qualification"  # the Welsh ones

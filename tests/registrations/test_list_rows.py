@@ -94,3 +94,13 @@ def test_rows_are_in_the_readers_language(world):
         expected = translation.gettext("%(met)s of %(required)s criteria") % {"met": 1, "required": 4}
     assert expected != "1 of 4 criteria"
     assert expected in html and "awaiting review" not in html
+
+
+def test_each_cell_is_named_by_its_column_in_the_readers_language_for_a_phones_stacked_table(world):
+    names = ("Qualification", "Assessor", "IQA", "Start", "Planned end", "Progress", "Schedule")
+    for language in ("en-gb", "cy"):
+        with translation.override(language):
+            html = str(learner_rows([_row(world.registration)], False))
+            columns = [translation.gettext(name) for name in names]
+        assert re.findall(r'data-label="([^"]*)"', html) == columns
+    assert columns[0] != "Qualification" and columns[-1] != "Schedule"  # the Welsh ones
