@@ -191,6 +191,30 @@ def test_staff_filters_offer_the_centres_assessors_and_iqas_from_their_membershi
     assert client.get(LIST, {"assessor": "not-a-number"}).status_code == 200
 
 
+def _selected(content: str, name: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', content, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_a_staff_filter_keeps_its_choice_escapes_names_and_refuses_anyone_not_on_offer(client, world):
+    world.other_assessor.full_name = "<b>Olly</b> & Co"
+    world.other_assessor.save()
+    client.force_login(world.admin)
+    content = client.get(LIST).content.decode()
+    assert _selected(content, "assessor") == [""] and _selected(content, "iqa") == [""]
+    assert "&lt;b&gt;Olly&lt;/b&gt; &amp; Co</option>" in content and "<b>Olly</b>" not in content
+
+    content = client.get(LIST, {"assessor": world.other_assessor.pk}).content.decode()
+    assert _selected(content, "assessor") == [str(world.other_assessor.pk)]
+    assert "Omar Other" in content and "Lena Learner" not in content
+
+    # Another centre's assessor is not a choice here: the filter is refused, nothing is selected or filtered by it.
+    content = client.get(LIST, {"assessor": world.other_centre_assessor.pk}).content.decode()
+    assert _selected(content, "assessor") == []
+    assert "Lena Learner" in content and "Omar Other" in content
+    assert world.other_centre_registration.learner.full_name not in content
+
+
 def test_staff_of_two_centres_see_the_whole_centre_they_run_and_their_own_learners_elsewhere(client, world):
     from centres.models import Role
     from tests.factories import make_staff
