@@ -11,7 +11,8 @@ from core.views import domain_errors_as_messages
 
 from ..access import get_plan_for, get_plan_for_reader, iqa_centres, plans_for, require_iqa_somewhere
 from ..forms import ClearOverrideForm, PlanForm, RateOverrideForm
-from ..models import Action, SampleKind, StandardisationActivity
+from ..models import SampleKind
+from ..selectors import open_plan_action_count, plan_standardisation
 from ..services.coverage import coverage, propose_samples, shared_learner_rows
 from ..services.plans import create_plan, override_rate, refresh_rates
 
@@ -66,10 +67,6 @@ def plan_detail(request, pk: int):
         learners = shared_learner_rows(cover, view.scope, samples)
     else:
         proposals = propose_samples(plan, iqa=request.user, cover=cover)
-    open_actions = Action.objects.open().filter(sample__plan=plan).count()
-    standardisation = StandardisationActivity.objects.filter(centre=plan.centre, qualification=plan.qualification)
-    if view.as_eqa:
-        standardisation = standardisation.closed()
     return render(
         request,
         "quality/plan_detail.html",
@@ -80,9 +77,9 @@ def plan_detail(request, pk: int):
             "learners": learners,
             "samples": samples,
             "proposals": proposals,
-            "open_actions": open_actions,
+            "open_actions": open_plan_action_count(plan.pk),
             "kinds": SampleKind,
-            "standardisation": list(standardisation.select_related("unit").order_by("-created_at", "-pk")),
+            "standardisation": plan_standardisation(plan, closed_only=view.as_eqa),
         },
     )
 
