@@ -144,14 +144,22 @@ def _in_break_today(today: dt.date):
     )
 
 
-def reviews_due(registrations: QuerySet, today: dt.date | None = None) -> QuerySet[ProgressReview]:
+def due_soon_by(today: dt.date) -> dt.date:
+    """The last day a review may be due on and count as due soon."""
+    return today + dt.timedelta(days=DUE_SOON_DAYS)
+
+
+def reviews_due(
+    registrations: QuerySet, today: dt.date | None = None, *, due_by: dt.date | None = None
+) -> QuerySet[ProgressReview]:
     """Reviews not yet signed by all three that are due within DUE_SOON_DAYS or overdue, of the registrations,
-    leaving out apprentices on a break in learning today."""
+    leaving out apprentices on a break in learning today. `due_by` is `due_soon_by(today)`, given by a caller
+    whose SQL is built once (core.compiled), where the builder may compute nothing from the day it is given."""
     today = today or timezone.localdate()
     return (
         ProgressReview.objects.filter(
             completed_at__isnull=True,
-            due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+            due_on__lte=due_by or due_soon_by(today),
             apprenticeship__registration__in=registrations,
             apprenticeship__registration__status="active",
         )

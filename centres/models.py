@@ -341,8 +341,9 @@ def record_event(
 
 
 class InvitationQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    def pending(self, now=None):
+        """Neither used, revoked nor expired (at `now`: a caller whose SQL is built once gives the moment)."""
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now())
 
 
 class Invitation(models.Model):

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from centres.models import Role
+from core.compiled import CompiledRead
 from portfolio.progress import active_registrations_of
 
 from .models import PlanItem, PlanSignature, PlanSignatureRole, PlanVersion, Visit
@@ -67,12 +68,18 @@ def _learner_panel(user) -> dict | None:
     }
 
 
-def _assessor_panel(user) -> dict:
-    visits = (
-        Visit.objects.filter(assessor=user, date__gt=_end_of_this_week())
+# SQL built once per process (core.compiled); the prefetch's own queries Django builds as it always does.
+_later_visits = CompiledRead(
+    lambda limit, assessor_id, after: (
+        Visit.objects.filter(assessor_id=assessor_id, date__gt=after)
         .prefetch_related("registrations__learner")
-        .order_by("date", "starts_at", "pk")[:LATER_VISITS_SHOWN]
+        .order_by("date", "starts_at", "pk")[:limit]
     )
+)
+
+
+def _assessor_panel(user) -> dict:
+    visits = _later_visits(LATER_VISITS_SHOWN, assessor_id=user.pk, after=_end_of_this_week())
     return {
         "template": "planning/_panel.html",
         "order": 15,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from centres.models import CompetenceStatus, Invitation, Membership, Role
+from core.compiled import CompiledRead
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceFile, EvidenceLink, Registration
 from portfolio.progress import active_registrations_of, registration_progress
 from portfolio.selectors import assessor_learners, latest_feedback, portfolio_page, queue_size
@@ -47,20 +48,27 @@ def _assessor_panel(user) -> dict | None:
 
 TRAINEE_SHOWN = 10
 
+# The home page's reads below, each with its SQL built once per process (core.compiled): a limit, then ids.
+_trainee_links = CompiledRead(
+    lambda limit, user_id: (
+        EvidenceLink.objects.filter(judged_by_id=user_id, countersign_status=CountersignStatus.AWAITING)
+        .select_related("evidence__registration__learner", "criterion__unit")
+        .order_by("judged_at", "pk")[:limit]
+    )
+)
+_trainee_decisions = CompiledRead(
+    lambda limit, user_id: (
+        CriterionDecision.objects.filter(decided_by_id=user_id, countersign_status=CountersignStatus.AWAITING)
+        .select_related("registration__learner", "criterion__unit")
+        .order_by("decided_at", "pk")[:limit]
+    )
+)
+
 
 def _trainee_panel(user) -> dict | None:
     """A trainee assessor's own decisions still waiting for their countersignatory, oldest first: two queries."""
-    awaiting = CountersignStatus.AWAITING
-    links = list(
-        EvidenceLink.objects.filter(judged_by=user, countersign_status=awaiting)
-        .select_related("evidence__registration__learner", "criterion__unit")
-        .order_by("judged_at", "pk")[: TRAINEE_SHOWN + 1]
-    )
-    decisions = list(
-        CriterionDecision.objects.filter(decided_by=user, countersign_status=awaiting)
-        .select_related("registration__learner", "criterion__unit")
-        .order_by("decided_at", "pk")[: TRAINEE_SHOWN + 1]
-    )
+    links = _trainee_links(TRAINEE_SHOWN + 1, user_id=user.pk)
+    decisions = _trainee_decisions(TRAINEE_SHOWN + 1, user_id=user.pk)
     if not links and not decisions:
         return None
     return {
@@ -72,6 +80,28 @@ def _trainee_panel(user) -> dict | None:
     }
 
 
+def _awaiting_identity(**scope):
+    # Each part of the scope only when the person has it (an empty part would drop out of the SQL).
+    parts = Q(pk__in=[])
+    if "admin_centre_ids" in scope:
+        parts |= Q(centre_id__in=scope["admin_centre_ids"])
+    if "assessor_centre_ids" in scope:
+        parts |= Q(centre_id__in=scope["assessor_centre_ids"], assessor_id=scope["user_id"])
+    return Registration.objects.awaiting_identity_check().filter(parts)
+
+
+_awaiting_identity_count = CompiledRead(
+    lambda **scope: _awaiting_identity(**scope).order_by().values("status").annotate(n=Count("*")).values_list("n")
+)
+_awaiting_identity_first = CompiledRead(
+    lambda limit, **scope: (
+        _awaiting_identity(**scope)
+        .select_related("learner", "qualification", "assessor", "centre")
+        .order_by("start_date", "pk")[:limit]
+    )
+)
+
+
 def _identity_panel(user, roles) -> dict | None:
     """Who is waiting for an identity check: every learner at the admin's centres, and the assessor's own learners.
     Two queries however many learners wait."""
@@ -79,20 +109,19 @@ def _identity_panel(user, roles) -> dict | None:
     assessor_centres = roles.get(Role.ASSESSOR, [])
     if not admin_centres and not assessor_centres:
         return None
-    scope = Q(centre__in=admin_centres) | Q(centre__in=assessor_centres, assessor=user)
-    waiting = Registration.objects.awaiting_identity_check().filter(scope)
-    count = waiting.count()
+    scope = {}
+    if admin_centres:
+        scope["admin_centre_ids"] = [centre.pk for centre in admin_centres]
+    if assessor_centres:
+        scope.update(assessor_centre_ids=[centre.pk for centre in assessor_centres], user_id=user.pk)
+    count = sum(n for (n,) in _awaiting_identity_count(**scope))
     if not count:
         return None
     return {
         "template": "portfolio/_panel_identity.html",
         "order": 15,
         "count": count,
-        "shown": list(
-            waiting.select_related("learner", "qualification", "assessor", "centre").order_by("start_date", "pk")[
-                :IDENTITY_SHOWN
-            ]
-        ),
+        "shown": _awaiting_identity_first(IDENTITY_SHOWN, **scope),
         "list_centre": admin_centres[0] if len(admin_centres) == 1 else None,
     }
 
@@ -120,25 +149,101 @@ def _failing_files_panel(roles) -> dict | None:
     }
 
 
-def _centre_staff_panels(user, roles) -> list[dict]:
-    """A centre admin's overview and work waiting; an assessor's or IQA's caseload at each of their centres."""
-    result = []
-    for centre in roles.get(Role.CENTRE_ADMIN, []):
-        active = Registration.objects.filter(centre=centre, status=Registration.Status.ACTIVE)
-        today = timezone.localdate()
-        needs_attention = Q(id_checked_on__isnull=True) | Q(planned_end_date__lt=today)
-        counts = active.aggregate(
+# An assessor's or IQA's caseload at each of their centres: by the role (and the registration's field naming the
+# person), then the centres' and the person's ids.
+_caseload_counts = CompiledRead(
+    lambda field, centre_ids, user_id: (
+        Registration.objects.filter(status=Registration.Status.ACTIVE, centre_id__in=centre_ids, **{field: user_id})
+        .values_list("centre_id")
+        .annotate(n=Count("id"))
+        .values_list("centre_id", "n")
+    )
+)
+_own_memberships = CompiledRead(
+    lambda role, centre_ids, user_id: (
+        Membership.objects.active()
+        .filter(user_id=user_id, role=role, centre_id__in=centre_ids)
+        .select_related("countersignatory")
+    )
+)
+_trainees_countersigned = CompiledRead(
+    lambda role, centre_ids, user_id: (
+        Membership.objects.active()
+        .filter(
+            countersignatory_id=user_id,
+            role=role,
+            centre_id__in=centre_ids,
+            status=CompetenceStatus.WORKING_TOWARDS,
+        )
+        .select_related("user", "centre")
+    )
+)
+
+
+# A centre admin's overview: its active learners' counts, the first few needing attention, pending invitations and
+# the staff, each read with SQL built once per process (core.compiled).
+_ADMIN_COUNTS = ("learners", "registrations", "no_identity", "overdue", "attention")
+
+
+def _active_at(centre_id: int):
+    return Registration.objects.filter(centre_id=centre_id, status=Registration.Status.ACTIVE)
+
+
+def _needs_attention(today) -> Q:
+    return Q(id_checked_on__isnull=True) | Q(planned_end_date__lt=today)
+
+
+_admin_counts = CompiledRead(
+    lambda centre_id, today: (
+        _active_at(centre_id)
+        .order_by()
+        .values("status")
+        .annotate(
             learners=Count("learner", distinct=True),
             registrations=Count("id"),
             no_identity=Count("id", filter=Q(id_checked_on__isnull=True)),
             overdue=Count("id", filter=Q(planned_end_date__lt=today)),
-            attention=Count("id", filter=needs_attention),
+            attention=Count("id", filter=_needs_attention(today)),
         )
-        attention = list(
-            active.filter(needs_attention)
-            .select_related("learner", "qualification")
-            .order_by("planned_end_date", "pk")[:10]
-        )
+        .values_list(*_ADMIN_COUNTS)
+    )
+)
+_needing_attention = CompiledRead(
+    lambda limit, centre_id, today: (
+        _active_at(centre_id)
+        .filter(_needs_attention(today))
+        .select_related("learner", "qualification")
+        .order_by("planned_end_date", "pk")[:limit]
+    )
+)
+_pending_invitations = CompiledRead(
+    lambda limit, centre_id, now: (
+        Invitation.objects.pending(now)
+        .filter(centre_id=centre_id)
+        .select_related("user")
+        .order_by("-created_at")[:limit]
+    )
+)
+_staff_count = CompiledRead(
+    lambda centre_id: (
+        Membership.objects.active()
+        .filter(centre_id=centre_id)
+        .order_by()
+        .values("centre_id")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("n")
+    )
+)
+
+
+def _centre_staff_panels(user, roles) -> list[dict]:
+    """A centre admin's overview and work waiting; an assessor's or IQA's caseload at each of their centres."""
+    result = []
+    today = timezone.localdate()
+    for centre in roles.get(Role.CENTRE_ADMIN, []):
+        found = _admin_counts(centre_id=centre.pk, today=today)
+        counts = dict(zip(_ADMIN_COUNTS, found[0] if found else (0,) * len(_ADMIN_COUNTS), strict=True))
+        attention = _needing_attention(10, centre_id=centre.pk, today=today)
         for registration in attention:
             registration.reasons = [
                 reason
@@ -148,10 +253,8 @@ def _centre_staff_panels(user, roles) -> list[dict]:
                 )
                 if applies
             ]
-        pending = list(
-            Invitation.objects.pending().filter(centre=centre).select_related("user").order_by("-created_at")[:10]
-        )
-        staff_count = Membership.objects.active().filter(centre=centre).values("user").distinct().count()
+        pending = _pending_invitations(10, centre_id=centre.pk, now=timezone.now())
+        staff_count = sum(n for (n,) in _staff_count(centre_id=centre.pk))
         result.append(
             {
                 "template": "portfolio/_panel_centre_admin.html",
@@ -169,23 +272,10 @@ def _centre_staff_panels(user, roles) -> list[dict]:
         centres = roles.get(role, [])
         if not centres:
             continue
-        counts = dict(
-            Registration.objects.filter(status=Registration.Status.ACTIVE, centre__in=centres, **{field: user})
-            .values_list("centre_id")
-            .annotate(n=Count("id"))
-            .values_list("centre_id", "n")
-        )
-        memberships = {
-            m.centre_id: m
-            for m in Membership.objects.active()
-            .filter(user=user, role=role, centre__in=centres)
-            .select_related("countersignatory")
-        }
-        trainees = list(
-            Membership.objects.active()
-            .filter(countersignatory=user, role=role, centre__in=centres, status=CompetenceStatus.WORKING_TOWARDS)
-            .select_related("user", "centre")
-        )
+        centre_ids = [centre.pk for centre in centres]
+        counts = dict(_caseload_counts(field, centre_ids=centre_ids, user_id=user.pk))
+        memberships = {m.centre_id: m for m in _own_memberships(role, centre_ids=centre_ids, user_id=user.pk)}
+        trainees = _trainees_countersigned(role, centre_ids=centre_ids, user_id=user.pk)
         result.append(
             {
                 "template": "portfolio/_panel_caseload.html",

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from centres.models import Role
+from core.compiled import CompiledRead
 from portfolio.access import active_eqa_share_items
 from portfolio.models import CountersignStatus, Registration
 from portfolio.progress import active_registrations_of
@@ -23,17 +24,31 @@ COUNTERSIGN_SHOWN = 10
 RETURNED_SHOWN_DAYS = 30  # a trainee IQA sees the samples returned to them (with the note) for this long
 
 
+# SQL built once per process (core.compiled): asked on the home page of everyone who may have been a learner.
+_claims_of = CompiledRead(
+    lambda learner_id: (
+        CertificationClaim.objects.filter(registration__learner_id=learner_id)
+        .select_related("registration__qualification", "registration__centre")
+        .prefetch_related("units")
+        .order_by("-claimed_at", "-pk")
+    )
+)
+_assessor_actions = CompiledRead(
+    lambda limit, assessor_id: (
+        Action.objects.awaiting_assessor()
+        .filter(assessor_id=assessor_id)
+        .select_related("sample__registration__learner", "sample__iqa")
+        .order_by("due_on")[:limit]
+    )
+)
+
+
 def _learner_panel(user) -> dict | None:
     """The learner's certificate claims: what the centre claimed for them, when, and the certificate date."""
     registrations = active_registrations_of(user)
     if registrations and not any(registration.learner_has_claims for registration in registrations):
         return None  # read with the registrations (quality.hooks.learner_has_claims): no query for none
-    claims = list(
-        CertificationClaim.objects.filter(registration__learner=user)
-        .select_related("registration__qualification", "registration__centre")
-        .prefetch_related("units")
-        .order_by("-claimed_at", "-pk")
-    )
+    claims = _claims_of(learner_id=user.pk)
     if not claims:
         return None
     return {"template": "quality/panels/learner.html", "order": 11, "claims": claims}
@@ -82,12 +97,7 @@ def panels(user, roles) -> list[dict]:
         if countersign is not None:
             result.append(countersign)
     if roles.get(Role.ASSESSOR):
-        actions = list(
-            Action.objects.awaiting_assessor()
-            .filter(assessor=user)
-            .select_related("sample__registration__learner", "sample__iqa")
-            .order_by("due_on")[:10]
-        )
+        actions = _assessor_actions(10, assessor_id=user.pk)
         if actions:
             result.append({"template": "quality/panels/assessor.html", "order": 22, "actions": actions})
     if roles.get("eqa"):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres.models import CompetenceStatus, Membership, Role
+from core.compiled import CompiledRead
 from portfolio.access import active_eqa_share_items
 from portfolio.models import Registration
 from portfolio.progress import active_registrations_of
@@ -114,20 +115,42 @@ def sheets_to_countersign(user):
     )
 
 
+def _in_order(sign_offs, by_learner: bool):
+    return sign_offs.order_by(*(("registration__learner__full_name", "unit__reference") if by_learner else ("pk",)))
+
+
+# The first few of each, with SQL built once per process (core.compiled): in learner order for the panel, in the
+# order they were made for "Waiting for you".
+_first_ready = CompiledRead(
+    lambda by_learner, limit, user_id: _in_order(sheets_ready_for_assessor(user_id), by_learner)[:limit]
+)
+_first_to_countersign = CompiledRead(
+    lambda by_learner, limit, user_id: _in_order(sheets_to_countersign(user_id), by_learner)[:limit]
+)
+
+
+def first_sheets_ready_for_assessor(user, limit: int, *, by_learner: bool) -> list[UnitSignOff]:
+    """The first `limit` of `sheets_ready_for_assessor`, by learner and unit or else as made."""
+    return _first_ready(by_learner, limit, user_id=user.pk)
+
+
+def first_sheets_to_countersign(user, limit: int, *, by_learner: bool) -> list[UnitSignOff]:
+    """The first `limit` of `sheets_to_countersign`, by learner and unit or else as made."""
+    return _first_to_countersign(by_learner, limit, user_id=user.pk)
+
+
 def _assessor_panel(user, roles) -> dict:
-    ready = sheets_ready_for_assessor(user).order_by("registration__learner__full_name", "unit__reference")
     # Whether they countersign for a trainee assessor comes with their roles, as for "Waiting for you".
     countersigns = bool(roles.get("countersigns_assessor"))
-    countersign = sheets_to_countersign(user).order_by("registration__learner__full_name", "unit__reference")
     return {
         "template": "tracking/_panel.html",
         "order": 26,
         "id": "sign-off-assessor",
         "title": _("Tracking sheets to sign"),
         "lead": _("The learner has signed these units: check the sheet and sign as assessor."),
-        "items": _items(ready[:LIMIT]),
+        "items": _items(first_sheets_ready_for_assessor(user, LIMIT, by_learner=True)),
         "second_title": _("Sign-offs to countersign"),
-        "second_items": _items(countersign[:LIMIT]) if countersigns else [],
+        "second_items": _items(first_sheets_to_countersign(user, LIMIT, by_learner=True)) if countersigns else [],
         "show_second": countersigns,
         "empty": _("No tracking sheets are waiting for you."),
     }
@@ -150,18 +173,25 @@ def _countersigned_where_needed():
     return Q(_live(SignatureRole.COUNTERSIGNER)) | ~Exists(signed_by_trainee)
 
 
-def _iqa_panel(user) -> dict:
-    centres = Membership.objects.active().filter(user=user, role=Role.IQA).values("centre_id")
-    since = timezone.now() - dt.timedelta(days=IQA_RECENT_DAYS)
-    signed = (
+def _recently_signed(limit: int, *, user_id: int, since: dt.datetime):
+    centres = Membership.objects.active().filter(user_id=user_id, role=Role.IQA).values("centre_id")
+    return (
         _sign_offs()
         .filter(registration__centre_id__in=centres)
-        .exclude(registration__assessor=user)
+        .exclude(registration__assessor_id=user_id)
         .filter(_live(SignatureRole.ASSESSOR, signed_at__gte=since))
         .filter(_countersigned_where_needed())
         .exclude(_live(SignatureRole.IQA))
-        .order_by("-created_at")
+        .order_by("-created_at")[:limit]
     )
+
+
+_first_recently_signed = CompiledRead(_recently_signed)  # SQL built once per process (core.compiled)
+
+
+def _iqa_panel(user) -> dict:
+    since = timezone.now() - dt.timedelta(days=IQA_RECENT_DAYS)
+    signed = _first_recently_signed(LIMIT, user_id=user.pk, since=since)
     return {
         "template": "tracking/_panel.html",
         "order": 45,
@@ -171,7 +201,7 @@ def _iqa_panel(user) -> dict:
             "Units the assessors signed off in the last 90 days without an IQA signature: if you sample one, "
             "sign its tracking sheet."
         ),
-        "items": _items(signed[:LIMIT]),
+        "items": _items(signed),
         "empty": _("No recently signed-off units."),
     }
 

@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from centres.models import Role
+from core.compiled import CompiledRead
 from portfolio.selectors import queue_head
 from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
 from quality.models import Action
-from tracking.dashboard import sheets_ready_for_assessor, sheets_to_countersign
+from tracking.dashboard import first_sheets_ready_for_assessor, first_sheets_to_countersign
 from tracking.models import Signature, SignatureRole
 
 from .items import LIMIT, WaitingItem, moment
@@ -70,13 +71,16 @@ def assessor_countersignatures(user, roles) -> list[WaitingItem]:
     return sorted(items, key=lambda item: moment(item.since))[: LIMIT + 1]
 
 
-def _sheet_items(sign_offs, role: str, text: str) -> list[WaitingItem]:
-    signed_at = {}
-    sign_offs = list(sign_offs[: LIMIT * 2])
-    for sign_off_id, at in (
-        Signature.objects.live().filter(sign_off__in=sign_offs, role=role).values_list("sign_off_id", "signed_at")
-    ):
-        signed_at[sign_off_id] = at
+# When each sheet was signed in a role (SQL built once per process: core.compiled).
+_signed_at = CompiledRead(
+    lambda role, sign_off_ids: (
+        Signature.objects.live().filter(sign_off_id__in=sign_off_ids, role=role).values_list("sign_off_id", "signed_at")
+    )
+)
+
+
+def _sheet_items(sign_offs: list, role: str, text: str) -> list[WaitingItem]:
+    signed_at = dict(_signed_at(role, sign_off_ids=[sign_off.pk for sign_off in sign_offs])) if sign_offs else {}
     items = [
         WaitingItem(
             since=signed_at.get(sign_off.pk),
@@ -92,17 +96,24 @@ def assessor_sheets(user, roles) -> list[WaitingItem]:
     if not roles.get(Role.ASSESSOR):
         return []
     items = _sheet_items(
-        sheets_ready_for_assessor(user).order_by("pk"),
+        first_sheets_ready_for_assessor(user, LIMIT * 2, by_learner=False),
         SignatureRole.LEARNER,
         _("Sign unit %(unit)s for %(learner)s"),
     )
     if roles.get("countersigns_assessor"):
         items += _sheet_items(
-            sheets_to_countersign(user).order_by("pk"),
+            first_sheets_to_countersign(user, LIMIT * 2, by_learner=False),
             SignatureRole.ASSESSOR,
             _("Countersign the sign-off of unit %(unit)s for %(learner)s"),
         )
     return items
+
+
+_actions_due = CompiledRead(
+    lambda limit, assessor_id: (
+        Action.objects.awaiting_assessor().filter(assessor_id=assessor_id).order_by("due_on", "pk")[:limit]
+    )
+)
 
 
 def assessor_actions(user, roles) -> list[WaitingItem]:
@@ -117,5 +128,5 @@ def assessor_actions(user, roles) -> list[WaitingItem]:
             see_all_url=url,
             see_all_text=_("Your actions"),
         )
-        for action in Action.objects.awaiting_assessor().filter(assessor=user).order_by("due_on", "pk")[: LIMIT + 1]
+        for action in _actions_due(LIMIT + 1, assessor_id=user.pk)
     ]

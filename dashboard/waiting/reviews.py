@@ -10,34 +10,64 @@ from django.utils.translation import gettext as _
 from apprenticeships.models import ProgressReview
 from apprenticeships.models import Signature as ReviewSignature
 from apprenticeships.models import SignatureRole as ReviewSignatureRole
-from apprenticeships.selectors import reviews_due
+from apprenticeships.selectors import due_soon_by, reviews_due
 from centres.models import Role
+from core.compiled import CompiledRead
 from portfolio.models import Registration
 
 from .items import LIMIT, WaitingItem, moment
 
 
-def _review_registrations(user, roles):
-    """Registrations whose progress reviews wait for this person: the assessor's learners, the admin's centres."""
-    scope = Q()
+def _review_scope(user, roles) -> dict:
+    """Whose progress reviews wait for this person: the assessor's learners, the admin's centres (as ids, each only
+    when the person has that role: an empty part would drop out of the SQL)."""
+    scope = {}
     if roles.get(Role.ASSESSOR):
-        scope |= Q(assessor=user)
+        scope["assessor_id"] = user.pk
     if roles.get(Role.CENTRE_ADMIN):
-        scope |= Q(centre__in=roles[Role.CENTRE_ADMIN])
-    if not scope:
-        return None
-    return Registration.objects.filter(scope, status=Registration.Status.ACTIVE)
+        scope["centre_ids"] = [centre.pk for centre in roles[Role.CENTRE_ADMIN]]
+    return scope
+
+
+def _registrations(**scope):
+    parts = Q(pk__in=[])
+    if "assessor_id" in scope:
+        parts |= Q(assessor_id=scope["assessor_id"])
+    if "centre_ids" in scope:
+        parts |= Q(centre_id__in=scope["centre_ids"])
+    return Registration.objects.filter(parts, status=Registration.Status.ACTIVE)
+
+
+# Both reads with SQL built once per process (core.compiled): a limit, then the days and whose reviews.
+_due = CompiledRead(
+    lambda limit, today, due_by, **scope: reviews_due(_registrations(**scope), today, due_by=due_by).filter(
+        content_hash=""
+    )[:limit]
+)
+_to_sign = CompiledRead(
+    lambda limit, **scope: (
+        ProgressReview.objects.filter(
+            apprenticeship__registration__in=_registrations(**scope), completed_at__isnull=True, held_on__isnull=False
+        )
+        .exclude(content_hash="")
+        .exclude(
+            Exists(ReviewSignature.objects.live().filter(review=OuterRef("pk"), role=ReviewSignatureRole.PROVIDER))
+        )
+        .select_related("apprenticeship__registration__learner")
+        .order_by("held_on", "pk")[:limit]
+    )
+)
 
 
 def reviews_waiting(user, roles) -> list[WaitingItem]:
     """Progress reviews due soon or overdue, and recorded reviews waiting for the provider's signature (the
     assessor's learners; a centre admin's centres): two queries."""
-    registrations = _review_registrations(user, roles)
-    if registrations is None:
+    scope = _review_scope(user, roles)
+    if not scope:
         return []
     today = timezone.localdate()
     items = []
-    for review in reviews_due(registrations, today).filter(content_hash="")[: LIMIT + 1]:
+    for review in _due(LIMIT + 1, today=today, due_by=due_soon_by(today), **scope):
         learner = review.apprenticeship.registration.learner.full_name
         text = (
             _("Progress review of %(learner)s overdue since %(date)s")
@@ -47,18 +77,6 @@ def reviews_waiting(user, roles) -> list[WaitingItem]:
         items.append(
             WaitingItem(since=review.due_on, text=text, url=reverse("apprenticeships:review", args=[review.pk]))
         )
-    provider_signed = Exists(
-        ReviewSignature.objects.live().filter(review=OuterRef("pk"), role=ReviewSignatureRole.PROVIDER)
-    )
-    to_sign = (
-        ProgressReview.objects.filter(
-            apprenticeship__registration__in=registrations, completed_at__isnull=True, held_on__isnull=False
-        )
-        .exclude(content_hash="")
-        .exclude(provider_signed)
-        .select_related("apprenticeship__registration__learner")
-        .order_by("held_on", "pk")[: LIMIT + 1]
-    )
     items += [
         WaitingItem(
             since=review.held_on,
@@ -66,6 +84,6 @@ def reviews_waiting(user, roles) -> list[WaitingItem]:
             % {"learner": review.apprenticeship.registration.learner.full_name},
             url=reverse("apprenticeships:review", args=[review.pk]),
         )
-        for review in to_sign
+        for review in _to_sign(LIMIT + 1, **scope)
     ]
     return sorted(items, key=lambda item: moment(item.since))[: LIMIT + 1]

@@ -1,0 +1,54 @@
+"""The staff home pages' reads are built once per process (core.compiled): on a second visit Django compiles no
+SQL for them, only for the few reads still built on every request, which these tests name."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from centres.models import Invitation
+from portfolio.models import Registration
+from tests.factories import client_for, make_registration, make_user
+from tests.sql_building import compiled_selects
+from tracking.services.signoff import sign_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _compiled_on_second_visit(user) -> list:
+    client = client_for(user)
+    assert client.get(reverse("home")).status_code == 200
+    with compiled_selects() as compiled:
+        page = client.get(reverse("home"))
+    assert page.status_code == 200
+    return [model.__name__ for model in compiled]
+
+
+def test_an_assessors_home_builds_sql_only_for_the_countersignatures_it_counts_and_lists(world, completed, settings):
+    settings.COMPILED_READS_VERIFY = False  # the check compiles each read afresh, by design
+    sign_unit(registration=world.registration, unit=completed, user=world.learner, role="learner")
+    Registration.objects.filter(pk=world.registration.pk).update(id_checked_on=None)
+    # A trainee's judgements and decisions are picked by each (trainee, centre) pair the assessor countersigns for.
+    assert sorted(_compiled_on_second_visit(world.assessor)) == sorted(["EvidenceLink", "CriterionDecision"] * 2)
+
+
+def test_an_admins_overview_and_waiting_reviews_are_read_with_sql_built_once(world, settings):
+    settings.COMPILED_READS_VERIFY = False
+    make_registration(world.centre, make_user(full_name="Nina Nocheck"), assessor=world.assessor, iqa=world.iqa)
+    Registration.objects.filter(centre=world.centre).update(id_checked_on=None)
+    now = timezone.now()
+    for name, expires_at in (("Ivy Invited", now + dt.timedelta(days=7)), ("Evan Expired", now - dt.timedelta(1))):
+        Invitation.objects.create(
+            user=make_user(full_name=name),
+            centre=world.centre,
+            kind=Invitation.Kind.LEARNER,
+            token_hash=name.ljust(64, "x"),
+            created_by=world.admin,
+            expires_at=expires_at,
+        )
+    page = client_for(world.admin).get(reverse("home")).content.decode()
+    assert "Nina Nocheck" in page and "Ivy Invited" in page and "Evan Expired" not in page
+    # Its invitations and progress reviews (and the overview's counts, among the many reads that name registrations).
+    compiled = _compiled_on_second_visit(world.admin)
+    assert "Invitation" not in compiled and "ProgressReview" not in compiled
