@@ -43,6 +43,48 @@ _assessor_actions = CompiledRead(
 )
 
 
+# An IQA's panel: the plans covering today, completed actions to close (not their own as an assessor), overdue
+# actions, and their own samples awaiting countersignature or lately returned.
+_current_plans = CompiledRead(
+    lambda iqa_id, centre_ids, today: (
+        SamplingPlan.objects.covering(today)
+        .filter(iqa_id=iqa_id, centre_id__in=centre_ids)
+        .select_related("centre", "qualification", "iqa")
+        .order_by("qualification__title")
+    )
+)
+_actions_to_close = CompiledRead(
+    lambda limit, centre_ids, iqa_id: (
+        Action.objects.awaiting_close()
+        .filter(sample__plan__centre_id__in=centre_ids)
+        .exclude(assessor_id=iqa_id)
+        .select_related("assessor", "sample__registration__learner")
+        .order_by("completed_at")[:limit]
+    )
+)
+_overdue_actions = CompiledRead(
+    lambda centre_ids, today: (
+        Action.objects.awaiting_assessor()
+        .filter(sample__plan__centre_id__in=centre_ids, due_on__lt=today)
+        .order_by()
+        .values("closed_at")  # one group: every action awaiting the assessor is still open
+        .annotate(n=Count("*"))
+        .values_list("n")
+    )
+)
+_own_samples = CompiledRead(
+    lambda limit, iqa_id, since: (
+        SampleRecord.objects.filter(iqa_id=iqa_id)
+        .filter(
+            Q(countersign_status=CountersignStatus.AWAITING)
+            | Q(countersign_status=CountersignStatus.OVERTURNED, countersigned_at__gte=since)
+        )
+        .select_related("registration__learner", "countersigned_by")
+        .order_by("-sampled_at", "-pk")[:limit]
+    )
+)
+
+
 def _learner_panel(user) -> dict | None:
     """The learner's certificate claims: what the centre claimed for them, when, and the certificate date."""
     registrations = active_registrations_of(user)
@@ -61,12 +103,8 @@ def panels(user, roles) -> list[dict]:
         result.append(learner)
     today = timezone.localdate()
     if roles.get(Role.IQA):
-        plans = list(
-            SamplingPlan.objects.covering(today)
-            .filter(iqa=user, centre__in=roles[Role.IQA])
-            .select_related("centre", "qualification", "iqa")
-            .order_by("qualification__title")
-        )
+        centre_ids = [centre.pk for centre in roles[Role.IQA]]
+        plans = _current_plans(iqa_id=user.pk, centre_ids=centre_ids, today=today)
         rows = []
         for plan in plans:
             cover = coverage(plan)
@@ -78,18 +116,8 @@ def panels(user, roles) -> list[dict]:
                     "proposals": propose_samples(plan, iqa=user, cover=cover)[:PROPOSALS_SHOWN],
                 }
             )
-        to_close = list(
-            Action.objects.awaiting_close()
-            .filter(sample__plan__centre__in=roles[Role.IQA])
-            .exclude(assessor=user)
-            .select_related("assessor", "sample__registration__learner")
-            .order_by("completed_at")[:10]
-        )
-        overdue = (
-            Action.objects.awaiting_assessor()
-            .filter(sample__plan__centre__in=roles[Role.IQA], due_on__lt=today)
-            .count()
-        )
+        to_close = _actions_to_close(10, centre_ids=centre_ids, iqa_id=user.pk)
+        overdue = sum(n for (n,) in _overdue_actions(centre_ids=centre_ids, today=today))
         result.append(
             {"template": "quality/panels/iqa.html", "order": 25, "rows": rows, "to_close": to_close, "overdue": overdue}
         )
@@ -130,15 +158,7 @@ def _countersign_panel(user) -> dict | None:
         .order_by("sampled_at", "pk")[: COUNTERSIGN_SHOWN + 1]
     )
     since = timezone.now() - dt.timedelta(days=RETURNED_SHOWN_DAYS)
-    own = list(
-        SampleRecord.objects.filter(iqa=user)
-        .filter(
-            Q(countersign_status=CountersignStatus.AWAITING)
-            | Q(countersign_status=CountersignStatus.OVERTURNED, countersigned_at__gte=since)
-        )
-        .select_related("registration__learner", "countersigned_by")
-        .order_by("-sampled_at", "-pk")[:COUNTERSIGN_SHOWN]
-    )
+    own = _own_samples(COUNTERSIGN_SHOWN, iqa_id=user.pk, since=since)
     if not (waiting or own):
         return None
     return {

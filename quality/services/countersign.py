@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from centres import conflicts
-from centres.access import membership_for, memberships_of
+from centres.access import membership_for
 from centres.models import CompetenceStatus, Membership, Role, record_event
+from core.compiled import CompiledRead
 from portfolio.models import CountersignStatus, Registration
 from tracking.models import Signature, SignatureRole
 
@@ -34,12 +35,23 @@ def supervised_iqas(user) -> list[tuple[int, int]]:
     samples awaiting countersignature are still to be confirmed or returned."""
     if not user.is_authenticated:
         return []
-    qualified = memberships_of(user).filter(role=Role.IQA, status=CompetenceStatus.QUALIFIED)
-    return list(
-        Membership.objects.filter(role=Role.IQA, countersignatory=user, centre_id__in=qualified.values("centre_id"))
-        .exclude(user=user)
+    return _supervised_iqas(user_id=user.pk)
+
+
+# Asked on every IQA's home page: SQL built once per process (core.compiled).
+_supervised_iqas = CompiledRead(
+    lambda user_id: (
+        Membership.objects.filter(
+            role=Role.IQA,
+            countersignatory_id=user_id,
+            centre_id__in=Membership.objects.active()
+            .filter(user_id=user_id, role=Role.IQA, status=CompetenceStatus.QUALIFIED)
+            .values("centre_id"),
+        )
+        .exclude(user_id=user_id)
         .values_list("user_id", "centre_id")
     )
+)
 
 
 def samples_awaiting_countersignature(user) -> QuerySet[SampleRecord]:

@@ -52,3 +52,12 @@ def test_an_admins_overview_and_waiting_reviews_are_read_with_sql_built_once(wor
     # Its invitations and progress reviews (and the overview's counts, among the many reads that name registrations).
     compiled = _compiled_on_second_visit(world.admin)
     assert "Invitation" not in compiled and "ProgressReview" not in compiled
+
+
+def test_an_iqas_home_builds_sql_only_for_the_samples_it_countersigns(world, settings):
+    from tests.quality.helpers import make_plan
+
+    settings.COMPILED_READS_VERIFY = False
+    make_plan(world)  # covering today: its coverage and proposals are on the home page
+    # A trainee IQA's samples are picked by each (trainee, centre) pair this IQA countersigns for.
+    assert _compiled_on_second_visit(world.iqa) == ["SampleRecord"]

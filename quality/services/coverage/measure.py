@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import F
 
+from core.compiled import CompiledRead
 from portfolio.models import counting_links_q
 from quality.models import RecordChecked, SampleDecision, SampleKind, SamplingPlan
 from quality.services.plan_data import PlanData, load_plan_data
@@ -18,22 +19,39 @@ def _location_key(location: str) -> str:
     return " ".join(location.split()).casefold()
 
 
+# The locations on the evidence each sample judged, and on the accepted evidence behind each "met" decision it
+# sampled: SQL built once per process (core.compiled).
+_judged_locations = CompiledRead(
+    lambda sample_ids: (
+        SampleDecision.objects.filter(sample_id__in=sample_ids, link__evidence__location__gt="")
+        .values_list("sample_id", "link__evidence__location")
+        .distinct()
+    )
+)
+_locations_behind_decisions = CompiledRead(
+    lambda sample_ids: (
+        SampleDecision.objects.filter(
+            counting_links_q("decision__criterion__evidence_links__"),
+            sample_id__in=sample_ids,
+            decision__criterion__evidence_links__evidence__registration_id=F("decision__registration_id"),
+            decision__criterion__evidence_links__evidence__location__gt="",
+        )
+        .values_list("sample_id", "decision__criterion__evidence_links__evidence__location")
+        .distinct()
+    )
+)
+
+
 def evidence_locations(samples) -> dict[int, set[str]]:
     """The assessment locations recorded on the evidence each sample reviewed (keyed by sample id): the evidence
-    of each judgement it sampled, and the accepted evidence behind each "met" decision it sampled. Two queries."""
+    of each judgement it sampled, and the accepted evidence behind each "met" decision it sampled. Two queries
+    (none without samples)."""
     ids = [sample.pk for sample in samples]
     found: dict[int, set[str]] = defaultdict(set)
-    judged = SampleDecision.objects.filter(sample_id__in=ids, link__evidence__location__gt="").values_list(
-        "sample_id", "link__evidence__location"
-    )
-    behind_decisions = SampleDecision.objects.filter(
-        counting_links_q("decision__criterion__evidence_links__"),
-        sample_id__in=ids,
-        decision__criterion__evidence_links__evidence__registration_id=F("decision__registration_id"),
-        decision__criterion__evidence_links__evidence__location__gt="",
-    ).values_list("sample_id", "decision__criterion__evidence_links__evidence__location")
-    for rows in (judged, behind_decisions):
-        for sample_id, location in rows.distinct():
+    if not ids:
+        return found
+    for read in (_judged_locations, _locations_behind_decisions):
+        for sample_id, location in read(sample_ids=ids):
             found[sample_id].add(location)
     return found
 
