@@ -1,5 +1,5 @@
-"""`manage.py benchmark_compare REV`: how much CPU the main pages cost in this working tree against commit REV,
-measured side by side on one synthetic centre.
+"""`manage.py benchmark_compare REV`: how much CPU the main pages (or, with --pages, any page the benchmark times)
+cost in this working tree against commit REV, measured side by side on one synthetic centre.
 
 On a machine whose speed drifts from minute to minute (a shared or throttled one), two runs of `benchmark` made
 at different times cannot show a change of 10-20%. This command builds one centre (a fresh database, as the
@@ -31,7 +31,7 @@ WORKER = Path(__file__).resolve().parents[2] / "compare_worker.py"
 
 
 class Command(BaseCommand):
-    help = "Compare the main pages' CPU per request in this working tree against a commit, side by side."
+    help = "Compare pages' CPU per request in this working tree against a commit, side by side (the main pages)."
 
     def add_arguments(self, parser):
         parser.add_argument("rev", help="The commit (or branch, tag) to compare this working tree against.")
@@ -39,7 +39,11 @@ class Command(BaseCommand):
         parser.add_argument("--database-url", default="", help="PostgreSQL server URL (default: a SQLite file).")
         parser.add_argument("--rounds", type=int, default=30, help="Rounds per page.")
         parser.add_argument("--requests", type=int, default=5, help="Requests per version in each round.")
-        parser.add_argument("--pages", default="", help="Main pages to compare, comma-separated (default: all).")
+        parser.add_argument(
+            "--pages",
+            default="",
+            help="Pages to compare, comma-separated: any page the benchmark times (default: the main pages).",
+        )
         parser.add_argument("--output", default="bench", help="Folder for the database and the report.")
         parser.add_argument("--child-build", action="store_true", help=argparse.SUPPRESS)
 
@@ -61,9 +65,8 @@ class Command(BaseCommand):
             env=env,
             check=True,
         )
-        pages = json.loads((output / "compare-pages.json").read_text())
-        if chosen:
-            pages = {name: pages[name] for name in chosen}
+        built = json.loads((output / "compare-pages.json").read_text())
+        pages = {name: built[name] for name in chosen}
         with tempfile.TemporaryDirectory(prefix="benchmark-compare-") as folder:
             tree = Path(folder) / "tree"
             _git("worktree", "add", "--detach", str(tree), commit)
@@ -87,11 +90,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Wrote {output / 'compare.json'} and {output / 'compare.md'}"))
 
     def _build(self, size: int, output: Path) -> None:
-        from benchmarks.measure import main_pages
-
         bench, _ = build.build(size, export_file_kb=None)
-        users = bench.users()
-        pages = {name: [users[who], url] for name, (who, url) in main_pages(bench).items()}
+        users = bench.everyone()
+        pages = {name: [users[who], url] for name, (who, url) in comparable_pages(bench).items()}
         (output / "compare-pages.json").write_text(json.dumps(pages, indent=2))
 
     def _measure(self, pages: dict, env: dict, trees: dict[str, Path], options) -> dict[str, list[dict]]:
@@ -114,17 +115,44 @@ class Command(BaseCommand):
                 worker.stop()
 
 
+def comparable_pages(bench) -> dict[str, tuple[str, str]]:
+    """Page name -> (who, URL): the main pages, then the other pages the benchmark times (issues 15 and 16: the
+    calendar, the plan page, every role's home page, the apprenticeship pages)."""
+    from benchmarks.measure import main_pages
+    from benchmarks.pages import more_pages
+
+    pages = dict(main_pages(bench))
+    for section in more_pages(bench).values():
+        pages.update(section)
+    return pages
+
+
 def _chosen_pages(option: str) -> list[str]:
-    """The main pages named by --pages (none: all), refused before anything is built if one is not a main page."""
+    """The pages named by --pages (none: the main pages), refused before anything is built if one is not a page the
+    benchmark times."""
     from benchmarks.data import BenchCentre
     from benchmarks.measure import main_pages
 
-    known = list(main_pages(BenchCentre(size=0)))  # the names only: URLs of a centre not built yet
-    chosen = [name.strip() for name in option.split(",") if name.strip()]
-    unknown = sorted(set(chosen) - set(known))
+    # The names only, from a centre not built yet: every role given an id so that each role's home page is named.
+    everyone = BenchCentre(size=0, trainee_id=1, eqa_id=1, apprentice_id=1, employer_contact_id=1)
+    known = list(comparable_pages(everyone))
+    chosen, unknown = [], []
+    parts, start = option.split(","), 0
+    while start < len(parts):
+        # The longest run of parts that names a page: some names hold a comma ("calendar, week").
+        for stop in range(len(parts), start, -1):
+            name = ",".join(parts[start:stop]).strip()
+            if name in known:
+                chosen.append(name)
+                start = stop
+                break
+        else:
+            if parts[start].strip():
+                unknown.append(parts[start].strip())
+            start += 1
     if unknown:
-        raise CommandError(f"No such main page: {', '.join(unknown)} (choose from {', '.join(known)})")
-    return chosen
+        raise CommandError(f"No such page: {', '.join(unknown)} (choose from {', '.join(known)})")
+    return chosen or list(main_pages(everyone))
 
 
 class _Worker:
