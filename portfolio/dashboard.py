@@ -13,7 +13,7 @@ from core.compiled import CompiledRead
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceFile, EvidenceLink, Registration
 from portfolio.progress import active_registrations_of, registration_progress
 from portfolio.selectors import assessor_learners, latest_feedback, portfolio_page, queue_size
-from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
+from portfolio.services.judgement import awaiting_countersignature_count
 
 IDENTITY_SHOWN = 20
 FAILING_FILES_SHOWN = 20
@@ -36,7 +36,7 @@ def _learner_panel(user) -> dict | None:
 def _assessor_panel(user) -> dict | None:
     learners = assessor_learners(user)
     progress = registration_progress(learners)
-    countersigning = links_awaiting_countersignature(user).count() + decisions_awaiting_countersignature(user).count()
+    countersigning = awaiting_countersignature_count(user)
     return {
         "template": "portfolio/_panel_assessor.html",
         "order": 20,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from centres.models import Role
 from core.compiled import CompiledRead
 from portfolio.selectors import queue_head
-from portfolio.services.judgement import decisions_awaiting_countersignature, links_awaiting_countersignature
+from portfolio.services.judgement import first_awaiting_countersignature
 from quality.models import Action
 from tracking.dashboard import first_sheets_ready_for_assessor, first_sheets_to_countersign
 from tracking.models import Signature, SignatureRole
@@ -37,16 +37,7 @@ def assessor_countersignatures(user, roles) -> list[WaitingItem]:
     if not roles.get("countersigns_assessor"):
         return []
     url = reverse("portfolio:countersign-queue")
-    links = (
-        links_awaiting_countersignature(user)
-        .select_related("evidence", "judged_by")
-        .order_by("judged_at", "pk")[: LIMIT + 1]
-    )
-    decisions = (
-        decisions_awaiting_countersignature(user)
-        .select_related("criterion__unit", "decided_by")
-        .order_by("decided_at", "pk")[: LIMIT + 1]
-    )
+    links, decisions = first_awaiting_countersignature(user, LIMIT + 1)
     items = [
         WaitingItem(
             since=link.judged_at,

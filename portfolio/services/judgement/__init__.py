@@ -8,10 +8,12 @@ use are re-exported here.
 """
 
 from .countersign import (
+    awaiting_countersignature_count,
     countersign_decision,
     countersign_evidence,
     countersign_link,
     decisions_awaiting_countersignature,
+    first_awaiting_countersignature,
     links_awaiting_countersignature,
     supervised_pairs,
 )
@@ -21,10 +23,12 @@ from .marking import latest_accepted_date, mark_criterion_met, unmark_criterion
 __all__ = [
     "FEEDBACK_MAX",
     "LinkJudgement",
+    "awaiting_countersignature_count",
     "countersign_decision",
     "countersign_evidence",
     "countersign_link",
     "decisions_awaiting_countersignature",
+    "first_awaiting_countersignature",
     "judge_all",
     "judge_evidence",
     "judge_link",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres import conflicts
 from centres.access import access_profile, membership_for
 from centres.models import Role, record_event
+from core.compiled import CompiledRead
 from ledger.services import record as record_in_ledger
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
@@ -31,20 +32,74 @@ def _supervised_q(pairs, maker_field: str, centre_field: str) -> Q:
     return scope
 
 
-def links_awaiting_countersignature(user) -> QuerySet[EvidenceLink]:
-    pairs = supervised_pairs(user)
+# What waits for a countersignatory: the judgements and decisions of the trainees they countersign for, each at the
+# centre where they do. The (trainee, centre) pairs are given as ids named maker_0, centre_0, maker_1, ... so that
+# the home page's reads are built once per process (core.compiled), one shape of SQL per number of pairs.
+def _pair_ids(pairs) -> dict[str, int]:
+    ids = {}
+    for index, (user_id, centre_id) in enumerate(pairs):
+        ids[f"maker_{index}"], ids[f"centre_{index}"] = user_id, centre_id
+    return ids
+
+
+def _pairs_of(ids: dict[str, int]) -> list[tuple[int, int]]:
+    return [(ids[f"maker_{index}"], ids[f"centre_{index}"]) for index in range(len(ids) // 2)]
+
+
+def _links_awaiting(**ids):
     return EvidenceLink.objects.filter(
-        _supervised_q(pairs, "judged_by_id", "evidence__registration__centre_id"),
+        _supervised_q(_pairs_of(ids), "judged_by_id", "evidence__registration__centre_id"),
         countersign_status=CountersignStatus.AWAITING,
     )
+
+
+def _decisions_awaiting(**ids):
+    return CriterionDecision.objects.filter(
+        _supervised_q(_pairs_of(ids), "decided_by_id", "registration__centre_id"),
+        countersign_status=CountersignStatus.AWAITING,
+    )
+
+
+def _counted(awaiting):
+    return awaiting.order_by().values("countersign_status").annotate(n=Count("*")).values_list("n")
+
+
+_links_count = CompiledRead(lambda **ids: _counted(_links_awaiting(**ids)))
+_decisions_count = CompiledRead(lambda **ids: _counted(_decisions_awaiting(**ids)))
+_first_links = CompiledRead(
+    lambda limit, **ids: (
+        _links_awaiting(**ids).select_related("evidence", "judged_by").order_by("judged_at", "pk")[:limit]
+    )
+)
+_first_decisions = CompiledRead(
+    lambda limit, **ids: (
+        _decisions_awaiting(**ids).select_related("criterion__unit", "decided_by").order_by("decided_at", "pk")[:limit]
+    )
+)
+
+
+def links_awaiting_countersignature(user) -> QuerySet[EvidenceLink]:
+    return _links_awaiting(**_pair_ids(supervised_pairs(user)))
 
 
 def decisions_awaiting_countersignature(user) -> QuerySet[CriterionDecision]:
-    pairs = supervised_pairs(user)
-    return CriterionDecision.objects.filter(
-        _supervised_q(pairs, "decided_by_id", "registration__centre_id"),
-        countersign_status=CountersignStatus.AWAITING,
-    )
+    return _decisions_awaiting(**_pair_ids(supervised_pairs(user)))
+
+
+def awaiting_countersignature_count(user) -> int:
+    """How many judgements and decisions wait for this user's countersignature."""
+    ids = _pair_ids(supervised_pairs(user))
+    if not ids:
+        return 0
+    return sum(n for read in (_links_count, _decisions_count) for (n,) in read(**ids))
+
+
+def first_awaiting_countersignature(user, limit: int) -> tuple[list[EvidenceLink], list[CriterionDecision]]:
+    """The oldest `limit` judgements and the oldest `limit` decisions waiting for this user's countersignature."""
+    ids = _pair_ids(supervised_pairs(user))
+    if not ids:
+        return [], []
+    return _first_links(limit, **ids), _first_decisions(limit, **ids)
 
 
 def _require_countersignatory(actor, maker, registration: Registration) -> None:
