@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from centres.models import Role
+from core.compiled import CompiledRead
 from portfolio.models import Registration
 
 from .items import LIMIT, WaitingItem
+
+# SQL built once per process (core.compiled).
+_awaiting_identity = CompiledRead(
+    lambda limit, centre_ids: (
+        Registration.objects.awaiting_identity_check()
+        .filter(centre_id__in=centre_ids)
+        .select_related("learner")
+        .order_by("start_date", "pk")[:limit]
+    )
+)
 
 
 def admin_registrations(user, roles) -> list[WaitingItem]:
@@ -17,12 +27,7 @@ def admin_registrations(user, roles) -> list[WaitingItem]:
     centres = roles.get(Role.CENTRE_ADMIN, [])
     if not centres:
         return []
-    waiting = (
-        Registration.objects.awaiting_identity_check()
-        .filter(Q(centre__in=centres))
-        .select_related("learner")
-        .order_by("start_date", "pk")[: LIMIT + 1]
-    )
+    waiting = _awaiting_identity(LIMIT + 1, centre_ids=[centre.pk for centre in centres])
     see_all = reverse("dashboard:centre-learners", args=[centres[0].pk]) if len(centres) == 1 else ""
     return [
         WaitingItem(

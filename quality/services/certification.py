@@ -15,18 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centres.hooks import Hook
-from centres.models import CompetenceStatus, Membership, Role, record_event
-from portfolio.models import Registration, RegistrationUnit
-from qualifications.models import QualificationUnit, Unit
+from centres.models import record_event
+from portfolio.models import Registration
+from qualifications.models import Unit
 from qualifications.services.combination import check_combination
-from tracking.models import CarriedOverUnit, Signature, SignatureRole
+from tracking.models import SignatureRole
 
-from ..models import Action, CertificationClaim, SampleRecord, SamplingPlan
+from ..models import CertificationClaim, SamplingPlan
+from . import certification_facts as facts
 from .coverage import coverage
 from .eqa import require_centre_admin
 from .errors import ClaimError
@@ -98,15 +98,11 @@ def _plans_for(registrations: list[Registration], today: dt.date) -> dict[tuple[
     plans: dict[tuple[int, int, int], SamplingPlan] = {}
     if not keys:
         return plans
-    candidates = (
-        SamplingPlan.objects.filter(
-            centre_id__in={k[0] for k in keys},
-            qualification_id__in={k[1] for k in keys},
-            iqa_id__in={k[2] for k in keys},
-            period_start__lte=today,
-        )
-        .select_related("centre", "qualification", "iqa")
-        .order_by("-period_start", "-pk")
+    candidates = facts.candidate_plans(
+        centre_ids=sorted({k[0] for k in keys}),
+        qualification_ids=sorted({k[1] for k in keys}),
+        iqa_ids=sorted({k[2] for k in keys}),
+        today=today,
     )
     for plan in candidates:
         plans.setdefault((plan.centre_id, plan.qualification_id, plan.iqa_id), plan)
@@ -119,67 +115,30 @@ def certification_status(registrations, *, today: dt.date | None = None) -> dict
     A fixed number of queries for any number of registrations (plus a fixed number per sampling plan involved)."""
     today = today or timezone.localdate()
     ids = [registration.pk for registration in registrations]
-    registrations = list(
-        Registration.objects.filter(pk__in=ids)
-        .select_related("centre", "learner", "assessor", "iqa", "pathway", "qualification")
-        .prefetch_related(
-            Prefetch(
-                "qualification__memberships",
-                queryset=QualificationUnit.objects.select_related("unit", "group").order_by("order", "pk"),
-            ),
-            "qualification__pathways",
-        )
-        .order_by("learner__full_name", "pk")
-    )
+    if not ids:
+        return {}
+    registrations = facts.registrations(ids=ids)
     plan_units: dict[int, list[Unit]] = defaultdict(list)
-    for entry in RegistrationUnit.objects.filter(registration_id__in=ids).select_related("unit"):
+    for entry in facts.plan_entries(ids=ids):
         plan_units[entry.registration_id].append(entry.unit)
 
     live: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    for registration_id, unit_id, role, user_id in (
-        Signature.objects.live()
-        .filter(sign_off__registration_id__in=ids)
-        .values_list("sign_off__registration_id", "sign_off__unit_id", "role", "user_id")
-    ):
+    for registration_id, unit_id, role, user_id in facts.live_signatures(ids=ids):
         live[(registration_id, unit_id)][role] = user_id
     # A unit carried over from a sign-off that still stands is signed off here (sampled, or not, where it was).
-    carried = set(
-        CarriedOverUnit.objects.counting().filter(registration_id__in=ids).values_list("registration_id", "unit_id")
-    )
+    carried = set(facts.carried(ids=ids))
     elsewhere = _signed_off_elsewhere(ids)
     carried |= {key for key, problem in elsewhere.items() if not problem}
     signers = {roles[SignatureRole.ASSESSOR] for roles in live.values() if SignatureRole.ASSESSOR in roles}
-    trainees = set(
-        Membership.objects.active()
-        .filter(
-            centre_id__in={r.centre_id for r in registrations},
-            role=Role.ASSESSOR,
-            status=CompetenceStatus.WORKING_TOWARDS,
-            user_id__in=signers,
-        )
-        .values_list("centre_id", "user_id")
+    trainees = (
+        set(facts.trainee_signers(centre_ids=sorted({r.centre_id for r in registrations}), user_ids=sorted(signers)))
+        if signers
+        else set()
     )
-    claims = {
-        claim.registration_id: claim
-        for claim in CertificationClaim.objects.filter(registration_id__in=ids)
-        .select_related("claimed_by")
-        .prefetch_related("units")
-    }
-    open_actions = dict(
-        Action.objects.open()
-        .filter(sample__registration_id__in=ids)
-        .values("sample__registration_id")
-        .annotate(n=Count("id"))
-        .values_list("sample__registration_id", "n")
-    )
+    claims = {claim.registration_id: claim for claim in facts.claims(ids=ids)}
+    open_actions = dict(facts.open_actions(ids=ids))
     # A trainee IQA's sample awaiting countersignature may still sign, reopen or raise actions: not final yet.
-    pending_samples = dict(
-        SampleRecord.objects.awaiting_countersignature()
-        .filter(registration_id__in=ids)
-        .values("registration_id")
-        .annotate(n=Count("id"))
-        .values_list("registration_id", "n")
-    )
+    pending_samples = dict(facts.pending_samples(ids=ids))
     plans = _plans_for(registrations, today)
     covers = {key: coverage(plan) for key, plan in plans.items()}
 
