@@ -60,9 +60,11 @@ REMAINING = {
         "Of about 23.5 ms: database 7.9 (the count of the 10,000 active registrations, about 2 ms, the page, and its "
         "progress as one UNION), templates 6.3 (the 25 rows are written in one pass, and so are the filter form's "
         "assessor and IQA options, which grow with the centre's staff: 300 here), the rest 5.2, rows into objects "
-        "2.4, building SQL 1.2 (the form's qualification choices; an unfiltered list's count and page are compiled, "
-        "a filtered list's are built each time). The progress kept per registration, as for the queue, and the "
-        "staff filters as a search field instead of a full list of options would remove most of what is left."
+        "2.4, building SQL 1.2. Since then the staff filters keep their choices as given (building the form 2.1 -> "
+        "0.4 ms), write their options with only the names escaped (2.1 -> 1.4 ms) and read the staff with compiled "
+        "SQL (1.8 -> 1.1 ms): CPU -18% side by side. Building SQL left: the qualification choices (0.9 ms) and a "
+        "filtered list's count and page. The progress kept per registration, as for the queue, and the staff "
+        "filters as a search field instead of a full list of options would remove most of what is left."
     ),
     "notification list": (
         "Of about 7.5-9 ms: templates 3.6 (the rows, written in one pass, and the layout), the rest 2.0, database 1.1 "
