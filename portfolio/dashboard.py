@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from centres.models import CompetenceStatus, Invitation, Membership, Role
-from core.compiled import CompiledRead
+from core.compiled import CompiledCount, CompiledRead
 from portfolio.models import CountersignStatus, CriterionDecision, EvidenceFile, EvidenceLink, Registration
 from portfolio.progress import active_registrations_of, registration_progress
 from portfolio.selectors import assessor_learners, latest_feedback, portfolio_page, queue_size
@@ -90,9 +90,7 @@ def _awaiting_identity(**scope):
     return Registration.objects.awaiting_identity_check().filter(parts)
 
 
-_awaiting_identity_count = CompiledRead(
-    lambda **scope: _awaiting_identity(**scope).order_by().values("status").annotate(n=Count("*")).values_list("n")
-)
+_awaiting_identity_count = CompiledCount(_awaiting_identity)
 _awaiting_identity_first = CompiledRead(
     lambda limit, **scope: (
         _awaiting_identity(**scope)
@@ -114,7 +112,7 @@ def _identity_panel(user, roles) -> dict | None:
         scope["admin_centre_ids"] = [centre.pk for centre in admin_centres]
     if assessor_centres:
         scope.update(assessor_centre_ids=[centre.pk for centre in assessor_centres], user_id=user.pk)
-    count = sum(n for (n,) in _awaiting_identity_count(**scope))
+    count = _awaiting_identity_count(**scope)
     if not count:
         return None
     return {
@@ -234,16 +232,7 @@ _pending_invitations = CompiledRead(
         .order_by("-created_at")[:limit]
     )
 )
-_staff_count = CompiledRead(
-    lambda centre_id: (
-        Membership.objects.active()
-        .filter(centre_id=centre_id)
-        .order_by()
-        .values("centre_id")
-        .annotate(n=Count("user", distinct=True))
-        .values_list("n")
-    )
-)
+_staff_count = CompiledCount(lambda centre_id: Membership.objects.active().filter(centre_id=centre_id), distinct="user")
 
 
 def _centre_staff_panels(user, roles) -> list[dict]:
@@ -264,7 +253,7 @@ def _centre_staff_panels(user, roles) -> list[dict]:
                 if applies
             ]
         pending = _pending_invitations(10, centre_id=centre.pk, now=timezone.now())
-        staff_count = sum(n for (n,) in _staff_count(centre_id=centre.pk))
+        staff_count = _staff_count(centre_id=centre.pk)
         result.append(
             {
                 "template": "portfolio/_panel_centre_admin.html",

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from centres.models import Role
-from core.compiled import CompiledRead
+from core.compiled import CompiledCount, CompiledRead
 from portfolio.access import active_eqa_share_items
 from portfolio.models import CountersignStatus, Registration
 from portfolio.progress import active_registrations_of
@@ -62,14 +62,9 @@ _actions_to_close = CompiledRead(
         .order_by("completed_at")[:limit]
     )
 )
-_overdue_actions = CompiledRead(
-    lambda centre_ids, today: (
-        Action.objects.awaiting_assessor()
-        .filter(sample__plan__centre_id__in=centre_ids, due_on__lt=today)
-        .order_by()
-        .values("closed_at")  # one group: every action awaiting the assessor is still open
-        .annotate(n=Count("*"))
-        .values_list("n")
+_overdue_actions = CompiledCount(
+    lambda centre_ids, today: Action.objects.awaiting_assessor().filter(
+        sample__plan__centre_id__in=centre_ids, due_on__lt=today
     )
 )
 _own_samples = CompiledRead(
@@ -117,7 +112,7 @@ def panels(user, roles) -> list[dict]:
                 }
             )
         to_close = _actions_to_close(10, centre_ids=centre_ids, iqa_id=user.pk)
-        overdue = sum(n for (n,) in _overdue_actions(centre_ids=centre_ids, today=today))
+        overdue = _overdue_actions(centre_ids=centre_ids, today=today)
         result.append(
             {"template": "quality/panels/iqa.html", "order": 25, "rows": rows, "to_close": to_close, "overdue": overdue}
         )

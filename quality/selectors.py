@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.utils import timezone
 
-from core.compiled import CompiledRead
+from core.compiled import CompiledCount, CompiledRead
 from portfolio.models import CountersignStatus
 
 from .models import (
@@ -176,16 +175,7 @@ def standardisation_results(activity: StandardisationActivity) -> Standardisatio
 
 
 # The plan page's two side reads, their SQL built once per process (core.compiled).
-_open_plan_actions = CompiledRead(
-    lambda plan_id: (
-        Action.objects.open()
-        .filter(sample__plan_id=plan_id)
-        .order_by()
-        .values("sample__plan_id")
-        .annotate(n=Count("*"))
-        .values_list("n", flat=True)
-    )
-)
+_open_plan_actions = CompiledCount(lambda plan_id: Action.objects.open().filter(sample__plan_id=plan_id))
 
 
 def _standardisation_of(closed_only: bool, centre_id: int, qualification_id: int):
@@ -200,7 +190,7 @@ _plan_standardisation = CompiledRead(_standardisation_of)
 
 def open_plan_action_count(plan_id: int) -> int:
     """How many actions raised by the plan's samples are still open."""
-    return sum(_open_plan_actions(plan_id=plan_id))
+    return _open_plan_actions(plan_id=plan_id)
 
 
 def plan_standardisation(plan, *, closed_only: bool) -> list[StandardisationActivity]:

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from centres.models import Membership, User
-from core.compiled import CompiledRead, ShapeError
+from core.compiled import CompiledCount, CompiledRead, ShapeError
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,26 @@ def test_a_compiled_read_gives_what_its_queryset_gives_for_every_centre_and_role
             # select_related objects are made as the queryset makes them
             assert [(m.user.email, m.centre.name) for m in got] == [(m.user.email, m.centre.name) for m in expected]
     assert any(read("assessor", centre_id=centre.pk) for centre in (world.centre, world.other_centre))
+
+
+def test_a_compiled_count_gives_what_count_gives_in_one_query_none_for_no_ids(world):
+    from tests.factories import make_staff
+
+    make_staff(world.centre, "assessor", user=world.admin)  # two memberships, one person
+    members = CompiledCount(lambda role, centre_ids: Membership.objects.filter(centre_id__in=centre_ids, role=role))
+    people = CompiledCount(lambda centre_ids: Membership.objects.filter(centre_id__in=centre_ids), distinct="user")
+    for centre_ids in ([world.centre.pk], [world.centre.pk, world.other_centre.pk], [999_999]):
+        for role in ("assessor", "iqa", "centre_admin"):
+            expected = Membership.objects.filter(centre_id__in=centre_ids, role=role).count()
+            with CaptureQueriesContext(connection) as queries:
+                assert members(role, centre_ids=centre_ids) == expected
+            assert len(queries) == 1
+        expected = Membership.objects.filter(centre_id__in=centre_ids).values("user").distinct().count()
+        assert people(centre_ids=centre_ids) == expected
+    assert people(centre_ids=[world.centre.pk]) < Membership.objects.filter(centre=world.centre).count()
+    with CaptureQueriesContext(connection) as queries:
+        assert members("assessor", centre_ids=[]) == 0
+    assert len(queries) == 0
 
 
 def test_lists_of_ids_of_each_length_and_values_list_rows():

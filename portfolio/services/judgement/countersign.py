@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres import conflicts
 from centres.access import access_profile, membership_for
 from centres.models import Role, record_event
-from core.compiled import CompiledRead
+from core.compiled import CompiledCount, CompiledRead
 from ledger.services import record as record_in_ledger
 from portfolio.models import CountersignStatus, CriterionDecision, Evidence, EvidenceLink, Registration
 from portfolio.services import AlreadyDone, NotAllowed, PortfolioError
@@ -60,12 +60,8 @@ def _decisions_awaiting(**ids):
     )
 
 
-def _counted(awaiting):
-    return awaiting.order_by().values("countersign_status").annotate(n=Count("*")).values_list("n")
-
-
-_links_count = CompiledRead(lambda **ids: _counted(_links_awaiting(**ids)))
-_decisions_count = CompiledRead(lambda **ids: _counted(_decisions_awaiting(**ids)))
+_links_count = CompiledCount(_links_awaiting)
+_decisions_count = CompiledCount(_decisions_awaiting)
 _first_links = CompiledRead(
     lambda limit, **ids: (
         _links_awaiting(**ids).select_related("evidence", "judged_by").order_by("judged_at", "pk")[:limit]
@@ -91,7 +87,7 @@ def awaiting_countersignature_count(user) -> int:
     ids = _pair_ids(supervised_pairs(user))
     if not ids:
         return 0
-    return sum(n for read in (_links_count, _decisions_count) for (n,) in read(**ids))
+    return _links_count(**ids) + _decisions_count(**ids)
 
 
 def first_awaiting_countersignature(user, limit: int) -> tuple[list[EvidenceLink], list[CriterionDecision]]:

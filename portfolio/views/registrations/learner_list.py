@@ -3,19 +3,19 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from centres.access import access_profile, centres_where
 from centres.models import Centre, Role
-from core.compiled import CompiledRead
+from core.compiled import CompiledCount, CompiledRead
 from core.spreadsheets import SafeCsvWriter
 from portfolio.access import registrations_for
+from portfolio.learner_list_forms import RegistrationFilterForm, filter_staff_choices
 from portfolio.models import Registration
 from portfolio.progress import registration_progress
-from portfolio.registration_forms import RegistrationFilterForm, filter_staff_choices
 from portfolio.services import registration as services
 from qualifications.models import Qualification
 
@@ -36,9 +36,7 @@ def _active_at(centre_ids):
 _active_page = CompiledRead(
     lambda start, stop, centre_ids: _active_at(centre_ids).select_related(*_WITH).order_by(*_ORDER)[start:stop]
 )
-_active_count = CompiledRead(
-    lambda centre_ids: _active_at(centre_ids).order_by().values("status").annotate(n=Count("*")).values_list("n")
-)
+_active_count = CompiledCount(_active_at)
 
 
 class _ActiveAtCentres:
@@ -50,7 +48,7 @@ class _ActiveAtCentres:
         self.centre_ids = sorted(centre_ids)
 
     def count(self) -> int:
-        return sum(n for (n,) in _active_count(centre_ids=self.centre_ids))
+        return _active_count(centre_ids=self.centre_ids)
 
     def __getitem__(self, page: slice) -> list[Registration]:
         # Read as a full page (the last page's end is the count, which moves): one shape per page number.
