@@ -15,7 +15,7 @@ from portfolio.progress import active_registrations_of
 
 from .models import Action, CertificationClaim, SampleRecord, SamplingPlan
 from .services.certification import CertificationState
-from .services.countersign import samples_awaiting_countersignature
+from .services.countersign import first_samples_awaiting_countersignature
 from .services.coverage import coverage, propose_samples
 from .services.readiness import readiness_counts
 
@@ -147,11 +147,7 @@ def panels(user, roles) -> list[dict]:
 
 def _countersign_panel(user) -> dict | None:
     """Samples waiting for this IQA's countersignature, and this IQA's own samples awaiting it or lately returned."""
-    waiting = list(
-        samples_awaiting_countersignature(user)
-        .select_related("registration__learner", "iqa")
-        .order_by("sampled_at", "pk")[: COUNTERSIGN_SHOWN + 1]
-    )
+    waiting = first_samples_awaiting_countersignature(user, COUNTERSIGN_SHOWN + 1)
     since = timezone.now() - dt.timedelta(days=RETURNED_SHOWN_DAYS)
     own = _own_samples(COUNTERSIGN_SHOWN, iqa_id=user.pk, since=since)
     if not (waiting or own):

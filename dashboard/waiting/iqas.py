@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from centres.models import Role
 from core.compiled import CompiledRead
 from quality.models import Action
-from quality.services.countersign import samples_awaiting_countersignature
+from quality.services.countersign import first_samples_awaiting_countersignature
 
 from .items import LIMIT, WaitingItem, moment
 
@@ -42,7 +42,7 @@ def iqa_work(user, roles) -> list[WaitingItem]:
         ]
     if roles.get("countersigns_iqa"):
         url = reverse("quality:countersign-queue")
-        samples = samples_awaiting_countersignature(user).select_related("iqa").order_by("sampled_at", "pk")
+        samples = first_samples_awaiting_countersignature(user, LIMIT + 1)
         items += [
             WaitingItem(
                 since=sample.sampled_at,
@@ -51,6 +51,6 @@ def iqa_work(user, roles) -> list[WaitingItem]:
                 see_all_url=url,
                 see_all_text=_("Samples to countersign"),
             )
-            for sample in samples[: LIMIT + 1]
+            for sample in samples
         ]
     return sorted(items, key=lambda item: moment(item.since))[: LIMIT + 1]

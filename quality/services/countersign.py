@@ -54,12 +54,38 @@ _supervised_iqas = CompiledRead(
 )
 
 
-def samples_awaiting_countersignature(user) -> QuerySet[SampleRecord]:
-    """The samples waiting for this user's countersignature."""
+def _samples_awaiting(iqa_ids, centre_ids):
+    # The (trainee IQA, centre) pairs as two lists of the same length, which a compiled read binds (core.compiled).
     scope = Q(pk__in=[])
-    for iqa_id, centre_id in supervised_iqas(user):
+    for iqa_id, centre_id in zip(iqa_ids, centre_ids, strict=True):
         scope |= Q(iqa_id=iqa_id, plan__centre_id=centre_id)
     return SampleRecord.objects.awaiting_countersignature().filter(scope)
+
+
+def samples_awaiting_countersignature(user) -> QuerySet[SampleRecord]:
+    """The samples waiting for this user's countersignature."""
+    pairs = supervised_iqas(user)
+    return _samples_awaiting([iqa_id for iqa_id, _ in pairs], [centre_id for _, centre_id in pairs])
+
+
+# The oldest waiting, with their learner and IQA, for every IQA's home page: SQL built once per process.
+_first_samples_awaiting = CompiledRead(
+    lambda limit, iqa_ids, centre_ids: (
+        _samples_awaiting(iqa_ids, centre_ids)
+        .select_related("registration__learner", "iqa")
+        .order_by("sampled_at", "pk")[:limit]
+    )
+)
+
+
+def first_samples_awaiting_countersignature(user, limit: int) -> list[SampleRecord]:
+    """The oldest `limit` samples waiting for this user's countersignature, with their learner and IQA."""
+    pairs = supervised_iqas(user)
+    if not pairs:
+        return []
+    return _first_samples_awaiting(
+        limit, iqa_ids=[iqa_id for iqa_id, _ in pairs], centre_ids=[centre_id for _, centre_id in pairs]
+    )
 
 
 def countersign_queue(user) -> list[SampleRecord]:

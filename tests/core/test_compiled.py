@@ -65,6 +65,24 @@ def test_a_compiled_count_gives_what_count_gives_in_one_query_none_for_no_ids(wo
     assert len(queries) == 0
 
 
+def test_pairs_given_as_two_lists_padded_alike_pick_exactly_their_rows(world):
+    def of_pairs(user_ids, centre_ids):
+        scope = Q(pk__in=[])
+        for user_id, centre_id in zip(user_ids, centre_ids, strict=True):
+            scope |= Q(user_id=user_id, centre_id=centre_id)
+        return Membership.objects.filter(scope).order_by("pk")
+
+    read = CompiledRead(of_pairs)
+    memberships = list(Membership.objects.order_by("pk"))
+    for count in (1, 2, 3, 5):  # 3 and 5 are padded to 4 and 8
+        chosen = memberships[:count] + [memberships[-1]]
+        pairs = {(m.user_id, m.centre_id) for m in chosen}
+        user_ids, centre_ids = [u for u, _ in pairs], [c for _, c in pairs]
+        got = read(user_ids=user_ids, centre_ids=centre_ids)
+        assert [m.pk for m in got] == [m.pk for m in of_pairs(user_ids, centre_ids)]
+        assert {(m.user_id, m.centre_id) for m in got} == pairs
+
+
 def test_lists_of_ids_of_each_length_and_values_list_rows():
     users = [make_user() for _ in range(4)]
     read = CompiledRead(lambda user_ids: User.objects.filter(pk__in=user_ids).order_by("pk").values_list("pk", "email"))

@@ -403,3 +403,16 @@ def test_a_trainee_iqa_with_a_sample_awaiting_countersignature_is_not_recorded_q
     countersign_sample(actor=world.iqa, sample=sample, confirm=True)
     membership = update_staff_credential(actor=world.admin, membership=membership, credential=held_award(Role.IQA))
     assert membership.status == CompetenceStatus.QUALIFIED
+
+
+def test_the_countersignatorys_home_lists_a_trainees_sample_and_builds_no_sql_on_a_second_visit(world, t, settings):
+    from tests.sql_building import compiled_selects
+
+    settings.COMPILED_READS_VERIFY = False  # the check compiles each read afresh, by design
+    _summative(t)
+    client = client_for(world.iqa)
+    page = client.get(reverse("home")).content.decode()
+    assert f"Countersign {t.trainee.full_name}&#x27;s sample" in page
+    with compiled_selects() as compiled:
+        assert client.get(reverse("home")).status_code == 200
+    assert compiled == []

@@ -33,29 +33,22 @@ def _supervised_q(pairs, maker_field: str, centre_field: str) -> Q:
 
 
 # What waits for a countersignatory: the judgements and decisions of the trainees they countersign for, each at the
-# centre where they do. The (trainee, centre) pairs are given as ids named maker_0, centre_0, maker_1, ... so that
-# the home page's reads are built once per process (core.compiled), one shape of SQL per number of pairs.
-def _pair_ids(pairs) -> dict[str, int]:
-    ids = {}
-    for index, (user_id, centre_id) in enumerate(pairs):
-        ids[f"maker_{index}"], ids[f"centre_{index}"] = user_id, centre_id
-    return ids
+# centre where they do. The (trainee, centre) pairs are given as two lists of the same length, so that the home
+# page's reads are built once per process (core.compiled: lists padded alike pick no row with their padding).
+def _pair_ids(pairs) -> dict[str, list[int]]:
+    return {"maker_ids": [user_id for user_id, _ in pairs], "centre_ids": [centre_id for _, centre_id in pairs]}
 
 
-def _pairs_of(ids: dict[str, int]) -> list[tuple[int, int]]:
-    return [(ids[f"maker_{index}"], ids[f"centre_{index}"]) for index in range(len(ids) // 2)]
-
-
-def _links_awaiting(**ids):
+def _links_awaiting(maker_ids, centre_ids):
     return EvidenceLink.objects.filter(
-        _supervised_q(_pairs_of(ids), "judged_by_id", "evidence__registration__centre_id"),
+        _supervised_q(zip(maker_ids, centre_ids, strict=True), "judged_by_id", "evidence__registration__centre_id"),
         countersign_status=CountersignStatus.AWAITING,
     )
 
 
-def _decisions_awaiting(**ids):
+def _decisions_awaiting(maker_ids, centre_ids):
     return CriterionDecision.objects.filter(
-        _supervised_q(_pairs_of(ids), "decided_by_id", "registration__centre_id"),
+        _supervised_q(zip(maker_ids, centre_ids, strict=True), "decided_by_id", "registration__centre_id"),
         countersign_status=CountersignStatus.AWAITING,
     )
 
@@ -84,17 +77,19 @@ def decisions_awaiting_countersignature(user) -> QuerySet[CriterionDecision]:
 
 def awaiting_countersignature_count(user) -> int:
     """How many judgements and decisions wait for this user's countersignature."""
-    ids = _pair_ids(supervised_pairs(user))
-    if not ids:
+    pairs = supervised_pairs(user)
+    if not pairs:
         return 0
+    ids = _pair_ids(pairs)
     return _links_count(**ids) + _decisions_count(**ids)
 
 
 def first_awaiting_countersignature(user, limit: int) -> tuple[list[EvidenceLink], list[CriterionDecision]]:
     """The oldest `limit` judgements and the oldest `limit` decisions waiting for this user's countersignature."""
-    ids = _pair_ids(supervised_pairs(user))
-    if not ids:
+    pairs = supervised_pairs(user)
+    if not pairs:
         return [], []
+    ids = _pair_ids(pairs)
     return _first_links(limit, **ids), _first_decisions(limit, **ids)
 
 
