@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from centres.access import access_profile
 from centres.models import Role
-from core.compiled import CompiledRead
+from core.compiled import CompiledCount, CompiledRead
 from qualifications.cache import catalogue
 
 from ..models import CriterionDecision, Evidence, EvidenceFile, EvidenceLink, Registration
@@ -34,8 +34,11 @@ def _with_link_counts_by_subquery(evidence: QuerySet[Evidence]) -> QuerySet[Evid
 
 def assessor_registrations(user) -> QuerySet[Registration]:
     """The active registrations this user assesses, at the centres where they hold an assessor role."""
-    centres = access_profile(user).centre_ids(Role.ASSESSOR)
-    return Registration.objects.filter(assessor=user, centre_id__in=centres, status=Registration.Status.ACTIVE)
+    return _assessed_by(user.pk, access_profile(user).centre_ids(Role.ASSESSOR))
+
+
+def _assessed_by(user_id: int, centre_ids) -> QuerySet[Registration]:
+    return Registration.objects.filter(assessor_id=user_id, centre_id__in=centre_ids, status=Registration.Status.ACTIVE)
 
 
 def assessor_queue(user, registration_ids: list[int] | None = None) -> QuerySet[Evidence]:
@@ -69,14 +72,10 @@ def queue_size(registration_ids: list[int]) -> int:
     """How many pieces the assessor's queue holds for these registrations (SQL built once per process)."""
     if not registration_ids:
         return 0
-    return sum(n for (n,) in _queue_size(registration_ids=sorted(registration_ids)))
+    return _queue_size(registration_ids=sorted(registration_ids))
 
 
-_queue_size = CompiledRead(
-    lambda registration_ids: (
-        awaiting_review(registration_ids).order_by().values("status").annotate(n=Count("pk")).values_list("n")
-    )
-)
+_queue_size = CompiledCount(awaiting_review)
 
 
 def queue_head(user, limit: int) -> list[Evidence]:
@@ -90,11 +89,7 @@ def queue_head(user, limit: int) -> list[Evidence]:
 
 _queue_head = CompiledRead(
     lambda limit, user_id, centre_ids: (
-        awaiting_review(
-            Registration.objects.filter(
-                assessor_id=user_id, centre_id__in=centre_ids, status=Registration.Status.ACTIVE
-            ).values("pk")
-        )
+        awaiting_review(_assessed_by(user_id, centre_ids).values("pk"))
         .select_related("registration__learner")
         .order_by("submitted_at", "pk")[:limit]
     )
@@ -114,9 +109,7 @@ def assessor_learners(user) -> list[Registration]:
 
 _assessor_learners = CompiledRead(
     lambda user_id, centre_ids: (
-        Registration.objects.filter(assessor_id=user_id, centre_id__in=centre_ids, status=Registration.Status.ACTIVE)
-        .select_related("learner")
-        .order_by("learner__full_name")
+        _assessed_by(user_id, centre_ids).select_related("learner").order_by("learner__full_name")
     )
 )
 
