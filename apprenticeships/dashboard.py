@@ -52,7 +52,7 @@ def _to_set_up(centre_ids) -> list[dict]:
     ]
 
 
-def registration_is_apprenticeship() -> dict:
+def registration_is_apprenticeship(today, monday) -> dict:
     """For portfolio.progress.active_registrations_of (read once for the home page): whether each of the
     learner's active registrations is an apprenticeship."""
     return {"is_apprenticeship": Exists(Apprenticeship.objects.filter(registration=OuterRef("pk")))}

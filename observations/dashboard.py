@@ -17,7 +17,7 @@ def _awaiting():
     )
 
 
-def registration_has_observations_to_confirm() -> dict:
+def registration_has_observations_to_confirm(today, monday) -> dict:
     """For portfolio.progress.active_registrations_of: read with the learner's registrations, so that a home page
     with nothing to confirm asks nothing more."""
     return {"has_observations_to_confirm": Exists(_awaiting().filter(registration=OuterRef("pk")))}

@@ -106,12 +106,10 @@ def panels(user, roles) -> list[dict]:
     return result
 
 
-def registration_planning_flags() -> dict:
+def registration_planning_flags(today: dt.date, monday: dt.date) -> dict:
     """For portfolio.progress.active_registrations_of (read once for the home page): whether each registration may
-    have overdue plan activities, a current plan version the learner has not signed, and visits from this week on.
-    A learner's home page with none of these asks nothing more of planning."""
-    today = timezone.localdate()
-    monday = today - dt.timedelta(days=today.weekday())
+    have overdue plan activities (due before `today`), a current plan version the learner has not signed, and visits
+    from this week (`monday`) on. A learner's home page with none of these asks nothing more of planning."""
     learner_signed = PlanSignature.objects.filter(version=OuterRef("pk"), role=PlanSignatureRole.LEARNER)
     return {
         "has_overdue_plan_items": Exists(

@@ -21,7 +21,7 @@ def samples_awaiting_countersignature(membership: Membership) -> str:
     return f"{count} IQA sample{'' if count == 1 else 's'}" if count else ""
 
 
-def learner_has_claims() -> dict:
+def learner_has_claims(today, monday) -> dict:
     """For portfolio.progress.active_registrations_of: whether the learner has any certificate claim, on any of
     their registrations (active or not), read with their active registrations."""
     return {

@@ -3,9 +3,12 @@ active registrations per block, handed to every part."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
+
+from django.utils import timezone
 
 from centres.hooks import Hook
 from core.compiled import CompiledRead
@@ -47,13 +50,17 @@ def shared_within_block(key: tuple, compute: Callable[[], _T]) -> _T:
 
 # What apps above portfolio read with a learner's active registrations, in the same query (quality: whether the
 # learner has any certificate claim, so their home page asks for claims only then).
-registration_annotations = Hook[Callable[[], dict]](
-    "What to read with a learner's active registrations () -> {name: expression over Registration}"
+# The day and its week's Monday are given, never read from the clock inside: the read's SQL is built once per process
+# (core.compiled) and must not keep the day it was built on.
+registration_annotations = Hook[Callable[[dt.date, dt.date], dict]](
+    "What to read with a learner's active registrations (today, this week's Monday) -> {name: expression over "
+    "Registration}"
 )
 
 
-def _build_active_registrations(learner_id: int):
-    annotations = {name: value for answer in registration_annotations.ask() for name, value in answer.items()}
+def _build_active_registrations(learner_id: int, today: dt.date, monday: dt.date):
+    answers = registration_annotations.ask(today, monday)
+    annotations = {name: value for answer in answers for name, value in answer.items()}
     return (
         Registration.objects.filter(learner_id=learner_id, status=Registration.Status.ACTIVE)
         .with_assessor_membership()
@@ -72,7 +79,10 @@ def active_registrations_of(learner) -> list[Registration]:
     shared = _shared_registrations.get()
     if shared is not None and learner.pk in shared:
         return list(shared[learner.pk])
-    registrations = _active_registrations(learner_id=learner.pk)
+    today = timezone.localdate()
+    registrations = _active_registrations(
+        learner_id=learner.pk, today=today, monday=today - dt.timedelta(days=today.weekday())
+    )
     if shared is not None:
         shared[learner.pk] = registrations
     return list(registrations)
